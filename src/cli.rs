@@ -1,0 +1,234 @@
+//! Command-line definitions, and only those. Doc comments are the help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Run a sales proof of concept from the terminal.
+///
+/// A POC is a folder: `poc.yaml` (the scope: stakeholders, success criteria,
+/// five phases with checklists and day windows, yours to edit) and
+/// `journal.yaml` (what happened, appended by poc). Start with `poc init`,
+/// tick items every day with `poc check`, see where you stand with
+/// `poc status`, move on with `poc advance`, finish with `poc close` and
+/// `poc debrief`.
+///
+/// Exit codes: 0 success, 1 error or gate not met, 2 usage error.
+#[derive(Debug, Parser)]
+#[command(name = "poc", version, arg_required_else_help = true)]
+pub struct Cli {
+    /// Run as if started in DIR (the POC folder) instead of searching upward
+    /// from the current folder for poc.yaml.
+    #[arg(short = 'C', long = "dir", value_name = "DIR", global = true)]
+    pub dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a POC folder with a poc.yaml scope from a bundled template.
+    ///
+    /// Example: poc init acme-poc --prospect "Acme Corp" --start 2026-11-23
+    Init(InitArgs),
+    /// List the bundled scope templates.
+    Templates(FormatArgs<ListFormat>),
+    /// Check poc.yaml and journal.yaml; errors name file:line:col.
+    Validate(FormatArgs<ListFormat>),
+    /// Show where the POC stands: day, phase, criteria, blockers.
+    Status(FormatArgs<StatusFormat>),
+    /// Show today's list, or record items done and criteria met or failed.
+    ///
+    /// Without IDs: the open items of the current phase and the pending
+    /// criteria. With IDs: records each done (item) or met (criterion).
+    ///
+    /// Examples:
+    ///   poc check env-access kickoff
+    ///   poc check SC1 --evidence "12,400 events/s for 1 h, dashboard link"
+    ///   poc check SC2 --fail --note "p95 was 340 ms"
+    ///   poc check SC2 --undo
+    Check(CheckArgs),
+    /// Add a note to the journal.
+    Note(TextArgs),
+    /// Park an out-of-scope request for after the POC.
+    Park(TextArgs),
+    /// Open a blocker (B1, B2, …), or resolve one with --resolve.
+    ///
+    /// Examples:
+    ///   poc blocker "VPN access not granted"
+    ///   poc blocker --resolve B1 --note "granted by IT"
+    Blocker(BlockerArgs),
+    /// Show the journal.
+    Log(FormatArgs<ListFormat>),
+    /// Print the whole plan as a shareable markdown checklist.
+    Checklist(FormatArgs<ChecklistFormat>),
+    /// Move to the next phase once the current one is finished.
+    ///
+    /// Refuses, listing what blocks, while a required checklist item of the
+    /// current phase is open or one of its success criteria is not yet
+    /// evaluated. --force --reason TEXT overrides; the reason is journaled.
+    Advance(AdvanceArgs),
+    /// Go back to an earlier phase, or reopen a closed POC.
+    Reopen(ReopenArgs),
+    /// Record the outcome: win, loss or inconclusive.
+    ///
+    /// Allowed from signoff. From an earlier phase (a cancelled POC), or as a
+    /// win while a `must` criterion is not met, it needs --force.
+    Close(CloseArgs),
+    /// Write debrief.md, pre-filled from the POC, after close.
+    Debrief(DebriefArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder to create the POC in (default: the current folder).
+    pub dir: Option<PathBuf>,
+    /// The prospect's company name.
+    #[arg(long)]
+    pub prospect: String,
+    /// A name for the POC (default: "<prospect> POC").
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Bundled template to start from; see `poc templates`.
+    #[arg(long, default_value = "standard")]
+    pub template: String,
+    /// Day 1 of the POC, YYYY-MM-DD (default: today).
+    #[arg(long)]
+    pub start: Option<String>,
+    /// The SE running the POC (default: POC_USER or your login name).
+    #[arg(long)]
+    pub owner: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct FormatArgs<F: ValueEnum + Clone + Send + Sync + 'static> {
+    /// Output format.
+    #[arg(long, value_enum)]
+    pub format: Option<F>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFormat {
+    Table,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChecklistFormat {
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DocumentFormat {
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Checklist item or success criterion IDs.
+    pub ids: Vec<String>,
+    /// What proves it: a number, a link, where the screenshot is.
+    #[arg(long, value_name = "TEXT")]
+    pub evidence: Option<String>,
+    /// Record the criteria as failed (criteria only).
+    #[arg(long, conflicts_with = "undo")]
+    pub fail: bool,
+    /// Put the IDs back to pending.
+    #[arg(long)]
+    pub undo: bool,
+    /// A note kept with the entry.
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct TextArgs {
+    /// The text to record.
+    pub text: String,
+}
+
+#[derive(Debug, Args)]
+pub struct BlockerArgs {
+    /// What blocks the POC.
+    #[arg(required_unless_present = "resolve", conflicts_with = "resolve")]
+    pub text: Option<String>,
+    /// Resolve the blocker with this ID (B1, B2, …).
+    #[arg(long, value_name = "ID")]
+    pub resolve: Option<String>,
+    /// How it was resolved (with --resolve).
+    #[arg(long, value_name = "TEXT", requires = "resolve")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AdvanceArgs {
+    /// Advance even though the gate is not met (needs --reason).
+    #[arg(long, requires = "reason")]
+    pub force: bool,
+    /// Why; journaled.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReopenArgs {
+    /// The phase to go back to: setup, deployment, validation, integration, signoff.
+    pub phase: String,
+    /// Why; journaled.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutcomeArg {
+    Win,
+    Loss,
+    Inconclusive,
+}
+
+#[derive(Debug, Args)]
+pub struct CloseArgs {
+    /// How the POC ended.
+    #[arg(long, value_enum)]
+    pub outcome: OutcomeArg,
+    /// Why; journaled and shown in the debrief.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+    /// Close before signoff, or as a win with a `must` criterion not met.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DebriefArgs {
+    /// Where to write it (default: debrief.md in the POC folder); `-` for stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Replace an existing debrief, keeping the old one as a backup.
+    #[arg(long)]
+    pub force: bool,
+    /// Output format (json prints to stdout and writes nothing).
+    #[arg(long, value_enum)]
+    pub format: Option<DocumentFormat>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,71 @@
+//! `poc advance`: move to the next phase when the current one is finished.
+
+use crate::cli::AdvanceArgs;
+use crate::context::Context;
+use crate::error::{EXIT_FAILURE, EXIT_OK, UserError};
+use crate::journal::Event;
+use crate::state::day_of;
+use crate::text::terminal_safe;
+
+pub fn run(args: AdvanceArgs, ctx: &Context) -> anyhow::Result<u8> {
+    let (poc, mut journal) = ctx.load_for_write()?;
+    poc.ensure_open("advance")?;
+    let from = poc.state.phase;
+    let Some(to) = from.next() else {
+        crate::fail!(
+            "signoff is the last phase; record the outcome with `poc close --outcome win|loss|inconclusive`"
+        );
+    };
+    let blocks = poc.state.gate(&poc.scope, from);
+    let reason = args
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    if !blocks.is_empty() && !args.force {
+        let mut message = format!(
+            "cannot advance from {from} to {to}: {} open in {from} (nothing was changed)",
+            blocks.len()
+        );
+        for b in &blocks {
+            message.push_str(&format!(
+                "\n  {}  {} — {}",
+                b.id,
+                terminal_safe(&b.title),
+                b.reason
+            ));
+        }
+        message.push_str(
+            "\nFinish them with `poc check ID`, or override with `poc advance --force --reason TEXT`.",
+        );
+        return Err(UserError {
+            message,
+            exit_code: EXIT_FAILURE,
+        }
+        .into());
+    }
+    if args.force && reason.is_none() {
+        return Err(UserError::usage("--force needs --reason TEXT saying why").into());
+    }
+    let forced = args.force && !blocks.is_empty();
+    journal.append(&[ctx.entry(Event::Advance {
+        from,
+        to,
+        forced,
+        reason: reason.map(String::from),
+    })])?;
+    let plan = poc.scope.plan(to);
+    eprintln!(
+        "Advanced to {to} (day {} of {}; planned days {}–{}){}. Run `poc check` for today's list.",
+        day_of(&poc.scope, ctx.now),
+        poc.scope.total_days(),
+        plan.days.0,
+        plan.days.1,
+        if forced {
+            format!(", forced past {} open in {from}", blocks.len())
+        } else {
+            String::new()
+        }
+    );
+    Ok(EXIT_OK)
+}

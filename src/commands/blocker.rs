@@ -1,0 +1,48 @@
+//! `poc blocker`: open a blocker, or resolve one.
+
+use crate::cli::BlockerArgs;
+use crate::context::Context;
+use crate::error::EXIT_OK;
+use crate::journal::Event;
+use crate::text::terminal_safe;
+
+pub fn run(args: BlockerArgs, ctx: &Context) -> anyhow::Result<u8> {
+    let (poc, mut journal) = ctx.load_for_write()?;
+    if let Some(id) = args.resolve {
+        let id = id.trim().to_uppercase();
+        let Some(blocker) = poc.state.blockers.iter().find(|b| b.id == id) else {
+            let known: Vec<&str> = poc.state.blockers.iter().map(|b| b.id.as_str()).collect();
+            crate::fail!(
+                "no blocker `{id}`{}",
+                if known.is_empty() {
+                    "; none has been opened".to_string()
+                } else {
+                    format!("; blockers: {}", known.join(", "))
+                }
+            );
+        };
+        if blocker.resolved.is_some() {
+            crate::fail!("blocker {id} is already resolved");
+        }
+        let note = args
+            .note
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty());
+        journal.append(&[ctx.entry(Event::Resolve {
+            id: id.clone(),
+            note,
+        })])?;
+        eprintln!("Resolved {id}: {}", terminal_safe(&blocker.text));
+        return Ok(EXIT_OK);
+    }
+    let text = super::non_empty(args.text.as_deref().unwrap_or_default(), "the blocker")?;
+    let id = journal.journal.next_blocker_id();
+    journal.append(&[ctx.entry(Event::Blocker {
+        id: id.clone(),
+        text,
+    })])?;
+    eprintln!(
+        "Opened {id}. Escalate early; resolve it with `poc blocker --resolve {id} --note TEXT`."
+    );
+    Ok(EXIT_OK)
+}

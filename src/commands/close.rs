@@ -1,0 +1,74 @@
+//! `poc close`: record the outcome.
+
+use crate::cli::{CloseArgs, OutcomeArg};
+use crate::context::Context;
+use crate::error::{EXIT_OK, UserError};
+use crate::journal::{Event, Outcome};
+use crate::report::{StatusReport, describe_due};
+use crate::scope::Phase;
+
+pub fn run(args: CloseArgs, ctx: &Context) -> anyhow::Result<u8> {
+    let outcome = match args.outcome {
+        OutcomeArg::Win => Outcome::Win,
+        OutcomeArg::Loss => Outcome::Loss,
+        OutcomeArg::Inconclusive => Outcome::Inconclusive,
+    };
+    let (poc, mut journal) = ctx.load_for_write()?;
+    if let Some(c) = &poc.state.closure {
+        crate::fail!(
+            "the POC is already closed ({}); run `poc reopen PHASE --reason TEXT` first to change it",
+            c.outcome.id()
+        );
+    }
+    let phase = poc.state.phase;
+    let mut needs_force = Vec::new();
+    if phase != Phase::Signoff {
+        needs_force.push(format!(
+            "the POC is in {phase}, not signoff (closing now cancels it)"
+        ));
+    }
+    if outcome == Outcome::Win {
+        let unmet: Vec<_> = poc
+            .state
+            .unmet_musts(&poc.scope)
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect();
+        if !unmet.is_empty() {
+            needs_force.push(format!("`must` criteria not met: {}", unmet.join(", ")));
+        }
+    }
+    if !needs_force.is_empty() && !args.force {
+        return Err(UserError::new(format!(
+            "cannot close as {}: {} (nothing was changed); pass --force --reason TEXT to close anyway",
+            outcome.id(),
+            needs_force.join("; ")
+        ))
+        .into());
+    }
+    let reason = args
+        .reason
+        .map(|r| r.trim().to_string())
+        .filter(|r| !r.is_empty());
+    if !needs_force.is_empty() && reason.is_none() {
+        return Err(UserError::usage("--force needs --reason TEXT saying why").into());
+    }
+    journal.append(&[ctx.entry(Event::Close {
+        outcome,
+        reason,
+        forced: !needs_force.is_empty(),
+    })])?;
+    let after = crate::state::PocState::derive(&poc.scope, &journal.journal);
+    let report = StatusReport::build(&poc.scope, &after, ctx.now);
+    let due = report
+        .debrief
+        .as_ref()
+        .map(describe_due)
+        .unwrap_or_default();
+    eprintln!(
+        "Closed: {} after {} days. Debrief {due}: run `poc debrief`.",
+        outcome.title(),
+        report.duration_days()
+    );
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,154 @@
+//! `poc debrief`: write debrief.md after close, pre-filled from the POC,
+//! following the debrief framework: outcome summary, what worked, what failed
+//! or struggled, lessons. The file is the SE's once written: never
+//! overwritten without --force, and then the old one is kept.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::cli::{DebriefArgs, DocumentFormat};
+use crate::context::{Context, display_in};
+use crate::error::{EXIT_OK, UserError};
+use crate::report::{BlockerRow, CriterionRow, DebriefDue, PhaseRow, StatusReport, describe_due};
+use crate::state::{Override, Remark, Status};
+use crate::{fsutil, render};
+
+/// The debrief file name inside a POC folder.
+pub const DEBRIEF_FILE: &str = "debrief.md";
+
+#[derive(Debug, Serialize)]
+pub struct DebriefReport {
+    pub schema_version: u32,
+    pub tags: Tags,
+    pub due: DebriefDue,
+    /// Criteria met, earliest first.
+    pub worked: Vec<CriterionRow>,
+    /// Criteria failed or never met.
+    pub unmet: Vec<CriterionRow>,
+    pub late_phases: Vec<PhaseRow>,
+    pub overrides: Vec<Override>,
+    pub blockers: Vec<BlockerRow>,
+    pub parked: Vec<Remark>,
+    pub status: StatusReport,
+}
+
+/// The debrief framework's tags, for a library of debriefs.
+#[derive(Debug, Serialize)]
+pub struct Tags {
+    pub prospect: String,
+    pub industry: Option<String>,
+    pub deal_size_tier: Option<&'static str>,
+    pub acv: Option<u64>,
+    pub outcome: &'static str,
+    pub competitors: Vec<String>,
+    pub duration_days: i64,
+    pub closed: String,
+}
+
+impl DebriefReport {
+    pub fn build(status: StatusReport) -> Option<DebriefReport> {
+        let due = status.debrief.clone()?;
+        let mut worked: Vec<_> = status
+            .criteria
+            .iter()
+            .filter(|c| c.status == Status::Met)
+            .cloned()
+            .collect();
+        worked.sort_by_key(|c| c.at);
+        let unmet = status
+            .criteria
+            .iter()
+            .filter(|c| c.status != Status::Met)
+            .cloned()
+            .collect();
+        Some(DebriefReport {
+            schema_version: crate::report::JSON_SCHEMA_VERSION,
+            tags: Tags {
+                prospect: status.prospect.clone(),
+                industry: status.industry.clone(),
+                deal_size_tier: status.deal_size_tier,
+                acv: status.acv,
+                outcome: status.outcome?,
+                competitors: status.competitors.clone(),
+                duration_days: status.duration_days(),
+                closed: status.closed_at?.format("%Y-%m-%d").to_string(),
+            },
+            due,
+            worked,
+            unmet,
+            late_phases: status
+                .phases
+                .iter()
+                .filter(|p| p.days_late > 0)
+                .cloned()
+                .collect(),
+            overrides: status.overrides.clone(),
+            blockers: status.blockers.clone(),
+            parked: status.parked.clone(),
+            status,
+        })
+    }
+}
+
+pub fn run(args: DebriefArgs, ctx: &Context) -> anyhow::Result<u8> {
+    let poc = ctx.load()?;
+    let status = StatusReport::build(&poc.scope, &poc.state, ctx.now);
+    let Some(report) = DebriefReport::build(status) else {
+        crate::fail!(
+            "the POC is not closed yet; record the outcome with `poc close --outcome win|loss|inconclusive` first"
+        );
+    };
+    let due = describe_due(&report.due);
+    if args.format == Some(DocumentFormat::Json) {
+        crate::out(&render::json(&report)?)?;
+        return Ok(EXIT_OK);
+    }
+    let text = render::document("debrief.md", &report)?;
+    let target = args.out.unwrap_or_else(|| poc.dir.join(DEBRIEF_FILE));
+    if target.as_os_str() == "-" {
+        crate::out(&text)?;
+        eprintln!("Debrief {due}.");
+        return Ok(EXIT_OK);
+    }
+    let shown = display_in(
+        target.parent().unwrap_or(std::path::Path::new("")),
+        &target.file_name().unwrap_or_default().to_string_lossy(),
+    );
+    if target.exists() {
+        if !args.force {
+            return Err(UserError::new(format!(
+                "{shown} already exists and may hold your notes; refusing to overwrite it (nothing was changed). Use --force to replace it; the old file is kept as a backup"
+            ))
+            .into());
+        }
+        let backup = backup_path(&target, ctx);
+        let old = std::fs::read(&target)?;
+        fsutil::write_atomic(&backup, &old, false)?;
+        eprintln!("Kept the previous debrief as {}", backup.display());
+    }
+    fsutil::write_atomic(&target, text.as_bytes(), true)?;
+    eprintln!(
+        "Wrote {shown}. Debrief {due}: fill in the questions with the AE and SE manager (30 minutes)."
+    );
+    Ok(EXIT_OK)
+}
+
+/// `debrief.md.20261205T100000Z.bak`, or with a counter if that exists.
+fn backup_path(target: &std::path::Path, ctx: &Context) -> PathBuf {
+    let stamp = ctx.now.format("%Y%m%dT%H%M%SZ");
+    let name = target.file_name().unwrap_or_default().to_string_lossy();
+    let mut n = 0;
+    loop {
+        let suffix = if n == 0 {
+            String::new()
+        } else {
+            format!("-{n}")
+        };
+        let candidate = target.with_file_name(format!("{name}.{stamp}{suffix}.bak"));
+        if !candidate.exists() {
+            return candidate;
+        }
+        n += 1;
+    }
+}

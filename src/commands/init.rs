@@ -1,0 +1,130 @@
+//! `poc init`: create a POC folder from a bundled template.
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::cli::InitArgs;
+use crate::commands::templates::SCOPE_TEMPLATES;
+use crate::context::{Context, display_in};
+use crate::error::{EXIT_OK, UserError, did_you_mean};
+use crate::journal::{Event, JOURNAL_FILE, LockedJournal};
+use crate::scope::{SCOPE_FILE, Scope};
+use crate::{fsutil, render};
+
+const GITATTRIBUTES_LINE: &str = "journal.yaml merge=union";
+
+#[derive(Serialize)]
+struct ScopeContext {
+    template_id: String,
+    name: String,
+    prospect: String,
+    owner: String,
+    start: String,
+}
+
+pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
+    let dir = args
+        .dir
+        .or_else(|| ctx.dir.clone())
+        .unwrap_or_else(|| PathBuf::from("."));
+    let template = SCOPE_TEMPLATES
+        .iter()
+        .find(|t| t.name == args.template)
+        .ok_or_else(|| {
+            UserError::usage(format!(
+                "unknown template `{}`{}; bundled templates: {}",
+                args.template,
+                did_you_mean(&args.template, SCOPE_TEMPLATES.iter().map(|t| t.name)),
+                SCOPE_TEMPLATES
+                    .iter()
+                    .map(|t| t.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })?;
+    let start = match &args.start {
+        Some(s) => NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+            UserError::usage(format!(
+                "--start: `{s}` is not a real date (expected YYYY-MM-DD)"
+            ))
+        })?,
+        None => ctx.now.date_naive(),
+    };
+    let prospect = super::non_empty(&args.prospect, "--prospect")?;
+    let name = match &args.name {
+        Some(n) => super::non_empty(n, "--name")?,
+        None => format!("{prospect} POC"),
+    };
+    let owner = match &args.owner {
+        Some(o) => super::non_empty(o, "--owner")?,
+        None => ctx.user.clone(),
+    };
+
+    for file in [SCOPE_FILE, JOURNAL_FILE] {
+        if dir.join(file).exists() {
+            crate::fail!(
+                "{} already exists; refusing to overwrite a POC (nothing was changed)",
+                display_in(&dir, file)
+            );
+        }
+    }
+
+    let quoted = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let text = render::document(
+        &format!("scopes/{}.yaml", template.name),
+        &ScopeContext {
+            template_id: template.id(),
+            name: quoted(&name),
+            prospect: quoted(&prospect),
+            owner: quoted(&owner),
+            start: start.format("%Y-%m-%d").to_string(),
+        },
+    )?;
+    // The bundled template must give a valid scope for any input.
+    Scope::parse(&text, SCOPE_FILE).context("the bundled template rendered an invalid scope")?;
+
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    fsutil::write_atomic(&dir.join(SCOPE_FILE), text.as_bytes(), false)?;
+    let mut journal = LockedJournal::open(&dir)?;
+    journal.append(&[ctx.entry(Event::Init {
+        template: template.id(),
+    })])?;
+    add_gitattributes(&dir)?;
+
+    let shown = display_in(&dir, "");
+    let dash_c = if shown.is_empty() {
+        String::new()
+    } else {
+        format!("-C {} ", shown.trim_end_matches('/'))
+    };
+    eprintln!(
+        "Created {} from template {} (day 1 is {start}).\n\nNext steps:\n  1. Edit {} with the customer: success criteria with measurable targets, stakeholders, day windows.\n  2. poc {dash_c}validate\n  3. poc {dash_c}check            # today's list; tick items with `poc check ID`\n  4. poc {dash_c}status",
+        display_in(&dir, SCOPE_FILE),
+        template.id(),
+        display_in(&dir, SCOPE_FILE),
+    );
+    Ok(EXIT_OK)
+}
+
+/// Adds `journal.yaml merge=union` so two SEs' appends merge cleanly.
+fn add_gitattributes(dir: &std::path::Path) -> anyhow::Result<()> {
+    let path = dir.join(".gitattributes");
+    let existing = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    if existing.lines().any(|l| l.trim() == GITATTRIBUTES_LINE) {
+        return Ok(());
+    }
+    let mut text = existing;
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(GITATTRIBUTES_LINE);
+    text.push('\n');
+    fsutil::write_atomic(&path, text.as_bytes(), true)
+}

@@ -1,0 +1,104 @@
+//! `poc log`: the journal, oldest first.
+
+use serde::Serialize;
+
+use crate::cli::{FormatArgs, ListFormat};
+use crate::context::Context;
+use crate::error::EXIT_OK;
+use crate::journal::{Entry, Event};
+use crate::render::{self, cell};
+
+#[derive(Serialize)]
+struct LogReport<'a> {
+    schema_version: u32,
+    entries: Vec<LogRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct LogRow<'a> {
+    line: usize,
+    #[serde(flatten)]
+    entry: &'a Entry,
+}
+
+pub fn run(args: FormatArgs<ListFormat>, ctx: &Context) -> anyhow::Result<u8> {
+    let poc = ctx.load()?;
+    let report = LogReport {
+        schema_version: crate::report::JSON_SCHEMA_VERSION,
+        entries: poc
+            .journal
+            .in_time_order()
+            .into_iter()
+            .map(|l| LogRow {
+                line: l.number,
+                entry: &l.entry,
+            })
+            .collect(),
+    };
+    match args.format.unwrap_or(ListFormat::Table) {
+        ListFormat::Json => crate::out(&render::json(&report)?)?,
+        ListFormat::Table => {
+            let mut table = render::table(&["when", "who", "what", "id", "detail"], ctx.color);
+            for row in &report.entries {
+                let e = row.entry;
+                table.add_row(vec![
+                    cell(e.at.format("%Y-%m-%d %H:%M").to_string()),
+                    cell(&e.by),
+                    cell(e.event.kind()),
+                    cell(e.event.subject().unwrap_or_default()),
+                    cell(detail(&e.event)),
+                ]);
+            }
+            crate::out(&format!("{table}\n"))?;
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+/// The human part of an entry, on one line.
+fn detail(event: &Event) -> String {
+    let join =
+        |parts: Vec<Option<String>>| parts.into_iter().flatten().collect::<Vec<_>>().join(" · ");
+    match event {
+        Event::Init { template } => format!("created from {template}"),
+        Event::Check(m) | Event::Fail(m) => join(vec![
+            m.evidence.clone(),
+            m.note.clone(),
+            (!m.files.is_empty()).then(|| {
+                m.files
+                    .iter()
+                    .map(|f| f.path.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }),
+            m.run.as_ref().map(|r| match r.exit_code {
+                Some(code) if !r.timed_out => format!("ran `{}`: exit {code}", r.command),
+                _ if r.timed_out => format!("ran `{}`: timed out", r.command),
+                _ => format!("ran `{}`: killed", r.command),
+            }),
+        ]),
+        Event::Undo { note, .. } => note.clone().unwrap_or_default(),
+        Event::Note { text } | Event::Park { text } | Event::Blocker { text, .. } => text.clone(),
+        Event::Resolve { note, .. } => note.clone().unwrap_or_default(),
+        Event::Advance {
+            from,
+            to,
+            forced,
+            reason,
+        } => join(vec![
+            Some(format!("{from} → {to}")),
+            forced.then(|| "forced".to_string()),
+            reason.clone(),
+        ]),
+        Event::Reopen { to, reason } => format!("back to {to} · {reason}"),
+        Event::Close {
+            outcome,
+            reason,
+            forced,
+        } => join(vec![
+            Some(outcome.id().to_string()),
+            forced.then(|| "forced".to_string()),
+            reason.clone(),
+        ]),
+    }
+}

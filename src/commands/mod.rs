@@ -1,0 +1,51 @@
+//! One file per subcommand; `dispatch` is the one place that matches on them.
+
+use crate::cli::{Cli, Command};
+use crate::context::Context;
+
+pub mod advance;
+pub mod blocker;
+pub mod check;
+pub mod checklist;
+pub mod close;
+pub mod debrief;
+pub mod init;
+pub mod log;
+pub mod note;
+pub mod park;
+pub mod reopen;
+pub mod status;
+pub mod templates;
+pub mod validate;
+
+/// Runs the parsed command; returns the exit code.
+pub fn dispatch(cli: Cli) -> anyhow::Result<u8> {
+    let ctx = Context::from_env(cli.dir)?;
+    match cli.command {
+        Command::Init(args) => init::run(args, &ctx),
+        Command::Templates(args) => templates::run(args, &ctx),
+        Command::Validate(args) => validate::run(args, &ctx),
+        Command::Status(args) => status::run(args, &ctx),
+        Command::Check(args) => check::run(args, &ctx),
+        Command::Note(args) => note::run(args, &ctx),
+        Command::Park(args) => park::run(args, &ctx),
+        Command::Blocker(args) => blocker::run(args, &ctx),
+        Command::Log(args) => log::run(args, &ctx),
+        Command::Checklist(args) => checklist::run(args, &ctx),
+        Command::Advance(args) => advance::run(args, &ctx),
+        Command::Reopen(args) => reopen::run(args, &ctx),
+        Command::Close(args) => close::run(args, &ctx),
+        Command::Debrief(args) => debrief::run(args, &ctx),
+    }
+}
+
+/// Rejects empty or whitespace-only text for a journal entry.
+pub fn non_empty(text: &str, what: &str) -> Result<String, crate::error::UserError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(crate::error::UserError::usage(format!(
+            "{what} must not be empty"
+        )));
+    }
+    Ok(t.to_string())
+}

@@ -1,0 +1,14 @@
+//! `poc note`: add a note to the journal.
+
+use crate::cli::TextArgs;
+use crate::context::Context;
+use crate::error::EXIT_OK;
+use crate::journal::Event;
+
+pub fn run(args: TextArgs, ctx: &Context) -> anyhow::Result<u8> {
+    let text = super::non_empty(&args.text, "the note")?;
+    let (_, mut journal) = ctx.load_for_write()?;
+    journal.append(&[ctx.entry(Event::Note { text })])?;
+    eprintln!("Noted.");
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,17 @@
+//! `poc park`: park an out-of-scope request for after the POC.
+
+use crate::cli::TextArgs;
+use crate::context::Context;
+use crate::error::EXIT_OK;
+use crate::journal::Event;
+
+pub fn run(args: TextArgs, ctx: &Context) -> anyhow::Result<u8> {
+    let text = super::non_empty(&args.text, "the request")?;
+    let (poc, mut journal) = ctx.load_for_write()?;
+    journal.append(&[ctx.entry(Event::Park { text })])?;
+    eprintln!(
+        "Parked for after the POC ({} parked). It will be listed in the debrief as scope creep to follow up.",
+        poc.state.parked.len() + 1
+    );
+    Ok(EXIT_OK)
+}

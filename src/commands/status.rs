@@ -1,0 +1,145 @@
+//! `poc status`: where the POC stands.
+
+use crate::cli::{FormatArgs, StatusFormat};
+use crate::context::Context;
+use crate::error::EXIT_OK;
+use crate::render::{self, cell, status_cell};
+use crate::report::{StatusReport, describe_due};
+use crate::text::terminal_safe;
+
+pub fn run(args: FormatArgs<StatusFormat>, ctx: &Context) -> anyhow::Result<u8> {
+    let poc = ctx.load()?;
+    let report = StatusReport::build(&poc.scope, &poc.state, ctx.now);
+    let text = match args.format.unwrap_or(StatusFormat::Table) {
+        StatusFormat::Json => render::json(&report)?,
+        StatusFormat::Markdown => render::document("status.md", &report)?,
+        StatusFormat::Table => human(&report, ctx.color),
+    };
+    crate::out(&text)?;
+    Ok(EXIT_OK)
+}
+
+/// The header lines every human view starts with.
+pub fn headline(r: &StatusReport) -> String {
+    let mut out = format!(
+        "{} — {}\n",
+        terminal_safe(&r.name),
+        terminal_safe(&r.prospect)
+    );
+    let day = if r.day < 1 {
+        format!("starts {} (in {} days)", r.start, 1 - r.day)
+    } else {
+        format!("day {} of {}", r.day, r.total_days)
+    };
+    match (r.outcome_title, &r.debrief) {
+        (Some(outcome), Some(due)) => {
+            out.push_str(&format!(
+                "{day} · closed: {outcome} on {} (in {})\n",
+                r.closed_at
+                    .map(|t| t.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default(),
+                r.last_phase
+            ));
+            out.push_str(&format!("Debrief {}\n", describe_due(due)));
+        }
+        _ => {
+            let late = if r.days_late > 0 {
+                format!("{} days late", r.days_late)
+            } else {
+                "on time".to_string()
+            };
+            out.push_str(&format!(
+                "{day} · phase {} (planned days {}–{}) · {late}\n",
+                r.phase, r.phase_window[0], r.phase_window[1]
+            ));
+        }
+    }
+    let s = &r.criteria_summary;
+    out.push_str(&format!(
+        "Criteria: {} met, {} failed, {} pending of {} (must: {}/{} met)\n",
+        s.met, s.failed, s.pending, s.total, s.must_met, s.must_total
+    ));
+    out.push_str(&format!(
+        "Blockers open: {} · parked requests: {}\n",
+        r.open_blockers,
+        r.parked.len()
+    ));
+    for b in r.blockers.iter().filter(|b| b.open) {
+        out.push_str(&format!(
+            "  {} {} (open {} days)\n",
+            b.blocker.id,
+            terminal_safe(&b.blocker.text),
+            b.days_open
+        ));
+    }
+    out
+}
+
+fn human(r: &StatusReport, color: bool) -> String {
+    let mut out = headline(r);
+    let mut phases = render::table(
+        &["phase", "planned days", "entered", "left", "items", "state"],
+        color,
+    );
+    for p in &r.phases {
+        let day = |d: Option<i64>| d.map(|d| format!("day {d}")).unwrap_or_default();
+        let state = if p.days_late > 0 {
+            format!("{} ({} days late)", p.state, p.days_late)
+        } else {
+            p.state.to_string()
+        };
+        phases.add_row(vec![
+            cell(p.id.id()),
+            cell(format!("{}–{}", p.days[0], p.days[1])),
+            cell(day(p.entered_day)),
+            cell(day(p.left_day)),
+            cell(format!("{}/{}", p.done, p.total)),
+            status_cell(&state, color),
+        ]);
+    }
+    out.push('\n');
+    out.push_str(&phases.to_string());
+    out.push('\n');
+    if !r.criteria.is_empty() {
+        let mut criteria = render::table(
+            &["id", "criterion", "priority", "status", "evidence", "when"],
+            color,
+        );
+        for c in &r.criteria {
+            criteria.add_row(vec![
+                cell(&c.id),
+                cell(&c.title),
+                cell(c.priority.id()),
+                status_cell(c.status.id(), color),
+                cell(evidence_summary(c)),
+                cell(
+                    c.at.map(|t| t.format("%Y-%m-%d").to_string())
+                        .unwrap_or_default(),
+                ),
+            ]);
+        }
+        out.push('\n');
+        out.push_str(&criteria.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+/// Evidence text, attached files and a run's exit code, on one line.
+pub fn evidence_summary(c: &crate::report::CriterionRow) -> String {
+    let mut parts = Vec::new();
+    if let Some(e) = &c.evidence {
+        parts.push(e.clone());
+    }
+    for f in &c.files {
+        parts.push(f.path.clone());
+    }
+    if let Some(run) = &c.run {
+        parts.push(match (run.exit_code, run.timed_out) {
+            (_, true) => format!("{} (timed out)", run.log),
+            (Some(code), _) => format!("{} (exit {code})", run.log),
+            (None, _) => format!("{} (killed)", run.log),
+        });
+    }
+    parts.join("; ")
+}

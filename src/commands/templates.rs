@@ -1,0 +1,77 @@
+//! `poc templates`: the bundled scope templates.
+
+use serde::Serialize;
+
+use crate::cli::{FormatArgs, ListFormat};
+use crate::context::Context;
+use crate::error::EXIT_OK;
+use crate::render;
+
+/// A bundled scope template.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ScopeTemplate {
+    pub name: &'static str,
+    pub version: u32,
+    pub description: &'static str,
+}
+
+impl ScopeTemplate {
+    /// "standard@1", as written into `poc.yaml`.
+    pub fn id(&self) -> String {
+        format!("{}@{}", self.name, self.version)
+    }
+}
+
+pub const SCOPE_TEMPLATES: &[ScopeTemplate] = &[
+    ScopeTemplate {
+        name: "standard",
+        version: 1,
+        description: "Five phases over 12 days with the pre-execution checklist in setup and the post-POC checklist in signoff",
+    },
+    ScopeTemplate {
+        name: "kubernetes",
+        version: 1,
+        description: "A POC on the customer's Kubernetes: cluster access, networking, storage, ingress and DNS, image transfer, Helm values, runbooks and handoff",
+    },
+];
+
+#[derive(Serialize)]
+struct TemplatesReport {
+    schema_version: u32,
+    templates: Vec<TemplateRow>,
+}
+
+#[derive(Serialize)]
+struct TemplateRow {
+    id: String,
+    #[serde(flatten)]
+    template: ScopeTemplate,
+}
+
+pub fn run(args: FormatArgs<ListFormat>, ctx: &Context) -> anyhow::Result<u8> {
+    let report = TemplatesReport {
+        schema_version: crate::report::JSON_SCHEMA_VERSION,
+        templates: SCOPE_TEMPLATES
+            .iter()
+            .map(|t| TemplateRow {
+                id: t.id(),
+                template: *t,
+            })
+            .collect(),
+    };
+    match args.format.unwrap_or(ListFormat::Table) {
+        ListFormat::Json => crate::out(&render::json(&report)?)?,
+        ListFormat::Table => {
+            let mut table = render::table(&["template", "version", "description"], ctx.color);
+            for t in &report.templates {
+                table.add_row(vec![
+                    render::cell(t.template.name),
+                    render::cell(t.template.version.to_string()),
+                    render::cell(t.template.description),
+                ]);
+            }
+            crate::out(&format!("{table}\n"))?;
+        }
+    }
+    Ok(EXIT_OK)
+}

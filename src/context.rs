@@ -1,0 +1,158 @@
+//! What every command needs, resolved once from the arguments and the
+//! environment: where the POC is, what time it is, who is acting, and how
+//! to print. The domain never sees clap.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+
+use crate::error::UserError;
+pub use crate::fsutil::display_in;
+use crate::journal::{self, Journal, LockedJournal};
+use crate::scope::{MAX_SCOPE_BYTES, SCOPE_FILE, Scope};
+use crate::state::PocState;
+
+pub struct Context {
+    /// `-C DIR`, when given.
+    pub dir: Option<PathBuf>,
+    pub now: DateTime<Utc>,
+    /// Who is acting, recorded in the journal: `POC_USER`, else the login name.
+    pub user: String,
+    /// Colour on stdout: only for a terminal, and never with `NO_COLOR`.
+    pub color: bool,
+}
+
+impl Context {
+    pub fn from_env(dir: Option<PathBuf>) -> Result<Context, UserError> {
+        use std::io::IsTerminal;
+        let user = ["POC_USER", "USER", "USERNAME"]
+            .iter()
+            .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+            .unwrap_or_else(|| "unknown".to_string());
+        Ok(Context {
+            dir,
+            now: crate::clock::now()?,
+            user,
+            color: std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        })
+    }
+
+    /// The POC folder: `-C DIR`, else the nearest folder upward that holds
+    /// `poc.yaml`, as git finds its repository.
+    pub fn poc_dir(&self) -> anyhow::Result<PathBuf> {
+        if let Some(dir) = &self.dir {
+            if !dir.join(SCOPE_FILE).is_file() {
+                crate::fail!(
+                    "{} holds no {SCOPE_FILE}; run `poc init {}` to start a POC there",
+                    dir.display(),
+                    dir.display()
+                );
+            }
+            return Ok(dir.clone());
+        }
+        let cwd = std::env::current_dir().context("cannot read the current folder")?;
+        for dir in cwd.ancestors() {
+            if dir.join(SCOPE_FILE).is_file() {
+                return Ok(relative_to(dir, &cwd));
+            }
+        }
+        crate::fail!(
+            "not inside a POC: no {SCOPE_FILE} here or in any parent folder; run `poc init` to start one, or pass -C DIR"
+        )
+    }
+
+    /// Loads the POC for reading.
+    pub fn load(&self) -> anyhow::Result<Poc> {
+        let dir = self.poc_dir()?;
+        let scope = load_scope(&dir)?;
+        let journal = journal::read(&dir)?;
+        Ok(Poc::new(dir, scope, journal))
+    }
+
+    /// Loads the POC holding the journal's lock, for a command that writes:
+    /// what it reads stays true until it has appended.
+    pub fn load_for_write(&self) -> anyhow::Result<(Poc, LockedJournal)> {
+        let dir = self.poc_dir()?;
+        let scope = load_scope(&dir)?;
+        let locked = LockedJournal::open(&dir)?;
+        let poc = Poc::new(dir, scope, locked.journal.clone());
+        Ok((poc, locked))
+    }
+
+    /// A journal entry by the current user, now.
+    pub fn entry(&self, event: journal::Event) -> journal::Entry {
+        journal::Entry {
+            at: self.now,
+            by: self.user.clone(),
+            event,
+        }
+    }
+}
+
+/// A POC folder, loaded.
+pub struct Poc {
+    pub dir: PathBuf,
+    pub scope: Scope,
+    pub journal: Journal,
+    pub state: PocState,
+}
+
+impl Poc {
+    fn new(dir: PathBuf, scope: Scope, journal: Journal) -> Poc {
+        let state = PocState::derive(&scope, &journal);
+        Poc {
+            dir,
+            scope,
+            journal,
+            state,
+        }
+    }
+
+    /// How to name a file of this POC in messages.
+    pub fn display(&self, file: &str) -> String {
+        display_in(&self.dir, file)
+    }
+
+    /// Refuses when the POC is closed, naming `reopen`.
+    pub fn ensure_open(&self, doing: &str) -> Result<(), UserError> {
+        match &self.state.closure {
+            Some(c) => Err(UserError::new(format!(
+                "the POC is closed ({}); cannot {doing}. Run `poc reopen PHASE --reason TEXT` to reopen it",
+                c.outcome.id()
+            ))),
+            None => Ok(()),
+        }
+    }
+}
+
+fn relative_to(dir: &Path, cwd: &Path) -> PathBuf {
+    if dir == cwd {
+        return PathBuf::from(".");
+    }
+    match cwd.strip_prefix(dir) {
+        Ok(rest) => rest.components().map(|_| "..").collect(),
+        Err(_) => dir.to_path_buf(),
+    }
+}
+
+/// Reads and validates `poc.yaml` in `dir`.
+pub fn load_scope(dir: &Path) -> anyhow::Result<Scope> {
+    let path = dir.join(SCOPE_FILE);
+    let name = display_in(dir, SCOPE_FILE);
+    let mut file = std::fs::File::open(&path).with_context(|| format!("cannot open {name}"))?;
+    let bytes = journal::read_capped(&mut file, Path::new(&name), MAX_SCOPE_BYTES)?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        let before = &bytes[..e.valid_up_to()];
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        let col = before.len()
+            - before
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |i| i + 1)
+            + 1;
+        UserError::new(format!("{name}:{line}:{col}: not valid UTF-8 text"))
+    })?;
+    Ok(Scope::parse(text, &name)?)
+}

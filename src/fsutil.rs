@@ -1,0 +1,61 @@
+//! Crash-safe writes: a temporary file in the same folder, fsync, rename.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context as _;
+
+/// Writes `contents` to `path` atomically: readers see the old file or the
+/// new one, never a mix, whatever happens. With `overwrite` false an existing
+/// file is left alone and an error returned.
+pub fn write_atomic(path: &Path, contents: &[u8], overwrite: bool) -> anyhow::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".poc-tmp-");
+    // The files are meant to be shared in git, not private like a temp file.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let mut tmp = builder
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    tmp.write_all(contents)
+        .and_then(|_| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    if overwrite {
+        tmp.persist(path)
+            .map_err(|e| e.error)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    } else {
+        tmp.persist_noclobber(path).map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                anyhow::Error::new(crate::error::UserError::new(format!(
+                    "{} already exists; refusing to overwrite it",
+                    path.display()
+                )))
+            } else {
+                anyhow::Error::new(e.error).context(format!("cannot write {}", path.display()))
+            }
+        })?;
+    }
+    sync_dir(dir);
+    Ok(())
+}
+
+/// Makes a rename durable. Best effort: not every platform can open a folder.
+pub fn sync_dir(dir: &Path) {
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// `file` inside `dir`, as a person would type it.
+pub fn display_in(dir: &Path, file: &str) -> String {
+    if dir.as_os_str().is_empty() || dir == Path::new(".") {
+        file.to_string()
+    } else {
+        dir.join(file).display().to_string()
+    }
+}

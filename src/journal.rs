@@ -1,0 +1,480 @@
+//! The journal: `journal.yaml`, what happened, owned by `poc`.
+//!
+//! A YAML sequence with one entry per line, each `- ` followed by a JSON
+//! object (JSON is YAML's flow syntax, so the file stays valid YAML). Lines
+//! are appended, never rewritten: two SEs' appends merge cleanly in git, and a
+//! torn last line after a crash is detected and ignored. Each line is read on
+//! its own with serde_json; the YAML parser is the fallback for a line a
+//! person edited. The journal is never parsed as one document.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::UserError;
+use crate::scope::Phase;
+
+/// The journal file name inside a POC folder.
+pub const JOURNAL_FILE: &str = "journal.yaml";
+/// A year-long journal is a few MiB; refuse anything past this before reading.
+pub const MAX_JOURNAL_BYTES: u64 = 32 * 1024 * 1024;
+/// The first line of a new journal.
+pub const JOURNAL_HEADER: &str = "# poc journal: one entry per line, appended by poc and never rewritten. Record with poc commands; see `poc log`.\n";
+
+/// One thing that happened, when and by whom.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+/// What happened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Event {
+    /// The POC folder was created; setup starts.
+    Init {
+        template: String,
+    },
+    /// An item done, or a criterion met.
+    Check(Mark),
+    /// A criterion failed.
+    Fail(Mark),
+    /// An item or criterion back to pending.
+    Undo {
+        id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    Note {
+        text: String,
+    },
+    /// An out-of-scope request, parked for after the POC.
+    Park {
+        text: String,
+    },
+    /// A blocker opened, with its ID (B1, B2, …).
+    Blocker {
+        id: String,
+        text: String,
+    },
+    /// A blocker resolved.
+    Resolve {
+        id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    Advance {
+        from: Phase,
+        to: Phase,
+        #[serde(default, skip_serializing_if = "is_false")]
+        forced: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// Back to an earlier phase, or out of `closed`.
+    Reopen {
+        to: Phase,
+        reason: String,
+    },
+    Close {
+        outcome: Outcome,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+        #[serde(default, skip_serializing_if = "is_false")]
+        forced: bool,
+    },
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// A check or a failure of one ID, with its evidence.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Mark {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FileEvidence>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<RunEvidence>,
+}
+
+/// A file attached as evidence, stored under `evidence/`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileEvidence {
+    /// Path relative to the POC folder.
+    pub path: String,
+    pub sha256: String,
+    pub size: u64,
+    /// The file's name where it was attached from.
+    pub name: String,
+}
+
+/// A command run as evidence; its output is kept in a log under `evidence/`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunEvidence {
+    pub command: String,
+    /// Path of the log, relative to the POC folder.
+    pub log: String,
+    pub sha256: String,
+    pub size: u64,
+    pub started: DateTime<Utc>,
+    pub duration_ms: u64,
+    /// None when the command was killed (timed out, or by a signal).
+    pub exit_code: Option<i32>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub timed_out: bool,
+}
+
+/// How a POC ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Win,
+    Loss,
+    Inconclusive,
+}
+
+impl Outcome {
+    pub fn id(self) -> &'static str {
+        match self {
+            Outcome::Win => "win",
+            Outcome::Loss => "loss",
+            Outcome::Inconclusive => "inconclusive",
+        }
+    }
+
+    /// The debrief framework's wording.
+    pub fn title(self) -> &'static str {
+        match self {
+            Outcome::Win => "Technical Win",
+            Outcome::Loss => "Technical Loss",
+            Outcome::Inconclusive => "Inconclusive",
+        }
+    }
+}
+
+impl Event {
+    /// The checklist item, criterion or blocker this entry is about.
+    pub fn subject(&self) -> Option<&str> {
+        match self {
+            Event::Check(m) | Event::Fail(m) => Some(&m.id),
+            Event::Undo { id, .. } | Event::Blocker { id, .. } | Event::Resolve { id, .. } => {
+                Some(id)
+            }
+            _ => None,
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::Init { .. } => "init",
+            Event::Check(_) => "check",
+            Event::Fail(_) => "fail",
+            Event::Undo { .. } => "undo",
+            Event::Note { .. } => "note",
+            Event::Park { .. } => "park",
+            Event::Blocker { .. } => "blocker",
+            Event::Resolve { .. } => "resolve",
+            Event::Advance { .. } => "advance",
+            Event::Reopen { .. } => "reopen",
+            Event::Close { .. } => "close",
+        }
+    }
+}
+
+/// An entry and the line it came from.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub number: usize,
+    pub entry: Entry,
+}
+
+/// A parsed journal.
+#[derive(Debug, Clone, Default)]
+pub struct Journal {
+    /// Entries in file order.
+    pub lines: Vec<Line>,
+    /// The line number of a torn last line (an interrupted write), ignored.
+    pub torn: Option<usize>,
+    /// Byte offset where a torn last line starts, so a write can drop it.
+    torn_offset: Option<u64>,
+    /// Whether the file ends without a newline (a person's edit).
+    missing_newline: bool,
+}
+
+impl Journal {
+    /// Parses the bytes of a journal; `file` names it in errors.
+    pub fn parse(bytes: &[u8], file: &str) -> Result<Journal, UserError> {
+        let mut journal = Journal::default();
+        let mut offset = 0usize;
+        let ends_with_newline = bytes.last().is_none_or(|b| *b == b'\n');
+        let mut raw_lines = bytes.split(|b| *b == b'\n').peekable();
+        let mut number = 0;
+        while let Some(raw) = raw_lines.next() {
+            number += 1;
+            let start = offset;
+            offset += raw.len() + 1;
+            let is_last = raw_lines.peek().is_none();
+            if is_last && raw.is_empty() {
+                break;
+            }
+            let torn_tail = is_last && !ends_with_newline;
+            let text = match std::str::from_utf8(raw) {
+                Ok(t) => t,
+                Err(e) if torn_tail => {
+                    let _ = e;
+                    journal.mark_torn(number, start);
+                    break;
+                }
+                Err(e) => {
+                    return Err(UserError::new(format!(
+                        "{file}:{number}:{}: not valid UTF-8 text",
+                        e.valid_up_to() + 1
+                    )));
+                }
+            };
+            let text = if number == 1 {
+                text.strip_prefix('\u{feff}').unwrap_or(text)
+            } else {
+                text
+            };
+            let text = text.strip_suffix('\r').unwrap_or(text);
+            let trimmed = text.trim();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            match parse_line(text, file, number) {
+                Ok(entry) => journal.lines.push(Line { number, entry }),
+                Err(_) if torn_tail => {
+                    journal.mark_torn(number, start);
+                    break;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        journal.missing_newline = !ends_with_newline && journal.torn.is_none();
+        Ok(journal)
+    }
+
+    fn mark_torn(&mut self, number: usize, start: usize) {
+        self.torn = Some(number);
+        self.torn_offset = Some(start as u64);
+    }
+
+    /// Entries in time order (a git union merge may interleave two SEs'
+    /// lines); entries with the same time keep their file order.
+    pub fn in_time_order(&self) -> Vec<&Line> {
+        let mut lines: Vec<&Line> = self.lines.iter().collect();
+        lines.sort_by_key(|l| l.entry.at);
+        lines
+    }
+
+    /// The next free blocker ID: B1, B2, …
+    pub fn next_blocker_id(&self) -> String {
+        let n = self
+            .lines
+            .iter()
+            .filter_map(|l| match &l.entry.event {
+                Event::Blocker { id, .. } => id.strip_prefix('B')?.parse::<u32>().ok(),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0);
+        format!("B{}", n + 1)
+    }
+}
+
+fn parse_line(text: &str, file: &str, number: usize) -> Result<Entry, UserError> {
+    if let Some(json) = text.strip_prefix("- ")
+        && let Ok(entry) = serde_json::from_str::<Entry>(json)
+    {
+        return Ok(entry);
+    }
+    if !text.starts_with('-') {
+        return Err(UserError::new(format!(
+            "{file}:{number}:1: expected a journal entry line starting with `- `"
+        )));
+    }
+    // A line a person edited: YAML flow syntax rather than strict JSON.
+    let mut entries: Vec<Entry> = crate::yaml::parse_at(text, file, number - 1)?;
+    match (entries.pop(), entries.is_empty()) {
+        (Some(entry), true) => Ok(entry),
+        _ => Err(UserError::new(format!(
+            "{file}:{number}:1: expected exactly one journal entry on this line"
+        ))),
+    }
+}
+
+/// Reads a file of at most `cap` bytes, refusing a larger one before reading.
+pub fn read_capped(file: &mut File, path: &Path, cap: u64) -> anyhow::Result<Vec<u8>> {
+    let len = file
+        .metadata()
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .len();
+    if len > cap {
+        crate::fail!(
+            "{}: the file is {} bytes, over the {} MiB limit; refusing to read it",
+            path.display(),
+            len,
+            cap / (1024 * 1024)
+        );
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(cap + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(bytes)
+}
+
+/// Reads the journal of the POC in `dir` under a shared lock. A missing
+/// journal reads as empty.
+pub fn read(dir: &Path) -> anyhow::Result<Journal> {
+    let path = dir.join(JOURNAL_FILE);
+    let mut file = match File::open(&path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Journal::default()),
+        Err(e) => return Err(e).with_context(|| format!("cannot open {}", path.display())),
+    };
+    file.lock_shared()
+        .with_context(|| format!("cannot lock {}", path.display()))?;
+    let name = crate::fsutil::display_in(dir, JOURNAL_FILE);
+    let bytes = read_capped(&mut file, Path::new(&name), MAX_JOURNAL_BYTES)?;
+    Ok(Journal::parse(&bytes, &name)?)
+}
+
+/// The journal opened for appending, holding an exclusive lock until dropped,
+/// so that what a command read is still true when it writes.
+pub struct LockedJournal {
+    file: File,
+    path: PathBuf,
+    pub journal: Journal,
+}
+
+impl LockedJournal {
+    /// Opens (creating if needed) and locks the journal of the POC in `dir`.
+    pub fn open(dir: &Path) -> anyhow::Result<LockedJournal> {
+        let path = dir.join(JOURNAL_FILE);
+        let mut file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(true)
+            .open(&path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        file.lock()
+            .with_context(|| format!("cannot lock {}", path.display()))?;
+        let name = crate::fsutil::display_in(dir, JOURNAL_FILE);
+        let bytes = read_capped(&mut file, Path::new(&name), MAX_JOURNAL_BYTES)?;
+        let journal = Journal::parse(&bytes, &name)?;
+        Ok(LockedJournal {
+            file,
+            path,
+            journal,
+        })
+    }
+
+    /// Appends `entries` with one write and an fsync. A torn last line left
+    /// by an interrupted write is dropped first (its command never finished).
+    pub fn append(&mut self, entries: &[Entry]) -> anyhow::Result<()> {
+        let mut buf = String::new();
+        if self.file.metadata()?.len() == 0 {
+            buf.push_str(JOURNAL_HEADER);
+        }
+        if let (Some(offset), Some(line)) = (self.journal.torn_offset, self.journal.torn) {
+            self.file.set_len(offset).with_context(|| {
+                format!(
+                    "cannot repair the torn last line of {}",
+                    self.path.display()
+                )
+            })?;
+            self.file.seek(SeekFrom::End(0))?;
+            eprintln!(
+                "warning: {JOURNAL_FILE}:{line}: dropped a torn last line left by an interrupted write"
+            );
+            self.journal.torn = None;
+            self.journal.torn_offset = None;
+        } else if self.journal.missing_newline {
+            buf.push('\n');
+            self.journal.missing_newline = false;
+        }
+        for entry in entries {
+            buf.push_str("- ");
+            buf.push_str(&serde_json::to_string(entry)?);
+            buf.push('\n');
+        }
+        self.file
+            .write_all(buf.as_bytes())
+            .with_context(|| format!("cannot write {}", self.path.display()))?;
+        self.file
+            .sync_data()
+            .with_context(|| format!("cannot sync {}", self.path.display()))?;
+        let next = self.journal.lines.last().map_or(1, |l| l.number + 1);
+        for (i, entry) in entries.iter().enumerate() {
+            self.journal.lines.push(Line {
+                number: next + i,
+                entry: entry.clone(),
+            });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "# header\n- {\"at\":\"2026-11-23T09:00:00Z\",\"by\":\"dana\",\"kind\":\"note\",\"text\":\"hi\"}\n";
+
+    #[test]
+    fn reads_json_lines_and_person_edited_yaml_lines() {
+        let text = format!(
+            "{GOOD}- {{at: 2026-11-23T10:00:00Z, by: lee, kind: check, id: SC1, evidence: done by hand}}\n"
+        );
+        let j = Journal::parse(text.as_bytes(), "journal.yaml").unwrap();
+        assert_eq!(j.lines.len(), 2);
+        assert_eq!(j.lines[1].number, 3);
+        assert!(matches!(&j.lines[1].entry.event, Event::Check(m) if m.id == "SC1"));
+    }
+
+    #[test]
+    fn a_torn_last_line_is_ignored_but_a_broken_middle_line_is_an_error() {
+        let torn = format!("{GOOD}- {{\"at\":\"2026-11-23T1");
+        let j = Journal::parse(torn.as_bytes(), "journal.yaml").unwrap();
+        assert_eq!((j.lines.len(), j.torn), (1, Some(3)));
+        let broken = format!("- {{\"at\": [\n{GOOD}");
+        let e = Journal::parse(broken.as_bytes(), "journal.yaml").unwrap_err();
+        assert!(e.message.starts_with("journal.yaml:1:"), "{}", e.message);
+    }
+
+    #[test]
+    fn entries_round_trip_as_one_json_line() {
+        let entry = Entry {
+            at: "2026-11-23T09:00:00Z".parse().unwrap(),
+            by: "dana".into(),
+            event: Event::Advance {
+                from: Phase::Setup,
+                to: Phase::Deployment,
+                forced: true,
+                reason: Some("line\nbreak".into()),
+            },
+        };
+        let line = serde_json::to_string(&entry).unwrap();
+        assert!(!line.contains('\n'));
+        assert_eq!(
+            line,
+            r#"{"at":"2026-11-23T09:00:00Z","by":"dana","kind":"advance","from":"setup","to":"deployment","forced":true,"reason":"line\nbreak"}"#
+        );
+        assert_eq!(serde_json::from_str::<Entry>(&line).unwrap(), entry);
+    }
+}

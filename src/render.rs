@@ -1,0 +1,123 @@
+//! Rendering: documents from the bundled templates under `templates/`
+//! (minijinja), tables through comfy-table, JSON through serde_json.
+
+use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
+use minijinja::{Environment, Value};
+use serde::Serialize;
+
+use crate::text;
+
+/// The templates bundled into the binary: (name, source).
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("status.md", include_str!("../templates/status.md.j2")),
+    ("checklist.md", include_str!("../templates/checklist.md.j2")),
+    ("debrief.md", include_str!("../templates/debrief.md.j2")),
+    ("evidence.md", include_str!("../templates/evidence.md.j2")),
+    (
+        "scopes/standard.yaml",
+        include_str!("../templates/scopes/standard.yaml.j2"),
+    ),
+    (
+        "scopes/kubernetes.yaml",
+        include_str!("../templates/scopes/kubernetes.yaml.j2"),
+    ),
+];
+
+fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    env.set_keep_trailing_newline(true);
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    for (name, source) in TEMPLATES {
+        env.add_template(name, source)
+            .expect("bundled templates are valid");
+    }
+    env.add_filter("md", |v: Value| -> String {
+        if v.is_none() || v.is_undefined() {
+            String::new()
+        } else {
+            text::markdown_inline(&v.to_string())
+        }
+    });
+    env.add_filter("yaml_str", |v: String| -> String {
+        serde_json::to_string(&v).unwrap_or_default()
+    });
+    // RFC 3339 in, "2026-11-23 14:05 UTC" out; dates pass through.
+    env.add_filter("when", |v: Value| -> String {
+        let s = if v.is_none() || v.is_undefined() {
+            return String::new();
+        } else {
+            v.to_string()
+        };
+        match chrono::DateTime::parse_from_rfc3339(&s) {
+            Ok(t) => t.format("%Y-%m-%d %H:%M UTC").to_string(),
+            Err(_) => s,
+        }
+    });
+    env.add_filter("date", |v: Value| -> String {
+        let s = v.to_string();
+        s.get(..10).unwrap_or(&s).to_string()
+    });
+    env.add_filter("urlpath", |v: String| -> String { url_path(&v) });
+    env
+}
+
+/// Renders the bundled template `name` with `context`.
+pub fn document<S: Serialize>(name: &str, context: &S) -> anyhow::Result<String> {
+    let env = environment();
+    let template = env.get_template(name)?;
+    Ok(template.render(Value::from_serialize(context))?)
+}
+
+/// A relative link target for a markdown link: spaces and parentheses escaped.
+pub fn url_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Pretty JSON with a trailing newline.
+pub fn json<S: Serialize>(value: &S) -> anyhow::Result<String> {
+    let mut s = serde_json::to_string_pretty(value)?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// A table fitted to the terminal; every cell made terminal-safe.
+pub fn table(headers: &[&str], color: bool) -> Table {
+    let mut t = Table::new();
+    t.load_preset(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(headers.iter().map(|h| Cell::new(*h)));
+    if !color {
+        t.force_no_tty();
+    }
+    t
+}
+
+/// A cell of user text.
+pub fn cell(text: impl AsRef<str>) -> Cell {
+    Cell::new(text::terminal_safe(text.as_ref()))
+}
+
+/// A status cell, coloured when colour is on.
+pub fn status_cell(status: &str, color: bool) -> Cell {
+    let c = Cell::new(status);
+    if !color {
+        return c;
+    }
+    match status {
+        "met" | "done" | "win" => c.fg(Color::Green),
+        "failed" | "loss" | "late" => c.fg(Color::Red),
+        "current" | "pending" => c.fg(Color::Yellow),
+        _ => c,
+    }
+}

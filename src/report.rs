@@ -1,0 +1,313 @@
+//! The status report: everything a person or a tool needs to know about
+//! where a POC stands, as one serde model. `status`, `checklist` and
+//! `debrief` render it as a table, markdown or JSON.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::journal::{FileEvidence, RunEvidence};
+use crate::scope::{Phase, Priority, Scope};
+use crate::state::{self, Blocker, Override, PocState, Remark, Status};
+
+/// The version of the JSON the read commands print; bumped on breaking change.
+pub const JSON_SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusReport {
+    pub schema_version: u32,
+    pub name: String,
+    pub prospect: String,
+    pub owner: Option<String>,
+    pub account_exec: Option<String>,
+    pub industry: Option<String>,
+    pub acv: Option<u64>,
+    pub deal_size_tier: Option<&'static str>,
+    pub competitors: Vec<String>,
+    pub out_of_scope: Vec<String>,
+    pub start: NaiveDate,
+    pub now: DateTime<Utc>,
+    /// Today's POC day (day 1 is `start`); may be 0 or less before the start.
+    pub day: i64,
+    /// The last planned day.
+    pub total_days: u32,
+    /// The current phase, or `closed`.
+    pub phase: String,
+    /// The phase the POC is in, or was closed in.
+    pub last_phase: Phase,
+    pub phase_window: [u32; 2],
+    /// Days past the current phase's planned window (0 when on time or closed).
+    pub days_late: i64,
+    pub criteria_summary: CriteriaSummary,
+    pub open_blockers: usize,
+    pub blockers: Vec<BlockerRow>,
+    pub parked: Vec<Remark>,
+    pub notes: Vec<Remark>,
+    pub overrides: Vec<Override>,
+    /// `win`, `loss`, `inconclusive`, or null until closed.
+    pub outcome: Option<&'static str>,
+    pub outcome_title: Option<&'static str>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub close_reason: Option<String>,
+    pub debrief: Option<DebriefDue>,
+    pub phases: Vec<PhaseRow>,
+    pub criteria: Vec<CriterionRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CriteriaSummary {
+    pub total: usize,
+    pub met: usize,
+    pub failed: usize,
+    pub pending: usize,
+    pub must_total: usize,
+    pub must_met: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BlockerRow {
+    #[serde(flatten)]
+    pub blocker: Blocker,
+    pub open: bool,
+    /// Days it stayed open (until now when still open), rounded up.
+    pub days_open: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DebriefDue {
+    pub due: DateTime<Utc>,
+    /// Hours past due (0 when not yet due).
+    pub overdue_hours: i64,
+    /// Hours left until due (0 when overdue).
+    pub hours_left: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PhaseRow {
+    pub id: Phase,
+    pub title: &'static str,
+    pub days: [u32; 2],
+    pub entered: Option<DateTime<Utc>>,
+    pub left: Option<DateTime<Utc>>,
+    /// POC day entered and left, for planned-against-actual views.
+    pub entered_day: Option<i64>,
+    pub left_day: Option<i64>,
+    /// done | current | upcoming | skipped
+    pub state: &'static str,
+    pub done: usize,
+    pub total: usize,
+    /// Days past the planned end (left late, or still open past the window).
+    pub days_late: i64,
+    pub items: Vec<ItemRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemRow {
+    pub id: String,
+    pub title: String,
+    pub required: bool,
+    pub done: bool,
+    pub at: Option<DateTime<Utc>>,
+    pub by: Option<String>,
+    pub evidence: Option<String>,
+    pub files: Vec<FileEvidence>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CriterionRow {
+    pub id: String,
+    pub title: String,
+    pub target: Option<String>,
+    pub priority: Priority,
+    pub phase: Phase,
+    pub owner: Option<String>,
+    pub status: Status,
+    pub evidence: Option<String>,
+    pub note: Option<String>,
+    pub files: Vec<FileEvidence>,
+    pub run: Option<RunEvidence>,
+    /// When it was last evaluated.
+    pub at: Option<DateTime<Utc>>,
+    pub by: Option<String>,
+}
+
+impl StatusReport {
+    pub fn build(scope: &Scope, state: &PocState, now: DateTime<Utc>) -> StatusReport {
+        let day = state::day_of(scope, now);
+        let day_of = |t: DateTime<Utc>| state::day_of(scope, t);
+        let current = state.phase;
+        let closed = state.closure.as_ref();
+
+        let phases = scope
+            .phases
+            .iter()
+            .map(|plan| {
+                let times = state.times[plan.phase.index()];
+                let phase_state = match (plan.phase.cmp(&current), closed) {
+                    (std::cmp::Ordering::Less, _) => "done",
+                    (std::cmp::Ordering::Equal, Some(_)) => "done",
+                    (std::cmp::Ordering::Equal, None) => "current",
+                    (std::cmp::Ordering::Greater, Some(_)) => "skipped",
+                    (std::cmp::Ordering::Greater, None) => "upcoming",
+                };
+                let end = i64::from(plan.days.1);
+                let days_late = match (phase_state, times.left) {
+                    ("current", _) => (day - end).max(0),
+                    (_, Some(left)) => (day_of(left) - end).max(0),
+                    _ => 0,
+                };
+                let items: Vec<ItemRow> = plan
+                    .checklist
+                    .iter()
+                    .map(|item| {
+                        let mark = state.marks.get(&item.id);
+                        ItemRow {
+                            id: item.id.clone(),
+                            title: item.title.clone(),
+                            required: item.required,
+                            done: mark.is_some_and(|m| m.status == Status::Met),
+                            at: mark.map(|m| m.at),
+                            by: mark.map(|m| m.by.clone()),
+                            evidence: mark.and_then(|m| m.evidence.clone()),
+                            files: mark.map(|m| m.files.clone()).unwrap_or_default(),
+                        }
+                    })
+                    .collect();
+                PhaseRow {
+                    id: plan.phase,
+                    title: plan.phase.title(),
+                    days: [plan.days.0, plan.days.1],
+                    entered: times.entered,
+                    left: times.left,
+                    entered_day: times.entered.map(day_of),
+                    left_day: times.left.map(day_of),
+                    state: phase_state,
+                    done: items.iter().filter(|i| i.done).count(),
+                    total: items.len(),
+                    days_late,
+                    items,
+                }
+            })
+            .collect::<Vec<_>>();
+
+        let criteria: Vec<CriterionRow> = scope
+            .success_criteria
+            .iter()
+            .map(|c| {
+                let mark = state.marks.get(&c.id);
+                CriterionRow {
+                    id: c.id.clone(),
+                    title: c.title.clone(),
+                    target: c.target.clone(),
+                    priority: c.priority,
+                    phase: c.phase,
+                    owner: c.owner.clone(),
+                    status: mark.map_or(Status::Pending, |m| m.status),
+                    evidence: mark.and_then(|m| m.evidence.clone()),
+                    note: mark.and_then(|m| m.note.clone()),
+                    files: mark.map(|m| m.files.clone()).unwrap_or_default(),
+                    run: mark.and_then(|m| m.run.clone()),
+                    at: mark.map(|m| m.at),
+                    by: mark.map(|m| m.by.clone()),
+                }
+            })
+            .collect();
+        let count = |s: Status| criteria.iter().filter(|c| c.status == s).count();
+        let musts = criteria.iter().filter(|c| c.priority == Priority::Must);
+        let criteria_summary = CriteriaSummary {
+            total: criteria.len(),
+            met: count(Status::Met),
+            failed: count(Status::Failed),
+            pending: count(Status::Pending),
+            must_total: musts.clone().count(),
+            must_met: musts.filter(|c| c.status == Status::Met).count(),
+        };
+
+        let blockers = state
+            .blockers
+            .iter()
+            .map(|b| {
+                let until = b.resolved.unwrap_or(now);
+                let hours = (until - b.opened).num_hours().max(0);
+                BlockerRow {
+                    blocker: b.clone(),
+                    open: b.resolved.is_none(),
+                    days_open: (hours + 23) / 24,
+                }
+            })
+            .collect::<Vec<_>>();
+
+        let plan = scope.plan(current);
+        StatusReport {
+            schema_version: JSON_SCHEMA_VERSION,
+            name: scope.name.clone(),
+            prospect: scope.prospect.clone(),
+            owner: scope.owner.clone(),
+            account_exec: scope.account_exec.clone(),
+            industry: scope.industry.clone(),
+            acv: scope.acv,
+            deal_size_tier: scope.deal_size_tier(),
+            competitors: scope.competitors.clone(),
+            out_of_scope: scope.out_of_scope.clone(),
+            start: scope.start,
+            now,
+            day,
+            total_days: scope.total_days(),
+            phase: if closed.is_some() {
+                "closed".to_string()
+            } else {
+                current.id().to_string()
+            },
+            last_phase: current,
+            phase_window: [plan.days.0, plan.days.1],
+            days_late: if closed.is_some() {
+                0
+            } else {
+                (day - i64::from(plan.days.1)).max(0)
+            },
+            criteria_summary,
+            open_blockers: blockers.iter().filter(|b| b.open).count(),
+            blockers,
+            parked: state.parked.clone(),
+            notes: state.notes.clone(),
+            overrides: state.overrides.clone(),
+            outcome: closed.map(|c| c.outcome.id()),
+            outcome_title: closed.map(|c| c.outcome.title()),
+            closed_at: closed.map(|c| c.at),
+            close_reason: closed.and_then(|c| c.reason.clone()),
+            debrief: closed.map(|c| {
+                let due = state::debrief_due(c);
+                DebriefDue {
+                    due,
+                    overdue_hours: (now - due).num_hours().max(0),
+                    hours_left: (due - now).num_hours().max(0),
+                }
+            }),
+            phases,
+            criteria,
+        }
+    }
+
+    /// POC duration in days: from start to close (or to today).
+    pub fn duration_days(&self) -> i64 {
+        let end = self.closed_at.unwrap_or(self.now);
+        (end.date_naive() - self.start).num_days() + 1
+    }
+}
+
+/// "due in 5 h (2026-12-06 10:00 UTC)" or "overdue by 3 h (…)".
+pub fn describe_due(due: &DebriefDue) -> String {
+    let when = due.due.format("%Y-%m-%d %H:%M UTC");
+    if due.overdue_hours > 0 || due.hours_left == 0 {
+        format!("overdue by {} (was due {when})", hours(due.overdue_hours))
+    } else {
+        format!("due in {} ({when})", hours(due.hours_left))
+    }
+}
+
+fn hours(h: i64) -> String {
+    if h >= 48 {
+        format!("{} days {} h", h / 24, h % 24)
+    } else {
+        format!("{h} h")
+    }
+}

@@ -1,0 +1,653 @@
+//! The scope: `poc.yaml`, written once by `poc init` and then owned by the SE.
+//! Nothing in `poc` writes it after `init`.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
+
+use crate::error::{UserError, did_you_mean};
+
+/// The scope file name inside a POC folder.
+pub const SCOPE_FILE: &str = "poc.yaml";
+/// The schema version this build reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+/// A real scope is a few KiB; anything this large is a mistake or an attack.
+pub const MAX_SCOPE_BYTES: u64 = 1024 * 1024;
+/// The latest POC day a phase window may name (a POC longer than a year is a
+/// project, not a proof of concept).
+pub const MAX_DAY: u32 = 366;
+
+/// The five phases, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Phase {
+    Setup,
+    Deployment,
+    Validation,
+    Integration,
+    Signoff,
+}
+
+impl Phase {
+    pub const ALL: [Phase; 5] = [
+        Phase::Setup,
+        Phase::Deployment,
+        Phase::Validation,
+        Phase::Integration,
+        Phase::Signoff,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Phase::Setup => "setup",
+            Phase::Deployment => "deployment",
+            Phase::Validation => "validation",
+            Phase::Integration => "integration",
+            Phase::Signoff => "signoff",
+        }
+    }
+
+    /// The name people use for the phase in documents.
+    pub fn title(self) -> &'static str {
+        match self {
+            Phase::Setup => "Environment setup",
+            Phase::Deployment => "Core deployment",
+            Phase::Validation => "Use-case validation",
+            Phase::Integration => "Integration & testing",
+            Phase::Signoff => "Validation & sign-off",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn next(self) -> Option<Phase> {
+        Phase::ALL.get(self.index() + 1).copied()
+    }
+
+    pub fn parse(text: &str) -> Option<Phase> {
+        Phase::ALL.into_iter().find(|p| p.id() == text)
+    }
+}
+
+impl fmt::Display for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// How much a success criterion matters to the decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    #[default]
+    Must,
+    Should,
+    Nice,
+}
+
+impl Priority {
+    pub fn id(self) -> &'static str {
+        match self {
+            Priority::Must => "must",
+            Priority::Should => "should",
+            Priority::Nice => "nice",
+        }
+    }
+}
+
+/// A validated scope.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scope {
+    pub version: u32,
+    pub template: Option<String>,
+    pub name: String,
+    pub prospect: String,
+    pub owner: Option<String>,
+    pub account_exec: Option<String>,
+    pub industry: Option<String>,
+    pub acv: Option<u64>,
+    pub competitors: Vec<String>,
+    pub start: NaiveDate,
+    pub stakeholders: Vec<Stakeholder>,
+    pub success_criteria: Vec<Criterion>,
+    pub phases: Vec<PhasePlan>,
+    pub out_of_scope: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stakeholder {
+    pub name: String,
+    #[serde(default)]
+    pub role: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Criterion {
+    pub id: String,
+    pub title: String,
+    pub target: Option<String>,
+    pub priority: Priority,
+    pub phase: Phase,
+    pub owner: Option<String>,
+    /// Line in `poc.yaml`, for warnings.
+    #[serde(skip)]
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PhasePlan {
+    pub phase: Phase,
+    /// First and last planned POC day, inclusive.
+    pub days: (u32, u32),
+    pub checklist: Vec<Item>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    pub id: String,
+    pub title: String,
+    pub required: bool,
+}
+
+/// A warning about a scope that is valid but probably not what the SE meant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    pub line: usize,
+    pub message: String,
+}
+
+/// What a tracked ID names.
+#[derive(Debug, Clone, Copy)]
+pub enum Target<'a> {
+    Item(Phase, &'a Item),
+    Criterion(&'a Criterion),
+}
+
+impl Scope {
+    /// Parses and validates the text of `poc.yaml`; `file` names it in errors.
+    pub fn parse(text: &str, file: &str) -> Result<Scope, UserError> {
+        let raw: RawScope = crate::yaml::parse(text, file)?;
+        raw.validate(file)
+    }
+
+    pub fn plan(&self, phase: Phase) -> &PhasePlan {
+        &self.phases[phase.index()]
+    }
+
+    /// The last planned day of the POC.
+    pub fn total_days(&self) -> u32 {
+        self.phases.iter().map(|p| p.days.1).max().unwrap_or(1)
+    }
+
+    pub fn find(&self, id: &str) -> Option<Target<'_>> {
+        if let Some(c) = self.success_criteria.iter().find(|c| c.id == id) {
+            return Some(Target::Criterion(c));
+        }
+        self.phases.iter().find_map(|p| {
+            p.checklist
+                .iter()
+                .find(|i| i.id == id)
+                .map(|i| Target::Item(p.phase, i))
+        })
+    }
+
+    /// Every ID the scope defines, criteria first.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.success_criteria.iter().map(|c| c.id.as_str()).chain(
+            self.phases
+                .iter()
+                .flat_map(|p| p.checklist.iter().map(|i| i.id.as_str())),
+        )
+    }
+
+    /// "unknown ID `x` in poc.yaml; did you mean `y`?"
+    pub fn unknown_id(&self, id: &str) -> UserError {
+        UserError::new(format!(
+            "unknown ID `{id}`: no success criterion or checklist item in {SCOPE_FILE} has it{}",
+            did_you_mean(id, self.ids())
+        ))
+    }
+
+    /// Deal size tier from the ACV, the debrief framework's tag.
+    pub fn deal_size_tier(&self) -> Option<&'static str> {
+        self.acv.map(|acv| match acv {
+            0..25_000 => "SMB",
+            25_000..100_000 => "Mid-Market",
+            _ => "Enterprise",
+        })
+    }
+
+    /// Warnings: criteria without a measurable target, too many `must`s.
+    pub fn warnings(&self) -> Vec<Warning> {
+        let mut out = Vec::new();
+        for c in &self.success_criteria {
+            match &c.target {
+                None => out.push(Warning {
+                    line: c.line,
+                    message: format!(
+                        "criterion {} has no `target`: say what number proves it",
+                        c.id
+                    ),
+                }),
+                Some(t) if !t.chars().any(|ch| ch.is_ascii_digit()) => out.push(Warning {
+                    line: c.line,
+                    message: format!(
+                        "criterion {} target has no number, so it is hard to prove: {}",
+                        c.id,
+                        crate::text::terminal_safe(t)
+                    ),
+                }),
+                Some(_) => {}
+            }
+        }
+        let musts = self
+            .success_criteria
+            .iter()
+            .filter(|c| c.priority == Priority::Must)
+            .count();
+        if musts > 5 {
+            out.push(Warning {
+                line: self
+                    .success_criteria
+                    .iter()
+                    .filter(|c| c.priority == Priority::Must)
+                    .nth(5)
+                    .map_or(0, |c| c.line),
+                message: format!(
+                    "{musts} criteria are `must`; more than five makes a clear win unlikely"
+                ),
+            });
+        }
+        out
+    }
+}
+
+// --- The file as written, with locations, before validation. ---
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScope {
+    version: Spanned<u32>,
+    #[serde(default)]
+    template: Option<String>,
+    name: String,
+    prospect: String,
+    #[serde(default)]
+    owner: Option<String>,
+    #[serde(default)]
+    account_exec: Option<String>,
+    #[serde(default)]
+    industry: Option<String>,
+    #[serde(default)]
+    acv: Option<u64>,
+    #[serde(default)]
+    competitors: Vec<String>,
+    start: Spanned<String>,
+    #[serde(default)]
+    stakeholders: Vec<Stakeholder>,
+    #[serde(default)]
+    success_criteria: Vec<RawCriterion>,
+    phases: Spanned<RawPhases>,
+    #[serde(default)]
+    out_of_scope: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCriterion {
+    id: Spanned<String>,
+    title: String,
+    #[serde(default)]
+    target: Option<String>,
+    #[serde(default)]
+    priority: Priority,
+    #[serde(default = "default_criterion_phase")]
+    phase: Phase,
+    #[serde(default)]
+    owner: Option<String>,
+}
+
+fn default_criterion_phase() -> Phase {
+    Phase::Validation
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPhase {
+    days: Spanned<Vec<u32>>,
+    #[serde(default)]
+    checklist: Vec<RawItem>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawItem {
+    id: Spanned<String>,
+    title: String,
+    #[serde(default = "yes")]
+    required: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The `phases` mapping, keys in the order written, so that a missing,
+/// misspelt or misordered phase is reported rather than silently fixed.
+struct RawPhases(Vec<(Spanned<String>, RawPhase)>);
+
+impl<'de> Deserialize<'de> for RawPhases {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PhasesVisitor;
+        impl<'de> Visitor<'de> for PhasesVisitor {
+            type Value = RawPhases;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a mapping of the five phases")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawPhases, A::Error> {
+                let mut out = Vec::new();
+                while let Some(key) = map.next_key::<Spanned<String>>()? {
+                    if Phase::parse(&key.value).is_none() {
+                        return Err(de::Error::custom(format!(
+                            "unknown phase `{}`{}; the phases are setup, deployment, validation, integration, signoff",
+                            key.value,
+                            did_you_mean(&key.value, Phase::ALL.iter().map(|p| p.id()))
+                        )));
+                    }
+                    out.push((key, map.next_value::<RawPhase>()?));
+                }
+                Ok(RawPhases(out))
+            }
+        }
+        deserializer.deserialize_map(PhasesVisitor)
+    }
+}
+
+fn at(file: &str, loc: &serde_saphyr::Location, message: impl fmt::Display) -> UserError {
+    UserError::new(format!("{file}:{}:{}: {message}", loc.line(), loc.column()))
+}
+
+impl RawScope {
+    fn validate(self, file: &str) -> Result<Scope, UserError> {
+        if self.version.value != SCHEMA_VERSION {
+            return Err(at(
+                file,
+                &self.version.referenced,
+                format!(
+                    "unsupported version {}; this poc reads version {SCHEMA_VERSION}",
+                    self.version.value
+                ),
+            ));
+        }
+        let start =
+            NaiveDate::parse_from_str(self.start.value.trim(), "%Y-%m-%d").map_err(|_| {
+                at(
+                    file,
+                    &self.start.referenced,
+                    format!(
+                        "`start` is not a real date: `{}` (expected YYYY-MM-DD)",
+                        crate::text::terminal_safe(&self.start.value)
+                    ),
+                )
+            })?;
+
+        let mut seen: Vec<(String, serde_saphyr::Location)> = Vec::new();
+        let mut check_id = |id: &Spanned<String>| -> Result<(), UserError> {
+            let value = id.value.trim();
+            if value.is_empty()
+                || value.chars().any(|c| c.is_whitespace() || c.is_control())
+                || value.starts_with('-')
+            {
+                return Err(at(
+                    file,
+                    &id.referenced,
+                    format!(
+                        "ID `{}` must be a single word without spaces that does not start with `-`",
+                        crate::text::terminal_safe(value)
+                    ),
+                ));
+            }
+            if let Some((_, first)) = seen.iter().find(|(s, _)| s == value) {
+                return Err(at(
+                    file,
+                    &id.referenced,
+                    format!(
+                        "duplicate ID `{value}`, first used at line {}; IDs must be unique across criteria and checklist items",
+                        first.line()
+                    ),
+                ));
+            }
+            seen.push((value.to_string(), id.referenced));
+            Ok(())
+        };
+
+        let mut criteria = Vec::new();
+        for c in self.success_criteria {
+            check_id(&c.id)?;
+            criteria.push(Criterion {
+                id: c.id.value.trim().to_string(),
+                line: c.id.referenced.line() as usize,
+                title: c.title,
+                target: c.target,
+                priority: c.priority,
+                phase: c.phase,
+                owner: c.owner,
+            });
+        }
+
+        let phases_loc = self.phases.referenced;
+        let written = self.phases.value.0;
+        for (i, (key, _)) in written.iter().enumerate() {
+            let expected = Phase::ALL.get(i).map(|p| p.id()).unwrap_or("nothing");
+            if key.value != expected {
+                return Err(at(
+                    file,
+                    &key.referenced,
+                    format!(
+                        "phase `{}` is out of place: expected `{expected}` here; the phases are setup, deployment, validation, integration, signoff, in that order",
+                        key.value
+                    ),
+                ));
+            }
+        }
+        if let Some(missing) = Phase::ALL.get(written.len()) {
+            return Err(at(
+                file,
+                &phases_loc,
+                format!("`phases` is missing `{missing}`; all five phases are required"),
+            ));
+        }
+
+        let mut phases = Vec::new();
+        let mut previous: Option<(Phase, (u32, u32))> = None;
+        for (phase, (_, raw)) in Phase::ALL.into_iter().zip(written) {
+            let days = match raw.days.value.as_slice() {
+                [a, b] => (*a, *b),
+                _ => {
+                    return Err(at(
+                        file,
+                        &raw.days.referenced,
+                        format!("`{phase}.days` must be two day numbers, like [1, 2]"),
+                    ));
+                }
+            };
+            if days.0 == 0 || days.1 > MAX_DAY {
+                return Err(at(
+                    file,
+                    &raw.days.referenced,
+                    format!(
+                        "`{phase}.days` [{}, {}] is out of range: POC days run from 1 to {MAX_DAY}",
+                        days.0, days.1
+                    ),
+                ));
+            }
+            if days.1 < days.0 {
+                return Err(at(
+                    file,
+                    &raw.days.referenced,
+                    format!(
+                        "`{phase}.days` [{}, {}] ends before it starts",
+                        days.0, days.1
+                    ),
+                ));
+            }
+            if let Some((prev, prev_days)) = previous
+                && (days.0 < prev_days.0 || days.1 < prev_days.1)
+            {
+                return Err(at(
+                    file,
+                    &raw.days.referenced,
+                    format!(
+                        "`{phase}.days` [{}, {}] starts or ends before `{prev}` [{}, {}]; phase windows must run in order",
+                        days.0, days.1, prev_days.0, prev_days.1
+                    ),
+                ));
+            }
+            previous = Some((phase, days));
+            let mut checklist = Vec::new();
+            for item in raw.checklist {
+                check_id(&item.id)?;
+                checklist.push(Item {
+                    id: item.id.value.trim().to_string(),
+                    title: item.title,
+                    required: item.required,
+                });
+            }
+            phases.push(PhasePlan {
+                phase,
+                days,
+                checklist,
+            });
+        }
+
+        Ok(Scope {
+            version: self.version.value,
+            template: self.template,
+            name: self.name,
+            prospect: self.prospect,
+            owner: self.owner,
+            account_exec: self.account_exec,
+            industry: self.industry,
+            acv: self.acv,
+            competitors: self.competitors,
+            start,
+            stakeholders: self.stakeholders,
+            success_criteria: criteria,
+            phases,
+            out_of_scope: self.out_of_scope,
+        })
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub const MINIMAL: &str = "version: 1
+name: Test POC
+prospect: Acme
+start: 2026-11-23
+success_criteria:
+  - {id: SC1, title: Fast, target: p95 < 200 ms, phase: deployment}
+  - {id: SC2, title: Nice, priority: nice}
+phases:
+  setup: {days: [1, 2], checklist: [{id: access, title: Access}, {id: call, title: Call, required: false}]}
+  deployment: {days: [2, 4], checklist: [{id: deploy, title: Deploy}]}
+  validation: {days: [4, 7]}
+  integration: {days: [7, 10]}
+  signoff: {days: [10, 12], checklist: [{id: signed, title: Signed}]}
+";
+
+    fn err(text: &str) -> String {
+        Scope::parse(text, "poc.yaml").unwrap_err().message
+    }
+
+    #[test]
+    fn parses_a_minimal_scope() {
+        let s = Scope::parse(MINIMAL, "poc.yaml").unwrap();
+        assert_eq!(s.total_days(), 12);
+        assert_eq!(s.success_criteria[1].phase, Phase::Validation);
+        assert!(!s.phases[0].checklist[1].required);
+        assert!(matches!(
+            s.find("deploy"),
+            Some(Target::Item(Phase::Deployment, _))
+        ));
+        assert_eq!(s.warnings().len(), 1, "{:?}", s.warnings());
+    }
+
+    #[test]
+    fn rejects_duplicate_ids_with_both_lines() {
+        let text = MINIMAL.replace("{id: deploy,", "{id: access,");
+        let e = err(&text);
+        assert!(e.starts_with("poc.yaml:10:47: "), "{e}");
+        assert!(
+            e.contains("duplicate ID `access`, first used at line 9"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn rejects_impossible_dates_and_reversed_windows() {
+        assert!(
+            err(&MINIMAL.replace("2026-11-23", "2026-02-30"))
+                .starts_with("poc.yaml:4:8: `start` is not a real date")
+        );
+        let e = err(&MINIMAL.replace("days: [2, 4]", "days: [4, 2]"));
+        assert!(
+            e.contains("`deployment.days` [4, 2] ends before it starts"),
+            "{e}"
+        );
+        let e = err(&MINIMAL.replace("days: [7, 10]", "days: [3, 10]"));
+        assert!(e.contains("phase windows must run in order"), "{e}");
+    }
+
+    #[test]
+    fn rejects_misordered_and_missing_phases() {
+        let e = err(&MINIMAL.replace("  validation: {days: [4, 7]}\n", ""));
+        assert!(
+            e.contains("phase `integration` is out of place: expected `validation`"),
+            "{e}"
+        );
+        let e = err(&MINIMAL.replace(
+            "  signoff: {days: [10, 12], checklist: [{id: signed, title: Signed}]}\n",
+            "",
+        ));
+        assert!(e.contains("`phases` is missing `signoff`"), "{e}");
+        let e = err(&MINIMAL.replace("  setup:", "  stup:"));
+        assert!(
+            e.contains("unknown phase `stup`; did you mean `setup`?"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn suggests_the_nearest_field() {
+        let e = err(&MINIMAL.replace("prospect:", "prospekt:"));
+        assert!(
+            e.starts_with("poc.yaml:3:1: unknown field `prospekt`; did you mean `prospect`?"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn deal_size_tiers() {
+        let mut s = Scope::parse(MINIMAL, "poc.yaml").unwrap();
+        for (acv, tier) in [
+            (24_999, "SMB"),
+            (25_000, "Mid-Market"),
+            (99_999, "Mid-Market"),
+            (100_000, "Enterprise"),
+        ] {
+            s.acv = Some(acv);
+            assert_eq!(s.deal_size_tier(), Some(tier));
+        }
+    }
+}

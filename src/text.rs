@@ -1,0 +1,55 @@
+//! Making user text safe to show: in a terminal (no control characters or
+//! escapes reach it raw) and in markdown (no `|` or newline breaks a table).
+
+/// Replaces control characters (ANSI escapes included) with a visible `�`
+/// placeholder; newlines and tabs become spaces so one value stays one line.
+pub fn terminal_safe(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\r' | '\t' => ' ',
+            c if c.is_control() || is_bidi_control(c) => '\u{fffd}',
+            c => c,
+        })
+        .collect()
+}
+
+/// Inline markdown: one line, `|` escaped, control characters removed, and
+/// characters that would start a heading, list or HTML tag neutralised.
+pub fn markdown_inline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in terminal_safe(text).trim().chars() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\u{fffd}' => {}
+            c => out.push(c),
+        }
+    }
+    if out.starts_with('#') || out.starts_with("- ") || out.starts_with("* ") {
+        out.insert(0, '\\');
+    }
+    out
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        assert_eq!(terminal_safe("a\u{1b}[31mb\nc"), "a\u{fffd}[31mb c");
+    }
+
+    #[test]
+    fn markdown_cells_stay_in_their_column() {
+        assert_eq!(markdown_inline("A|B\nC"), "A\\|B C");
+        assert_eq!(markdown_inline("# not a heading"), "\\# not a heading");
+        assert_eq!(markdown_inline("<script>"), "&lt;script&gt;");
+        assert_eq!(markdown_inline("Zoë Ærø"), "Zoë Ærø");
+    }
+}

@@ -1,0 +1,129 @@
+//! Every YAML call in `poc` goes through this module, so the parser stays easy
+//! to change. We use serde-saphyr: it is maintained, enforces resource budgets
+//! and reports errors with a line and column.
+
+use serde::de::DeserializeOwned;
+
+use crate::error::{UserError, did_you_mean};
+
+/// Resource limits for a file a person writes by hand: generous for a real
+/// scope (a few KiB), far below what would hurt the machine.
+fn options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: 64,
+            max_aliases: 2_000,
+            max_anchors: 2_000,
+            max_events: 500_000,
+            max_nodes: 250_000,
+            max_total_scalar_bytes: 8 * 1024 * 1024,
+            max_documents: 1,
+        },
+    }
+}
+
+/// Parses one YAML document of `text`, which came from `file`. Errors read
+/// `file:line:col: what is wrong`, followed by the offending line.
+pub fn parse<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, UserError> {
+    parse_at(text, file, 0)
+}
+
+/// Like [`parse`], for a fragment that starts on line `line_offset + 1` of
+/// `file` (one journal line).
+pub fn parse_at<T: DeserializeOwned>(
+    text: &str,
+    file: &str,
+    line_offset: usize,
+) -> Result<T, UserError> {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if body
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
+        let what = if body.trim().is_empty() {
+            "the file is empty"
+        } else {
+            "the file holds only comments"
+        };
+        return Err(UserError::new(format!(
+            "{file}:{}:1: {what}; expected a YAML mapping",
+            line_offset + 1
+        )));
+    }
+    serde_saphyr::from_str_with_options::<T>(body, options())
+        .map_err(|e| describe(&e, body, file, line_offset))
+}
+
+fn describe(error: &serde_saphyr::Error, text: &str, file: &str, line_offset: usize) -> UserError {
+    let raw = error.without_snippet().to_string();
+    let (line, col) = error
+        .location()
+        .map(|l| (l.line() as usize, l.column() as usize))
+        .unwrap_or((0, 0));
+    let message = tidy_message(strip_location_suffix(&raw));
+    let mut out = if line > 0 {
+        format!("{file}:{}:{col}: {message}", line + line_offset)
+    } else {
+        format!("{file}: {message}")
+    };
+    if let Some(src) = text
+        .lines()
+        .nth(line.saturating_sub(1))
+        .filter(|_| line > 0)
+    {
+        let shown: String = src.chars().take(120).collect();
+        let shown = crate::text::terminal_safe(&shown);
+        let gutter = format!("{}", line + line_offset);
+        out.push_str(&format!(
+            "\n {gutter} | {shown}\n {} | {}^",
+            " ".repeat(gutter.len()),
+            " ".repeat(col.saturating_sub(1).min(shown.chars().count()))
+        ));
+    }
+    UserError::new(out)
+}
+
+fn strip_location_suffix(message: &str) -> &str {
+    match message.rfind(" at line ") {
+        Some(i) if message[i..].contains(", column ") => &message[..i],
+        _ => message,
+    }
+}
+
+/// Rewords the parser's messages where a person would otherwise be puzzled.
+fn tidy_message(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        if let Some((field, expected)) = rest.split_once("`, expected one of ") {
+            let candidates: Vec<&str> = expected.split(", ").collect();
+            return format!(
+                "unknown field `{field}`{}; valid fields: {}",
+                did_you_mean(field, candidates.iter().copied()),
+                expected
+            );
+        }
+        if let Some((field, expected)) = rest.split_once("`, expected `") {
+            let expected = expected.trim_end_matches('`');
+            return format!("unknown field `{field}`{}", did_you_mean(field, [expected]));
+        }
+    }
+    if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
+        let key = rest
+            .split(", set DuplicateKeyPolicy")
+            .next()
+            .unwrap_or(rest);
+        return format!("duplicate key `{key}`");
+    }
+    if let Some(kind) = message.strip_prefix("invalid ") {
+        let expected = match kind {
+            "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number, 0 or more",
+            "i32" | "i64" => "a whole number",
+            "f32" | "f64" => "a number",
+            "bool" => "true or false",
+            _ => "",
+        };
+        if !expected.is_empty() {
+            return format!("expected {expected}");
+        }
+    }
+    message.to_string()
+}

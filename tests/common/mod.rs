@@ -1,0 +1,173 @@
+//! A small harness over the built `poc` binary: a temp folder, a fixed clock
+//! (`POC_NOW`), and the exit code, stdout, stderr and files afterwards.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_poc");
+
+/// A temporary folder to run `poc` in.
+pub struct TestEnv {
+    pub dir: tempfile::TempDir,
+    pub now: String,
+    pub user: String,
+}
+
+/// What one run printed and returned.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Asserts the exit code, showing the output when it differs.
+    #[track_caller]
+    pub fn code(&self, expected: i32) -> &Self {
+        assert_eq!(self.code, expected, "unexpected exit code\n{self:#?}");
+        self
+    }
+
+    #[track_caller]
+    pub fn ok(&self) -> &Self {
+        self.code(0)
+    }
+
+    #[track_caller]
+    pub fn stdout_has(&self, needle: &str) -> &Self {
+        assert!(self.stdout.contains(needle), "stdout lacks {needle:?}\n{self:#?}");
+        self
+    }
+
+    #[track_caller]
+    pub fn stderr_has(&self, needle: &str) -> &Self {
+        assert!(self.stderr.contains(needle), "stderr lacks {needle:?}\n{self:#?}");
+        self
+    }
+
+    /// The first line of stderr.
+    pub fn first_err_line(&self) -> &str {
+        self.stderr.lines().next().unwrap_or_default()
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("not JSON: {e}\n{self:#?}"))
+    }
+}
+
+impl TestEnv {
+    pub fn new() -> TestEnv {
+        TestEnv {
+            dir: tempfile::tempdir().unwrap(),
+            now: "2026-11-23T09:00:00Z".into(),
+            user: "dana".into(),
+        }
+    }
+
+    /// A fresh POC from the standard template starting 2026-11-23, in `acme/`.
+    pub fn with_poc() -> TestEnv {
+        let env = TestEnv::new();
+        env.run(&["init", "acme", "--prospect", "Acme Corp", "--start", "2026-11-23"])
+            .ok();
+        env
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The POC folder created by [`TestEnv::with_poc`].
+    pub fn poc(&self) -> PathBuf {
+        self.dir.path().join("acme")
+    }
+
+    /// Sets the clock for the next runs (RFC 3339 or YYYY-MM-DD).
+    pub fn at(&mut self, now: &str) -> &mut Self {
+        self.now = now.into();
+        self
+    }
+
+    /// Runs `poc ARGS` in the test folder.
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_in(self.dir.path(), args)
+    }
+
+    /// Runs `poc -C acme ARGS`.
+    pub fn poc_run(&self, args: &[&str]) -> Run {
+        let mut full = vec!["-C", "acme"];
+        full.extend_from_slice(args);
+        self.run(&full)
+    }
+
+    pub fn run_in(&self, cwd: &Path, args: &[&str]) -> Run {
+        let out = self.command(cwd, args).output().expect("poc runs");
+        to_run(out)
+    }
+
+    pub fn command(&self, cwd: &Path, args: &[&str]) -> Command {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args)
+            .current_dir(cwd)
+            .env("POC_NOW", &self.now)
+            .env("POC_USER", &self.user)
+            .env_remove("NO_COLOR");
+        cmd
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path().join(rel)).unwrap()
+    }
+
+    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) {
+        let p = self.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, contents).unwrap();
+    }
+
+    /// Every file under the test folder with its bytes, to assert that a
+    /// command changed nothing.
+    pub fn snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
+        let mut out = BTreeMap::new();
+        let mut stack = vec![self.path().to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let p = entry.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    let rel = p.strip_prefix(self.path()).unwrap().to_path_buf();
+                    out.insert(rel, std::fs::read(&p).unwrap());
+                }
+            }
+        }
+        out
+    }
+}
+
+pub fn to_run(out: Output) -> Run {
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Asserts that `f` leaves every file in `env` as it was.
+#[track_caller]
+pub fn unchanged<T>(env: &TestEnv, f: impl FnOnce() -> T) -> T {
+    let before = env.snapshot();
+    let result = f();
+    let after = env.snapshot();
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>(),
+        "files were added or removed"
+    );
+    for (path, bytes) in &before {
+        assert!(after[path] == *bytes, "{} changed", path.display());
+    }
+    result
+}

@@ -48,6 +48,8 @@ pub enum Command {
     ///   poc check SC1 --evidence "12,400 events/s for 1 h, dashboard link"
     ///   poc check SC2 --fail --note "p95 was 340 ms"
     ///   poc check SC2 --undo
+    ///   poc check SC1 --attach dashboard.png --attach export.csv
+    ///   poc check SC3 --run "./loadtest.sh --users 50" --timeout 900
     Check(CheckArgs),
     /// Add a note to the journal.
     Note(TextArgs),
@@ -78,6 +80,13 @@ pub enum Command {
     Close(CloseArgs),
     /// Write debrief.md, pre-filled from the POC, after close.
     Debrief(DebriefArgs),
+    /// List every piece of evidence, or verify stored files with --verify.
+    ///
+    /// Examples:
+    ///   poc evidence
+    ///   poc evidence SC1 --format json
+    ///   poc evidence --verify
+    Evidence(EvidenceArgs),
 }
 
 #[derive(Debug, Args)]
@@ -149,6 +158,32 @@ pub struct CheckArgs {
     /// A note kept with the entry.
     #[arg(long, value_name = "TEXT")]
     pub note: Option<String>,
+    /// Attach a file as evidence (repeatable): copied into evidence/ under
+    /// a name made from its sha256, which the journal records.
+    #[arg(long, value_name = "FILE", conflicts_with = "undo")]
+    pub attach: Vec<PathBuf>,
+    /// Prove criteria by running COMMAND through the shell in the POC
+    /// folder: exit 0 records them met, anything else failed. Output is
+    /// shown live and kept in a log under evidence/.
+    #[arg(long, value_name = "COMMAND", conflicts_with_all = ["undo", "fail"])]
+    pub run: Option<String>,
+    /// Seconds --run lets the command run before killing it and recording
+    /// the criteria failed (default 600).
+    #[arg(long, value_name = "SECS", requires = "run", value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct EvidenceArgs {
+    /// Only the evidence of this criterion or checklist item.
+    pub id: Option<String>,
+    /// Re-hash every stored file and report any that is missing or changed
+    /// (exit 1 if any is).
+    #[arg(long)]
+    pub verify: bool,
+    /// Output format.
+    #[arg(long, value_enum)]
+    pub format: Option<ListFormat>,
 }
 
 #[derive(Debug, Args)]

@@ -133,7 +133,7 @@ pub struct RunEvidence {
     pub duration_ms: u64,
     /// None when the command was killed (timed out, or by a signal).
     pub exit_code: Option<i32>,
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[serde(default)]
     pub timed_out: bool,
 }
 

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod commands;
 pub mod context;
 pub mod error;
+pub mod evidence;
 pub mod fsutil;
 pub mod journal;
 pub mod render;

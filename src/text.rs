@@ -16,17 +16,30 @@ pub fn terminal_safe(text: &str) -> String {
 /// Inline markdown: one line, `|` escaped, control characters removed, and
 /// characters that would start a heading, list or HTML tag neutralised.
 pub fn markdown_inline(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in terminal_safe(text).trim().chars() {
+    let safe = terminal_safe(text);
+    let mut out = String::with_capacity(safe.len());
+    let mut chars = safe.trim().chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             '|' => out.push_str("\\|"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
+            // Only a `<` that could open an HTML tag or comment is escaped,
+            // so a target like "< 200 ms" stays readable.
+            '<' if chars
+                .peek()
+                .is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')) =>
+            {
+                out.push_str("&lt;")
+            }
             '\u{fffd}' => {}
             c => out.push(c),
         }
     }
-    if out.starts_with('#') || out.starts_with("- ") || out.starts_with("* ") {
+    if out.starts_with('#')
+        || out.starts_with('>')
+        || out.starts_with("- ")
+        || out.starts_with("* ")
+        || out.starts_with("+ ")
+    {
         out.insert(0, '\\');
     }
     out
@@ -49,7 +62,12 @@ mod tests {
     fn markdown_cells_stay_in_their_column() {
         assert_eq!(markdown_inline("A|B\nC"), "A\\|B C");
         assert_eq!(markdown_inline("# not a heading"), "\\# not a heading");
-        assert_eq!(markdown_inline("<script>"), "&lt;script&gt;");
+        assert_eq!(markdown_inline("<script>"), "&lt;script>");
+        assert_eq!(
+            markdown_inline("p95 < 200 ms, >= 10"),
+            "p95 < 200 ms, >= 10"
+        );
+        assert_eq!(markdown_inline("> quoted"), "\\> quoted");
         assert_eq!(markdown_inline("Zoë Ærø"), "Zoë Ærø");
     }
 }

@@ -1,16 +1,29 @@
-//! `poc check`: today's list, or record items done and criteria met/failed.
+//! `poc check`: today's list, or record items done and criteria met/failed,
+//! with text, attached files or a captured command run as evidence.
+
+use std::time::Duration;
 
 use crate::cli::CheckArgs;
 use crate::context::{Context, Poc};
-use crate::error::{EXIT_OK, UserError};
-use crate::journal::{Event, Mark};
-use crate::scope::Target;
-use crate::state::{Status, day_of};
+use crate::error::{EXIT_FAILURE, EXIT_OK, UserError};
+use crate::evidence::{self, RunEnd};
+use crate::journal::{Event, Mark, RunEvidence};
+use crate::scope::{Scope, Target};
+use crate::state::{PocState, Status, day_of};
 use crate::text::terminal_safe;
+
+/// Exit code after Ctrl-C stopped a `--run`, as shells report SIGINT.
+const EXIT_INTERRUPTED: u8 = 130;
 
 pub fn run(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
     if args.ids.is_empty() {
-        if args.fail || args.undo || args.evidence.is_some() || args.note.is_some() {
+        if args.fail
+            || args.undo
+            || args.evidence.is_some()
+            || args.note.is_some()
+            || !args.attach.is_empty()
+            || args.run.is_some()
+        {
             return Err(UserError::usage(
                 "name the IDs to record, e.g. `poc check SC1 --evidence TEXT`; run `poc check` alone for today's list",
             )
@@ -22,26 +35,58 @@ pub fn run(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
         return Ok(EXIT_OK);
     }
 
+    let mut ids: Vec<String> = Vec::new();
+    for id in &args.ids {
+        if !ids.contains(id) {
+            ids.push(id.clone());
+        }
+    }
+    // Everything is checked before anything is recorded, so one typo or one
+    // missing file records nothing for any ID.
+    let poc = ctx.load()?;
+    poc.ensure_open("record checks")?;
+    resolve(&poc.scope, &ids, &args)?;
+    let attachments = args
+        .attach
+        .iter()
+        .map(|p| evidence::check_attachment(p))
+        .collect::<Result<Vec<_>, _>>()?;
+
+    // A command may run for minutes: run it before taking the journal lock
+    // so other terminals are not held up.
+    let run = match &args.run {
+        Some(command) => {
+            let command = super::non_empty(command, "--run")?;
+            let timeout = args
+                .timeout
+                .map_or(evidence::DEFAULT_RUN_TIMEOUT, Duration::from_secs);
+            eprintln!(
+                "Running `{}` in {} …",
+                terminal_safe(&command),
+                poc.dir.display()
+            );
+            match evidence::run_command(&poc.dir, &command, &ids, timeout, ctx.now)? {
+                RunEnd::Finished(run) => Some(run),
+                RunEnd::Interrupted(log) => {
+                    eprintln!(
+                        "Interrupted: nothing was recorded; the partial log is kept at {log}"
+                    );
+                    return Ok(EXIT_INTERRUPTED);
+                }
+            }
+        }
+        None => None,
+    };
+    let failed = args.fail || run.as_ref().is_some_and(|r| r.exit_code != Some(0));
+
     let (poc, mut journal) = ctx.load_for_write()?;
     poc.ensure_open("record checks")?;
-    let mut ids: Vec<&str> = Vec::new();
-    for id in &args.ids {
-        if !ids.contains(&id.as_str()) {
-            ids.push(id);
-        }
-    }
-    // Resolve every ID before recording any, so one typo records nothing.
-    let mut targets = Vec::new();
-    for id in &ids {
-        let target = poc.scope.find(id).ok_or_else(|| poc.scope.unknown_id(id))?;
-        if args.fail && matches!(target, Target::Item(..)) {
-            crate::fail!(
-                "`{id}` is a checklist item; --fail is for success criteria (nothing was recorded)"
-            );
-        }
-        targets.push(target);
-    }
-    let evidence = args
+    let targets = resolve(&poc.scope, &ids, &args)?;
+    let files = attachments
+        .iter()
+        .map(|a| evidence::store(&poc.dir, a))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let evidence_text = args
         .evidence
         .as_deref()
         .map(str::trim)
@@ -50,22 +95,25 @@ pub fn run(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
         .note
         .as_deref()
         .map(str::trim)
-        .filter(|s| !s.is_empty());
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .or_else(|| run.as_ref().filter(|_| failed).map(run_failure));
     let entries: Vec<_> = ids
         .iter()
         .map(|id| {
             let mark = Mark {
-                id: id.to_string(),
-                evidence: evidence.map(String::from),
-                note: note.map(String::from),
-                ..Mark::default()
+                id: id.clone(),
+                evidence: evidence_text.map(String::from),
+                note: note.clone(),
+                files: files.clone(),
+                run: run.clone(),
             };
             ctx.entry(if args.undo {
                 Event::Undo {
-                    id: id.to_string(),
-                    note: note.map(String::from),
+                    id: id.clone(),
+                    note: note.clone(),
                 }
-            } else if args.fail {
+            } else if failed {
                 Event::Fail(mark)
             } else {
                 Event::Check(mark)
@@ -79,9 +127,10 @@ pub fn run(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
             Target::Item(phase, item) => (
                 &item.id,
                 &item.title,
-                match (args.undo, *phase) {
-                    (true, _) => format!("Reopened item ({phase})"),
-                    (false, _) => format!("Done ({phase})"),
+                if args.undo {
+                    format!("Back to open ({phase})")
+                } else {
+                    format!("Done ({phase})")
                 },
             ),
             Target::Criterion(c) => (
@@ -89,7 +138,7 @@ pub fn run(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
                 &c.title,
                 if args.undo {
                     "Back to pending".to_string()
-                } else if args.fail {
+                } else if failed {
                     "Failed".to_string()
                 } else {
                     "Met".to_string()
@@ -98,19 +147,74 @@ pub fn run(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
         };
         eprintln!("{what}: {id} {}", terminal_safe(title));
     }
-    let after = crate::state::PocState::derive(&poc.scope, &journal.journal);
-    let phase = after.phase;
-    if after.gate(&poc.scope, phase).is_empty() {
-        match phase.next() {
-            Some(next) => {
-                eprintln!("The {phase} phase is complete: run `poc advance` to move to {next}.")
-            }
+    for f in &files {
+        eprintln!("Attached {} as {}", terminal_safe(&f.name), f.path);
+    }
+    if let Some(run) = &run {
+        let result = if failed {
+            format!("failed ({})", run_failure(run))
+        } else {
+            "passed (exit code 0)".to_string()
+        };
+        eprintln!("The run {result}; its log is {}", run.log);
+    }
+    let after = PocState::derive(&poc.scope, &journal.journal);
+    if after.gate(&poc.scope, after.phase).is_empty() {
+        match after.phase.next() {
+            Some(next) => eprintln!(
+                "The {} phase is complete: run `poc advance` to move to {next}.",
+                after.phase
+            ),
             None => {
                 eprintln!("Signoff is complete: run `poc close --outcome win|loss|inconclusive`.")
             }
         }
     }
-    Ok(EXIT_OK)
+    // A captured run that failed is a check that did not pass.
+    Ok(if run.is_some() && failed {
+        EXIT_FAILURE
+    } else {
+        EXIT_OK
+    })
+}
+
+/// What every ID names; errors when one is unknown or the flags don't fit it.
+fn resolve<'a>(
+    scope: &'a Scope,
+    ids: &[String],
+    args: &CheckArgs,
+) -> anyhow::Result<Vec<Target<'a>>> {
+    let mut targets = Vec::new();
+    for id in ids {
+        let target = scope.find(id).ok_or_else(|| {
+            let mut e = scope.unknown_id(id);
+            e.message.push_str(" (nothing was recorded)");
+            e
+        })?;
+        if let Target::Item(..) = target {
+            if args.fail {
+                crate::fail!(
+                    "`{id}` is a checklist item; --fail is for success criteria (nothing was recorded)"
+                );
+            }
+            if args.run.is_some() {
+                crate::fail!(
+                    "`{id}` is a checklist item; --run proves success criteria (nothing was recorded)"
+                );
+            }
+        }
+        targets.push(target);
+    }
+    Ok(targets)
+}
+
+/// "exit code 3", "timed out after 600 s", "killed by a signal".
+fn run_failure(run: &RunEvidence) -> String {
+    match (run.timed_out, run.exit_code) {
+        (true, _) => format!("timed out after {:.0} s", run.duration_ms as f64 / 1000.0),
+        (false, Some(code)) => format!("exit code {code}"),
+        (false, None) => "killed by a signal".to_string(),
+    }
 }
 
 fn todays_list(poc: &Poc, ctx: &Context) -> String {

@@ -9,6 +9,7 @@ pub mod check;
 pub mod checklist;
 pub mod close;
 pub mod debrief;
+pub mod evidence;
 pub mod init;
 pub mod log;
 pub mod note;
@@ -36,6 +37,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Reopen(args) => reopen::run(args, &ctx),
         Command::Close(args) => close::run(args, &ctx),
         Command::Debrief(args) => debrief::run(args, &ctx),
+        Command::Evidence(args) => evidence::run(args, &ctx),
     }
 }
 

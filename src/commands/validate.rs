@@ -97,6 +97,13 @@ pub fn check(ctx: &Context) -> anyhow::Result<ValidateReport> {
                 });
             }
         }
+        for p in crate::evidence::verify(&dir, journal) {
+            warnings.push(Diagnostic {
+                file: journal_name.clone(),
+                line: p.line,
+                message: format!("evidence {p}"),
+            });
+        }
         if let Some(scope) = &scope {
             let state = PocState::derive(scope, journal);
             for (line, id) in &state.unknown_ids {

@@ -38,13 +38,19 @@ impl Run {
 
     #[track_caller]
     pub fn stdout_has(&self, needle: &str) -> &Self {
-        assert!(self.stdout.contains(needle), "stdout lacks {needle:?}\n{self:#?}");
+        assert!(
+            self.stdout.contains(needle),
+            "stdout lacks {needle:?}\n{self:#?}"
+        );
         self
     }
 
     #[track_caller]
     pub fn stderr_has(&self, needle: &str) -> &Self {
-        assert!(self.stderr.contains(needle), "stderr lacks {needle:?}\n{self:#?}");
+        assert!(
+            self.stderr.contains(needle),
+            "stderr lacks {needle:?}\n{self:#?}"
+        );
         self
     }
 
@@ -70,8 +76,15 @@ impl TestEnv {
     /// A fresh POC from the standard template starting 2026-11-23, in `acme/`.
     pub fn with_poc() -> TestEnv {
         let env = TestEnv::new();
-        env.run(&["init", "acme", "--prospect", "Acme Corp", "--start", "2026-11-23"])
-            .ok();
+        env.run(&[
+            "init",
+            "acme",
+            "--prospect",
+            "Acme Corp",
+            "--start",
+            "2026-11-23",
+        ])
+        .ok();
         env
     }
 

@@ -1,0 +1,99 @@
+//! `poc evidence`: every piece of evidence, and `--verify` to re-hash the
+//! stored files.
+
+use serde::Serialize;
+
+use crate::cli::{EvidenceArgs, ListFormat};
+use crate::context::Context;
+use crate::error::{EXIT_FAILURE, EXIT_OK};
+use crate::evidence::{self, EvidenceRow, Problem};
+use crate::render::{self, cell, status_cell};
+
+#[derive(Serialize)]
+struct EvidenceReport {
+    schema_version: u32,
+    evidence: Vec<EvidenceRow>,
+    /// Present with --verify: stored files missing or changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    problems: Option<Vec<Problem>>,
+}
+
+pub fn run(args: EvidenceArgs, ctx: &Context) -> anyhow::Result<u8> {
+    let poc = ctx.load()?;
+    if let Some(id) = &args.id
+        && poc.scope.find(id).is_none()
+    {
+        return Err(poc.scope.unknown_id(id).into());
+    }
+    let mut rows = evidence::list(&poc.journal);
+    if let Some(id) = &args.id {
+        rows.retain(|r| &r.id == id);
+    }
+    let problems = args.verify.then(|| {
+        let mut p = evidence::verify(&poc.dir, &poc.journal);
+        if let Some(id) = &args.id {
+            p.retain(|p| &p.id == id);
+        }
+        p
+    });
+    let failed = problems.as_ref().is_some_and(|p| !p.is_empty());
+    let report = EvidenceReport {
+        schema_version: crate::report::JSON_SCHEMA_VERSION,
+        evidence: rows,
+        problems,
+    };
+    match args.format.unwrap_or(ListFormat::Table) {
+        ListFormat::Json => crate::out(&render::json(&report)?)?,
+        ListFormat::Table if args.verify => {
+            let problems = report.problems.as_deref().unwrap_or_default();
+            for p in problems {
+                eprintln!("{}: {p}", p.problem);
+            }
+            let stored = report.evidence.iter().filter(|r| r.path.is_some()).count();
+            if problems.is_empty() {
+                crate::out(&format!(
+                    "ok: {stored} stored evidence file{} match their recorded sha256\n",
+                    if stored == 1 { "" } else { "s" }
+                ))?;
+            } else {
+                eprintln!(
+                    "error: {} of the stored evidence files are missing or changed since they were recorded",
+                    problems.len()
+                );
+            }
+        }
+        ListFormat::Table => {
+            if report.evidence.is_empty() {
+                eprintln!(
+                    "No evidence recorded yet. Add it with `poc check ID --evidence TEXT`, `--attach FILE` or `--run COMMAND`."
+                );
+                return Ok(EXIT_OK);
+            }
+            let mut table = render::table(
+                &[
+                    "id", "result", "when", "who", "kind", "evidence", "path", "sha256",
+                ],
+                ctx.color,
+            );
+            for r in &report.evidence {
+                table.add_row(vec![
+                    cell(&r.id),
+                    status_cell(r.result, ctx.color),
+                    cell(r.at.format("%Y-%m-%d %H:%M").to_string()),
+                    cell(&r.by),
+                    cell(r.kind),
+                    cell(&r.detail),
+                    cell(r.path.as_deref().unwrap_or_default()),
+                    cell(
+                        r.sha256
+                            .as_deref()
+                            .map(|h| &h[..h.len().min(12)])
+                            .unwrap_or_default(),
+                    ),
+                ]);
+            }
+            crate::out(&format!("{table}\n"))?;
+        }
+    }
+    Ok(if failed { EXIT_FAILURE } else { EXIT_OK })
+}

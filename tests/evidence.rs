@@ -258,7 +258,7 @@ fn a_run_past_its_timeout_is_killed_and_recorded_failed() {
 fn ctrl_c_stops_the_run_records_nothing_and_keeps_the_partial_log() {
     let env = TestEnv::with_poc();
     let before = env.read("acme/journal.yaml");
-    let mut child = env
+    let child = env
         .command(
             &env.poc(),
             &["check", "SC3", "--run", "echo started; sleep 30"],

@@ -1,6 +1,7 @@
 //! The scope: `poc.yaml`, written once by `poc init` and then owned by the SE.
 //! Nothing in `poc` writes it after `init`.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use chrono::NaiveDate;
@@ -117,6 +118,16 @@ pub struct Scope {
     pub success_criteria: Vec<Criterion>,
     pub phases: Vec<PhasePlan>,
     pub out_of_scope: Vec<String>,
+    /// Where each ID is, so replaying a long journal stays linear.
+    #[serde(skip)]
+    index: HashMap<String, IdRef>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum IdRef {
+    Criterion(usize),
+    /// (phase index, item index)
+    Item(usize, usize),
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -188,14 +199,9 @@ impl Scope {
     }
 
     pub fn find(&self, id: &str) -> Option<Target<'_>> {
-        if let Some(c) = self.success_criteria.iter().find(|c| c.id == id) {
-            return Some(Target::Criterion(c));
-        }
-        self.phases.iter().find_map(|p| {
-            p.checklist
-                .iter()
-                .find(|i| i.id == id)
-                .map(|i| Target::Item(p.phase, i))
+        Some(match *self.index.get(id)? {
+            IdRef::Criterion(i) => Target::Criterion(&self.success_criteria[i]),
+            IdRef::Item(p, i) => Target::Item(Phase::ALL[p], &self.phases[p].checklist[i]),
         })
     }
 
@@ -399,7 +405,7 @@ impl RawScope {
                 )
             })?;
 
-        let mut seen: Vec<(String, serde_saphyr::Location)> = Vec::new();
+        let mut seen: HashMap<String, serde_saphyr::Location> = HashMap::new();
         let mut check_id = |id: &Spanned<String>| -> Result<(), UserError> {
             let value = id.value.trim();
             if value.is_empty()
@@ -415,7 +421,7 @@ impl RawScope {
                     ),
                 ));
             }
-            if let Some((_, first)) = seen.iter().find(|(s, _)| s == value) {
+            if let Some(first) = seen.get(value) {
                 return Err(at(
                     file,
                     &id.referenced,
@@ -425,7 +431,7 @@ impl RawScope {
                     ),
                 ));
             }
-            seen.push((value.to_string(), id.referenced));
+            seen.insert(value.to_string(), id.referenced);
             Ok(())
         };
 
@@ -528,7 +534,17 @@ impl RawScope {
             });
         }
 
+        let mut index = HashMap::new();
+        for (i, c) in criteria.iter().enumerate() {
+            index.insert(c.id.clone(), IdRef::Criterion(i));
+        }
+        for (p, plan) in phases.iter().enumerate() {
+            for (i, item) in plan.checklist.iter().enumerate() {
+                index.insert(item.id.clone(), IdRef::Item(p, i));
+            }
+        }
         Ok(Scope {
+            index,
             version: self.version.value,
             template: self.template,
             name: self.name,

@@ -184,3 +184,57 @@ pub fn unchanged<T>(env: &TestEnv, f: impl FnOnce() -> T) -> T {
     }
     result
 }
+
+// --- Added for tests/lifecycle.rs and tests/bad_input.rs. ---
+
+impl Run {
+    #[track_caller]
+    pub fn stdout_lacks(&self, needle: &str) -> &Self {
+        assert!(
+            !self.stdout.contains(needle),
+            "stdout has {needle:?}\n{self:#?}"
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stderr_lacks(&self, needle: &str) -> &Self {
+        assert!(
+            !self.stderr.contains(needle),
+            "stderr has {needle:?}\n{self:#?}"
+        );
+        self
+    }
+
+    /// Asserts the exact first line of stderr.
+    #[track_caller]
+    pub fn first_err_is(&self, expected: &str) -> &Self {
+        assert_eq!(self.first_err_line(), expected, "\n{self:#?}");
+        self
+    }
+}
+
+impl TestEnv {
+    /// Replaces the first `from` in the file `rel` with `to`, as a person
+    /// editing it by hand would; panics when `from` is not there.
+    #[track_caller]
+    pub fn edit(&self, rel: &str, from: &str, to: &str) {
+        let text = self.read(rel);
+        assert!(text.contains(from), "{rel} lacks {from:?}:\n{text}");
+        self.write(rel, text.replacen(from, to, 1));
+    }
+
+    /// Runs `poc ARGS` in the folder `rel` under the test folder.
+    pub fn run_at(&self, rel: &str, args: &[&str]) -> Run {
+        self.run_in(&self.path().join(rel), args)
+    }
+
+    /// The entries of `acme/journal.yaml` (lines starting `- `), as JSON.
+    pub fn journal(&self) -> Vec<serde_json::Value> {
+        self.read("acme/journal.yaml")
+            .lines()
+            .filter_map(|l| l.strip_prefix("- "))
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+            .collect()
+    }
+}

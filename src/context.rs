@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 
 use crate::error::UserError;
 pub use crate::fsutil::display_in;
-use crate::journal::{self, Journal, LockedJournal};
+use crate::journal::{self, Entry, Journal, LockedJournal};
 use crate::scope::{MAX_SCOPE_BYTES, SCOPE_FILE, Scope};
 use crate::state::PocState;
 
@@ -76,9 +76,8 @@ impl Context {
     pub fn load_for_write(&self) -> anyhow::Result<(Poc, LockedJournal)> {
         let dir = self.poc_dir()?;
         let scope = load_scope(&dir)?;
-        let locked = LockedJournal::open(&dir)?;
-        let poc = Poc::new(dir, scope, locked.journal.clone());
-        Ok((poc, locked))
+        let (locked, journal) = LockedJournal::open(&dir)?;
+        Ok((Poc::new(dir, scope, journal), locked))
     }
 
     /// A journal entry by the current user, now.
@@ -92,22 +91,36 @@ impl Context {
 }
 
 /// A POC folder, loaded.
+///
+/// The journal lives for the rest of the run (one command, then exit): the
+/// state borrows from it instead of copying, and a 50,000-line journal is
+/// not freed entry by entry just before the process ends.
 pub struct Poc {
     pub dir: PathBuf,
     pub scope: Scope,
-    pub journal: Journal,
-    pub state: PocState,
+    pub journal: &'static Journal,
+    pub state: PocState<'static>,
 }
 
 impl Poc {
     fn new(dir: PathBuf, scope: Scope, journal: Journal) -> Poc {
-        let state = PocState::derive(&scope, &journal);
+        let journal: &'static Journal = Box::leak(Box::new(journal));
+        let state = PocState::derive(&scope, journal);
         Poc {
             dir,
             scope,
             journal,
             state,
         }
+    }
+
+    /// The state once `entries` (just appended) are applied.
+    pub fn state_after(&self, entries: Vec<Entry>) -> PocState<'static> {
+        let mut state = self.state.clone();
+        for entry in Box::leak(entries.into_boxed_slice()).iter() {
+            state.apply(entry);
+        }
+        state
     }
 
     /// How to name a file of this POC in messages.

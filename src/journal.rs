@@ -26,7 +26,12 @@ pub const MAX_JOURNAL_BYTES: u64 = 32 * 1024 * 1024;
 pub const JOURNAL_HEADER: &str = "# poc journal: one entry per line, appended by poc and never rewritten. Record with poc commands; see `poc log`.\n";
 
 /// One thing that happened, when and by whom.
+///
+/// Read through [`FlatEntry`]: serde's `flatten` over an internally tagged
+/// enum buffers every line into an intermediate tree, which made a
+/// 50,000-line journal several times slower to read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "FlatEntry")]
 pub struct Entry {
     pub at: DateTime<Utc>,
     pub by: String,
@@ -35,7 +40,7 @@ pub struct Entry {
 }
 
 /// What happened.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Event {
     /// The POC folder was created; setup starts.
@@ -95,6 +100,177 @@ pub enum Event {
 fn is_false(b: &bool) -> bool {
     !*b
 }
+
+/// Every field any entry kind has, read in one pass.
+#[derive(Deserialize)]
+struct FlatEntry {
+    #[serde(deserialize_with = "timestamp")]
+    at: DateTime<Utc>,
+    by: String,
+    kind: String,
+    #[serde(default)]
+    template: Option<String>,
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    evidence: Option<String>,
+    #[serde(default)]
+    note: Option<String>,
+    #[serde(default)]
+    files: Vec<FileEvidence>,
+    #[serde(default)]
+    run: Option<RunEvidence>,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    from: Option<Phase>,
+    #[serde(default)]
+    to: Option<Phase>,
+    #[serde(default)]
+    forced: bool,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    outcome: Option<Outcome>,
+}
+
+impl TryFrom<FlatEntry> for Entry {
+    type Error = String;
+
+    fn try_from(f: FlatEntry) -> Result<Entry, String> {
+        let FlatEntry {
+            at,
+            by,
+            kind,
+            template,
+            id,
+            evidence,
+            note,
+            files,
+            run,
+            text,
+            from,
+            to,
+            forced,
+            reason,
+            outcome,
+        } = f;
+        let k = kind.as_str();
+        let event = match k {
+            "init" => Event::Init {
+                template: template.unwrap_or_default(),
+            },
+            "check" | "fail" => {
+                let mark = Mark {
+                    id: need(id, k, "id")?,
+                    evidence,
+                    note,
+                    files,
+                    run,
+                };
+                if k == "check" {
+                    Event::Check(mark)
+                } else {
+                    Event::Fail(mark)
+                }
+            }
+            "undo" => Event::Undo {
+                id: need(id, k, "id")?,
+                note,
+            },
+            "note" => Event::Note {
+                text: need(text, k, "text")?,
+            },
+            "park" => Event::Park {
+                text: need(text, k, "text")?,
+            },
+            "blocker" => Event::Blocker {
+                id: need(id, k, "id")?,
+                text: need(text, k, "text")?,
+            },
+            "resolve" => Event::Resolve {
+                id: need(id, k, "id")?,
+                note,
+            },
+            "advance" => Event::Advance {
+                from: need(from, k, "from")?,
+                to: need(to, k, "to")?,
+                forced,
+                reason,
+            },
+            "reopen" => Event::Reopen {
+                to: need(to, k, "to")?,
+                reason: reason.unwrap_or_default(),
+            },
+            "close" => Event::Close {
+                outcome: need(outcome, k, "outcome")?,
+                reason,
+                forced,
+            },
+            other => {
+                return Err(format!(
+                    "unknown entry kind `{other}`{}",
+                    crate::error::did_you_mean(other, EVENT_KINDS.iter().copied())
+                ));
+            }
+        };
+        Ok(Entry { at, by, event })
+    }
+}
+
+/// Reads an RFC 3339 timestamp without allocating; the journal's own
+/// `2026-11-23T09:00:00Z` form takes a fast path (most of the time spent
+/// reading a long journal was chrono's general parser).
+fn timestamp<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+    struct Visitor;
+    impl serde::de::Visitor<'_> for Visitor {
+        type Value = DateTime<Utc>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an RFC 3339 timestamp")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<DateTime<Utc>, E> {
+            parse_utc_fast(v)
+                .or_else(|| DateTime::parse_from_rfc3339(v).ok().map(|t| t.to_utc()))
+                .ok_or_else(|| E::custom(format!("`{v}` is not an RFC 3339 timestamp")))
+        }
+    }
+    d.deserialize_str(Visitor)
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` exactly, else None.
+fn parse_utc_fast(v: &str) -> Option<DateTime<Utc>> {
+    let b = v.as_bytes();
+    if b.len() != 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+        || b[19] != b'Z'
+    {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let date = chrono::NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
+    Some(
+        date.and_hms_opt(num(11..13)?, num(14..16)?, num(17..19)?)?
+            .and_utc(),
+    )
+}
+
+fn need<T>(value: Option<T>, kind: &str, field: &str) -> Result<T, String> {
+    value.ok_or_else(|| format!("a `{kind}` entry needs `{field}`"))
+}
+
+/// The entry kinds, as written in the journal.
+pub const EVENT_KINDS: &[&str] = &[
+    "init", "check", "fail", "undo", "note", "park", "blocker", "resolve", "advance", "reopen",
+    "close",
+];
 
 /// A check or a failure of one ID, with its evidence.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -251,9 +427,11 @@ impl Journal {
                 text
             };
             let text = text.strip_suffix('\r').unwrap_or(text);
-            let trimmed = text.trim();
-            if trimmed.is_empty() || trimmed.starts_with('#') {
-                continue;
+            if !text.starts_with("- ") {
+                let trimmed = text.trim();
+                if trimmed.is_empty() || trimmed.starts_with('#') {
+                    continue;
+                }
             }
             match parse_line(text, file, number) {
                 Ok(entry) => journal.lines.push(Line { number, entry }),
@@ -359,12 +537,15 @@ pub fn read(dir: &Path) -> anyhow::Result<Journal> {
 pub struct LockedJournal {
     file: File,
     path: PathBuf,
-    pub journal: Journal,
+    /// Where a torn last line starts, and its line number: dropped on write.
+    torn: Option<(u64, usize)>,
+    missing_newline: bool,
 }
 
 impl LockedJournal {
-    /// Opens (creating if needed) and locks the journal of the POC in `dir`.
-    pub fn open(dir: &Path) -> anyhow::Result<LockedJournal> {
+    /// Opens (creating if needed) and locks the journal of the POC in `dir`,
+    /// and reads it.
+    pub fn open(dir: &Path) -> anyhow::Result<(LockedJournal, Journal)> {
         let path = dir.join(JOURNAL_FILE);
         let mut file = OpenOptions::new()
             .read(true)
@@ -377,21 +558,20 @@ impl LockedJournal {
         let name = crate::fsutil::display_in(dir, JOURNAL_FILE);
         let bytes = read_capped(&mut file, Path::new(&name), MAX_JOURNAL_BYTES)?;
         let journal = Journal::parse(&bytes, &name)?;
-        Ok(LockedJournal {
+        let locked = LockedJournal {
             file,
             path,
-            journal,
-        })
+            torn: journal.torn_offset.zip(journal.torn),
+            missing_newline: journal.missing_newline,
+        };
+        Ok((locked, journal))
     }
 
     /// Appends `entries` with one write and an fsync. A torn last line left
     /// by an interrupted write is dropped first (its command never finished).
     pub fn append(&mut self, entries: &[Entry]) -> anyhow::Result<()> {
         let mut buf = String::new();
-        if self.file.metadata()?.len() == 0 {
-            buf.push_str(JOURNAL_HEADER);
-        }
-        if let (Some(offset), Some(line)) = (self.journal.torn_offset, self.journal.torn) {
+        if let Some((offset, line)) = self.torn.take() {
             self.file.set_len(offset).with_context(|| {
                 format!(
                     "cannot repair the torn last line of {}",
@@ -402,11 +582,12 @@ impl LockedJournal {
             eprintln!(
                 "warning: {JOURNAL_FILE}:{line}: dropped a torn last line left by an interrupted write"
             );
-            self.journal.torn = None;
-            self.journal.torn_offset = None;
-        } else if self.journal.missing_newline {
+        } else if self.missing_newline {
             buf.push('\n');
-            self.journal.missing_newline = false;
+            self.missing_newline = false;
+        }
+        if self.file.metadata()?.len() == 0 {
+            buf.push_str(JOURNAL_HEADER);
         }
         for entry in entries {
             buf.push_str("- ");
@@ -419,13 +600,6 @@ impl LockedJournal {
         self.file
             .sync_data()
             .with_context(|| format!("cannot sync {}", self.path.display()))?;
-        let next = self.journal.lines.last().map_or(1, |l| l.number + 1);
-        for (i, entry) in entries.iter().enumerate() {
-            self.journal.lines.push(Line {
-                number: next + i,
-                entry: entry.clone(),
-            });
-        }
         Ok(())
     }
 }
@@ -455,6 +629,26 @@ mod tests {
         let broken = format!("- {{\"at\": [\n{GOOD}");
         let e = Journal::parse(broken.as_bytes(), "journal.yaml").unwrap_err();
         assert!(e.message.starts_with("journal.yaml:1:"), "{}", e.message);
+    }
+
+    #[test]
+    fn timestamps_parse_fast_or_fully() {
+        for t in [
+            "2026-11-23T09:00:00Z",
+            "2026-11-23T10:00:00+01:00",
+            "2026-11-23T09:00:00.000Z",
+        ] {
+            let line =
+                format!("- {{\"at\":\"{t}\",\"by\":\"d\",\"kind\":\"note\",\"text\":\"x\"}}\n");
+            let j = Journal::parse(line.as_bytes(), "journal.yaml").unwrap();
+            assert_eq!(
+                j.lines[0].entry.at.to_rfc3339(),
+                "2026-11-23T09:00:00+00:00",
+                "{t}"
+            );
+        }
+        assert!(parse_utc_fast("2026-02-30T09:00:00Z").is_none());
+        assert!(parse_utc_fast("2026-11-23T25:00:00Z").is_none());
     }
 
     #[test]

@@ -41,7 +41,8 @@ pub struct StatusReport {
     pub open_blockers: usize,
     pub blockers: Vec<BlockerRow>,
     pub parked: Vec<Remark>,
-    pub notes: Vec<Remark>,
+    /// How many notes the journal holds (`poc log` shows them).
+    pub notes: usize,
     pub overrides: Vec<Override>,
     /// `win`, `loss`, `inconclusive`, or null until closed.
     pub outcome: Option<&'static str>,
@@ -159,16 +160,16 @@ impl StatusReport {
                     .checklist
                     .iter()
                     .map(|item| {
-                        let mark = state.marks.get(&item.id);
+                        let mark = state.marks.get(item.id.as_str());
                         ItemRow {
                             id: item.id.clone(),
                             title: item.title.clone(),
                             required: item.required,
                             done: mark.is_some_and(|m| m.status == Status::Met),
                             at: mark.map(|m| m.at),
-                            by: mark.map(|m| m.by.clone()),
-                            evidence: mark.and_then(|m| m.evidence.clone()),
-                            files: mark.map(|m| m.files.clone()).unwrap_or_default(),
+                            by: mark.map(|m| m.by.to_string()),
+                            evidence: mark.and_then(|m| m.mark.evidence.clone()),
+                            files: mark.map(|m| m.mark.files.clone()).unwrap_or_default(),
                         }
                     })
                     .collect();
@@ -193,7 +194,7 @@ impl StatusReport {
             .success_criteria
             .iter()
             .map(|c| {
-                let mark = state.marks.get(&c.id);
+                let mark = state.marks.get(c.id.as_str());
                 CriterionRow {
                     id: c.id.clone(),
                     title: c.title.clone(),
@@ -202,12 +203,12 @@ impl StatusReport {
                     phase: c.phase,
                     owner: c.owner.clone(),
                     status: mark.map_or(Status::Pending, |m| m.status),
-                    evidence: mark.and_then(|m| m.evidence.clone()),
-                    note: mark.and_then(|m| m.note.clone()),
-                    files: mark.map(|m| m.files.clone()).unwrap_or_default(),
-                    run: mark.and_then(|m| m.run.clone()),
+                    evidence: mark.and_then(|m| m.mark.evidence.clone()),
+                    note: mark.and_then(|m| m.mark.note.clone()),
+                    files: mark.map(|m| m.mark.files.clone()).unwrap_or_default(),
+                    run: mark.and_then(|m| m.mark.run.clone()),
                     at: mark.map(|m| m.at),
-                    by: mark.map(|m| m.by.clone()),
+                    by: mark.map(|m| m.by.to_string()),
                 }
             })
             .collect();
@@ -268,7 +269,7 @@ impl StatusReport {
             open_blockers: blockers.iter().filter(|b| b.open).count(),
             blockers,
             parked: state.parked.clone(),
-            notes: state.notes.clone(),
+            notes: state.notes,
             overrides: state.overrides.clone(),
             outcome: closed.map(|c| c.outcome.id()),
             outcome_title: closed.map(|c| c.outcome.title()),

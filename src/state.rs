@@ -3,12 +3,12 @@
 //!
 //! setup → deployment → validation → integration → signoff → closed.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::journal::{Entry, Event, FileEvidence, Journal, Mark, Outcome, RunEvidence};
+use crate::journal::{Entry, Event, Journal, Mark, Outcome};
 use crate::scope::{Phase, Priority, Scope};
 
 /// Where a checklist item or success criterion stands.
@@ -31,16 +31,14 @@ impl Status {
     }
 }
 
-/// The latest check, failure or undo of one ID.
-#[derive(Debug, Clone, Serialize)]
-pub struct Marked {
+/// The latest check or failure of one ID: the journal entry itself, borrowed,
+/// so replaying a long journal copies nothing.
+#[derive(Debug, Clone, Copy)]
+pub struct Marked<'a> {
     pub status: Status,
     pub at: DateTime<Utc>,
-    pub by: String,
-    pub evidence: Option<String>,
-    pub note: Option<String>,
-    pub files: Vec<FileEvidence>,
-    pub run: Option<RunEvidence>,
+    pub by: &'a str,
+    pub mark: &'a Mark,
 }
 
 /// When a phase was actually entered and left.
@@ -87,32 +85,32 @@ pub struct Override {
 }
 
 /// The state of a POC, derived from `poc.yaml` + `journal.yaml`.
-#[derive(Debug, Clone, Serialize)]
-pub struct PocState {
+#[derive(Debug, Clone)]
+pub struct PocState<'a> {
     /// The current phase, or the phase it was closed in.
     pub phase: Phase,
     pub closure: Option<Closure>,
     pub times: [PhaseTimes; 5],
-    pub marks: BTreeMap<String, Marked>,
+    pub marks: HashMap<&'a str, Marked<'a>>,
     pub blockers: Vec<Blocker>,
     pub parked: Vec<Remark>,
-    pub notes: Vec<Remark>,
+    pub notes: usize,
     pub overrides: Vec<Override>,
     /// Journal lines whose ID is no longer in the scope: (line, id).
     pub unknown_ids: Vec<(usize, String)>,
 }
 
-impl PocState {
+impl<'a> PocState<'a> {
     /// Replays the journal over the scope.
-    pub fn derive(scope: &Scope, journal: &Journal) -> PocState {
+    pub fn derive(scope: &Scope, journal: &'a Journal) -> PocState<'a> {
         let mut state = PocState {
             phase: Phase::Setup,
             closure: None,
             times: [PhaseTimes::default(); 5],
-            marks: BTreeMap::new(),
+            marks: HashMap::new(),
             blockers: Vec::new(),
             parked: Vec::new(),
-            notes: Vec::new(),
+            notes: 0,
             overrides: Vec::new(),
             unknown_ids: Vec::new(),
         };
@@ -135,27 +133,27 @@ impl PocState {
 
     /// Applies one entry. Lenient: a journal merged from two SEs or edited by
     /// hand still gives a state; `poc validate` reports what looks wrong.
-    pub fn apply(&mut self, entry: &Entry) {
-        let (at, by) = (entry.at, entry.by.clone());
-        let remark = |text: &str| Remark {
-            at,
-            by: by.clone(),
-            text: text.to_string(),
-        };
+    pub fn apply(&mut self, entry: &'a Entry) {
+        let at = entry.at;
+        let by = || entry.by.clone();
         match &entry.event {
             Event::Init { .. } => self.times[0].entered = Some(at),
             Event::Check(mark) => self.mark(mark, Status::Met, entry),
             Event::Fail(mark) => self.mark(mark, Status::Failed, entry),
             Event::Undo { id, .. } => {
-                self.marks.remove(id);
+                self.marks.remove(id.as_str());
             }
-            Event::Note { text } => self.notes.push(remark(text)),
-            Event::Park { text } => self.parked.push(remark(text)),
+            Event::Note { .. } => self.notes += 1,
+            Event::Park { text } => self.parked.push(Remark {
+                at,
+                by: by(),
+                text: text.clone(),
+            }),
             Event::Blocker { id, text } => self.blockers.push(Blocker {
                 id: id.clone(),
                 text: text.clone(),
                 opened: at,
-                by,
+                by: by(),
                 resolved: None,
                 resolution: None,
             }),
@@ -178,7 +176,7 @@ impl PocState {
                 if *forced {
                     self.overrides.push(Override {
                         at,
-                        by,
+                        by: by(),
                         what: format!("advanced from {from} to {to} with its gate not met"),
                         reason: reason.clone().unwrap_or_default(),
                     });
@@ -191,7 +189,7 @@ impl PocState {
                 };
                 self.overrides.push(Override {
                     at,
-                    by,
+                    by: by(),
                     what,
                     reason: reason.clone(),
                 });
@@ -211,7 +209,7 @@ impl PocState {
                 if *forced {
                     self.overrides.push(Override {
                         at,
-                        by: by.clone(),
+                        by: by(),
                         what: format!(
                             "closed as {} from {} with --force",
                             outcome.id(),
@@ -223,7 +221,7 @@ impl PocState {
                 self.closure = Some(Closure {
                     outcome: *outcome,
                     at,
-                    by,
+                    by: by(),
                     reason: reason.clone(),
                     forced: *forced,
                 });
@@ -231,17 +229,14 @@ impl PocState {
         }
     }
 
-    fn mark(&mut self, mark: &Mark, status: Status, entry: &Entry) {
+    fn mark(&mut self, mark: &'a Mark, status: Status, entry: &'a Entry) {
         self.marks.insert(
-            mark.id.clone(),
+            &mark.id,
             Marked {
                 status,
                 at: entry.at,
-                by: entry.by.clone(),
-                evidence: mark.evidence.clone(),
-                note: mark.note.clone(),
-                files: mark.files.clone(),
-                run: mark.run.clone(),
+                by: &entry.by,
+                mark,
             },
         );
     }
@@ -280,7 +275,7 @@ impl PocState {
     }
 
     /// `must` criteria that are not met (what stands in the way of a win).
-    pub fn unmet_musts<'a>(&self, scope: &'a Scope) -> Vec<&'a crate::scope::Criterion> {
+    pub fn unmet_musts<'s>(&self, scope: &'s Scope) -> Vec<&'s crate::scope::Criterion> {
         scope
             .success_criteria
             .iter()
@@ -331,18 +326,20 @@ mod tests {
         })
     }
 
-    fn journal(entries: Vec<Entry>) -> Journal {
+    fn journal(entries: Vec<Entry>) -> &'static Journal {
         let text: String = entries
             .iter()
             .map(|e| format!("- {}\n", serde_json::to_string(e).unwrap()))
             .collect();
-        Journal::parse(text.as_bytes(), "journal.yaml").unwrap()
+        Box::leak(Box::new(
+            Journal::parse(text.as_bytes(), "journal.yaml").unwrap(),
+        ))
     }
 
     #[test]
     fn the_setup_gate_lists_required_items_only() {
         let scope = Scope::parse(MINIMAL, "poc.yaml").unwrap();
-        let state = PocState::derive(&scope, &journal(vec![]));
+        let state = PocState::derive(&scope, journal(vec![]));
         assert_eq!(state.phase, Phase::Setup);
         let ids: Vec<_> = state
             .gate(&scope, Phase::Setup)
@@ -352,7 +349,7 @@ mod tests {
         assert_eq!(ids, ["access"]);
         let state = PocState::derive(
             &scope,
-            &journal(vec![entry("2026-11-23T10:00:00Z", check("access"))]),
+            journal(vec![entry("2026-11-23T10:00:00Z", check("access"))]),
         );
         assert!(state.gate(&scope, Phase::Setup).is_empty());
     }
@@ -361,7 +358,7 @@ mod tests {
     fn criteria_gate_their_phase_until_evaluated() {
         let scope = Scope::parse(MINIMAL, "poc.yaml").unwrap();
         let mut entries = vec![entry("2026-11-23T10:00:00Z", check("deploy"))];
-        let state = PocState::derive(&scope, &journal(entries.clone()));
+        let state = PocState::derive(&scope, journal(entries.clone()));
         let ids: Vec<_> = state
             .gate(&scope, Phase::Deployment)
             .into_iter()
@@ -375,7 +372,7 @@ mod tests {
                 ..Mark::default()
             }),
         ));
-        let state = PocState::derive(&scope, &journal(entries.clone()));
+        let state = PocState::derive(&scope, journal(entries.clone()));
         assert!(state.gate(&scope, Phase::Deployment).is_empty());
         assert_eq!(state.status_of("SC1"), Status::Failed);
         entries.push(entry(
@@ -386,7 +383,7 @@ mod tests {
             },
         ));
         assert_eq!(
-            PocState::derive(&scope, &journal(entries)).status_of("SC1"),
+            PocState::derive(&scope, journal(entries)).status_of("SC1"),
             Status::Pending
         );
     }
@@ -413,7 +410,7 @@ mod tests {
                 },
             ),
         ];
-        let state = PocState::derive(&scope, &journal(entries.clone()));
+        let state = PocState::derive(&scope, journal(entries.clone()));
         assert!(state.is_closed());
         assert_eq!(state.phase, Phase::Deployment);
         assert_eq!(
@@ -429,7 +426,7 @@ mod tests {
                 reason: "new data".into(),
             },
         ));
-        let state = PocState::derive(&scope, &journal(reopened));
+        let state = PocState::derive(&scope, journal(reopened));
         assert!(!state.is_closed());
         assert_eq!(state.phase, Phase::Setup);
     }
@@ -439,7 +436,7 @@ mod tests {
         let scope = Scope::parse(MINIMAL, "poc.yaml").unwrap();
         let state = PocState::derive(
             &scope,
-            &journal(vec![entry("2026-11-23T10:00:00Z", check("gone"))]),
+            journal(vec![entry("2026-11-23T10:00:00Z", check("gone"))]),
         );
         assert_eq!(state.unknown_ids, vec![(1, "gone".to_string())]);
         assert!(state.marks.is_empty());

@@ -36,7 +36,7 @@ pub fn run(args: BlockerArgs, ctx: &Context) -> anyhow::Result<u8> {
         return Ok(EXIT_OK);
     }
     let text = super::non_empty(args.text.as_deref().unwrap_or_default(), "the blocker")?;
-    let id = journal.journal.next_blocker_id();
+    let id = poc.journal.next_blocker_id();
     journal.append(&[ctx.entry(Event::Blocker {
         id: id.clone(),
         text,

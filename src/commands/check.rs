@@ -9,7 +9,7 @@ use crate::error::{EXIT_FAILURE, EXIT_OK, UserError};
 use crate::evidence::{self, RunEnd};
 use crate::journal::{Event, Mark, RunEvidence};
 use crate::scope::{Scope, Target};
-use crate::state::{PocState, Status, day_of};
+use crate::state::{Status, day_of};
 use crate::text::terminal_safe;
 
 /// Exit code after Ctrl-C stopped a `--run`, as shells report SIGINT.
@@ -121,6 +121,7 @@ pub fn run(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
         })
         .collect();
     journal.append(&entries)?;
+    let after = poc.state_after(entries);
 
     for target in &targets {
         let (id, title, what) = match target {
@@ -158,7 +159,6 @@ pub fn run(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
         };
         eprintln!("The run {result}; its log is {}", run.log);
     }
-    let after = PocState::derive(&poc.scope, &journal.journal);
     if after.gate(&poc.scope, after.phase).is_empty() {
         match after.phase.next() {
             Some(next) => eprintln!(

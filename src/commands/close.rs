@@ -53,12 +53,13 @@ pub fn run(args: CloseArgs, ctx: &Context) -> anyhow::Result<u8> {
     if !needs_force.is_empty() && reason.is_none() {
         return Err(UserError::usage("--force needs --reason TEXT saying why").into());
     }
-    journal.append(&[ctx.entry(Event::Close {
+    let entry = ctx.entry(Event::Close {
         outcome,
         reason,
         forced: !needs_force.is_empty(),
-    })])?;
-    let after = crate::state::PocState::derive(&poc.scope, &journal.journal);
+    });
+    journal.append(std::slice::from_ref(&entry))?;
+    let after = poc.state_after(vec![entry]);
     let report = StatusReport::build(&poc.scope, &after, ctx.now);
     let due = report
         .debrief

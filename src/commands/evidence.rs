@@ -25,12 +25,12 @@ pub fn run(args: EvidenceArgs, ctx: &Context) -> anyhow::Result<u8> {
     {
         return Err(poc.scope.unknown_id(id).into());
     }
-    let mut rows = evidence::list(&poc.journal);
+    let mut rows = evidence::list(poc.journal);
     if let Some(id) = &args.id {
         rows.retain(|r| &r.id == id);
     }
     let problems = args.verify.then(|| {
-        let mut p = evidence::verify(&poc.dir, &poc.journal);
+        let mut p = evidence::verify(&poc.dir, poc.journal);
         if let Some(id) = &args.id {
             p.retain(|p| &p.id == id);
         }

@@ -76,16 +76,16 @@ pub fn check(ctx: &Context) -> anyhow::Result<ValidateReport> {
                 message: "torn last line left by an interrupted write; it is ignored and the next write drops it".into(),
             });
         }
-        let mut latest = None;
+        let mut previous = None;
         for l in &journal.lines {
-            if latest.is_some_and(|t| l.entry.at < t) {
+            if previous.is_some_and(|t| l.entry.at < t) {
                 warnings.push(Diagnostic {
                     file: journal_name.clone(),
                     line: l.number,
                     message: "entry is older than the one before it (out of time order; entries are read in time order)".into(),
                 });
             }
-            latest = latest.max(Some(l.entry.at));
+            previous = Some(l.entry.at);
             if l.entry.at > ctx.now + chrono::Duration::minutes(5) {
                 warnings.push(Diagnostic {
                     file: journal_name.clone(),

@@ -238,3 +238,79 @@ impl TestEnv {
             .collect()
     }
 }
+
+/// One run with its wall time and, where GNU time is installed, its peak
+/// memory.
+#[derive(Debug)]
+pub struct Measured {
+    pub run: Run,
+    pub wall: std::time::Duration,
+    /// Peak resident set size in KiB (`/usr/bin/time -f %M`); `None` when
+    /// GNU time is not installed (Debian: `apt-get install time`).
+    pub max_rss_kib: Option<u64>,
+}
+
+/// `/usr/bin/time` if it is GNU time (it understands `-f %M -o FILE`).
+pub fn gnu_time() -> Option<&'static Path> {
+    static FOUND: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let path = Path::new("/usr/bin/time");
+    let found = *FOUND.get_or_init(|| {
+        let Ok(report) = tempfile::NamedTempFile::new() else {
+            return false;
+        };
+        Command::new(path)
+            .args(["-f", "%M", "-o"])
+            .arg(report.path())
+            .arg("true")
+            .output()
+            .is_ok_and(|o| o.status.success())
+            && peak_kib(report.path()).is_some()
+    });
+    found.then_some(path)
+}
+
+/// The last line of a GNU time report: the `%M` figure.
+fn peak_kib(report: &Path) -> Option<u64> {
+    std::fs::read_to_string(report)
+        .ok()?
+        .lines()
+        .last()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+impl TestEnv {
+    /// Like [`TestEnv::run_in`], measuring wall time and (under GNU time)
+    /// peak memory. The time report goes to a file outside the test folder.
+    pub fn run_measured(&self, cwd: &Path, args: &[&str]) -> Measured {
+        let inner = self.command(cwd, args);
+        let report = tempfile::NamedTempFile::new().unwrap();
+        let mut cmd = match gnu_time() {
+            Some(time) => {
+                let mut cmd = Command::new(time);
+                cmd.args(["-f", "%M", "-o"])
+                    .arg(report.path())
+                    .arg(inner.get_program())
+                    .args(inner.get_args());
+                for (key, value) in inner.get_envs() {
+                    match value {
+                        Some(value) => cmd.env(key, value),
+                        None => cmd.env_remove(key),
+                    };
+                }
+                cmd.current_dir(cwd);
+                cmd
+            }
+            None => inner,
+        };
+        let start = std::time::Instant::now();
+        let out = cmd.output().expect("poc runs");
+        let wall = start.elapsed();
+        Measured {
+            run: to_run(out),
+            wall,
+            max_rss_kib: gnu_time().and_then(|_| peak_kib(report.path())),
+        }
+    }
+}

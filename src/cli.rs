@@ -17,8 +17,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "poc", version, arg_required_else_help = true)]
 pub struct Cli {
-    /// Run as if started in DIR (the POC folder) instead of searching upward
-    /// from the current folder for poc.yaml.
+    /// Use the POC in DIR instead of searching upward from the current
+    /// folder for poc.yaml. Other paths (--attach, --out) stay relative to
+    /// the current folder.
     #[arg(short = 'C', long = "dir", value_name = "DIR", global = true)]
     pub dir: Option<PathBuf>,
 

@@ -537,6 +537,8 @@ pub fn read(dir: &Path) -> anyhow::Result<Journal> {
 pub struct LockedJournal {
     file: File,
     path: PathBuf,
+    /// The name messages use for it.
+    name: String,
     /// Where a torn last line starts, and its line number: dropped on write.
     torn: Option<(u64, usize)>,
     missing_newline: bool,
@@ -561,6 +563,7 @@ impl LockedJournal {
         let locked = LockedJournal {
             file,
             path,
+            name,
             torn: journal.torn_offset.zip(journal.torn),
             missing_newline: journal.missing_newline,
         };
@@ -580,7 +583,8 @@ impl LockedJournal {
             })?;
             self.file.seek(SeekFrom::End(0))?;
             eprintln!(
-                "warning: {JOURNAL_FILE}:{line}: dropped a torn last line left by an interrupted write"
+                "warning: {}:{line}: dropped a torn last line left by an interrupted write",
+                self.name
             );
         } else if self.missing_newline {
             buf.push('\n');

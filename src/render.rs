@@ -60,6 +60,10 @@ fn environment() -> Environment<'static> {
         s.get(..10).unwrap_or(&s).to_string()
     });
     env.add_filter("urlpath", |v: String| -> String { url_path(&v) });
+    env.add_filter("plural", |n: i64, noun: String| -> String {
+        text::plural(n, &noun)
+    });
+    env.add_filter("thousands", |n: u64| -> String { text::thousands(n) });
     env
 }
 
@@ -97,9 +101,9 @@ pub fn table(headers: &[&str], color: bool) -> Table {
     t.load_preset(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(headers.iter().map(|h| Cell::new(*h)));
-    if !color {
-        t.force_no_tty();
-    }
+    // comfy-table fits the terminal's width when stdout is one; colour is
+    // only ever added by `status_cell`, and only when `color` is on.
+    let _ = color;
     t
 }
 

@@ -69,8 +69,12 @@ pub struct BlockerRow {
     #[serde(flatten)]
     pub blocker: Blocker,
     pub open: bool,
-    /// Days it stayed open (until now when still open), rounded up.
+    /// Hours it stayed open: until resolved, else until the close, else now.
+    pub hours_open: i64,
+    /// Whole days it stayed open.
     pub days_open: i64,
+    /// "5 h", "1 day", "3 days".
+    pub open_for: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -111,6 +115,7 @@ pub struct ItemRow {
     pub by: Option<String>,
     pub evidence: Option<String>,
     pub files: Vec<FileEvidence>,
+    pub run: Option<RunEvidence>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -129,6 +134,18 @@ pub struct CriterionRow {
     /// When it was last evaluated.
     pub at: Option<DateTime<Utc>>,
     pub by: Option<String>,
+    /// Failures recorded before the current status, oldest first.
+    pub earlier_failures: Vec<Attempt>,
+}
+
+/// An earlier failed attempt at a criterion.
+#[derive(Debug, Clone, Serialize)]
+pub struct Attempt {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub evidence: Option<String>,
+    pub note: Option<String>,
+    pub run: Option<RunEvidence>,
 }
 
 impl StatusReport {
@@ -170,6 +187,7 @@ impl StatusReport {
                             by: mark.map(|m| m.by.to_string()),
                             evidence: mark.and_then(|m| m.mark.evidence.clone()),
                             files: mark.map(|m| m.mark.files.clone()).unwrap_or_default(),
+                            run: mark.and_then(|m| m.mark.run.clone()),
                         }
                     })
                     .collect();
@@ -209,6 +227,20 @@ impl StatusReport {
                     run: mark.and_then(|m| m.mark.run.clone()),
                     at: mark.map(|m| m.at),
                     by: mark.map(|m| m.by.to_string()),
+                    earlier_failures: state
+                        .failures
+                        .get(c.id.as_str())
+                        .into_iter()
+                        .flatten()
+                        .filter(|f| mark.is_some_and(|m| f.at < m.at))
+                        .map(|f| Attempt {
+                            at: f.at,
+                            by: f.by.to_string(),
+                            evidence: f.mark.evidence.clone(),
+                            note: f.mark.note.clone(),
+                            run: f.mark.run.clone(),
+                        })
+                        .collect(),
                 }
             })
             .collect();
@@ -227,12 +259,14 @@ impl StatusReport {
             .blockers
             .iter()
             .map(|b| {
-                let until = b.resolved.unwrap_or(now);
+                let until = b.resolved.or(closed.map(|c| c.at)).unwrap_or(now);
                 let hours = (until - b.opened).num_hours().max(0);
                 BlockerRow {
                     blocker: b.clone(),
                     open: b.resolved.is_none(),
-                    days_open: (hours + 23) / 24,
+                    hours_open: hours,
+                    days_open: hours / 24,
+                    open_for: crate::text::span(hours),
                 }
             })
             .collect::<Vec<_>>();

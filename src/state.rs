@@ -92,6 +92,9 @@ pub struct PocState<'a> {
     pub closure: Option<Closure>,
     pub times: [PhaseTimes; 5],
     pub marks: HashMap<&'a str, Marked<'a>>,
+    /// Every failure of each criterion, even those later met or undone: the
+    /// debrief lists what struggled before it worked.
+    pub failures: HashMap<&'a str, Vec<Marked<'a>>>,
     pub blockers: Vec<Blocker>,
     pub parked: Vec<Remark>,
     pub notes: usize,
@@ -108,6 +111,7 @@ impl<'a> PocState<'a> {
             closure: None,
             times: [PhaseTimes::default(); 5],
             marks: HashMap::new(),
+            failures: HashMap::new(),
             blockers: Vec::new(),
             parked: Vec::new(),
             notes: 0,
@@ -230,15 +234,16 @@ impl<'a> PocState<'a> {
     }
 
     fn mark(&mut self, mark: &'a Mark, status: Status, entry: &'a Entry) {
-        self.marks.insert(
-            &mark.id,
-            Marked {
-                status,
-                at: entry.at,
-                by: &entry.by,
-                mark,
-            },
-        );
+        let marked = Marked {
+            status,
+            at: entry.at,
+            by: &entry.by,
+            mark,
+        };
+        if status == Status::Failed {
+            self.failures.entry(&mark.id).or_default().push(marked);
+        }
+        self.marks.insert(&mark.id, marked);
     }
 
     pub fn is_closed(&self) -> bool {

@@ -45,6 +45,37 @@ pub fn markdown_inline(text: &str) -> String {
     out
 }
 
+/// "1 day", "3 days".
+pub fn plural(n: i64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// "120,000".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// "5 h", "1 day", "3 days" for a span given in hours.
+pub fn span(hours: i64) -> String {
+    if hours < 24 {
+        format!("{} h", hours.max(0))
+    } else {
+        plural(hours / 24, "day")
+    }
+}
+
 fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
@@ -56,6 +87,17 @@ mod tests {
     #[test]
     fn control_characters_never_reach_the_terminal() {
         assert_eq!(terminal_safe("a\u{1b}[31mb\nc"), "a\u{fffd}[31mb c");
+    }
+
+    #[test]
+    fn numbers_read_naturally() {
+        assert_eq!(plural(1, "day"), "1 day");
+        assert_eq!(plural(0, "day"), "0 days");
+        assert_eq!(thousands(120_000), "120,000");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+        assert_eq!(span(5), "5 h");
+        assert_eq!(span(49), "2 days");
     }
 
     #[test]

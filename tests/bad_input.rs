@@ -37,7 +37,7 @@ fn poc() -> TestEnv {
     env.write("acme/poc.yaml", SCOPE);
     env.poc_run(&["validate"])
         .ok()
-        .stdout_has("ok: poc.yaml and journal.yaml are valid (0 warnings)");
+        .stdout_has("ok: acme/poc.yaml and acme/journal.yaml are valid (0 warnings)");
     env
 }
 
@@ -338,7 +338,7 @@ fn a_journal_entry_for_an_id_no_longer_in_the_scope_is_a_warning() {
         .first_err_is(
             "warning: acme/journal.yaml:3: `gone` is no longer in poc.yaml; this entry is ignored",
         )
-        .stdout_has("ok: poc.yaml and journal.yaml are valid (1 warning)");
+        .stdout_has("ok: acme/poc.yaml and acme/journal.yaml are valid (1 warning)");
     env.poc_run(&["status"]).ok();
 }
 

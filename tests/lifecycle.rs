@@ -127,7 +127,7 @@ fn a_whole_poc_over_twelve_days() {
     env.at("2026-11-23T10:00:00Z");
     env.poc_run(&["validate"])
         .ok()
-        .stdout_has("ok: poc.yaml and journal.yaml are valid");
+        .stdout_has("ok: acme/poc.yaml and acme/journal.yaml are valid");
     let today = env.poc_run(&["check"]);
     today
         .ok()
@@ -157,7 +157,7 @@ fn a_whole_poc_over_twelve_days() {
     refused.code(1);
     assert_eq!(
         refused.stderr,
-        "error: cannot advance from setup to deployment: 3 open in setup (nothing was changed)\n  \
+        "error: cannot advance from setup to deployment: 3 items still open in setup (nothing was changed)\n  \
          env-access  Environment access granted and tested — required checklist item not done\n  \
          artifacts-ready  Artifacts available (images, charts, docs) — required checklist item not done\n  \
          env-ready  Networking verified and environment confirmed — required checklist item not done\n\
@@ -176,7 +176,7 @@ fn a_whole_poc_over_twelve_days() {
         .ok()
         .stdout_has("day 2 of 12 · phase setup (planned days 1–2) · on time")
         .stdout_has("Blockers open: 1 · parked requests: 0")
-        .stdout_has("  B1 VPN access not granted (open 1 days)");
+        .stdout_has("  B1 VPN access not granted (open 23 h)");
     env.at("2026-11-24T10:00:00Z");
     check(
         &env,
@@ -262,10 +262,10 @@ fn a_whole_poc_over_twelve_days() {
     table
         .ok()
         .stdout_has("Acme Corp POC — Acme Corp\n")
-        .stdout_has("day 8 of 12 · phase validation (planned days 4–7) · 1 days late")
+        .stdout_has("day 8 of 12 · phase validation (planned days 4–7) · 1 day late")
         .stdout_has("Criteria: 3 met, 0 failed, 1 pending of 4 (must: 2/2 met)")
         .stdout_has("Blockers open: 0 · parked requests: 1")
-        .stdout_has("current (1 days late)")
+        .stdout_has("current (1 day late)")
         .stdout_has("97% of 40 scenarios pass");
     let s = status_json(&env);
     assert_eq!(s["phase"], "validation");
@@ -310,8 +310,8 @@ fn a_whole_poc_over_twelve_days() {
     env.poc_run(&["status", "--format", "markdown"])
         .ok()
         .stdout_has("# Acme Corp POC\n")
-        .stdout_has("| **Phase** | validation (planned days 4–7), 1 days late |")
-        .stdout_has("| Use-case validation | 4–7 | day 3 |  | 3/6 | current, 1 days late |")
+        .stdout_has("| **Phase** | validation (planned days 4–7), 1 day late |")
+        .stdout_has("| Use-case validation | 4–7 | day 3 |  | 3/6 | current, 1 day late |")
         .stdout_has("| SC2 | Core use case works on customer data | \\>= 95% of the agreed test scenarios pass on real data | must | met | 97% of 40 scenarios pass | 2026-11-28 |")
         .stdout_has("## Parked for after the POC\n\n- Multi-region failover demo (2026-11-27, dana)");
 
@@ -320,7 +320,7 @@ fn a_whole_poc_over_twelve_days() {
     let refused = unchanged(&env, || env.poc_run(&["advance"]));
     refused
         .code(1)
-        .first_err_is("error: cannot advance from validation to integration: 2 open in validation (nothing was changed)");
+        .first_err_is("error: cannot advance from validation to integration: 2 items still open in validation (nothing was changed)");
     let blocking: Vec<&str> = refused
         .stderr
         .lines()
@@ -336,7 +336,7 @@ fn a_whole_poc_over_twelve_days() {
         "customer security team on holiday",
     ])
     .ok()
-    .stderr_has("Advanced to integration (day 9 of 12; planned days 7–10), forced past 2 open in validation.");
+    .stderr_has("Advanced to integration (day 9 of 12; planned days 7–10), forced past 2 items open in validation.");
     let last = env.journal().pop().unwrap();
     assert_eq!(last["kind"], "advance");
     assert_eq!(last["forced"], true);
@@ -352,7 +352,7 @@ fn a_whole_poc_over_twelve_days() {
     refused.code(1);
     assert_eq!(
         refused.stderr,
-        "error: cannot advance from integration to signoff: 1 open in integration (nothing was changed)\n  \
+        "error: cannot advance from integration to signoff: 1 item still open in integration (nothing was changed)\n  \
          SC4  Works with the customer's single sign-on — success criterion not yet evaluated (met or failed)\n\
          Finish them with `poc check ID`, or override with `poc advance --force --reason TEXT`.\n"
     );
@@ -439,7 +439,7 @@ fn a_whole_poc_over_twelve_days() {
     assert_eq!(s["outcome"], "win");
     env.poc_run(&["status"])
         .ok()
-        .stdout_has("day 12 of 12 · closed: Technical Win on 2026-12-04 (in signoff)")
+        .stdout_has("Closed: Technical Win on 2026-12-04, in signoff, after 12 days (planned 12)")
         .stdout_has("Debrief due in 2 days 0 h (2026-12-06 16:00 UTC)");
 
     env.at("2026-12-04T17:00:00Z");
@@ -457,7 +457,7 @@ fn a_whole_poc_over_twelve_days() {
     for line in [
         "# Debrief: Acme Corp POC\n",
         "| **Prospect** | Acme Corp |\n",
-        "| **Deal size (ACV)** | $120000 (Enterprise) |\n",
+        "| **Deal size (ACV)** | $120,000 (Enterprise) |\n",
         "| **POC duration** | 12 days (planned 12) |\n",
         "| **Outcome** | Technical Win: all must criteria met |\n",
         "| **Competitor(s)** | Vendor X, Vendor Y |\n",
@@ -490,11 +490,12 @@ fn a_whole_poc_over_twelve_days() {
     for line in [
         "- **SC4** Works with the customer's single sign-on (nice): failed 2026-12-02: 2 of 5 users logged in (IdP metadata never arrived)\n",
         "- Use-case validation: planned days 4–7, left on day 9, 2 days late\n",
-        "- Integration & testing: planned days 7–10, left on day 11, 1 days late\n",
+        "- Integration & testing: planned days 7–10, left on day 11, 1 day late\n",
         "- 2026-12-01: advanced from validation to integration with its gate not met, because: customer security team on holiday\n",
         "- 2026-12-03: went back from signoff to integration, because: customer asked to retest SSO\n",
-        "- B1 VPN access not granted: open 1 days, resolved 2026-11-24 (granted by IT)\n",
-        "- B2 SSO metadata missing: open 2 days, resolved 2026-12-03\n",
+        "- B1 VPN access not granted: open 1 day, resolved 2026-11-24 (granted by IT)\n",
+        "- B2 SSO metadata missing: open 1 day, resolved 2026-12-03\n",
+        "Criteria that failed before they were met:\n\n- **SC3** Meets the customer's performance bar: failed 2026-11-26 (p95 was 3.4 s on the first run); met 2026-11-27\n",
         "Scope creep, parked for after the POC:",
         "- Multi-region failover demo (2026-11-27)\n",
         "- Which success criteria were hardest to achieve, and why?\n",
@@ -811,14 +812,16 @@ fn notes_parks_and_blockers_are_numbered_and_logged() {
     assert_eq!(s["blockers"][0]["id"], "B1");
     assert_eq!(s["blockers"][0]["open"], false);
     assert_eq!(s["blockers"][0]["resolution"], "granted by IT");
-    assert_eq!(s["blockers"][0]["days_open"], 3);
+    assert_eq!(s["blockers"][0]["days_open"], 2);
+    assert_eq!(s["blockers"][0]["hours_open"], 50);
+    assert_eq!(s["blockers"][0]["open_for"], "2 days");
     assert_eq!(s["blockers"][1]["id"], "B2");
     assert_eq!(s["blockers"][1]["open"], true);
     assert_eq!(s["parked"][0]["text"], "Custom reporting");
     env.poc_run(&["status"])
         .ok()
         .stdout_has("Blockers open: 1 · parked requests: 1")
-        .stdout_has("  B2 No test data (open 3 days)");
+        .stdout_has("  B2 No test data (open 2 days)");
 
     let log = env.poc_run(&["log"]);
     log.ok();
@@ -1057,7 +1060,7 @@ fn a_cancelled_poc_debrief_lists_what_was_never_evaluated() {
         "competitors: []\n",
         "duration_days: 5\n",
         "closed: 2026-11-27\n",
-        "| **Deal size (ACV)** | $60000 (Mid-Market) |",
+        "| **Deal size (ACV)** | $60,000 (Mid-Market) |",
         "| **Outcome** | Technical Loss: prospect chose Vendor X |",
         "| **Competitor(s)** | None |",
         "- _No success criterion was met._",
@@ -1065,7 +1068,7 @@ fn a_cancelled_poc_debrief_lists_what_was_never_evaluated() {
         "- **SC4** Works with the customer's single sign-on (nice): never evaluated",
         "- Environment setup: planned days 1–2, left on day 5, 3 days late",
         "- 2026-11-27: closed as loss from setup with --force, because: prospect chose Vendor X",
-        "- B1 No production-like data: still open after 4 days",
+        "- B1 No production-like data: still open after 3 days",
         "- Custom reporting (2026-11-24)",
     ] {
         assert!(doc.contains(line), "debrief lacks {line:?}:\n{doc}");
@@ -1194,4 +1197,56 @@ fn an_escape_sequence_in_a_note_never_reaches_the_terminal_raw() {
         env.journal()[1]["text"],
         "\u{1b}[31mred\u{1b}[0m alert\u{7}"
     );
+}
+
+#[test]
+fn the_checklist_shows_evidence_on_checklist_items() {
+    let env = TestEnv::with_poc();
+    env.poc_run(&[
+        "check",
+        "kickoff",
+        "--evidence",
+        "minutes in the shared drive",
+    ])
+    .ok();
+    env.poc_run(&["checklist"]).ok().stdout_has(
+        "- [x] Kickoff call held with the customer team `kickoff` — 2026-11-23: minutes in the shared drive\n",
+    );
+}
+
+#[test]
+fn debrief_lists_are_separated_from_the_paragraph_after_them() {
+    let mut env = TestEnv::with_poc();
+    env.poc_run(&["check", "SC1", "--fail", "--note", "not deployed"])
+        .ok();
+    env.poc_run(&["blocker", "No VPN"]).ok();
+    env.poc_run(&["park", "A dashboard for finance"]).ok();
+    env.at("2026-11-27T09:00:00Z");
+    env.poc_run(&[
+        "close",
+        "--outcome",
+        "loss",
+        "--force",
+        "--reason",
+        "budget",
+    ])
+    .ok();
+    let doc = env.poc_run(&["debrief", "--out", "-"]).ok().stdout.clone();
+    for heading in [
+        "Criteria failed or not met:",
+        "Phases that ran late:",
+        "Forced transitions and reopens:",
+        "Blockers:",
+        "Scope creep, parked for after the POC:",
+        "Questions for the team:",
+    ] {
+        let at = doc
+            .find(heading)
+            .unwrap_or_else(|| panic!("no {heading}\n{doc}"));
+        assert!(
+            doc[..at].ends_with("\n\n"),
+            "no blank line before {heading}\n{doc}"
+        );
+        assert!(doc[at..].starts_with(&format!("{heading}\n\n")), "{doc}");
+    }
 }

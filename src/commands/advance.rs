@@ -5,7 +5,7 @@ use crate::context::Context;
 use crate::error::{EXIT_FAILURE, EXIT_OK, UserError};
 use crate::journal::Event;
 use crate::state::day_of;
-use crate::text::terminal_safe;
+use crate::text::{plural, terminal_safe};
 
 pub fn run(args: AdvanceArgs, ctx: &Context) -> anyhow::Result<u8> {
     let (poc, mut journal) = ctx.load_for_write()?;
@@ -24,8 +24,8 @@ pub fn run(args: AdvanceArgs, ctx: &Context) -> anyhow::Result<u8> {
         .filter(|r| !r.is_empty());
     if !blocks.is_empty() && !args.force {
         let mut message = format!(
-            "cannot advance from {from} to {to}: {} open in {from} (nothing was changed)",
-            blocks.len()
+            "cannot advance from {from} to {to}: {} still open in {from} (nothing was changed)",
+            plural(blocks.len() as i64, "item")
         );
         for b in &blocks {
             message.push_str(&format!(
@@ -62,7 +62,10 @@ pub fn run(args: AdvanceArgs, ctx: &Context) -> anyhow::Result<u8> {
         plan.days.0,
         plan.days.1,
         if forced {
-            format!(", forced past {} open in {from}", blocks.len())
+            format!(
+                ", forced past {} open in {from}",
+                plural(blocks.len() as i64, "item")
+            )
         } else {
             String::new()
         }

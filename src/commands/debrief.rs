@@ -26,6 +26,8 @@ pub struct DebriefReport {
     pub worked: Vec<CriterionRow>,
     /// Criteria failed or never met.
     pub unmet: Vec<CriterionRow>,
+    /// Criteria met after failing first.
+    pub retried: Vec<CriterionRow>,
     pub late_phases: Vec<PhaseRow>,
     pub overrides: Vec<Override>,
     pub blockers: Vec<BlockerRow>,
@@ -62,6 +64,11 @@ impl DebriefReport {
             .filter(|c| c.status != Status::Met)
             .cloned()
             .collect();
+        let retried = worked
+            .iter()
+            .filter(|c| !c.earlier_failures.is_empty())
+            .cloned()
+            .collect();
         Some(DebriefReport {
             schema_version: crate::report::JSON_SCHEMA_VERSION,
             tags: Tags {
@@ -77,6 +84,7 @@ impl DebriefReport {
             due,
             worked,
             unmet,
+            retried,
             late_phases: status
                 .phases
                 .iter()

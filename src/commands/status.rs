@@ -5,7 +5,7 @@ use crate::context::Context;
 use crate::error::EXIT_OK;
 use crate::render::{self, cell, status_cell};
 use crate::report::{StatusReport, describe_due};
-use crate::text::terminal_safe;
+use crate::text::{plural, terminal_safe};
 
 pub fn run(args: FormatArgs<StatusFormat>, ctx: &Context) -> anyhow::Result<u8> {
     let poc = ctx.load()?;
@@ -27,24 +27,26 @@ pub fn headline(r: &StatusReport) -> String {
         terminal_safe(&r.prospect)
     );
     let day = if r.day < 1 {
-        format!("starts {} (in {} days)", r.start, 1 - r.day)
+        format!("starts {} (in {})", r.start, plural(1 - r.day, "day"))
     } else {
         format!("day {} of {}", r.day, r.total_days)
     };
     match (r.outcome_title, &r.debrief) {
         (Some(outcome), Some(due)) => {
             out.push_str(&format!(
-                "{day} · closed: {outcome} on {} (in {})\n",
+                "Closed: {outcome} on {}, in {}, after {} (planned {})\n",
                 r.closed_at
                     .map(|t| t.format("%Y-%m-%d").to_string())
                     .unwrap_or_default(),
-                r.last_phase
+                r.last_phase,
+                plural(r.duration_days(), "day"),
+                r.total_days
             ));
             out.push_str(&format!("Debrief {}\n", describe_due(due)));
         }
         _ => {
             let late = if r.days_late > 0 {
-                format!("{} days late", r.days_late)
+                format!("{} late", plural(r.days_late, "day"))
             } else {
                 "on time".to_string()
             };
@@ -66,10 +68,10 @@ pub fn headline(r: &StatusReport) -> String {
     ));
     for b in r.blockers.iter().filter(|b| b.open) {
         out.push_str(&format!(
-            "  {} {} (open {} days)\n",
+            "  {} {} (open {})\n",
             b.blocker.id,
             terminal_safe(&b.blocker.text),
-            b.days_open
+            b.open_for
         ));
     }
     out
@@ -84,7 +86,7 @@ fn human(r: &StatusReport, color: bool) -> String {
     for p in &r.phases {
         let day = |d: Option<i64>| d.map(|d| format!("day {d}")).unwrap_or_default();
         let state = if p.days_late > 0 {
-            format!("{} ({} days late)", p.state, p.days_late)
+            format!("{} ({} late)", p.state, plural(p.days_late, "day"))
         } else {
             p.state.to_string()
         };

@@ -138,10 +138,12 @@ pub fn run(args: FormatArgs<ListFormat>, ctx: &Context) -> anyhow::Result<u8> {
                 eprintln!("warning: {w}");
             }
             if report.valid {
+                let dir = ctx.poc_dir()?;
                 crate::out(&format!(
-                    "ok: {SCOPE_FILE} and {JOURNAL_FILE} are valid ({} warning{})\n",
-                    report.warnings.len(),
-                    if report.warnings.len() == 1 { "" } else { "s" }
+                    "ok: {} and {} are valid ({})\n",
+                    display_in(&dir, SCOPE_FILE),
+                    display_in(&dir, JOURNAL_FILE),
+                    crate::text::plural(report.warnings.len() as i64, "warning")
                 ))?;
             }
         }

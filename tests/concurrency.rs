@@ -1,0 +1,125 @@
+//! Concurrent runs (issue 3): 8 processes × 50 `poc note`/`poc check` on one
+//! POC at the same time lose nothing, interleave nothing, and derive the
+//! state a serial run of the same commands gives.
+
+mod common;
+use common::*;
+
+use std::collections::BTreeMap;
+
+const PROCESSES: usize = 8;
+const COMMANDS: usize = 50;
+
+const IDS: [&str; 12] = [
+    "scope-approved",
+    "criteria-measurable",
+    "timeline-agreed",
+    "comms-channel",
+    "kickoff",
+    "env-access",
+    "artifacts-ready",
+    "env-ready",
+    "SC1",
+    "SC2",
+    "SC3",
+    "SC4",
+];
+
+/// Command `i` of process `p`: notes carry a unique text; checks are
+/// idempotent, so their order does not change the derived state.
+fn command(p: usize, i: usize) -> Vec<String> {
+    if i % 2 == 0 {
+        vec!["note".into(), format!("p{p}-n{i}")]
+    } else {
+        vec!["check".into(), IDS[(p * 7 + i) % IDS.len()].into()]
+    }
+}
+
+fn run(env: &TestEnv, args: &[String]) {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    env.poc_run(&args).ok();
+}
+
+/// The derived state, with any list of notes sorted: notes only differ in
+/// the order the processes happened to append them, all at the same instant.
+fn derived_state(env: &TestEnv) -> serde_json::Value {
+    let mut status = env.poc_run(&["status", "--format", "json"]).ok().json();
+    if let Some(notes) = status["notes"].as_array_mut() {
+        notes.sort_by_key(|n| n["text"].as_str().unwrap_or_default().to_string());
+    }
+    status
+}
+
+#[test]
+fn eight_processes_appending_at_once_lose_nothing() {
+    let concurrent = TestEnv::with_poc();
+    let serial = TestEnv::with_poc();
+    let start = std::time::Instant::now();
+    std::thread::scope(|s| {
+        // The serial run, on its own POC, alongside.
+        s.spawn(|| {
+            for p in 0..PROCESSES {
+                for i in 0..COMMANDS {
+                    run(&serial, &command(p, i));
+                }
+            }
+        });
+        for p in 0..PROCESSES {
+            let env = &concurrent;
+            s.spawn(move || {
+                for i in 0..COMMANDS {
+                    run(env, &command(p, i));
+                }
+            });
+        }
+    });
+    eprintln!(
+        "{} commands ({} concurrent, {} serial) in {:?}",
+        2 * PROCESSES * COMMANDS,
+        PROCESSES * COMMANDS,
+        PROCESSES * COMMANDS,
+        start.elapsed()
+    );
+
+    // Every line whole: the header, then one JSON entry per line.
+    let journal = concurrent.read("acme/journal.yaml");
+    assert!(journal.ends_with('\n'));
+    let mut lines = journal.lines();
+    assert!(lines.next().unwrap().starts_with("# poc journal"));
+    let entries: Vec<serde_json::Value> = lines
+        .map(|line| {
+            let json = line
+                .strip_prefix("- ")
+                .unwrap_or_else(|| panic!("not an entry line: {line:?}"));
+            serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {line:?}"))
+        })
+        .collect();
+    assert_eq!(entries.len(), 1 + PROCESSES * COMMANDS);
+    assert_eq!(entries[0]["kind"], "init");
+
+    // Exactly the commands that ran, each once.
+    let mut expected: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for p in 0..PROCESSES {
+        for i in 0..COMMANDS {
+            let c = command(p, i);
+            *expected.entry((c[0].clone(), c[1].clone())).or_default() += 1;
+        }
+    }
+    let mut found: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for e in &entries[1..] {
+        let kind = e["kind"].as_str().unwrap().to_string();
+        let key = match kind.as_str() {
+            "note" => e["text"].as_str(),
+            "check" => e["id"].as_str(),
+            other => panic!("unexpected entry kind {other}: {e}"),
+        };
+        *found.entry((kind, key.unwrap().into())).or_default() += 1;
+    }
+    assert_eq!(found, expected);
+
+    concurrent
+        .poc_run(&["validate"])
+        .ok()
+        .stdout_has("(0 warnings)");
+    assert_eq!(derived_state(&concurrent), derived_state(&serial));
+}

@@ -28,7 +28,7 @@ const IDS: [&str; 12] = [
 /// Command `i` of process `p`: notes carry a unique text; checks are
 /// idempotent, so their order does not change the derived state.
 fn command(p: usize, i: usize) -> Vec<String> {
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         vec!["note".into(), format!("p{p}-n{i}")]
     } else {
         vec!["check".into(), IDS[(p * 7 + i) % IDS.len()].into()]

@@ -31,7 +31,7 @@ pub const JOURNAL_HEADER: &str = "# poc journal: one entry per line, appended by
 /// enum buffers every line into an intermediate tree, which made a
 /// 50,000-line journal several times slower to read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "FlatEntry")]
+#[serde(try_from = "FlatEntry<'_>")]
 pub struct Entry {
     pub at: DateTime<Utc>,
     pub by: String,
@@ -103,11 +103,13 @@ fn is_false(b: &bool) -> bool {
 
 /// Every field any entry kind has, read in one pass.
 #[derive(Deserialize)]
-struct FlatEntry {
+struct FlatEntry<'a> {
     #[serde(deserialize_with = "timestamp")]
     at: DateTime<Utc>,
     by: String,
-    kind: String,
+    /// Borrowed from the line: a kind never holds an escape.
+    #[serde(borrow)]
+    kind: std::borrow::Cow<'a, str>,
     #[serde(default)]
     template: Option<String>,
     #[serde(default)]
@@ -134,10 +136,10 @@ struct FlatEntry {
     outcome: Option<Outcome>,
 }
 
-impl TryFrom<FlatEntry> for Entry {
+impl TryFrom<FlatEntry<'_>> for Entry {
     type Error = String;
 
-    fn try_from(f: FlatEntry) -> Result<Entry, String> {
+    fn try_from(f: FlatEntry<'_>) -> Result<Entry, String> {
         let FlatEntry {
             at,
             by,
@@ -155,7 +157,7 @@ impl TryFrom<FlatEntry> for Entry {
             reason,
             outcome,
         } = f;
-        let k = kind.as_str();
+        let k = kind.as_ref();
         let event = match k {
             "init" => Event::Init {
                 template: template.unwrap_or_default(),

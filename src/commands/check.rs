@@ -43,9 +43,7 @@ pub fn run(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
     }
     // Everything is checked before anything is recorded, so one typo or one
     // missing file records nothing for any ID.
-    let poc = ctx.load()?;
-    poc.ensure_open("record checks")?;
-    resolve(&poc.scope, &ids, &args)?;
+    ctx.poc_dir()?;
     let attachments = args
         .attach
         .iter()
@@ -57,6 +55,9 @@ pub fn run(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
     let run = match &args.run {
         Some(command) => {
             let command = super::non_empty(command, "--run")?;
+            let poc = ctx.load()?;
+            poc.ensure_open("record checks")?;
+            resolve(&poc.scope, &ids, &args)?;
             let timeout = args
                 .timeout
                 .map_or(evidence::DEFAULT_RUN_TIMEOUT, Duration::from_secs);

@@ -488,7 +488,7 @@ fn parse_line(text: &str, file: &str, number: usize) -> Result<Entry, UserError>
         )));
     }
     // A line a person edited: YAML flow syntax rather than strict JSON.
-    let mut entries: Vec<Entry> = crate::yaml::parse_at(text, file, number - 1)?;
+    let mut entries: Vec<Entry> = crate::yaml::parse_line(text, file, number)?;
     match (entries.pop(), entries.is_empty()) {
         (Some(entry), true) => Ok(entry),
         _ => Err(UserError::new(format!(

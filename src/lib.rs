@@ -44,7 +44,8 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> u8 {
                 Some(u) => (u.message.clone(), u.exit_code),
                 None => (format!("{e:#}"), EXIT_FAILURE),
             };
-            eprintln!("error: {message}");
+            // Messages quote what the user typed; never let it drive the terminal.
+            eprintln!("error: {}", text::terminal_safe_lines(&message));
             code
         }
     }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use chrono::NaiveDate;
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
@@ -361,13 +361,6 @@ impl<'de> Deserialize<'de> for RawPhases {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawPhases, A::Error> {
                 let mut out = Vec::new();
                 while let Some(key) = map.next_key::<Spanned<String>>()? {
-                    if Phase::parse(&key.value).is_none() {
-                        return Err(de::Error::custom(format!(
-                            "unknown phase `{}`{}; the phases are setup, deployment, validation, integration, signoff",
-                            key.value,
-                            did_you_mean(&key.value, Phase::ALL.iter().map(|p| p.id()))
-                        )));
-                    }
                     out.push((key, map.next_value::<RawPhase>()?));
                 }
                 Ok(RawPhases(out))
@@ -452,6 +445,17 @@ impl RawScope {
         let phases_loc = self.phases.referenced;
         let written = self.phases.value.0;
         for (i, (key, _)) in written.iter().enumerate() {
+            if Phase::parse(&key.value).is_none() {
+                return Err(at(
+                    file,
+                    &key.referenced,
+                    format!(
+                        "unknown phase `{}`{}; the phases are setup, deployment, validation, integration, signoff",
+                        crate::text::terminal_safe(&key.value),
+                        did_you_mean(&key.value, Phase::ALL.iter().map(|p| p.id()))
+                    ),
+                ));
+            }
             let expected = Phase::ALL.get(i).map(|p| p.id()).unwrap_or("nothing");
             if key.value != expected {
                 return Err(at(

@@ -13,6 +13,22 @@ pub fn terminal_safe(text: &str) -> String {
         .collect()
 }
 
+/// Like [`terminal_safe`], keeping line breaks: for multi-line messages.
+pub fn terminal_safe_lines(text: &str) -> String {
+    text.split('\n')
+        .map(terminal_safe)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// At most `max` characters, with `…` when cut.
+pub fn truncate(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_string(),
+    }
+}
+
 /// Inline markdown: one line, `|` escaped, control characters removed, and
 /// characters that would start a heading, list or HTML tag neutralised.
 pub fn markdown_inline(text: &str) -> String {

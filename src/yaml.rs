@@ -22,18 +22,42 @@ fn options() -> serde_saphyr::Options {
     }
 }
 
+/// Limits for one journal line a person edited: an entry is a flat mapping
+/// of a few dozen nodes, and has no use for anchors.
+fn line_options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: 8,
+            max_aliases: 0,
+            max_anchors: 0,
+            max_events: 2_000,
+            max_nodes: 1_000,
+            max_total_scalar_bytes: 2 * 1024 * 1024,
+            max_documents: 1,
+        },
+    }
+}
+
 /// Parses one YAML document of `text`, which came from `file`. Errors read
 /// `file:line:col: what is wrong`, followed by the offending line.
 pub fn parse<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, UserError> {
-    parse_at(text, file, 0)
+    parse_with(text, file, 0, options())
 }
 
-/// Like [`parse`], for a fragment that starts on line `line_offset + 1` of
-/// `file` (one journal line).
-pub fn parse_at<T: DeserializeOwned>(
+/// Parses one journal line, line `number` of `file`, that is not strict JSON.
+pub fn parse_line<T: DeserializeOwned>(
+    text: &str,
+    file: &str,
+    number: usize,
+) -> Result<T, UserError> {
+    parse_with(text, file, number - 1, line_options())
+}
+
+fn parse_with<T: DeserializeOwned>(
     text: &str,
     file: &str,
     line_offset: usize,
+    options: serde_saphyr::Options,
 ) -> Result<T, UserError> {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     if body
@@ -50,7 +74,7 @@ pub fn parse_at<T: DeserializeOwned>(
             line_offset + 1
         )));
     }
-    serde_saphyr::from_str_with_options::<T>(body, options())
+    serde_saphyr::from_str_with_options::<T>(body, options)
         .map_err(|e| describe(&e, body, file, line_offset))
 }
 
@@ -61,6 +85,13 @@ fn describe(error: &serde_saphyr::Error, text: &str, file: &str, line_offset: us
         .map(|l| (l.line() as usize, l.column() as usize))
         .unwrap_or((0, 0));
     let message = tidy_message(strip_location_suffix(&raw));
+    // A top-level field that is missing has no line of its own: the parser
+    // points wherever the mapping ended, which would only mislead.
+    let (line, col) = if message.starts_with("missing required field") && col == 1 {
+        (0, 0)
+    } else {
+        (line, col)
+    };
     let mut out = if line > 0 {
         format!("{file}:{}:{col}: {message}", line + line_offset)
     } else {
@@ -105,6 +136,24 @@ fn tidy_message(message: &str) -> String {
             let expected = expected.trim_end_matches('`');
             return format!("unknown field `{field}`{}", did_you_mean(field, [expected]));
         }
+    }
+    if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|r| r.strip_suffix('`'))
+    {
+        return format!("missing required field `{field}`");
+    }
+    if message.starts_with("cannot deserialize null into string") {
+        return "empty value; expected text".to_string();
+    }
+    if message.starts_with("invalid boolean") {
+        return "expected true or false".to_string();
+    }
+    if message == "expected string scalar" {
+        return "expected text, not a list or mapping".to_string();
+    }
+    if message.starts_with("budget breached") {
+        return "too large or too deeply nested: more nodes, aliases or nesting than a POC file needs; refusing to read further".to_string();
     }
     if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
         let key = rest

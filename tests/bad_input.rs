@@ -134,7 +134,7 @@ fn a_word_where_a_number_belongs() {
 fn a_word_where_true_or_false_belongs() {
     refused_everywhere(
         &scope_with("required: false", "required: maybe"),
-        "error: acme/poc.yaml:17:59: invalid boolean",
+        "error: acme/poc.yaml:17:59: expected true or false",
     );
 }
 

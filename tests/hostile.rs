@@ -276,13 +276,13 @@ fn generated_scopes() {
             "a value nested 10,000 deep",
             base.replace("name: Acme POC", &format!("name: {deep}"))
                 .into_bytes(),
-            Expect::error("error: poc.yaml:3:7: expected string scalar"),
+            Expect::error("error: poc.yaml:3:7: expected text, not a list or mapping"),
         ),
         (
             "a value nested 10,000 deep, never closed",
             base.replace("name: Acme POC", &format!("name: {}", "[".repeat(10_000)))
                 .into_bytes(),
-            Expect::error("error: poc.yaml:3:7: expected string scalar"),
+            Expect::error("error: poc.yaml:3:7: expected text, not a list or mapping"),
         ),
         (
             "a document nested 10,000 deep",
@@ -603,4 +603,37 @@ fn pipes_and_newlines_never_break_a_markdown_table() {
     let checklist = env.poc_run(&["checklist"]).ok().stdout.clone();
     assert_markdown_intact(&checklist);
     assert!(checklist.contains("Kickoff \\| call"), "{checklist}");
+}
+
+#[test]
+fn what_the_user_typed_is_never_echoed_raw_in_an_error() {
+    let env = TestEnv::with_poc();
+    for args in [
+        vec!["check", "SC\u{1b}[31m1"],
+        vec!["blocker", "--resolve", "B\u{1b}[31m1"],
+        vec!["reopen", "set\u{1b}[2Jup", "--reason", "x"],
+    ] {
+        let run = unchanged(&env, || env.poc_run(&args));
+        run.code(if args[0] == "reopen" { 2 } else { 1 });
+        assert!(!run.stderr.contains('\u{1b}'), "{args:?}: {run:?}");
+        assert!(
+            run.stderr.contains('\u{fffd}'),
+            "the escape is shown as a placeholder: {run:?}"
+        );
+    }
+    let run = env.run(&["-C", "acme\u{1b}[31m", "status"]);
+    run.code(1);
+    assert!(!run.stderr.contains('\u{1b}'), "{run:?}");
+}
+
+#[test]
+fn a_very_long_note_is_cut_in_the_log_table_and_whole_in_json() {
+    let env = TestEnv::with_poc();
+    let note = "x".repeat(5_000);
+    env.poc_run(&["note", &note]).ok();
+    let table = env.poc_run(&["log"]).ok().stdout.clone();
+    assert!(table.contains('…'), "{table}");
+    assert!(!table.contains(&"x".repeat(600)), "the cell was not cut");
+    let json = env.poc_run(&["log", "--format", "json"]).ok().json();
+    assert_eq!(json["entries"][1]["text"], note.as_str());
 }

@@ -46,7 +46,9 @@ pub fn run(args: FormatArgs<ListFormat>, ctx: &Context) -> anyhow::Result<u8> {
                     cell(&e.by),
                     cell(e.event.kind()),
                     cell(e.event.subject().unwrap_or_default()),
-                    cell(detail(&e.event)),
+                    // A table cell wraps its text: cut a very long note here
+                    // (the JSON keeps it whole) so the table stays fast.
+                    cell(crate::text::truncate(&detail(&e.event), 500)),
                 ]);
             }
             crate::out(&format!("{table}\n"))?;

@@ -10,28 +10,16 @@ use std::collections::BTreeMap;
 const PROCESSES: usize = 8;
 const COMMANDS: usize = 50;
 
-const IDS: [&str; 12] = [
-    "scope-approved",
-    "criteria-measurable",
-    "timeline-agreed",
-    "comms-channel",
-    "kickoff",
-    "env-access",
-    "artifacts-ready",
-    "env-ready",
-    "SC1",
-    "SC2",
-    "SC3",
-    "SC4",
-];
-
 /// Command `i` of process `p`: notes carry a unique text; checks are
 /// idempotent, so their order does not change the derived state.
 fn command(p: usize, i: usize) -> Vec<String> {
     if i.is_multiple_of(2) {
         vec!["note".into(), format!("p{p}-n{i}")]
     } else {
-        vec!["check".into(), IDS[(p * 7 + i) % IDS.len()].into()]
+        vec![
+            "check".into(),
+            STANDARD_IDS[(p * 7 + i) % STANDARD_IDS.len()].into(),
+        ]
     }
 }
 

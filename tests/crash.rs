@@ -27,21 +27,6 @@ impl Rng {
     }
 }
 
-const IDS: [&str; 12] = [
-    "scope-approved",
-    "criteria-measurable",
-    "timeline-agreed",
-    "comms-channel",
-    "kickoff",
-    "env-access",
-    "artifacts-ready",
-    "env-ready",
-    "SC1",
-    "SC2",
-    "SC3",
-    "SC4",
-];
-
 /// The lines of the journal that end with a newline, and whether a partial
 /// line follows them.
 fn complete_lines(journal: &[u8]) -> (Vec<String>, bool) {
@@ -125,7 +110,7 @@ fn worker(env: &TestEnv, seed: u64, iterations: usize, max_delay: Duration) -> T
             0..=3 => vec!["note".into(), token.clone()],
             4..=7 => vec![
                 "check".into(),
-                IDS[rng.below(IDS.len() as u64) as usize].into(),
+                STANDARD_IDS[rng.below(STANDARD_IDS.len() as u64) as usize].into(),
                 "--note".into(),
                 token.clone(),
             ],

@@ -6,16 +6,6 @@ use common::*;
 
 use serde_json::Value;
 
-const SETUP: &[&str] = &[
-    "scope-approved",
-    "criteria-measurable",
-    "timeline-agreed",
-    "comms-channel",
-    "kickoff",
-    "env-access",
-    "artifacts-ready",
-    "env-ready",
-];
 const DEPLOYMENT: &[&str] = &[
     "base-components",
     "deviations-logged",
@@ -71,7 +61,7 @@ fn add_deal_details(env: &TestEnv) {
 fn poc_in_signoff() -> TestEnv {
     let mut env = TestEnv::with_poc();
     env.at("2026-11-23T10:00:00Z");
-    check(&env, SETUP);
+    check(&env, &STANDARD_IDS[..8]);
     env.poc_run(&["advance"]).ok();
     env.at("2026-11-25T10:00:00Z");
     check(&env, DEPLOYMENT);

@@ -8,6 +8,23 @@ use std::process::{Command, Output};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_poc");
 
+/// The IDs of the bundled standard template: the eight setup items, then the
+/// four success criteria.
+pub const STANDARD_IDS: [&str; 12] = [
+    "scope-approved",
+    "criteria-measurable",
+    "timeline-agreed",
+    "comms-channel",
+    "kickoff",
+    "env-access",
+    "artifacts-ready",
+    "env-ready",
+    "SC1",
+    "SC2",
+    "SC3",
+    "SC4",
+];
+
 /// A temporary folder to run `poc` in.
 pub struct TestEnv {
     pub dir: tempfile::TempDir,

@@ -658,6 +658,43 @@ phases:
     }
 
     #[test]
+    fn warns_about_unmeasurable_targets_and_too_many_musts() {
+        let s = Scope::parse(MINIMAL, "poc.yaml").unwrap();
+        let messages: Vec<_> = s
+            .warnings()
+            .into_iter()
+            .map(|w| (w.line, w.message))
+            .collect();
+        assert_eq!(
+            messages,
+            [(
+                7,
+                "criterion SC2 has no `target`: say what number proves it".to_string()
+            )]
+        );
+        let mut text = MINIMAL.replace("priority: nice", "target: fast enough");
+        for i in 3..=7 {
+            text = text.replace(
+                "phases:\n",
+                &format!("  - {{id: M{i}, title: More, target: 1 per day}}\nphases:\n"),
+            );
+        }
+        let warnings: Vec<_> = Scope::parse(&text, "poc.yaml")
+            .unwrap()
+            .warnings()
+            .into_iter()
+            .map(|w| w.message)
+            .collect();
+        assert_eq!(
+            warnings,
+            [
+                "criterion SC2 target has no number, so it is hard to prove: fast enough",
+                "7 criteria are `must`; more than five makes a clear win unlikely",
+            ]
+        );
+    }
+
+    #[test]
     fn deal_size_tiers() {
         let mut s = Scope::parse(MINIMAL, "poc.yaml").unwrap();
         for (acv, tier) in [

@@ -95,15 +95,13 @@ pub fn json<S: Serialize>(value: &S) -> anyhow::Result<String> {
     Ok(s)
 }
 
-/// A table fitted to the terminal; every cell made terminal-safe.
-pub fn table(headers: &[&str], color: bool) -> Table {
+/// A table, fitted to the terminal's width when stdout is one. Colour is
+/// only ever added by [`status_cell`], and only when colour is on.
+pub fn table(headers: &[&str]) -> Table {
     let mut t = Table::new();
     t.load_preset(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(headers.iter().map(|h| Cell::new(*h)));
-    // comfy-table fits the terminal's width when stdout is one; colour is
-    // only ever added by `status_cell`, and only when `color` is on.
-    let _ = color;
     t
 }
 

@@ -69,12 +69,9 @@ pub fn run(args: EvidenceArgs, ctx: &Context) -> anyhow::Result<u8> {
                 );
                 return Ok(EXIT_OK);
             }
-            let mut table = render::table(
-                &[
-                    "id", "result", "when", "who", "kind", "evidence", "path", "sha256",
-                ],
-                ctx.color,
-            );
+            let mut table = render::table(&[
+                "id", "result", "when", "who", "kind", "evidence", "path", "sha256",
+            ]);
             for r in &report.evidence {
                 table.add_row(vec![
                     cell(&r.id),

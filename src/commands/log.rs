@@ -38,7 +38,7 @@ pub fn run(args: FormatArgs<ListFormat>, ctx: &Context) -> anyhow::Result<u8> {
     match args.format.unwrap_or(ListFormat::Table) {
         ListFormat::Json => crate::out(&render::json(&report)?)?,
         ListFormat::Table => {
-            let mut table = render::table(&["when", "who", "what", "id", "detail"], ctx.color);
+            let mut table = render::table(&["when", "who", "what", "id", "detail"]);
             for row in &report.entries {
                 let e = row.entry;
                 table.add_row(vec![

@@ -79,10 +79,7 @@ pub fn headline(r: &StatusReport) -> String {
 
 fn human(r: &StatusReport, color: bool) -> String {
     let mut out = headline(r);
-    let mut phases = render::table(
-        &["phase", "planned days", "entered", "left", "items", "state"],
-        color,
-    );
+    let mut phases = render::table(&["phase", "planned days", "entered", "left", "items", "state"]);
     for p in &r.phases {
         let day = |d: Option<i64>| d.map(|d| format!("day {d}")).unwrap_or_default();
         let state = if p.days_late > 0 {
@@ -103,10 +100,8 @@ fn human(r: &StatusReport, color: bool) -> String {
     out.push_str(&phases.to_string());
     out.push('\n');
     if !r.criteria.is_empty() {
-        let mut criteria = render::table(
-            &["id", "criterion", "priority", "status", "evidence", "when"],
-            color,
-        );
+        let mut criteria =
+            render::table(&["id", "criterion", "priority", "status", "evidence", "when"]);
         for c in &r.criteria {
             criteria.add_row(vec![
                 cell(&c.id),

@@ -48,7 +48,7 @@ struct TemplateRow {
     template: ScopeTemplate,
 }
 
-pub fn run(args: FormatArgs<ListFormat>, ctx: &Context) -> anyhow::Result<u8> {
+pub fn run(args: FormatArgs<ListFormat>, _ctx: &Context) -> anyhow::Result<u8> {
     let report = TemplatesReport {
         schema_version: crate::report::JSON_SCHEMA_VERSION,
         templates: SCOPE_TEMPLATES
@@ -62,7 +62,7 @@ pub fn run(args: FormatArgs<ListFormat>, ctx: &Context) -> anyhow::Result<u8> {
     match args.format.unwrap_or(ListFormat::Table) {
         ListFormat::Json => crate::out(&render::json(&report)?)?,
         ListFormat::Table => {
-            let mut table = render::table(&["template", "version", "description"], ctx.color);
+            let mut table = render::table(&["template", "version", "description"]);
             for t in &report.templates {
                 table.add_row(vec![
                     render::cell(t.template.name),

@@ -395,47 +395,52 @@ pub struct Journal {
 impl Journal {
     /// Parses the bytes of a journal; `file` names it in errors.
     pub fn parse(bytes: &[u8], file: &str) -> Result<Journal, UserError> {
-        let mut journal = Journal::default();
-        let mut offset = 0usize;
-        let ends_with_newline = bytes.last().is_none_or(|b| *b == b'\n');
-        let mut raw_lines = bytes.split(|b| *b == b'\n').peekable();
-        let mut number = 0;
-        while let Some(raw) = raw_lines.next() {
-            number += 1;
-            let start = offset;
-            offset += raw.len() + 1;
-            let is_last = raw_lines.peek().is_none();
-            if is_last && raw.is_empty() {
-                break;
-            }
-            let torn_tail = is_last && !ends_with_newline;
-            let text = match std::str::from_utf8(raw) {
-                Ok(t) => t,
-                Err(e) if torn_tail => {
-                    let _ = e;
-                    journal.mark_torn(number, start);
-                    break;
-                }
-                Err(e) => {
+        // Validating the whole buffer at once is much faster than line by
+        // line; on failure, find the line that holds the bad bytes.
+        let (text, bad_line) = match std::str::from_utf8(bytes) {
+            Ok(text) => (text, None),
+            Err(e) => {
+                let valid = &bytes[..e.valid_up_to()];
+                let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+                let number = valid.iter().filter(|b| **b == b'\n').count() + 1;
+                let is_last = !bytes[line_start..].contains(&b'\n');
+                if !is_last {
                     return Err(UserError::new(format!(
                         "{file}:{number}:{}: not valid UTF-8 text",
-                        e.valid_up_to() + 1
+                        e.valid_up_to() - line_start + 1
                     )));
                 }
+                // Bad bytes in a last line without a newline: a torn write.
+                let text = std::str::from_utf8(&bytes[..line_start]).expect("valid up to here");
+                (text, Some((number, line_start)))
+            }
+        };
+        let mut journal = Journal::default();
+        let ends_with_newline = bad_line.is_none() && text.is_empty() || text.ends_with('\n');
+        let mut offset = 0usize;
+        let mut number = 0;
+        while offset < text.len() {
+            number += 1;
+            let start = offset;
+            let (raw, is_last) = match text[start..].find('\n') {
+                Some(i) => (&text[start..start + i], false),
+                None => (&text[start..], true),
             };
-            let text = if number == 1 {
-                text.strip_prefix('\u{feff}').unwrap_or(text)
+            offset = start + raw.len() + 1;
+            let torn_tail = is_last && !ends_with_newline;
+            let raw = if number == 1 {
+                raw.strip_prefix('\u{feff}').unwrap_or(raw)
             } else {
-                text
+                raw
             };
-            let text = text.strip_suffix('\r').unwrap_or(text);
-            if !text.starts_with("- ") {
-                let trimmed = text.trim();
+            let line = raw.strip_suffix('\r').unwrap_or(raw);
+            if !line.starts_with("- ") {
+                let trimmed = line.trim();
                 if trimmed.is_empty() || trimmed.starts_with('#') {
                     continue;
                 }
             }
-            match parse_line(text, file, number) {
+            match parse_line(line, file, number) {
                 Ok(entry) => journal.lines.push(Line { number, entry }),
                 Err(_) if torn_tail => {
                     journal.mark_torn(number, start);
@@ -443,6 +448,9 @@ impl Journal {
                 }
                 Err(e) => return Err(e),
             }
+        }
+        if let Some((number, start)) = bad_line {
+            journal.mark_torn(number, start);
         }
         journal.missing_newline = !ends_with_newline && journal.torn.is_none();
         Ok(journal)

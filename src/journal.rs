@@ -415,40 +415,34 @@ impl Journal {
                 (text, Some((number, line_start)))
             }
         };
-        let mut journal = Journal::default();
         let ends_with_newline = bad_line.is_none() && text.is_empty() || text.ends_with('\n');
-        let mut offset = 0usize;
-        let mut number = 0;
-        while offset < text.len() {
-            number += 1;
-            let start = offset;
-            let (raw, is_last) = match text[start..].find('\n') {
-                Some(i) => (&text[start..start + i], false),
-                None => (&text[start..], true),
-            };
-            offset = start + raw.len() + 1;
-            let torn_tail = is_last && !ends_with_newline;
-            let raw = if number == 1 {
-                raw.strip_prefix('\u{feff}').unwrap_or(raw)
-            } else {
-                raw
-            };
-            let line = raw.strip_suffix('\r').unwrap_or(raw);
-            if !line.starts_with("- ") {
-                let trimmed = line.trim();
-                if trimmed.is_empty() || trimmed.starts_with('#') {
-                    continue;
-                }
+        // A long journal is read in two halves at once: this is most of what
+        // `status` does on a year-long POC, and the machine has a second core.
+        let split = if text.len() >= PARALLEL_PARSE_BYTES {
+            text[text.len() / 2..]
+                .find('\n')
+                .map(|i| text.len() / 2 + i + 1)
+        } else {
+            None
+        };
+        let mut journal = match split {
+            Some(mid) => {
+                let (head, tail) = text.split_at(mid);
+                let head_lines = head.bytes().filter(|b| *b == b'\n').count();
+                let (first, second) = std::thread::scope(|scope| {
+                    let first = scope.spawn(|| parse_lines(head, file, 0, 0, true));
+                    let second = parse_lines(tail, file, head_lines, mid, ends_with_newline);
+                    (first.join().expect("journal parser thread"), second)
+                });
+                let mut journal = first?;
+                let second = second?;
+                journal.lines.extend(second.lines);
+                journal.torn = second.torn;
+                journal.torn_offset = second.torn_offset;
+                journal
             }
-            match parse_line(line, file, number) {
-                Ok(entry) => journal.lines.push(Line { number, entry }),
-                Err(_) if torn_tail => {
-                    journal.mark_torn(number, start);
-                    break;
-                }
-                Err(e) => return Err(e),
-            }
-        }
+            None => parse_lines(text, file, 0, 0, ends_with_newline)?,
+        };
         if let Some((number, start)) = bad_line {
             journal.mark_torn(number, start);
         }
@@ -482,6 +476,54 @@ impl Journal {
             .unwrap_or(0);
         format!("B{}", n + 1)
     }
+}
+
+/// Journals at least this large are parsed on two threads.
+const PARALLEL_PARSE_BYTES: usize = 1024 * 1024;
+
+/// Parses `text`, whose first line is line `skipped + 1` of the file and
+/// starts at byte `base`; only the file's last chunk can end in a torn line.
+fn parse_lines(
+    text: &str,
+    file: &str,
+    skipped: usize,
+    base: usize,
+    ends_with_newline: bool,
+) -> Result<Journal, UserError> {
+    let mut journal = Journal::default();
+    let mut offset = 0usize;
+    let mut number = skipped;
+    while offset < text.len() {
+        number += 1;
+        let start = offset;
+        let (raw, is_last) = match text[start..].find('\n') {
+            Some(i) => (&text[start..start + i], false),
+            None => (&text[start..], true),
+        };
+        offset = start + raw.len() + 1;
+        let torn_tail = is_last && !ends_with_newline;
+        let raw = if number == 1 {
+            raw.strip_prefix('\u{feff}').unwrap_or(raw)
+        } else {
+            raw
+        };
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        if !line.starts_with("- ") {
+            let trimmed = line.trim();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+        }
+        match parse_line(line, file, number) {
+            Ok(entry) => journal.lines.push(Line { number, entry }),
+            Err(_) if torn_tail => {
+                journal.mark_torn(number, base + start);
+                break;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(journal)
 }
 
 fn parse_line(text: &str, file: &str, number: usize) -> Result<Entry, UserError> {
@@ -643,6 +685,43 @@ mod tests {
         let broken = format!("- {{\"at\": [\n{GOOD}");
         let e = Journal::parse(broken.as_bytes(), "journal.yaml").unwrap_err();
         assert!(e.message.starts_with("journal.yaml:1:"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_long_journal_read_in_two_halves_keeps_order_numbers_and_torn_tail() {
+        let mut text = String::from(JOURNAL_HEADER);
+        let n = 30_000;
+        for i in 0..n {
+            text.push_str(&format!(
+                "- {{\"at\":\"2026-11-23T09:00:00Z\",\"by\":\"d\",\"kind\":\"note\",\"text\":\"note {i}\"}}\n"
+            ));
+        }
+        assert!(text.len() >= PARALLEL_PARSE_BYTES);
+        let torn_at = text.len();
+        text.push_str("- {\"at\":\"2026-11-2");
+        let j = Journal::parse(text.as_bytes(), "journal.yaml").unwrap();
+        assert_eq!(j.lines.len(), n);
+        for (i, line) in j.lines.iter().enumerate() {
+            assert_eq!(line.number, i + 2);
+            assert_eq!(
+                line.entry.event,
+                Event::Note {
+                    text: format!("note {i}")
+                }
+            );
+        }
+        assert_eq!((j.torn, j.torn_offset), (Some(n + 2), Some(torn_at as u64)));
+        // An error in either half names its own line.
+        let broken = text.replacen("\"note 100\"", "[", 1);
+        let e = Journal::parse(broken.as_bytes(), "journal.yaml").unwrap_err();
+        assert!(e.message.starts_with("journal.yaml:102:"), "{}", e.message);
+        let broken = text.replacen("\"note 29000\"", "[", 1);
+        let e = Journal::parse(broken.as_bytes(), "journal.yaml").unwrap_err();
+        assert!(
+            e.message.starts_with("journal.yaml:29002:"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

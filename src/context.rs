@@ -123,11 +123,6 @@ impl Poc {
         state
     }
 
-    /// How to name a file of this POC in messages.
-    pub fn display(&self, file: &str) -> String {
-        display_in(&self.dir, file)
-    }
-
     /// Refuses when the POC is closed, naming `reopen`.
     pub fn ensure_open(&self, doing: &str) -> Result<(), UserError> {
         match &self.state.closure {

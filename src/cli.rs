@@ -148,7 +148,7 @@ pub struct CheckArgs {
     /// Checklist item or success criterion IDs.
     pub ids: Vec<String>,
     /// What proves it: a number, a link, where the screenshot is.
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT", conflicts_with = "undo")]
     pub evidence: Option<String>,
     /// Record the criteria as failed (criteria only).
     #[arg(long, conflicts_with = "undo")]

@@ -262,7 +262,7 @@ pub fn run_command(
         writeln!(l, "# started: {}", now.to_rfc3339())?;
         writeln!(
             l,
-            "# output: [out] stdout, [err] stderr, in the order they arrived"
+            "# output: [out] lines from stdout, [err] lines from stderr; each stream in order"
         )?;
     }
 

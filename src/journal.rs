@@ -516,7 +516,7 @@ fn parse_lines(
         }
         match parse_line(line, file, number) {
             Ok(entry) => journal.lines.push(Line { number, entry }),
-            Err(_) if torn_tail => {
+            Err(_) if torn_tail && cut_short(line) => {
                 journal.mark_torn(number, base + start);
                 break;
             }
@@ -524,6 +524,16 @@ fn parse_lines(
         }
     }
     Ok(journal)
+}
+
+/// Whether a last line is one of poc's own entries cut short by an
+/// interrupted write, rather than a line a person got wrong (which is an
+/// error, and never dropped).
+fn cut_short(line: &str) -> bool {
+    line.strip_prefix("- ").is_some_and(|json| {
+        json.starts_with("{\"")
+            && serde_json::from_str::<serde::de::IgnoredAny>(json).is_err_and(|e| e.is_eof())
+    })
 }
 
 fn parse_line(text: &str, file: &str, number: usize) -> Result<Entry, UserError> {
@@ -722,6 +732,16 @@ mod tests {
             "{}",
             e.message
         );
+    }
+
+    #[test]
+    fn a_complete_but_wrong_last_line_is_an_error_not_a_torn_write() {
+        let text = format!("{GOOD}- {{at: 2026-11-23T10:00:00Z, by: lee, kind: chek, id: SC1}}");
+        let e = Journal::parse(text.as_bytes(), "journal.yaml").unwrap_err();
+        assert!(e.message.starts_with("journal.yaml:3:"), "{}", e.message);
+        let text =
+            format!("{GOOD}- {{\"at\":\"2026-11-23T10:00:00Z\",\"by\":\"d\",\"kind\":\"chek\"}}");
+        assert!(Journal::parse(text.as_bytes(), "journal.yaml").is_err());
     }
 
     #[test]

@@ -80,10 +80,14 @@ pub struct BlockerRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct DebriefDue {
     pub due: DateTime<Utc>,
-    /// Hours past due (0 when not yet due).
+    /// Whether the 48 hours are up.
+    pub overdue: bool,
+    /// Whole hours past due (0 when not yet due).
     pub overdue_hours: i64,
-    /// Hours left until due (0 when overdue).
+    /// Whole hours left until due (0 when overdue).
     pub hours_left: i64,
+    /// "3 h 20 min", "2 days 4 h": how far past or before the deadline.
+    pub distance: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -185,9 +189,9 @@ impl StatusReport {
                             done: mark.is_some_and(|m| m.status == Status::Met),
                             at: mark.map(|m| m.at),
                             by: mark.map(|m| m.by.to_string()),
-                            evidence: mark.and_then(|m| m.mark.evidence.clone()),
-                            files: mark.map(|m| m.mark.files.clone()).unwrap_or_default(),
-                            run: mark.and_then(|m| m.mark.run.clone()),
+                            evidence: mark.and_then(|m| m.evidence_text()),
+                            files: mark.map(|m| m.files()).unwrap_or_default(),
+                            run: mark.and_then(|m| m.run()),
                         }
                     })
                     .collect();
@@ -221,10 +225,10 @@ impl StatusReport {
                     phase: c.phase,
                     owner: c.owner.clone(),
                     status: mark.map_or(Status::Pending, |m| m.status),
-                    evidence: mark.and_then(|m| m.mark.evidence.clone()),
+                    evidence: mark.and_then(|m| m.evidence_text()),
                     note: mark.and_then(|m| m.mark.note.clone()),
-                    files: mark.map(|m| m.mark.files.clone()).unwrap_or_default(),
-                    run: mark.and_then(|m| m.mark.run.clone()),
+                    files: mark.map(|m| m.files()).unwrap_or_default(),
+                    run: mark.and_then(|m| m.run()),
                     at: mark.map(|m| m.at),
                     by: mark.map(|m| m.by.to_string()),
                     earlier_failures: state
@@ -313,8 +317,10 @@ impl StatusReport {
                 let due = state::debrief_due(c);
                 DebriefDue {
                     due,
+                    overdue: now >= due,
                     overdue_hours: (now - due).num_hours().max(0),
                     hours_left: (due - now).num_hours().max(0),
+                    distance: distance((now - due).num_minutes().abs()),
                 }
             }),
             phases,
@@ -332,17 +338,75 @@ impl StatusReport {
 /// "due in 5 h (2026-12-06 10:00 UTC)" or "overdue by 3 h (…)".
 pub fn describe_due(due: &DebriefDue) -> String {
     let when = due.due.format("%Y-%m-%d %H:%M UTC");
-    if due.overdue_hours > 0 || due.hours_left == 0 {
-        format!("overdue by {} (was due {when})", hours(due.overdue_hours))
+    if due.overdue {
+        format!("overdue by {} (was due {when})", due.distance)
     } else {
-        format!("due in {} ({when})", hours(due.hours_left))
+        format!("due in {} ({when})", due.distance)
     }
 }
 
-fn hours(h: i64) -> String {
-    if h >= 48 {
-        format!("{} days {} h", h / 24, h % 24)
-    } else {
-        format!("{h} h")
+/// "45 min", "3 h 20 min", "47 h", "2 days 4 h".
+fn distance(minutes: i64) -> String {
+    // Within the 48-hour window hours read better than days.
+    let (hours, rest) = (minutes / 60, minutes % 60);
+    match hours {
+        0 => format!("{rest} min"),
+        1..48 if rest > 0 => format!("{hours} h {rest} min"),
+        1..48 => format!("{hours} h"),
+        _ => format!(
+            "{} {} h",
+            crate::text::plural(hours / 24, "day"),
+            hours % 24
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn due_at(now: &str) -> String {
+        let due: DateTime<Utc> = "2026-12-06T16:00:00Z".parse().unwrap();
+        let now: DateTime<Utc> = now.parse().unwrap();
+        describe_due(&DebriefDue {
+            due,
+            overdue: now >= due,
+            overdue_hours: 0,
+            hours_left: 0,
+            distance: distance((now - due).num_minutes().abs()),
+        })
+    }
+
+    #[test]
+    fn the_debrief_deadline_reads_right_on_both_sides() {
+        let when = "(2026-12-06 16:00 UTC)";
+        assert_eq!(
+            due_at("2026-12-04T16:00:00Z"),
+            format!("due in 2 days 0 h {when}")
+        );
+        assert_eq!(
+            due_at("2026-12-06T12:40:00Z"),
+            format!("due in 3 h 20 min {when}")
+        );
+        assert_eq!(
+            due_at("2026-12-06T15:30:00Z"),
+            format!("due in 30 min {when}")
+        );
+        assert_eq!(
+            due_at("2026-12-06T16:00:00Z"),
+            format!("overdue by 0 min (was due 2026-12-06 16:00 UTC)")
+        );
+        assert_eq!(
+            due_at("2026-12-06T16:45:00Z"),
+            format!("overdue by 45 min (was due 2026-12-06 16:00 UTC)")
+        );
+        assert_eq!(
+            due_at("2026-12-07T19:00:00Z"),
+            format!("overdue by 27 h (was due 2026-12-06 16:00 UTC)")
+        );
+        assert_eq!(
+            due_at("2026-12-09T17:00:00Z"),
+            format!("overdue by 3 days 1 h (was due 2026-12-06 16:00 UTC)")
+        );
     }
 }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::journal::{Entry, Event, Journal, Mark, Outcome};
+use crate::journal::{Entry, Event, FileEvidence, Journal, Mark, Outcome, RunEvidence};
 use crate::scope::{Phase, Priority, Scope};
 
 /// Where a checklist item or success criterion stands.
@@ -31,14 +31,47 @@ impl Status {
     }
 }
 
-/// The latest check or failure of one ID: the journal entry itself, borrowed,
-/// so replaying a long journal copies nothing.
-#[derive(Debug, Clone, Copy)]
+/// The latest check or failure of one ID: the journal entries themselves,
+/// borrowed, so replaying a long journal copies nothing.
+#[derive(Debug, Clone)]
 pub struct Marked<'a> {
     pub status: Status,
     pub at: DateTime<Utc>,
     pub by: &'a str,
+    /// The latest mark.
     pub mark: &'a Mark,
+    /// Every mark since the status last changed, oldest first: checking a
+    /// met criterion again adds evidence rather than replacing it.
+    pub evidence: Vec<&'a Mark>,
+}
+
+impl Marked<'_> {
+    /// The evidence texts of every mark, once each, joined.
+    pub fn evidence_text(&self) -> Option<String> {
+        let mut texts: Vec<&str> = Vec::new();
+        for t in self.evidence.iter().filter_map(|m| m.evidence.as_deref()) {
+            if !texts.contains(&t) {
+                texts.push(t);
+            }
+        }
+        (!texts.is_empty()).then(|| texts.join("; "))
+    }
+
+    /// Every attached file, once each, oldest first.
+    pub fn files(&self) -> Vec<FileEvidence> {
+        let mut files: Vec<FileEvidence> = Vec::new();
+        for f in self.evidence.iter().flat_map(|m| &m.files) {
+            if !files.iter().any(|seen| seen.path == f.path) {
+                files.push(f.clone());
+            }
+        }
+        files
+    }
+
+    /// The latest captured run.
+    pub fn run(&self) -> Option<RunEvidence> {
+        self.evidence.iter().rev().find_map(|m| m.run.clone())
+    }
 }
 
 /// When a phase was actually entered and left.
@@ -234,14 +267,23 @@ impl<'a> PocState<'a> {
     }
 
     fn mark(&mut self, mark: &'a Mark, status: Status, entry: &'a Entry) {
+        let mut evidence = match self.marks.remove(mark.id.as_str()) {
+            Some(previous) if previous.status == status => previous.evidence,
+            _ => Vec::new(),
+        };
+        evidence.push(mark);
         let marked = Marked {
             status,
             at: entry.at,
             by: &entry.by,
             mark,
+            evidence,
         };
         if status == Status::Failed {
-            self.failures.entry(&mark.id).or_default().push(marked);
+            self.failures.entry(&mark.id).or_default().push(Marked {
+                evidence: vec![mark],
+                ..marked.clone()
+            });
         }
         self.marks.insert(&mark.id, marked);
     }

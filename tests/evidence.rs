@@ -419,3 +419,68 @@ fn the_debrief_links_each_criterion_to_its_evidence() {
         "{debrief}"
     );
 }
+
+#[test]
+fn checking_a_criterion_again_adds_evidence_and_a_failure_starts_over() {
+    let env = TestEnv::with_poc();
+    env.write("a.png", b"first shot");
+    env.write("b.png", b"second shot");
+    env.poc_run(&[
+        "check",
+        "SC1",
+        "--attach",
+        "a.png",
+        "--evidence",
+        "dashboard",
+    ])
+    .ok();
+    env.run_in(&env.poc(), &["check", "SC1", "--attach", "../b.png"])
+        .ok();
+    env.poc_run(&["check", "SC1"]).ok();
+    let checklist = env.poc_run(&["checklist"]).ok().stdout.clone();
+    let line = checklist.lines().find(|l| l.contains("**SC1**")).unwrap();
+    assert!(line.contains(": dashboard; [a.png](evidence/"), "{line}");
+    assert!(line.contains("; [b.png](evidence/"), "{line}");
+    let status = env.poc_run(&["status", "--format", "json"]).ok().json();
+    assert_eq!(status["criteria"][0]["files"].as_array().unwrap().len(), 2);
+
+    // A failure is new evidence of its own: the proof of the old status goes.
+    env.poc_run(&["check", "SC1", "--fail", "--evidence", "cluster 2 down"])
+        .ok();
+    let checklist = env.poc_run(&["checklist"]).ok().stdout.clone();
+    let line = checklist.lines().find(|l| l.contains("**SC1**")).unwrap();
+    assert!(line.ends_with(": cluster 2 down"), "{line}");
+}
+
+#[test]
+fn a_run_shows_its_output_while_it_runs() {
+    use std::io::BufRead;
+    let env = TestEnv::with_poc();
+    let mut child = env
+        .command(
+            &env.poc(),
+            &["check", "SC3", "--run", "echo first; sleep 3; echo second"],
+        )
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    assert_eq!(line, "first\n");
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the first line arrived only after the command had finished"
+    );
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn undo_takes_no_evidence() {
+    let env = TestEnv::with_poc();
+    unchanged(&env, || {
+        env.poc_run(&["check", "SC1", "--undo", "--evidence", "x"])
+    })
+    .code(2);
+}

@@ -1240,3 +1240,81 @@ fn debrief_lists_are_separated_from_the_paragraph_after_them() {
         assert!(doc[at..].starts_with(&format!("{heading}\n\n")), "{doc}");
     }
 }
+
+#[test]
+fn the_phase_complete_hint_comes_only_from_the_check_that_completes_it() {
+    let env = TestEnv::with_poc();
+    check(&env, &STANDARD_IDS[..7]);
+    env.poc_run(&["check", "env-ready"])
+        .ok()
+        .stderr_has("The setup phase is complete: run `poc advance` to move to deployment.");
+    let run = env.poc_run(&["check", "SC4"]);
+    run.ok();
+    assert!(!run.stderr.contains("complete"), "{run:?}");
+}
+
+#[test]
+fn validate_warns_about_targets_without_numbers_and_too_many_musts() {
+    let env = TestEnv::with_poc();
+    let mut scope = env.read("acme/poc.yaml");
+    let at = scope.find("phases:").unwrap();
+    let extra: String = (5..=8)
+        .map(|i| format!("  - {{id: M{i}, title: Extra {i}, target: as fast as possible}}\n"))
+        .collect();
+    scope.insert_str(at, &extra);
+    env.write("acme/poc.yaml", scope);
+    let run = env.poc_run(&["validate"]);
+    run.ok()
+        .stdout_has("ok: acme/poc.yaml and acme/journal.yaml are valid (5 warnings)");
+    assert!(
+        run.stderr
+            .contains("target has no number, so it is hard to prove: as fast as possible"),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr
+            .contains("6 criteria are `must`; more than five makes a clear win unlikely"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn bare_poc_prints_help_and_exits_2() {
+    let env = TestEnv::new();
+    let run = env.run(&[]);
+    run.code(2);
+    assert!(run.stderr.contains("Usage: poc"), "{run:?}");
+}
+
+#[test]
+fn a_closed_pipe_ends_poc_quietly() {
+    let env = TestEnv::with_poc();
+    for i in 0..300 {
+        env.poc_run(&["note", &format!("note {i}")]);
+    }
+    let mut child = env
+        .command(env.path(), &["-C", "acme", "log", "--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_json_debrief_is_not_written_to_a_file() {
+    let env = TestEnv::with_poc();
+    env.poc_run(&["close", "--outcome", "loss", "--force", "--reason", "x"])
+        .ok();
+    unchanged(&env, || {
+        env.poc_run(&["debrief", "--format", "json", "--out", "d.json"])
+    })
+    .code(2);
+}

@@ -121,6 +121,7 @@ pub fn run(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
             })
         })
         .collect();
+    let gate_was_open = !poc.state.gate(&poc.scope, poc.state.phase).is_empty();
     journal.append(&entries)?;
     let after = poc.state_after(entries);
 
@@ -160,7 +161,7 @@ pub fn run(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
         };
         eprintln!("The run {result}; its log is {}", run.log);
     }
-    if after.gate(&poc.scope, after.phase).is_empty() {
+    if gate_was_open && after.gate(&poc.scope, after.phase).is_empty() {
         match after.phase.next() {
             Some(next) => eprintln!(
                 "The {} phase is complete: run `poc advance` to move to {next}.",

@@ -109,6 +109,12 @@ pub fn run(args: DebriefArgs, ctx: &Context) -> anyhow::Result<u8> {
     };
     let due = describe_due(&report.due);
     if args.format == Some(DocumentFormat::Json) {
+        if args.out.is_some() {
+            return Err(UserError::usage(
+                "--format json prints to stdout; redirect it instead of using --out",
+            )
+            .into());
+        }
         crate::out(&render::json(&report)?)?;
         return Ok(EXIT_OK);
     }
@@ -135,7 +141,9 @@ pub fn run(args: DebriefArgs, ctx: &Context) -> anyhow::Result<u8> {
         fsutil::write_atomic(&backup, &old, false)?;
         eprintln!("Kept the previous debrief as {}", backup.display());
     }
-    fsutil::write_atomic(&target, text.as_bytes(), true)?;
+    // Without --force the rename itself refuses to replace a file, so one
+    // written since the check above is not lost either.
+    fsutil::write_atomic(&target, text.as_bytes(), args.force)?;
     eprintln!(
         "Wrote {shown}. Debrief {due}: fill in the questions with the AE and SE manager (30 minutes)."
     );

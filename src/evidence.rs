@@ -477,12 +477,7 @@ pub fn list(journal: &Journal) -> Vec<EvidenceRow> {
 
 /// "`cmd` exit 0", "`cmd` timed out", "`cmd` killed".
 pub fn run_summary(run: &RunEvidence) -> String {
-    let end = match (run.timed_out, run.exit_code) {
-        (true, _) => "timed out".to_string(),
-        (false, Some(code)) => format!("exit {code}"),
-        (false, None) => "killed".to_string(),
-    };
-    format!("`{}` {end}", run.command)
+    format!("`{}` {}", run.command, run.outcome())
 }
 
 /// A stored file that no longer matches what was recorded.

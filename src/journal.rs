@@ -315,6 +315,22 @@ pub struct RunEvidence {
     pub timed_out: bool,
 }
 
+impl RunEvidence {
+    /// "exit 0", "exit 3", "timed out", "killed".
+    pub fn outcome(&self) -> String {
+        match (self.timed_out, self.exit_code) {
+            (true, _) => "timed out".to_string(),
+            (false, Some(code)) => format!("exit {code}"),
+            (false, None) => "killed".to_string(),
+        }
+    }
+
+    /// Whether the command proved its criteria: it exited 0.
+    pub fn passed(&self) -> bool {
+        !self.timed_out && self.exit_code == Some(0)
+    }
+}
+
 /// How a POC ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -17,11 +17,7 @@ pub fn run(args: AdvanceArgs, ctx: &Context) -> anyhow::Result<u8> {
         );
     };
     let blocks = poc.state.gate(&poc.scope, from);
-    let reason = args
-        .reason
-        .as_deref()
-        .map(str::trim)
-        .filter(|r| !r.is_empty());
+    let reason = super::optional_text(args.reason);
     if !blocks.is_empty() && !args.force {
         let mut message = format!(
             "cannot advance from {from} to {to}: {} still open in {from} (nothing was changed)",
@@ -52,7 +48,7 @@ pub fn run(args: AdvanceArgs, ctx: &Context) -> anyhow::Result<u8> {
         from,
         to,
         forced,
-        reason: reason.map(String::from),
+        reason,
     })])?;
     let plan = poc.scope.plan(to);
     eprintln!(

@@ -24,10 +24,7 @@ pub fn run(args: BlockerArgs, ctx: &Context) -> anyhow::Result<u8> {
         if blocker.resolved.is_some() {
             crate::fail!("blocker {id} is already resolved");
         }
-        let note = args
-            .note
-            .map(|n| n.trim().to_string())
-            .filter(|n| !n.is_empty());
+        let note = super::optional_text(args.note);
         journal.append(&[ctx.entry(Event::Resolve {
             id: id.clone(),
             note,

@@ -78,7 +78,7 @@ pub fn run(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
         }
         None => None,
     };
-    let failed = args.fail || run.as_ref().is_some_and(|r| r.exit_code != Some(0));
+    let failed = args.fail || run.as_ref().is_some_and(|r| !r.passed());
 
     let (poc, mut journal) = ctx.load_for_write()?;
     poc.ensure_open("record checks")?;
@@ -87,24 +87,15 @@ pub fn run(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
         .iter()
         .map(|a| evidence::store(&poc.dir, a))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let evidence_text = args
-        .evidence
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty());
-    let note = args
-        .note
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(String::from)
+    let evidence_text = super::optional_text(args.evidence);
+    let note = super::optional_text(args.note)
         .or_else(|| run.as_ref().filter(|_| failed).map(run_failure));
     let entries: Vec<_> = ids
         .iter()
         .map(|id| {
             let mark = Mark {
                 id: id.clone(),
-                evidence: evidence_text.map(String::from),
+                evidence: evidence_text.clone(),
                 note: note.clone(),
                 files: files.clone(),
                 run: run.clone(),
@@ -210,7 +201,8 @@ fn resolve<'a>(
     Ok(targets)
 }
 
-/// "exit code 3", "timed out after 600 s", "killed by a signal".
+/// "exit code 3", "timed out after 600 s", "killed by a signal": why a run
+/// failed, kept as the failure's note.
 fn run_failure(run: &RunEvidence) -> String {
     match (run.timed_out, run.exit_code) {
         (true, _) => format!("timed out after {:.0} s", run.duration_ms as f64 / 1000.0),

@@ -46,10 +46,7 @@ pub fn run(args: CloseArgs, ctx: &Context) -> anyhow::Result<u8> {
         ))
         .into());
     }
-    let reason = args
-        .reason
-        .map(|r| r.trim().to_string())
-        .filter(|r| !r.is_empty());
+    let reason = super::optional_text(args.reason);
     if !needs_force.is_empty() && reason.is_none() {
         return Err(UserError::usage("--force needs --reason TEXT saying why").into());
     }

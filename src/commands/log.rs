@@ -73,11 +73,9 @@ fn detail(event: &Event) -> String {
                     .collect::<Vec<_>>()
                     .join(", ")
             }),
-            m.run.as_ref().map(|r| match r.exit_code {
-                Some(code) if !r.timed_out => format!("ran `{}`: exit {code}", r.command),
-                _ if r.timed_out => format!("ran `{}`: timed out", r.command),
-                _ => format!("ran `{}`: killed", r.command),
-            }),
+            m.run
+                .as_ref()
+                .map(|r| format!("ran `{}`: {}", r.command, r.outcome())),
         ]),
         Event::Undo { note, .. } => note.clone().unwrap_or_default(),
         Event::Note { text } | Event::Park { text } | Event::Blocker { text, .. } => text.clone(),

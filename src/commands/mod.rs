@@ -41,6 +41,11 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<u8> {
     }
 }
 
+/// Optional text from a flag, trimmed; blank counts as absent.
+pub fn optional_text(text: Option<String>) -> Option<String> {
+    text.map(|t| t.trim().to_string()).filter(|t| !t.is_empty())
+}
+
 /// Rejects empty or whitespace-only text for a journal entry.
 pub fn non_empty(text: &str, what: &str) -> Result<String, crate::error::UserError> {
     let t = text.trim();

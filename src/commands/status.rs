@@ -20,7 +20,7 @@ pub fn run(args: FormatArgs<StatusFormat>, ctx: &Context) -> anyhow::Result<u8> 
 }
 
 /// The header lines every human view starts with.
-pub fn headline(r: &StatusReport) -> String {
+fn headline(r: &StatusReport) -> String {
     let mut out = format!(
         "{} — {}\n",
         terminal_safe(&r.name),
@@ -123,7 +123,7 @@ fn human(r: &StatusReport, color: bool) -> String {
 }
 
 /// Evidence text, attached files and a run's exit code, on one line.
-pub fn evidence_summary(c: &crate::report::CriterionRow) -> String {
+fn evidence_summary(c: &crate::report::CriterionRow) -> String {
     let mut parts = Vec::new();
     if let Some(e) = &c.evidence {
         parts.push(e.clone());
@@ -132,11 +132,7 @@ pub fn evidence_summary(c: &crate::report::CriterionRow) -> String {
         parts.push(f.path.clone());
     }
     if let Some(run) = &c.run {
-        parts.push(match (run.exit_code, run.timed_out) {
-            (_, true) => format!("{} (timed out)", run.log),
-            (Some(code), _) => format!("{} (exit {code})", run.log),
-            (None, _) => format!("{} (killed)", run.log),
-        });
+        parts.push(format!("{} ({})", run.log, run.outcome()));
     }
     parts.join("; ")
 }

@@ -65,7 +65,7 @@ pub enum Command {
     /// Show the journal.
     Log(FormatArgs<ListFormat>),
     /// Print the whole plan as a shareable markdown checklist.
-    Checklist(FormatArgs<ChecklistFormat>),
+    Checklist(FormatArgs<DocumentFormat>),
     /// Move to the next phase once the current one is finished.
     ///
     /// Refuses, listing what blocks, while a required checklist item of the
@@ -127,12 +127,6 @@ pub enum ListFormat {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum StatusFormat {
     Table,
-    Markdown,
-    Json,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ChecklistFormat {
     Markdown,
     Json,
 }
@@ -240,8 +234,9 @@ pub struct CloseArgs {
     /// Why; journaled and shown in the debrief.
     #[arg(long, value_name = "TEXT")]
     pub reason: Option<String>,
-    /// Close before signoff, or as a win with a `must` criterion not met.
-    #[arg(long)]
+    /// Close before signoff, or as a win with a `must` criterion not met
+    /// (needs --reason).
+    #[arg(long, requires = "reason")]
     pub force: bool,
 }
 

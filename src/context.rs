@@ -8,7 +8,7 @@ use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 
 use crate::error::UserError;
-pub use crate::fsutil::display_in;
+use crate::fsutil::display_in;
 use crate::journal::{self, Entry, Journal, LockedJournal};
 use crate::scope::{MAX_SCOPE_BYTES, SCOPE_FILE, Scope};
 use crate::state::PocState;
@@ -150,7 +150,7 @@ pub fn load_scope(dir: &Path) -> anyhow::Result<Scope> {
     let path = dir.join(SCOPE_FILE);
     let name = display_in(dir, SCOPE_FILE);
     let mut file = std::fs::File::open(&path).with_context(|| format!("cannot open {name}"))?;
-    let bytes = journal::read_capped(&mut file, Path::new(&name), MAX_SCOPE_BYTES)?;
+    let bytes = crate::fsutil::read_capped(&mut file, Path::new(&name), MAX_SCOPE_BYTES)?;
     let text = std::str::from_utf8(&bytes).map_err(|e| {
         let before = &bytes[..e.valid_up_to()];
         let line = before.iter().filter(|b| **b == b'\n').count() + 1;

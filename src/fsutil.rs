@@ -1,6 +1,7 @@
 //! Crash-safe writes: a temporary file in the same folder, fsync, rename.
 
-use std::io::Write;
+use std::fs::File;
+use std::io::{Read, Write};
 use std::path::Path;
 
 use anyhow::Context as _;
@@ -58,4 +59,25 @@ pub fn display_in(dir: &Path, file: &str) -> String {
     } else {
         dir.join(file).display().to_string()
     }
+}
+
+/// Reads a file of at most `cap` bytes, refusing a larger one before reading.
+pub fn read_capped(file: &mut File, path: &Path, cap: u64) -> anyhow::Result<Vec<u8>> {
+    let len = file
+        .metadata()
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .len();
+    if len > cap {
+        crate::fail!(
+            "{}: the file is {} bytes, over the {} MiB limit; refusing to read it",
+            path.display(),
+            len,
+            cap / (1024 * 1024)
+        );
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(cap + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(bytes)
 }

@@ -8,7 +8,7 @@
 //! person edited. The journal is never parsed as one document.
 
 use std::fs::{File, OpenOptions};
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -573,27 +573,6 @@ fn parse_line(text: &str, file: &str, number: usize) -> Result<Entry, UserError>
     }
 }
 
-/// Reads a file of at most `cap` bytes, refusing a larger one before reading.
-pub fn read_capped(file: &mut File, path: &Path, cap: u64) -> anyhow::Result<Vec<u8>> {
-    let len = file
-        .metadata()
-        .with_context(|| format!("cannot read {}", path.display()))?
-        .len();
-    if len > cap {
-        crate::fail!(
-            "{}: the file is {} bytes, over the {} MiB limit; refusing to read it",
-            path.display(),
-            len,
-            cap / (1024 * 1024)
-        );
-    }
-    let mut bytes = Vec::with_capacity(len as usize);
-    file.take(cap + 1)
-        .read_to_end(&mut bytes)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(bytes)
-}
-
 /// Reads the journal of the POC in `dir` under a shared lock. A missing
 /// journal reads as empty.
 pub fn read(dir: &Path) -> anyhow::Result<Journal> {
@@ -606,7 +585,7 @@ pub fn read(dir: &Path) -> anyhow::Result<Journal> {
     file.lock_shared()
         .with_context(|| format!("cannot lock {}", path.display()))?;
     let name = crate::fsutil::display_in(dir, JOURNAL_FILE);
-    let bytes = read_capped(&mut file, Path::new(&name), MAX_JOURNAL_BYTES)?;
+    let bytes = crate::fsutil::read_capped(&mut file, Path::new(&name), MAX_JOURNAL_BYTES)?;
     Ok(Journal::parse(&bytes, &name)?)
 }
 
@@ -636,7 +615,7 @@ impl LockedJournal {
         file.lock()
             .with_context(|| format!("cannot lock {}", path.display()))?;
         let name = crate::fsutil::display_in(dir, JOURNAL_FILE);
-        let bytes = read_capped(&mut file, Path::new(&name), MAX_JOURNAL_BYTES)?;
+        let bytes = crate::fsutil::read_capped(&mut file, Path::new(&name), MAX_JOURNAL_BYTES)?;
         let journal = Journal::parse(&bytes, &name)?;
         let locked = LockedJournal {
             file,

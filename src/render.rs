@@ -7,20 +7,49 @@ use serde::Serialize;
 
 use crate::text;
 
-/// The templates bundled into the binary: (name, source).
-pub const TEMPLATES: &[(&str, &str)] = &[
+/// The document templates bundled into the binary: (name, source).
+const DOCUMENTS: &[(&str, &str)] = &[
     ("status.md", include_str!("../templates/status.md.j2")),
     ("checklist.md", include_str!("../templates/checklist.md.j2")),
     ("debrief.md", include_str!("../templates/debrief.md.j2")),
     ("evidence.md", include_str!("../templates/evidence.md.j2")),
-    (
-        "scopes/standard.yaml",
-        include_str!("../templates/scopes/standard.yaml.j2"),
-    ),
-    (
-        "scopes/kubernetes.yaml",
-        include_str!("../templates/scopes/kubernetes.yaml.j2"),
-    ),
+];
+
+/// A bundled scope template: what `poc init --template NAME` starts from.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ScopeTemplate {
+    pub name: &'static str,
+    pub version: u32,
+    pub description: &'static str,
+    /// The template's name in the environment.
+    #[serde(skip)]
+    pub path: &'static str,
+    #[serde(skip)]
+    source: &'static str,
+}
+
+impl ScopeTemplate {
+    /// "standard@1", as written into `poc.yaml`.
+    pub fn id(&self) -> String {
+        format!("{}@{}", self.name, self.version)
+    }
+}
+
+pub const SCOPE_TEMPLATES: &[ScopeTemplate] = &[
+    ScopeTemplate {
+        name: "standard",
+        version: 1,
+        description: "Five phases over 12 days with the pre-execution checklist in setup and the post-POC checklist in signoff",
+        path: "scopes/standard.yaml",
+        source: include_str!("../templates/scopes/standard.yaml.j2"),
+    },
+    ScopeTemplate {
+        name: "kubernetes",
+        version: 1,
+        description: "A POC on the customer's Kubernetes: cluster access, networking, storage, ingress and DNS, image transfer, Helm values, runbooks and handoff",
+        path: "scopes/kubernetes.yaml",
+        source: include_str!("../templates/scopes/kubernetes.yaml.j2"),
+    },
 ];
 
 fn environment() -> Environment<'static> {
@@ -29,7 +58,8 @@ fn environment() -> Environment<'static> {
     env.set_lstrip_blocks(true);
     env.set_keep_trailing_newline(true);
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-    for (name, source) in TEMPLATES {
+    let scopes = SCOPE_TEMPLATES.iter().map(|t| (t.path, t.source));
+    for (name, source) in DOCUMENTS.iter().copied().chain(scopes) {
         env.add_template(name, source)
             .expect("bundled templates are valid");
     }
@@ -117,8 +147,9 @@ pub fn status_cell(status: &str, color: bool) -> Cell {
         return c;
     }
     match status {
-        "met" | "done" | "win" => c.fg(Color::Green),
-        "failed" | "loss" | "late" => c.fg(Color::Red),
+        s if s.contains("late") => c.fg(Color::Red),
+        "met" | "done" => c.fg(Color::Green),
+        "failed" => c.fg(Color::Red),
         "current" | "pending" => c.fg(Color::Yellow),
         _ => c,
     }

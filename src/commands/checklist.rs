@@ -1,17 +1,17 @@
 //! `poc checklist`: the whole plan as a shareable markdown checklist.
 
-use crate::cli::{ChecklistFormat, FormatArgs};
+use crate::cli::{DocumentFormat, FormatArgs};
 use crate::context::Context;
 use crate::error::EXIT_OK;
 use crate::render;
 use crate::report::StatusReport;
 
-pub fn run(args: FormatArgs<ChecklistFormat>, ctx: &Context) -> anyhow::Result<u8> {
+pub fn run(args: FormatArgs<DocumentFormat>, ctx: &Context) -> anyhow::Result<u8> {
     let poc = ctx.load()?;
     let report = StatusReport::build(&poc.scope, &poc.state, ctx.now);
-    let text = match args.format.unwrap_or(ChecklistFormat::Markdown) {
-        ChecklistFormat::Markdown => render::document("checklist.md", &report)?,
-        ChecklistFormat::Json => render::json(&report)?,
+    let text = match args.format.unwrap_or(DocumentFormat::Markdown) {
+        DocumentFormat::Markdown => render::document("checklist.md", &report)?,
+        DocumentFormat::Json => render::json(&report)?,
     };
     crate::out(&text)?;
     Ok(EXIT_OK)

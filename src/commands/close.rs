@@ -47,7 +47,7 @@ pub fn run(args: CloseArgs, ctx: &Context) -> anyhow::Result<u8> {
         .into());
     }
     let reason = super::optional_text(args.reason);
-    if !needs_force.is_empty() && reason.is_none() {
+    if args.force && reason.is_none() {
         return Err(UserError::usage("--force needs --reason TEXT saying why").into());
     }
     let entry = ctx.entry(Event::Close {
@@ -64,9 +64,9 @@ pub fn run(args: CloseArgs, ctx: &Context) -> anyhow::Result<u8> {
         .map(describe_due)
         .unwrap_or_default();
     eprintln!(
-        "Closed: {} after {} days. Debrief {due}: run `poc debrief`.",
+        "Closed: {} after {}. Debrief {due}: run `poc debrief`.",
         outcome.title(),
-        report.duration_days()
+        crate::text::plural(report.duration_days(), "day")
     );
     Ok(EXIT_OK)
 }

@@ -8,8 +8,9 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::cli::{DebriefArgs, DocumentFormat};
-use crate::context::{Context, display_in};
+use crate::context::Context;
 use crate::error::{EXIT_OK, UserError};
+use crate::fsutil::display_in;
 use crate::report::{BlockerRow, CriterionRow, DebriefDue, PhaseRow, StatusReport, describe_due};
 use crate::state::{Override, Remark, Status};
 use crate::{fsutil, render};

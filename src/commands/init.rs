@@ -7,10 +7,11 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::cli::InitArgs;
-use crate::commands::templates::SCOPE_TEMPLATES;
-use crate::context::{Context, display_in};
+use crate::context::Context;
 use crate::error::{EXIT_OK, UserError, did_you_mean};
+use crate::fsutil::display_in;
 use crate::journal::{Event, JOURNAL_FILE, LockedJournal};
+use crate::render::SCOPE_TEMPLATES;
 use crate::scope::{SCOPE_FILE, Scope};
 use crate::{fsutil, render};
 
@@ -72,14 +73,13 @@ pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
         }
     }
 
-    let quoted = |s: &str| serde_json::to_string(s).unwrap_or_default();
     let text = render::document(
-        &format!("scopes/{}.yaml", template.name),
+        template.path,
         &ScopeContext {
             template_id: template.id(),
-            name: quoted(&name),
-            prospect: quoted(&prospect),
-            owner: quoted(&owner),
+            name,
+            prospect,
+            owner,
             start: start.format("%Y-%m-%d").to_string(),
         },
     )?;

@@ -5,35 +5,7 @@ use serde::Serialize;
 use crate::cli::{FormatArgs, ListFormat};
 use crate::context::Context;
 use crate::error::EXIT_OK;
-use crate::render;
-
-/// A bundled scope template.
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct ScopeTemplate {
-    pub name: &'static str,
-    pub version: u32,
-    pub description: &'static str,
-}
-
-impl ScopeTemplate {
-    /// "standard@1", as written into `poc.yaml`.
-    pub fn id(&self) -> String {
-        format!("{}@{}", self.name, self.version)
-    }
-}
-
-pub const SCOPE_TEMPLATES: &[ScopeTemplate] = &[
-    ScopeTemplate {
-        name: "standard",
-        version: 1,
-        description: "Five phases over 12 days with the pre-execution checklist in setup and the post-POC checklist in signoff",
-    },
-    ScopeTemplate {
-        name: "kubernetes",
-        version: 1,
-        description: "A POC on the customer's Kubernetes: cluster access, networking, storage, ingress and DNS, image transfer, Helm values, runbooks and handoff",
-    },
-];
+use crate::render::{self, SCOPE_TEMPLATES, ScopeTemplate};
 
 #[derive(Serialize)]
 struct TemplatesReport {

@@ -4,8 +4,9 @@
 use serde::Serialize;
 
 use crate::cli::{FormatArgs, ListFormat};
-use crate::context::{Context, display_in, load_scope};
+use crate::context::{Context, load_scope};
 use crate::error::{EXIT_FAILURE, EXIT_OK, UserError};
+use crate::fsutil::display_in;
 use crate::journal::{self, JOURNAL_FILE};
 use crate::render;
 use crate::scope::SCOPE_FILE;

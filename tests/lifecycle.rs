@@ -856,6 +856,11 @@ fn close_needs_force_before_signoff_and_for_a_win_with_an_unmet_must() {
         env.poc_run(&["close", "--outcome", "loss", "--force"])
     })
     .code(2)
+    .first_err_is("error: the following required arguments were not provided:");
+    unchanged(&env, || {
+        env.poc_run(&["close", "--outcome", "loss", "--force", "--reason", " "])
+    })
+    .code(2)
     .first_err_is("error: --force needs --reason TEXT saying why");
     env.poc_run(&[
         "close",

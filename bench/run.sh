@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# The performance benchmark of issue 3: a release build of `poc` against
+# generated POCs of growing size and the bundled example, with taskwarrior's
+# `task list` over 200 tasks measured in the same run as the yardstick.
+#
+# Needs: cargo, python3, hyperfine, GNU time (/usr/bin/time) and taskwarrior.
+# On Debian: apt-get install -y hyperfine time taskwarrior
+#
+#   bench/run.sh                # prints a markdown table of medians and peaks
+#   BENCH_DIR=/tmp/b bench/run.sh   # keep the generated POCs there
+#   SIZES="5000 20000 50000" ITEMS=1000 CRITERIA=200 bench/run.sh
+#
+# Exits 1 when a target is missed (the table says which).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+SIZES=${SIZES:-"5000 20000 50000"}
+ITEMS=${ITEMS:-1000}
+CRITERIA=${CRITERIA:-200}
+TASKS=${TASKS:-200}
+EXAMPLE=${EXAMPLE:-examples/acme-observability}
+
+for tool in cargo python3 hyperfine task /usr/bin/time; do
+    command -v "$tool" >/dev/null || {
+        echo "bench: $tool is missing (Debian: apt-get install -y hyperfine time taskwarrior)" >&2
+        exit 2
+    }
+done
+
+echo "Building release …" >&2
+cargo build --release --locked --quiet
+POC=$ROOT/target/release/poc
+
+WORK=${BENCH_DIR:-$(mktemp -d)}
+mkdir -p "$WORK"
+[ -n "${BENCH_DIR:-}" ] || trap 'rm -rf "$WORK"' EXIT
+export POC_USER=bench NO_COLOR=1
+
+# hyperfine's median, in milliseconds, of one command (no shell in between).
+median_ms() {
+    local json=$WORK/hf.json
+    if ! hyperfine --shell=none --style=none --warmup 5 --min-runs 30 \
+        --export-json "$json" "$@" >/dev/null 2>"$WORK/hf.err" </dev/null; then
+        cat "$WORK/hf.err" >&2
+        exit 2
+    fi
+    python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.2f" % (r["median"]*1000))' "$json"
+}
+
+# 50000 → 50,000
+thousands() { python3 -c "print(f'{$1:,}')"; }
+
+# Peak resident memory, in MB, of one run.
+peak_mb() {
+    /usr/bin/time -v "$@" 2>&1 >/dev/null </dev/null |
+        awk -F: '/Maximum resident set size/ { printf "%.1f\n", $2 / 1024 }'
+}
+
+ROWS=()
+row() { ROWS+=("| $1 | $2 ms | $3 MB | $4 | $5 |"); }
+verdict() { # verdict PYTHON-CONDITION → pass or **missed**
+    if python3 -c "import sys; sys.exit(0 if ($1) else 1)"; then
+        echo pass
+    else
+        echo "**missed**"
+    fi
+}
+
+# --- The yardstick: taskwarrior over 200 tasks. ---------------------------
+echo "Taskwarrior: $TASKS tasks …" >&2
+export TASKDATA=$WORK/task TASKRC=$WORK/taskrc
+rm -rf "$TASKDATA" && mkdir -p "$TASKDATA"
+printf 'data.location=%s\nconfirmation=off\nverbose=nothing\n' "$TASKDATA" >"$TASKRC"
+for i in $(seq 1 "$TASKS"); do
+    task rc.confirmation=off add "Benchmark task $i" project:poc priority:M >/dev/null
+done
+TASK_MS=$(median_ms "task rc.confirmation=off list")
+TASK_MB=$(peak_mb task rc.confirmation=off list)
+row "\`task list\`, $TASKS tasks (taskwarrior $(task --version))" "$TASK_MS" "$TASK_MB" "yardstick" "—"
+
+# --- The bundled example. -------------------------------------------------
+if [ -f "$EXAMPLE/poc.yaml" ]; then
+    EX=$EXAMPLE
+    EX_NAME="bundled example ($EXAMPLE)"
+else
+    EX=$WORK/fresh
+    rm -rf "$EX"
+    "$POC" init "$EX" --prospect "Acme Corp" --start 2026-11-23 >/dev/null
+    EX_NAME="fresh \`poc init\` ($EXAMPLE is missing)"
+fi
+echo "Example: $EX_NAME …" >&2
+EX_MS=$(median_ms "$POC -C $EX status")
+EX_MB=$(peak_mb "$POC" -C "$EX" status)
+row "\`poc status\`, $EX_NAME" "$EX_MS" "$EX_MB" \
+    "≤ 3 ms and ≤ ⅓ of \`task list\` ($(python3 -c "print('%.2f' % ($TASK_MS / 3))") ms)" \
+    "$(verdict "$EX_MS <= 3 and $EX_MS <= $TASK_MS / 3")"
+
+# --- Generated POCs: the largest scope, three journal sizes. --------------
+declare -A STATUS CHECK VALIDATE
+LARGEST=${SIZES##* }
+for n in $SIZES; do
+    dir=$WORK/gen-$n
+    echo "Generating $ITEMS items, $CRITERIA criteria, $n journal entries …" >&2
+    now=$(python3 bench/gen.py "$dir" --items "$ITEMS" --criteria "$CRITERIA" --entries "$n")
+    export POC_NOW=$now
+    copy=$WORK/copy-$n
+    rm -rf "$copy" && cp -r "$dir" "$copy"
+    id=signoff-1
+    label="$(thousands "$ITEMS") items, $CRITERIA criteria, $(thousands "$n") entries"
+    [ "$n" = "$LARGEST" ] && target="≤ 50 ms, < 64 MB" || target="—"
+
+    STATUS[$n]=$(median_ms "$POC -C $dir status")
+    mb=$(peak_mb "$POC" -C "$dir" status)
+    ok=$([ "$n" = "$LARGEST" ] && verdict "${STATUS[$n]} <= 50 and $mb < 64" || verdict "$mb < 64")
+    row "\`poc status\`, $label" "${STATUS[$n]}" "$mb" "$target" "$ok"
+
+    # `check` appends: each run starts from a fresh copy of the journal.
+    CHECK[$n]=$(median_ms --prepare "cp $dir/journal.yaml $copy/journal.yaml" "$POC -C $copy check $id")
+    cp "$dir/journal.yaml" "$copy/journal.yaml"
+    mb=$(peak_mb "$POC" -C "$copy" check "$id")
+    ok=$([ "$n" = "$LARGEST" ] && verdict "${CHECK[$n]} <= 50 and $mb < 64" || verdict "$mb < 64")
+    row "\`poc check $id\`, $label" "${CHECK[$n]}" "$mb" "$target" "$ok"
+
+    VALIDATE[$n]=$(median_ms "$POC -C $dir validate")
+    mb=$(peak_mb "$POC" -C "$dir" validate)
+    row "\`poc validate\`, $label" "${VALIDATE[$n]}" "$mb" "< 64 MB" "$(verdict "$mb < 64")"
+done
+
+# --- Growth: no worse than linear in the journal size. --------------------
+# The cost of 1,000 more entries, from the small to the middle size and from
+# the middle to the large one: a linear parse keeps it flat, a quadratic one
+# makes the second much larger. It may grow by half, plus 0.1 ms of noise.
+read -r -a S <<<"$SIZES"
+if [ "${#S[@]}" -ge 3 ]; then
+    for cmd in status check validate; do
+        declare -n T=${cmd^^}
+        a=${S[0]} b=${S[1]} c=${S[-1]}
+        growth=$(python3 -c "
+a,b,c=$a,$b,$c; ta,tb,tc=${T[$a]},${T[$b]},${T[$c]}
+s1=(tb-ta)/(b-a)*1000; s2=(tc-tb)/(c-b)*1000
+print('%.3f %.3f %.1f' % (s1, s2, tc/ta))")
+        read -r s1 s2 ratio <<<"$growth"
+        ROWS+=("| \`poc $cmd\` growth, $(thousands "$a") → $(thousands "$b") → $(thousands "$c") entries | $s1 → $s2 ms per 1,000 entries (×$ratio in all for ×$((c / a)) entries) | | no worse than linear | $(verdict "$s2 <= 1.5 * max($s1, 0) + 0.1") |")
+        unset -n T
+    done
+fi
+
+echo
+echo "Release build, median of ≥ 30 runs (hyperfine $(hyperfine --version | cut -d' ' -f2)), peak RSS from /usr/bin/time -v; $(nproc) cores, $(uname -m)."
+echo
+echo "| Measurement | Median | Peak memory | Target | Result |"
+echo "|---|---|---|---|---|"
+printf '%s\n' "${ROWS[@]}"
+# Exit 1 when any target was missed.
+! printf '%s\n' "${ROWS[@]}" | grep -q 'missed'
+

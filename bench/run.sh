@@ -37,7 +37,8 @@ mkdir -p "$WORK"
 [ -n "${BENCH_DIR:-}" ] || trap 'rm -rf "$WORK"' EXIT
 export POC_USER=bench NO_COLOR=1
 
-# hyperfine's median, in milliseconds, of one command (no shell in between).
+# hyperfine's median, in milliseconds, of one command (no shell in between;
+# hyperfine splits it into words, so paths are single-quoted).
 median_ms() {
     local json=$WORK/hf.json
     if ! hyperfine --shell=none --style=none --warmup 5 --min-runs 30 \
@@ -90,7 +91,7 @@ else
     EX_NAME="fresh \`poc init\` ($EXAMPLE is missing)"
 fi
 echo "Example: $EX_NAME …" >&2
-EX_MS=$(median_ms "$POC -C $EX status")
+EX_MS=$(median_ms "'$POC' -C '$EX' status")
 EX_MB=$(peak_mb "$POC" -C "$EX" status)
 row "\`poc status\`, $EX_NAME" "$EX_MS" "$EX_MB" \
     "≤ 3 ms and ≤ ⅓ of \`task list\` ($(python3 -c "print('%.2f' % ($TASK_MS / 3))") ms)" \
@@ -110,19 +111,19 @@ for n in $SIZES; do
     label="$(thousands "$ITEMS") items, $CRITERIA criteria, $(thousands "$n") entries"
     [ "$n" = "$LARGEST" ] && target="≤ 50 ms, < 64 MB" || target="—"
 
-    STATUS[$n]=$(median_ms "$POC -C $dir status")
+    STATUS[$n]=$(median_ms "'$POC' -C '$dir' status")
     mb=$(peak_mb "$POC" -C "$dir" status)
     ok=$([ "$n" = "$LARGEST" ] && verdict "${STATUS[$n]} <= 50 and $mb < 64" || verdict "$mb < 64")
     row "\`poc status\`, $label" "${STATUS[$n]}" "$mb" "$target" "$ok"
 
     # `check` appends: each run starts from a fresh copy of the journal.
-    CHECK[$n]=$(median_ms --prepare "cp $dir/journal.yaml $copy/journal.yaml" "$POC -C $copy check $id")
+    CHECK[$n]=$(median_ms --prepare "cp '$dir/journal.yaml' '$copy/journal.yaml'" "'$POC' -C '$copy' check $id")
     cp "$dir/journal.yaml" "$copy/journal.yaml"
     mb=$(peak_mb "$POC" -C "$copy" check "$id")
     ok=$([ "$n" = "$LARGEST" ] && verdict "${CHECK[$n]} <= 50 and $mb < 64" || verdict "$mb < 64")
     row "\`poc check $id\`, $label" "${CHECK[$n]}" "$mb" "$target" "$ok"
 
-    VALIDATE[$n]=$(median_ms "$POC -C $dir validate")
+    VALIDATE[$n]=$(median_ms "'$POC' -C '$dir' validate")
     mb=$(peak_mb "$POC" -C "$dir" validate)
     row "\`poc validate\`, $label" "${VALIDATE[$n]}" "$mb" "< 64 MB" "$(verdict "$mb < 64")"
 done

@@ -18,6 +18,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::UserError;
 use crate::journal::{Event, FileEvidence, Journal, RunEvidence};
+use crate::text::terminal_safe;
 
 /// The folder, inside the POC folder, that holds evidence.
 pub const EVIDENCE_DIR: &str = "evidence";
@@ -494,17 +495,17 @@ pub struct Problem {
 
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Path and ID come from the journal, which a person may have edited.
+        let (path, id) = (terminal_safe(&self.path), terminal_safe(&self.id));
         match self.problem {
             "missing" => write!(
                 f,
-                "{} (evidence for {}, journal line {}) is missing",
-                self.path, self.id, self.line
+                "{path} (evidence for {id}, journal line {}) is missing",
+                self.line
             ),
             _ => write!(
                 f,
-                "{} (evidence for {}, journal line {}) changed since it was recorded: sha256 {} expected {}",
-                self.path,
-                self.id,
+                "{path} (evidence for {id}, journal line {}) changed since it was recorded: sha256 {} expected {}",
                 self.line,
                 self.actual_sha256.as_deref().unwrap_or("?"),
                 self.expected_sha256

@@ -546,6 +546,10 @@ fn parse_lines(
 /// interrupted write, rather than a line a person got wrong (which is an
 /// error, and never dropped).
 fn cut_short(line: &str) -> bool {
+    // A write cut within its first bytes leaves a prefix of `- {"`.
+    if "- {\"".starts_with(line) {
+        return true;
+    }
     line.strip_prefix("- ").is_some_and(|json| {
         json.starts_with("{\"")
             && serde_json::from_str::<serde::de::IgnoredAny>(json).is_err_and(|e| e.is_eof())

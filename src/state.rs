@@ -206,6 +206,11 @@ impl<'a> PocState<'a> {
                 forced,
                 reason,
             } => {
+                // After a git union merge two SEs may both have advanced:
+                // an advance that does not move forward from here is stale.
+                if self.closure.is_some() || *to <= self.phase {
+                    return;
+                }
                 self.times[from.index()].left = Some(at);
                 self.times[to.index()].entered = Some(at);
                 self.times[to.index()].left = None;

@@ -786,7 +786,7 @@ enum HostileEvent {
 /// merged journal with `|` or an escape in a blocker ID breaks the table or
 /// reaches the terminal. While true, opened blockers get plain IDs; set to
 /// false once fixed.
-const KNOWN_BUG_BLOCKER_ID: bool = true;
+const KNOWN_BUG_BLOCKER_ID: bool = false;
 
 fn blocker_id() -> BoxedStrategy<String> {
     let plain = id_suffix().prop_map(|s| {
@@ -941,7 +941,7 @@ fn layout() -> impl Strategy<Value = Layout> {
 /// is an error that stops every command instead of a torn line that the
 /// next write drops. While true, torn tails are at least four bytes long;
 /// set to false once fixed.
-const KNOWN_BUG_SHORT_TORN_TAIL: bool = true;
+const KNOWN_BUG_SHORT_TORN_TAIL: bool = false;
 
 /// The journal file for `entries`, laid out as `layout` says.
 fn journal_bytes(entries: &[Entry], layout: &Layout) -> Vec<u8> {
@@ -1414,7 +1414,7 @@ fn check_all(scope: &Scope, journal: &Journal, now: DateTime<Utc>) -> Result<(),
 /// `terminal_safe`), so control characters in a hand-edited journal reach
 /// the terminal. While true, the binary is given printable evidence paths;
 /// set to false once fixed.
-const KNOWN_BUG_EVIDENCE_WARNING: bool = true;
+const KNOWN_BUG_EVIDENCE_WARNING: bool = false;
 
 /// KNOWN BUG, reported in issue 3 and not yet fixed: `PocState::apply` takes
 /// an `advance` entry's `to` whatever the current phase is, so when two SEs'
@@ -1423,7 +1423,7 @@ const KNOWN_BUG_EVIDENCE_WARNING: bool = true;
 /// validation to deployment without any reopen. While true, merged and
 /// hostile journals are not held to "phases only move forward"; set to false
 /// once fixed.
-const KNOWN_BUG_MERGED_ADVANCE: bool = true;
+const KNOWN_BUG_MERGED_ADVANCE: bool = false;
 
 /// Phases only move forward, one at a time, except by reopen; only close
 /// closes and only reopen opens.
@@ -1464,7 +1464,10 @@ fn check_phase_moves(scope: &Scope, journal: &Journal, serial: bool) -> Result<(
                 prop_assert_eq!(after.phase.index(), before.phase.index() + 1);
                 prop_assert_eq!(after.phase, *to);
             }
-            prop_assert!(after.times[to.index()].entered.is_some());
+            // A stale advance (after a merge) is skipped and enters nothing.
+            if after.phase == *to {
+                prop_assert!(after.times[to.index()].entered.is_some());
+            }
         }
         before = after.clone();
     }

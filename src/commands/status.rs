@@ -69,7 +69,7 @@ fn headline(r: &StatusReport) -> String {
     for b in r.blockers.iter().filter(|b| b.open) {
         out.push_str(&format!(
             "  {} {} (open {})\n",
-            b.blocker.id,
+            terminal_safe(&b.blocker.id),
             terminal_safe(&b.blocker.text),
             b.open_for
         ));

@@ -395,17 +395,7 @@ fn the_debrief_links_each_criterion_to_its_evidence() {
         .ok();
     env.poc_run(&["check", "SC2", "--run", "exit 4"]).code(1);
     env.at("2026-11-25T10:00:00Z");
-    env.poc_run(&[
-        "close",
-        "--outcome",
-        "loss",
-        "--force",
-        "--reason",
-        "budget cut",
-    ])
-    .ok();
-    env.poc_run(&["debrief"]).ok();
-    let debrief = env.read("acme/debrief.md");
+    let debrief = env.close_and_debrief("loss", "budget cut");
     let file = evidence_files(&env)
         .into_iter()
         .find(|f| f.ends_with("proof.png"))

@@ -1037,17 +1037,7 @@ fn a_cancelled_poc_debrief_lists_what_was_never_evaluated() {
     env.poc_run(&["park", "Custom reporting"]).ok();
     env.poc_run(&["blocker", "No production-like data"]).ok();
     env.at("2026-11-27T16:00:00Z");
-    env.poc_run(&[
-        "close",
-        "--outcome",
-        "loss",
-        "--force",
-        "--reason",
-        "prospect chose Vendor X",
-    ])
-    .ok();
-    env.poc_run(&["debrief"]).ok();
-    let doc = env.read("acme/debrief.md");
+    let doc = env.close_and_debrief("loss", "prospect chose Vendor X");
     for line in [
         "industry: null\n",
         "deal_size_tier: \"Mid-Market\"\n",
@@ -1115,17 +1105,7 @@ fn user_text_does_not_break_tables_or_documents() {
     );
     checklist.stdout_has("met 2026-11-24: A\\|B second line\n");
 
-    env.poc_run(&[
-        "close",
-        "--outcome",
-        "loss",
-        "--force",
-        "--reason",
-        "a|b\nc",
-    ])
-    .ok();
-    env.poc_run(&["debrief"]).ok();
-    let doc = env.read("acme/debrief.md");
+    let doc = env.close_and_debrief("loss", "a|b\nc");
     assert!(
         doc.starts_with("---\nprospect: \"Zoë | Ærø\\nCorp\"\n"),
         "{doc}"

@@ -120,6 +120,15 @@ impl TestEnv {
         self
     }
 
+    /// Closes the POC with `--force --reason REASON`, writes the debrief and
+    /// returns it.
+    pub fn close_and_debrief(&self, outcome: &str, reason: &str) -> String {
+        self.poc_run(&["close", "--outcome", outcome, "--force", "--reason", reason])
+            .ok();
+        self.poc_run(&["debrief"]).ok();
+        self.read("acme/debrief.md")
+    }
+
     /// Runs `poc ARGS` in the test folder.
     pub fn run(&self, args: &[&str]) -> Run {
         self.run_in(self.dir.path(), args)

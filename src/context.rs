@@ -81,10 +81,10 @@ impl Context {
     }
 
     /// A journal entry by the current user, now.
-    pub fn entry(&self, event: journal::Event) -> journal::Entry {
+    pub fn entry(&self, event: journal::Event<'static>) -> journal::Entry<'static> {
         journal::Entry {
             at: self.now,
-            by: self.user.clone(),
+            by: self.user.clone().into(),
             event,
         }
     }
@@ -98,12 +98,12 @@ impl Context {
 pub struct Poc {
     pub dir: PathBuf,
     pub scope: Scope,
-    pub journal: &'static Journal,
+    pub journal: &'static Journal<'static>,
     pub state: PocState<'static>,
 }
 
 impl Poc {
-    fn new(dir: PathBuf, scope: Scope, journal: Journal) -> Poc {
+    fn new(dir: PathBuf, scope: Scope, journal: Journal<'static>) -> Poc {
         let journal: &'static Journal = Box::leak(Box::new(journal));
         let state = PocState::derive(&scope, journal);
         Poc {
@@ -115,7 +115,7 @@ impl Poc {
     }
 
     /// The state once `entries` (just appended) are applied.
-    pub fn state_after(&self, entries: Vec<Entry>) -> PocState<'static> {
+    pub fn state_after(&self, entries: Vec<Entry<'static>>) -> PocState<'static> {
         let mut state = self.state.clone();
         for entry in Box::leak(entries.into_boxed_slice()).iter() {
             state.apply(entry);

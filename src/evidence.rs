@@ -440,10 +440,10 @@ pub fn list(journal: &Journal) -> Vec<EvidenceRow> {
             _ => continue,
         };
         let row = |kind, path: Option<&str>, sha: Option<&str>, size, detail: String| EvidenceRow {
-            id: mark.id.clone(),
+            id: mark.id.to_string(),
             result,
             at: line.entry.at,
-            by: line.entry.by.clone(),
+            by: line.entry.by.to_string(),
             kind,
             path: path.map(String::from),
             sha256: sha.map(String::from),
@@ -452,7 +452,7 @@ pub fn list(journal: &Journal) -> Vec<EvidenceRow> {
             line: line.number,
         };
         if let Some(text) = &mark.evidence {
-            rows.push(row("text", None, None, None, text.clone()));
+            rows.push(row("text", None, None, None, text.to_string()));
         }
         for f in &mark.files {
             rows.push(row(

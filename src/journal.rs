@@ -7,6 +7,7 @@
 //! its own with serde_json; the YAML parser is the fallback for a line a
 //! person edited. The journal is never parsed as one document.
 
+use std::borrow::Cow;
 use std::fs::{File, OpenOptions};
 use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -25,55 +26,59 @@ pub const MAX_JOURNAL_BYTES: u64 = 32 * 1024 * 1024;
 /// The first line of a new journal.
 pub const JOURNAL_HEADER: &str = "# poc journal: one entry per line, appended by poc and never rewritten. Record with poc commands; see `poc log`.\n";
 
-/// One thing that happened, when and by whom.
+/// Text read from the journal: borrowed from the file's bytes unless it held
+/// an escape, so reading 50,000 lines allocates almost nothing.
+pub type Text<'a> = Cow<'a, str>;
+
+/// One thing that happened, when and by whom. `'a` is the journal text it
+/// was read from; entries a command writes are `Entry<'static>`.
 ///
 /// Read through [`FlatEntry`]: serde's `flatten` over an internally tagged
 /// enum buffers every line into an intermediate tree, which made a
 /// 50,000-line journal several times slower to read.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "FlatEntry<'_>")]
-pub struct Entry {
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Entry<'a> {
     pub at: DateTime<Utc>,
-    pub by: String,
+    pub by: Text<'a>,
     #[serde(flatten)]
-    pub event: Event,
+    pub event: Event<'a>,
 }
 
 /// What happened.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Event {
+pub enum Event<'a> {
     /// The POC folder was created; setup starts.
     Init {
-        template: String,
+        template: Text<'a>,
     },
     /// An item done, or a criterion met.
-    Check(Mark),
+    Check(Mark<'a>),
     /// A criterion failed.
-    Fail(Mark),
+    Fail(Mark<'a>),
     /// An item or criterion back to pending.
     Undo {
-        id: String,
+        id: Text<'a>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        note: Option<String>,
+        note: Option<Text<'a>>,
     },
     Note {
-        text: String,
+        text: Text<'a>,
     },
     /// An out-of-scope request, parked for after the POC.
     Park {
-        text: String,
+        text: Text<'a>,
     },
     /// A blocker opened, with its ID (B1, B2, …).
     Blocker {
-        id: String,
-        text: String,
+        id: Text<'a>,
+        text: Text<'a>,
     },
     /// A blocker resolved.
     Resolve {
-        id: String,
+        id: Text<'a>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        note: Option<String>,
+        note: Option<Text<'a>>,
     },
     Advance {
         from: Phase,
@@ -81,20 +86,102 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "is_false")]
         forced: bool,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        reason: Option<String>,
+        reason: Option<Text<'a>>,
     },
     /// Back to an earlier phase, or out of `closed`.
     Reopen {
         to: Phase,
-        reason: String,
+        reason: Text<'a>,
     },
     Close {
         outcome: Outcome,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        reason: Option<String>,
+        reason: Option<Text<'a>>,
         #[serde(default, skip_serializing_if = "is_false")]
         forced: bool,
     },
+}
+
+impl<'de> Deserialize<'de> for Entry<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Entry<'de>, D::Error> {
+        let flat = FlatEntry::deserialize(d)?;
+        Entry::try_from(flat).map_err(serde::de::Error::custom)
+    }
+}
+
+/// An entry that owns its text: what the YAML parser (which cannot lend
+/// from its input) reads a person-edited line into.
+struct OwnedEntry(Entry<'static>);
+
+impl<'de> Deserialize<'de> for OwnedEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<OwnedEntry, D::Error> {
+        Entry::deserialize(d).map(|e| OwnedEntry(e.into_owned()))
+    }
+}
+
+fn own(text: Text<'_>) -> Text<'static> {
+    Cow::Owned(text.into_owned())
+}
+
+impl Entry<'_> {
+    /// The same entry, no longer borrowing from the journal text.
+    pub fn into_owned(self) -> Entry<'static> {
+        Entry {
+            at: self.at,
+            by: own(self.by),
+            event: self.event.into_owned(),
+        }
+    }
+}
+
+impl Event<'_> {
+    pub fn into_owned(self) -> Event<'static> {
+        match self {
+            Event::Init { template } => Event::Init {
+                template: own(template),
+            },
+            Event::Check(mark) => Event::Check(mark.into_owned()),
+            Event::Fail(mark) => Event::Fail(mark.into_owned()),
+            Event::Undo { id, note } => Event::Undo {
+                id: own(id),
+                note: note.map(own),
+            },
+            Event::Note { text } => Event::Note { text: own(text) },
+            Event::Park { text } => Event::Park { text: own(text) },
+            Event::Blocker { id, text } => Event::Blocker {
+                id: own(id),
+                text: own(text),
+            },
+            Event::Resolve { id, note } => Event::Resolve {
+                id: own(id),
+                note: note.map(own),
+            },
+            Event::Advance {
+                from,
+                to,
+                forced,
+                reason,
+            } => Event::Advance {
+                from,
+                to,
+                forced,
+                reason: reason.map(own),
+            },
+            Event::Reopen { to, reason } => Event::Reopen {
+                to,
+                reason: own(reason),
+            },
+            Event::Close {
+                outcome,
+                reason,
+                forced,
+            } => Event::Close {
+                outcome,
+                reason: reason.map(own),
+                forced,
+            },
+        }
+    }
 }
 
 fn is_false(b: &bool) -> bool {
@@ -106,40 +193,85 @@ fn is_false(b: &bool) -> bool {
 struct FlatEntry<'a> {
     #[serde(deserialize_with = "timestamp")]
     at: DateTime<Utc>,
-    by: String,
-    /// Borrowed from the line: a kind never holds an escape.
-    #[serde(borrow)]
-    kind: std::borrow::Cow<'a, str>,
-    #[serde(default)]
-    template: Option<String>,
-    #[serde(default)]
-    id: Option<String>,
-    #[serde(default)]
-    evidence: Option<String>,
-    #[serde(default)]
-    note: Option<String>,
+    #[serde(borrow, deserialize_with = "text")]
+    by: Text<'a>,
+    #[serde(borrow, deserialize_with = "text")]
+    kind: Text<'a>,
+    #[serde(default, borrow, deserialize_with = "optional_text")]
+    template: Option<Text<'a>>,
+    #[serde(default, borrow, deserialize_with = "optional_text")]
+    id: Option<Text<'a>>,
+    #[serde(default, borrow, deserialize_with = "optional_text")]
+    evidence: Option<Text<'a>>,
+    #[serde(default, borrow, deserialize_with = "optional_text")]
+    note: Option<Text<'a>>,
     #[serde(default)]
     files: Vec<FileEvidence>,
     #[serde(default)]
-    run: Option<RunEvidence>,
-    #[serde(default)]
-    text: Option<String>,
+    run: Option<Box<RunEvidence>>,
+    #[serde(default, borrow, deserialize_with = "optional_text")]
+    text: Option<Text<'a>>,
     #[serde(default)]
     from: Option<Phase>,
     #[serde(default)]
     to: Option<Phase>,
     #[serde(default)]
     forced: bool,
-    #[serde(default)]
-    reason: Option<String>,
+    #[serde(default, borrow, deserialize_with = "optional_text")]
+    reason: Option<Text<'a>>,
     #[serde(default)]
     outcome: Option<Outcome>,
 }
 
-impl TryFrom<FlatEntry<'_>> for Entry {
+/// A string, borrowed from the input when it holds no escape (serde itself
+/// only borrows a field spelled `Cow<'a, str>`, not an alias or an `Option`).
+fn text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Text<'de>, D::Error> {
+    d.deserialize_str(Borrowing)
+}
+
+struct Borrowing;
+
+impl<'de> serde::de::Visitor<'de> for Borrowing {
+    type Value = Text<'de>;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Text<'de>, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Text<'de>, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Text<'de>, E> {
+        Ok(Cow::Owned(v))
+    }
+}
+
+/// An optional [`text`].
+fn optional_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Text<'de>>, D::Error> {
+    struct Optional;
+    impl<'de> serde::de::Visitor<'de> for Optional {
+        type Value = Option<Text<'de>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_str(Borrowing).map(Some)
+        }
+    }
+    d.deserialize_option(Optional)
+}
+
+impl<'a> TryFrom<FlatEntry<'a>> for Entry<'a> {
     type Error = String;
 
-    fn try_from(f: FlatEntry<'_>) -> Result<Entry, String> {
+    fn try_from(f: FlatEntry<'a>) -> Result<Entry<'a>, String> {
         let FlatEntry {
             at,
             by,
@@ -275,17 +407,30 @@ pub const EVENT_KINDS: &[&str] = &[
 ];
 
 /// A check or a failure of one ID, with its evidence.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Mark {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub evidence: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Mark<'a> {
+    pub id: Text<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Text<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<Text<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<FileEvidence>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub run: Option<RunEvidence>,
+    /// Boxed: few marks have one, and it would double the size of every entry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run: Option<Box<RunEvidence>>,
+}
+
+impl Mark<'_> {
+    pub fn into_owned(self) -> Mark<'static> {
+        Mark {
+            id: own(self.id),
+            evidence: self.evidence.map(own),
+            note: self.note.map(own),
+            files: self.files,
+            run: self.run,
+        }
+    }
 }
 
 /// A file attached as evidence, stored under `evidence/`.
@@ -359,7 +504,7 @@ impl Outcome {
     }
 }
 
-impl Event {
+impl Event<'_> {
     /// The checklist item, criterion or blocker this entry is about.
     pub fn subject(&self) -> Option<&str> {
         match self {
@@ -390,16 +535,16 @@ impl Event {
 
 /// An entry and the line it came from.
 #[derive(Debug, Clone)]
-pub struct Line {
+pub struct Line<'a> {
     pub number: usize,
-    pub entry: Entry,
+    pub entry: Entry<'a>,
 }
 
-/// A parsed journal.
+/// A parsed journal, borrowing from its text.
 #[derive(Debug, Clone, Default)]
-pub struct Journal {
+pub struct Journal<'a> {
     /// Entries in file order.
-    pub lines: Vec<Line>,
+    pub lines: Vec<Line<'a>>,
     /// The line number of a torn last line (an interrupted write), ignored.
     pub torn: Option<usize>,
     /// Byte offset where a torn last line starts, so a write can drop it.
@@ -408,9 +553,9 @@ pub struct Journal {
     missing_newline: bool,
 }
 
-impl Journal {
+impl<'a> Journal<'a> {
     /// Parses the bytes of a journal; `file` names it in errors.
-    pub fn parse(bytes: &[u8], file: &str) -> Result<Journal, UserError> {
+    pub fn parse(bytes: &'a [u8], file: &str) -> Result<Journal<'a>, UserError> {
         // Validating the whole buffer at once is much faster than line by
         // line; on failure, find the line that holds the bad bytes.
         let (text, bad_line) = match std::str::from_utf8(bytes) {
@@ -446,8 +591,11 @@ impl Journal {
                 let (head, tail) = text.split_at(mid);
                 let head_lines = head.bytes().filter(|b| *b == b'\n').count();
                 let (first, second) = std::thread::scope(|scope| {
-                    let first = scope.spawn(|| parse_lines(head, file, 0, 0, true));
-                    let second = parse_lines(tail, file, head_lines, mid, ends_with_newline);
+                    // Room for both halves, so appending the second copies
+                    // it once rather than growing (and copying) the first.
+                    let first = scope.spawn(|| parse_lines(head, file, 0, 0, true, text.len()));
+                    let second =
+                        parse_lines(tail, file, head_lines, mid, ends_with_newline, tail.len());
                     (first.join().expect("journal parser thread"), second)
                 });
                 let mut journal = first?;
@@ -457,7 +605,7 @@ impl Journal {
                 journal.torn_offset = second.torn_offset;
                 journal
             }
-            None => parse_lines(text, file, 0, 0, ends_with_newline)?,
+            None => parse_lines(text, file, 0, 0, ends_with_newline, text.len())?,
         };
         if let Some((number, start)) = bad_line {
             journal.mark_torn(number, start);
@@ -473,8 +621,8 @@ impl Journal {
 
     /// Entries in time order (a git union merge may interleave two SEs'
     /// lines); entries with the same time keep their file order.
-    pub fn in_time_order(&self) -> Vec<&Line> {
-        let mut lines: Vec<&Line> = self.lines.iter().collect();
+    pub fn in_time_order(&self) -> Vec<&Line<'a>> {
+        let mut lines: Vec<&Line<'a>> = self.lines.iter().collect();
         lines.sort_by_key(|l| l.entry.at);
         lines
     }
@@ -499,14 +647,21 @@ const PARALLEL_PARSE_BYTES: usize = 1024 * 1024;
 
 /// Parses `text`, whose first line is line `skipped + 1` of the file and
 /// starts at byte `base`; only the file's last chunk can end in a torn line.
-fn parse_lines(
-    text: &str,
+/// Reserves room for the entries of `room` bytes of journal.
+fn parse_lines<'a>(
+    text: &'a str,
     file: &str,
     skipped: usize,
     base: usize,
     ends_with_newline: bool,
-) -> Result<Journal, UserError> {
-    let mut journal = Journal::default();
+    room: usize,
+) -> Result<Journal<'a>, UserError> {
+    let mut journal = Journal {
+        // Most lines of a long journal are 100–200 bytes: reserving up front
+        // saves copying every entry as the vector grows.
+        lines: Vec::with_capacity(room / 128),
+        ..Journal::default()
+    };
     let mut offset = 0usize;
     let mut number = skipped;
     while offset < text.len() {
@@ -556,7 +711,7 @@ fn cut_short(line: &str) -> bool {
     })
 }
 
-fn parse_line(text: &str, file: &str, number: usize) -> Result<Entry, UserError> {
+fn parse_line<'a>(text: &'a str, file: &str, number: usize) -> Result<Entry<'a>, UserError> {
     if let Some(json) = text.strip_prefix("- ")
         && let Ok(entry) = serde_json::from_str::<Entry>(json)
     {
@@ -568,9 +723,9 @@ fn parse_line(text: &str, file: &str, number: usize) -> Result<Entry, UserError>
         )));
     }
     // A line a person edited: YAML flow syntax rather than strict JSON.
-    let mut entries: Vec<Entry> = crate::yaml::parse_line(text, file, number)?;
+    let mut entries: Vec<OwnedEntry> = crate::yaml::parse_line(text, file, number)?;
     match (entries.pop(), entries.is_empty()) {
-        (Some(entry), true) => Ok(entry),
+        (Some(OwnedEntry(entry)), true) => Ok(entry),
         _ => Err(UserError::new(format!(
             "{file}:{number}:1: expected exactly one journal entry on this line"
         ))),
@@ -579,7 +734,10 @@ fn parse_line(text: &str, file: &str, number: usize) -> Result<Entry, UserError>
 
 /// Reads the journal of the POC in `dir` under a shared lock. A missing
 /// journal reads as empty.
-pub fn read(dir: &Path) -> anyhow::Result<Journal> {
+///
+/// The text is kept for the rest of the process (one command): entries
+/// borrow from it, and freeing it just before exit would only cost time.
+pub fn read(dir: &Path) -> anyhow::Result<Journal<'static>> {
     let path = dir.join(JOURNAL_FILE);
     let mut file = match File::open(&path) {
         Ok(f) => f,
@@ -590,7 +748,7 @@ pub fn read(dir: &Path) -> anyhow::Result<Journal> {
         .with_context(|| format!("cannot lock {}", path.display()))?;
     let name = crate::fsutil::display_in(dir, JOURNAL_FILE);
     let bytes = crate::fsutil::read_capped(&mut file, Path::new(&name), MAX_JOURNAL_BYTES)?;
-    Ok(Journal::parse(&bytes, &name)?)
+    Ok(Journal::parse(bytes.leak(), &name)?)
 }
 
 /// The journal opened for appending, holding an exclusive lock until dropped,
@@ -607,8 +765,8 @@ pub struct LockedJournal {
 
 impl LockedJournal {
     /// Opens (creating if needed) and locks the journal of the POC in `dir`,
-    /// and reads it.
-    pub fn open(dir: &Path) -> anyhow::Result<(LockedJournal, Journal)> {
+    /// and reads it (keeping its text, as [`read`] does).
+    pub fn open(dir: &Path) -> anyhow::Result<(LockedJournal, Journal<'static>)> {
         let path = dir.join(JOURNAL_FILE);
         let mut file = OpenOptions::new()
             .read(true)
@@ -620,7 +778,7 @@ impl LockedJournal {
             .with_context(|| format!("cannot lock {}", path.display()))?;
         let name = crate::fsutil::display_in(dir, JOURNAL_FILE);
         let bytes = crate::fsutil::read_capped(&mut file, Path::new(&name), MAX_JOURNAL_BYTES)?;
-        let journal = Journal::parse(&bytes, &name)?;
+        let journal = Journal::parse(bytes.leak(), &name)?;
         let locked = LockedJournal {
             file,
             path,
@@ -633,7 +791,7 @@ impl LockedJournal {
 
     /// Appends `entries` with one write and an fsync. A torn last line left
     /// by an interrupted write is dropped first (its command never finished).
-    pub fn append(&mut self, entries: &[Entry]) -> anyhow::Result<()> {
+    pub fn append(&mut self, entries: &[Entry<'_>]) -> anyhow::Result<()> {
         let mut buf = String::new();
         if let Some((offset, line)) = self.torn.take() {
             self.file.set_len(offset).with_context(|| {
@@ -715,7 +873,7 @@ mod tests {
             assert_eq!(
                 line.entry.event,
                 Event::Note {
-                    text: format!("note {i}")
+                    text: format!("note {i}").into()
                 }
             );
         }
@@ -741,6 +899,31 @@ mod tests {
         let text =
             format!("{GOOD}- {{\"at\":\"2026-11-23T10:00:00Z\",\"by\":\"d\",\"kind\":\"chek\"}}");
         assert!(Journal::parse(text.as_bytes(), "journal.yaml").is_err());
+    }
+
+    #[test]
+    fn text_is_borrowed_from_the_line_unless_it_holds_an_escape() {
+        let text = concat!(
+            "- {\"at\":\"2026-11-23T09:00:00Z\",\"by\":\"dana\",\"kind\":\"check\",\"id\":\"SC1\",",
+            "\"evidence\":\"p95 \\\"180 ms\\\"\",\"note\":\"plain\"}\n",
+            "- {at: 2026-11-23T10:00:00Z, by: lee, kind: note, text: by hand}\n",
+        );
+        let j = Journal::parse(text.as_bytes(), "journal.yaml").unwrap();
+        let Event::Check(m) = &j.lines[0].entry.event else {
+            panic!("{:?}", j.lines[0].entry.event)
+        };
+        assert!(matches!(j.lines[0].entry.by, Cow::Borrowed("dana")));
+        assert!(matches!(m.id, Cow::Borrowed("SC1")));
+        assert!(matches!(m.note, Some(Cow::Borrowed("plain"))));
+        assert_eq!(m.evidence.as_deref(), Some("p95 \"180 ms\""));
+        assert!(matches!(m.evidence, Some(Cow::Owned(_))));
+        // A person-edited line goes through the YAML parser, which owns.
+        assert_eq!(
+            j.lines[1].entry.event,
+            Event::Note {
+                text: "by hand".into()
+            }
+        );
     }
 
     #[test]

@@ -226,7 +226,7 @@ impl StatusReport {
                     owner: c.owner.clone(),
                     status: mark.map_or(Status::Pending, |m| m.status),
                     evidence: mark.and_then(|m| m.evidence_text()),
-                    note: mark.and_then(|m| m.mark.note.clone()),
+                    note: mark.and_then(|m| m.mark.note.as_deref().map(str::to_owned)),
                     files: mark.map(|m| m.files()).unwrap_or_default(),
                     run: mark.and_then(|m| m.run()),
                     at: mark.map(|m| m.at),
@@ -240,9 +240,9 @@ impl StatusReport {
                         .map(|f| Attempt {
                             at: f.at,
                             by: f.by.to_string(),
-                            evidence: f.mark.evidence.clone(),
-                            note: f.mark.note.clone(),
-                            run: f.mark.run.clone(),
+                            evidence: f.mark.evidence.as_deref().map(str::to_owned),
+                            note: f.mark.note.as_deref().map(str::to_owned),
+                            run: f.mark.run.as_deref().cloned(),
                         })
                         .collect(),
                 }

@@ -2,6 +2,8 @@
 //! Nothing in `poc` writes it after `init`.
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::fmt;
 
 use chrono::NaiveDate;
@@ -118,9 +120,11 @@ pub struct Scope {
     pub success_criteria: Vec<Criterion>,
     pub phases: Vec<PhasePlan>,
     pub out_of_scope: Vec<String>,
-    /// Where each ID is, so replaying a long journal stays linear.
+    /// Where each ID is, so replaying a long journal stays linear. Fx: the
+    /// keys are short IDs from the SE's own file, hashed once per journal
+    /// entry, where SipHash's resistance to crafted keys buys nothing.
     #[serde(skip)]
-    index: HashMap<String, IdRef>,
+    index: FxHashMap<String, IdRef>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -538,7 +542,7 @@ impl RawScope {
             });
         }
 
-        let mut index = HashMap::new();
+        let mut index = FxHashMap::default();
         for (i, c) in criteria.iter().enumerate() {
             index.insert(c.id.clone(), IdRef::Criterion(i));
         }

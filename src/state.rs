@@ -3,7 +3,9 @@
 //!
 //! setup → deployment → validation → integration → signoff → closed.
 
-use std::collections::HashMap;
+use std::collections::hash_map::Entry as Slot;
+
+use rustc_hash::FxHashMap;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -39,10 +41,10 @@ pub struct Marked<'a> {
     pub at: DateTime<Utc>,
     pub by: &'a str,
     /// The latest mark.
-    pub mark: &'a Mark,
+    pub mark: &'a Mark<'a>,
     /// Every mark since the status last changed, oldest first: checking a
     /// met criterion again adds evidence rather than replacing it.
-    pub evidence: Vec<&'a Mark>,
+    pub evidence: Vec<&'a Mark<'a>>,
 }
 
 impl Marked<'_> {
@@ -70,7 +72,10 @@ impl Marked<'_> {
 
     /// The latest captured run.
     pub fn run(&self) -> Option<RunEvidence> {
-        self.evidence.iter().rev().find_map(|m| m.run.clone())
+        self.evidence
+            .iter()
+            .rev()
+            .find_map(|m| m.run.as_deref().cloned())
     }
 }
 
@@ -124,10 +129,11 @@ pub struct PocState<'a> {
     pub phase: Phase,
     pub closure: Option<Closure>,
     pub times: [PhaseTimes; 5],
-    pub marks: HashMap<&'a str, Marked<'a>>,
+    /// By ID. Fx hashing, as for the scope's index: one lookup per entry.
+    pub marks: FxHashMap<&'a str, Marked<'a>>,
     /// Every failure of each criterion, even those later met or undone: the
     /// debrief lists what struggled before it worked.
-    pub failures: HashMap<&'a str, Vec<Marked<'a>>>,
+    pub failures: FxHashMap<&'a str, Vec<Marked<'a>>>,
     pub blockers: Vec<Blocker>,
     pub parked: Vec<Remark>,
     pub notes: usize,
@@ -138,13 +144,13 @@ pub struct PocState<'a> {
 
 impl<'a> PocState<'a> {
     /// Replays the journal over the scope.
-    pub fn derive(scope: &Scope, journal: &'a Journal) -> PocState<'a> {
+    pub fn derive(scope: &Scope, journal: &'a Journal<'a>) -> PocState<'a> {
         let mut state = PocState {
             phase: Phase::Setup,
             closure: None,
             times: [PhaseTimes::default(); 5],
-            marks: HashMap::new(),
-            failures: HashMap::new(),
+            marks: FxHashMap::default(),
+            failures: FxHashMap::default(),
             blockers: Vec::new(),
             parked: Vec::new(),
             notes: 0,
@@ -170,25 +176,25 @@ impl<'a> PocState<'a> {
 
     /// Applies one entry. Lenient: a journal merged from two SEs or edited by
     /// hand still gives a state; `poc validate` reports what looks wrong.
-    pub fn apply(&mut self, entry: &'a Entry) {
+    pub fn apply(&mut self, entry: &'a Entry<'a>) {
         let at = entry.at;
-        let by = || entry.by.clone();
+        let by = || entry.by.to_string();
         match &entry.event {
             Event::Init { .. } => self.times[0].entered = Some(at),
             Event::Check(mark) => self.mark(mark, Status::Met, entry),
             Event::Fail(mark) => self.mark(mark, Status::Failed, entry),
             Event::Undo { id, .. } => {
-                self.marks.remove(id.as_str());
+                self.marks.remove(id.as_ref());
             }
             Event::Note { .. } => self.notes += 1,
             Event::Park { text } => self.parked.push(Remark {
                 at,
                 by: by(),
-                text: text.clone(),
+                text: text.to_string(),
             }),
             Event::Blocker { id, text } => self.blockers.push(Blocker {
-                id: id.clone(),
-                text: text.clone(),
+                id: id.to_string(),
+                text: text.to_string(),
                 opened: at,
                 by: by(),
                 resolved: None,
@@ -197,7 +203,7 @@ impl<'a> PocState<'a> {
             Event::Resolve { id, note } => {
                 if let Some(b) = self.blockers.iter_mut().find(|b| &b.id == id) {
                     b.resolved = Some(at);
-                    b.resolution = note.clone();
+                    b.resolution = note.as_deref().map(str::to_owned);
                 }
             }
             Event::Advance {
@@ -220,7 +226,7 @@ impl<'a> PocState<'a> {
                         at,
                         by: by(),
                         what: format!("advanced from {from} to {to} with its gate not met"),
-                        reason: reason.clone().unwrap_or_default(),
+                        reason: reason.as_deref().unwrap_or_default().to_owned(),
                     });
                 }
             }
@@ -233,7 +239,7 @@ impl<'a> PocState<'a> {
                     at,
                     by: by(),
                     what,
-                    reason: reason.clone(),
+                    reason: reason.to_string(),
                 });
                 self.closure = None;
                 self.phase = *to;
@@ -257,40 +263,52 @@ impl<'a> PocState<'a> {
                             outcome.id(),
                             self.phase
                         ),
-                        reason: reason.clone().unwrap_or_default(),
+                        reason: reason.as_deref().unwrap_or_default().to_owned(),
                     });
                 }
                 self.closure = Some(Closure {
                     outcome: *outcome,
                     at,
                     by: by(),
-                    reason: reason.clone(),
+                    reason: reason.as_deref().map(str::to_owned),
                     forced: *forced,
                 });
             }
         }
     }
 
-    fn mark(&mut self, mark: &'a Mark, status: Status, entry: &'a Entry) {
-        let mut evidence = match self.marks.remove(mark.id.as_str()) {
-            Some(previous) if previous.status == status => previous.evidence,
-            _ => Vec::new(),
-        };
-        evidence.push(mark);
-        let marked = Marked {
-            status,
-            at: entry.at,
-            by: &entry.by,
-            mark,
-            evidence,
-        };
+    fn mark(&mut self, mark: &'a Mark<'a>, status: Status, entry: &'a Entry<'a>) {
         if status == Status::Failed {
             self.failures.entry(&mark.id).or_default().push(Marked {
+                status,
+                at: entry.at,
+                by: &entry.by,
+                mark,
                 evidence: vec![mark],
-                ..marked.clone()
             });
         }
-        self.marks.insert(&mark.id, marked);
+        match self.marks.entry(&mark.id) {
+            Slot::Occupied(mut slot) => {
+                let marked = slot.get_mut();
+                if marked.status != status {
+                    marked.status = status;
+                    marked.evidence.clear();
+                }
+                marked.at = entry.at;
+                marked.by = &entry.by;
+                marked.mark = mark;
+                marked.evidence.push(mark);
+            }
+            Slot::Vacant(slot) => {
+                slot.insert(Marked {
+                    status,
+                    at: entry.at,
+                    by: &entry.by,
+                    mark,
+                    evidence: vec![mark],
+                });
+            }
+        }
     }
 
     pub fn is_closed(&self) -> bool {
@@ -363,7 +381,7 @@ mod tests {
     use super::*;
     use crate::scope::tests::MINIMAL;
 
-    fn entry(at: &str, event: Event) -> Entry {
+    fn entry(at: &str, event: Event<'static>) -> Entry<'static> {
         Entry {
             at: at.parse().unwrap(),
             by: "dana".into(),
@@ -371,20 +389,20 @@ mod tests {
         }
     }
 
-    fn check(id: &str) -> Event {
+    fn check(id: &str) -> Event<'static> {
         Event::Check(Mark {
-            id: id.into(),
+            id: id.to_owned().into(),
             ..Mark::default()
         })
     }
 
-    fn journal(entries: Vec<Entry>) -> &'static Journal {
+    fn journal(entries: Vec<Entry>) -> &'static Journal<'static> {
         let text: String = entries
             .iter()
             .map(|e| format!("- {}\n", serde_json::to_string(e).unwrap()))
             .collect();
         Box::leak(Box::new(
-            Journal::parse(text.as_bytes(), "journal.yaml").unwrap(),
+            Journal::parse(text.leak().as_bytes(), "journal.yaml").unwrap(),
         ))
     }
 

@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use poc::journal::{Entry, Event, FileEvidence, Journal, Mark, Outcome, RunEvidence};
+use poc::journal::{Entry, Event, FileEvidence, Journal, Mark, Outcome, RunEvidence, Text};
 use poc::report::StatusReport;
 use poc::scope::{Phase, Priority, Scope};
 use poc::state::{Marked, PocState, Status};
@@ -624,14 +624,19 @@ fn gen_mark() -> impl Strategy<Value = GenMark> {
         })
 }
 
+/// An optional generated text as journal text.
+fn text_of(text: &Option<String>) -> Option<Text<'static>> {
+    text.clone().map(Into::into)
+}
+
 impl GenMark {
-    fn mark(&self, ids: &[String]) -> Mark {
+    fn mark(&self, ids: &[String]) -> Mark<'static> {
         Mark {
-            id: resolve_pick(&self.pick, ids),
-            evidence: self.evidence.clone(),
-            note: self.note.clone(),
+            id: resolve_pick(&self.pick, ids).into(),
+            evidence: text_of(&self.evidence),
+            note: text_of(&self.note),
             files: self.files.clone(),
-            run: self.run.clone(),
+            run: self.run.clone().map(Box::new),
         }
     }
 }
@@ -673,7 +678,7 @@ fn cmd() -> impl Strategy<Value = Cmd> {
 /// Turns commands into the entries the CLI would append: IDs that exist,
 /// advance from the current phase to the next (forced when the gate is not
 /// met), close and reopen only when they make sense, time never going back.
-fn cli_entries(scope: &Scope, ids: &[String], cmds: &[(Cmd, u32, String)]) -> Vec<Entry> {
+fn cli_entries(scope: &Scope, ids: &[String], cmds: &[(Cmd, u32, String)]) -> Vec<Entry<'static>> {
     let mut at = scope.start.and_hms_opt(8, 0, 0).unwrap().and_utc();
     let mut out = Vec::new();
     let mut blockers = 0usize;
@@ -693,7 +698,7 @@ fn cli_entries(scope: &Scope, ids: &[String], cmds: &[(Cmd, u32, String)]) -> Ve
             Cmd::Check(m) | Cmd::Fail(m) if !closed => {
                 let mut mark = m.mark(ids);
                 if matches!(m.pick, Pick::Unknown(_)) {
-                    mark.id = ids[mark.id.len() % ids.len()].clone();
+                    mark.id = ids[mark.id.len() % ids.len()].clone().into();
                 }
                 if matches!(cmd, Cmd::Check(_)) {
                     Event::Check(mark)
@@ -707,22 +712,26 @@ fn cli_entries(scope: &Scope, ids: &[String], cmds: &[(Cmd, u32, String)]) -> Ve
                     Pick::Unknown(s) => ids[s.len() % ids.len()].clone(),
                 };
                 Event::Undo {
-                    id,
-                    note: note.clone(),
+                    id: id.into(),
+                    note: text_of(note),
                 }
             }
-            Cmd::Note(text) => Event::Note { text: text.clone() },
-            Cmd::Park(text) => Event::Park { text: text.clone() },
+            Cmd::Note(text) => Event::Note {
+                text: text.clone().into(),
+            },
+            Cmd::Park(text) => Event::Park {
+                text: text.clone().into(),
+            },
             Cmd::Blocker(text) if !closed => {
                 blockers += 1;
                 Event::Blocker {
-                    id: format!("B{blockers}"),
-                    text: text.clone(),
+                    id: format!("B{blockers}").into(),
+                    text: text.clone().into(),
                 }
             }
             Cmd::Resolve(Some(i), note) if blockers > 0 && !closed => Event::Resolve {
-                id: format!("B{}", i.index(blockers) + 1),
-                note: note.clone(),
+                id: format!("B{}", i.index(blockers) + 1).into(),
+                note: text_of(note),
             },
             Cmd::Advance(reason) if !closed => {
                 let Some(to) = state.phase.next() else {
@@ -733,7 +742,7 @@ fn cli_entries(scope: &Scope, ids: &[String], cmds: &[(Cmd, u32, String)]) -> Ve
                     from: state.phase,
                     to,
                     forced,
-                    reason: if forced { reason.clone() } else { None },
+                    reason: if forced { text_of(reason) } else { None },
                 }
             }
             Cmd::Reopen(i, reason) if closed || state.phase > Phase::Setup => {
@@ -744,19 +753,19 @@ fn cli_entries(scope: &Scope, ids: &[String], cmds: &[(Cmd, u32, String)]) -> Ve
                 };
                 Event::Reopen {
                     to: Phase::ALL[i.index(upto)],
-                    reason: reason.clone(),
+                    reason: reason.clone().into(),
                 }
             }
             Cmd::Close(outcome, reason) if !closed => Event::Close {
                 outcome: *outcome,
-                reason: reason.clone(),
+                reason: text_of(reason),
                 forced: state.phase != Phase::Signoff,
             },
             _ => continue,
         };
         let entry = Entry {
             at,
-            by: by.clone(),
+            by: by.clone().into(),
             event,
         };
         out.push(entry);
@@ -823,7 +832,7 @@ fn hostile_entries(
     scope: &Scope,
     ids: &[String],
     raw: &[(When, String, HostileEvent)],
-) -> Vec<Entry> {
+) -> Vec<Entry<'static>> {
     raw.iter()
         .map(|(w, by, ev)| {
             let event = match ev {
@@ -831,65 +840,69 @@ fn hostile_entries(
                     Cmd::Check(m) => Event::Check(m.mark(ids)),
                     Cmd::Fail(m) => Event::Fail(m.mark(ids)),
                     Cmd::Undo(p, note) => Event::Undo {
-                        id: resolve_pick(p, ids),
-                        note: note.clone(),
+                        id: resolve_pick(p, ids).into(),
+                        note: text_of(note),
                     },
-                    Cmd::Note(t) => Event::Note { text: t.clone() },
-                    Cmd::Park(t) => Event::Park { text: t.clone() },
+                    Cmd::Note(t) => Event::Note {
+                        text: t.clone().into(),
+                    },
+                    Cmd::Park(t) => Event::Park {
+                        text: t.clone().into(),
+                    },
                     Cmd::Blocker(t) => Event::Blocker {
                         id: "B1".into(),
-                        text: t.clone(),
+                        text: t.clone().into(),
                     },
                     Cmd::Resolve(i, note) => Event::Resolve {
-                        id: format!("B{}", i.as_ref().map_or(9, |i| i.index(3) + 1)),
-                        note: note.clone(),
+                        id: format!("B{}", i.as_ref().map_or(9, |i| i.index(3) + 1)).into(),
+                        note: text_of(note),
                     },
                     Cmd::Advance(reason) => Event::Advance {
                         from: Phase::Setup,
                         to: Phase::Deployment,
                         forced: reason.is_some(),
-                        reason: reason.clone(),
+                        reason: text_of(reason),
                     },
                     Cmd::Reopen(i, reason) => Event::Reopen {
                         to: Phase::ALL[i.index(5)],
-                        reason: reason.clone(),
+                        reason: reason.clone().into(),
                     },
                     Cmd::Close(o, reason) => Event::Close {
                         outcome: *o,
-                        reason: reason.clone(),
+                        reason: text_of(reason),
                         forced: false,
                     },
                 },
                 HostileEvent::Blocker(id, text) => Event::Blocker {
-                    id: id.clone(),
-                    text: text.clone(),
+                    id: id.clone().into(),
+                    text: text.clone().into(),
                 },
                 HostileEvent::Resolve(id, note) => Event::Resolve {
-                    id: id.clone(),
-                    note: note.clone(),
+                    id: id.clone().into(),
+                    note: text_of(note),
                 },
                 HostileEvent::Advance(from, to, forced, reason) => Event::Advance {
                     from: *from,
                     to: *to,
                     forced: *forced,
-                    reason: reason.clone(),
+                    reason: text_of(reason),
                 },
                 HostileEvent::Reopen(to, reason) => Event::Reopen {
                     to: *to,
-                    reason: reason.clone(),
+                    reason: reason.clone().into(),
                 },
                 HostileEvent::Close(outcome, reason, forced) => Event::Close {
                     outcome: *outcome,
-                    reason: reason.clone(),
+                    reason: text_of(reason),
                     forced: *forced,
                 },
                 HostileEvent::Init(template) => Event::Init {
-                    template: template.clone(),
+                    template: template.clone().into(),
                 },
             };
             Entry {
                 at: resolve_when(*w, scope.start),
-                by: by.clone(),
+                by: by.clone().into(),
                 event,
             }
         })
@@ -990,8 +1003,8 @@ fn touches_an_id(event: &Event) -> bool {
 #[allow(clippy::type_complexity)]
 fn replay<'j>(
     scope: &Scope,
-    journal: &'j Journal,
-) -> (PocState<'j>, Vec<(&'j Entry, PocState<'j>)>) {
+    journal: &'j Journal<'j>,
+) -> (PocState<'j>, Vec<(&'j Entry<'j>, PocState<'j>)>) {
     let initial = PocState::derive(scope, &EMPTY);
     let mut state = initial.clone();
     let mut steps = Vec::new();
@@ -1651,7 +1664,7 @@ proptest! {
                 if let Event::Check(m) | Event::Fail(m) = &mut e.event
                     && (!m.files.is_empty() || m.run.is_some())
                 {
-                    m.id = comment_safe(&m.id);
+                    m.id = comment_safe(&m.id).into();
                     for f in &mut m.files {
                         f.path = comment_safe(&f.path);
                     }

@@ -48,7 +48,7 @@ pub fn run(args: AdvanceArgs, ctx: &Context) -> anyhow::Result<u8> {
         from,
         to,
         forced,
-        reason,
+        reason: reason.map(Into::into),
     })])?;
     let plan = poc.scope.plan(to);
     eprintln!(

@@ -26,8 +26,8 @@ pub fn run(args: BlockerArgs, ctx: &Context) -> anyhow::Result<u8> {
         }
         let note = super::optional_text(args.note);
         journal.append(&[ctx.entry(Event::Resolve {
-            id: id.clone(),
-            note,
+            id: id.clone().into(),
+            note: note.map(Into::into),
         })])?;
         eprintln!("Resolved {id}: {}", terminal_safe(&blocker.text));
         return Ok(EXIT_OK);
@@ -35,8 +35,8 @@ pub fn run(args: BlockerArgs, ctx: &Context) -> anyhow::Result<u8> {
     let text = super::non_empty(args.text.as_deref().unwrap_or_default(), "the blocker")?;
     let id = poc.journal.next_blocker_id();
     journal.append(&[ctx.entry(Event::Blocker {
-        id: id.clone(),
-        text,
+        id: id.clone().into(),
+        text: text.into(),
     })])?;
     eprintln!(
         "Opened {id}. Escalate early; resolve it with `poc blocker --resolve {id} --note TEXT`."

@@ -7,7 +7,7 @@ use crate::cli::CheckArgs;
 use crate::context::{Context, Poc};
 use crate::error::{EXIT_FAILURE, EXIT_OK, UserError};
 use crate::evidence::{self, RunEnd};
-use crate::journal::{Event, Mark, RunEvidence};
+use crate::journal::{Event, Mark, RunEvidence, Text};
 use crate::scope::{Scope, Target};
 use crate::state::{Status, day_of};
 use crate::text::terminal_safe;
@@ -87,14 +87,16 @@ pub fn run(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
         .iter()
         .map(|a| evidence::store(&poc.dir, a))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let evidence_text = super::optional_text(args.evidence);
-    let note = super::optional_text(args.note)
-        .or_else(|| run.as_ref().filter(|_| failed).map(run_failure));
+    let evidence_text: Option<Text> = super::optional_text(args.evidence).map(Into::into);
+    let note: Option<Text> = super::optional_text(args.note)
+        .or_else(|| run.as_ref().filter(|_| failed).map(run_failure))
+        .map(Into::into);
+    let run = run.map(Box::new);
     let entries: Vec<_> = ids
         .iter()
         .map(|id| {
             let mark = Mark {
-                id: id.clone(),
+                id: id.clone().into(),
                 evidence: evidence_text.clone(),
                 note: note.clone(),
                 files: files.clone(),
@@ -102,7 +104,7 @@ pub fn run(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
             };
             ctx.entry(if args.undo {
                 Event::Undo {
-                    id: id.clone(),
+                    id: id.clone().into(),
                     note: note.clone(),
                 }
             } else if failed {

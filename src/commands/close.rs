@@ -52,7 +52,7 @@ pub fn run(args: CloseArgs, ctx: &Context) -> anyhow::Result<u8> {
     }
     let entry = ctx.entry(Event::Close {
         outcome,
-        reason,
+        reason: reason.map(Into::into),
         forced: !needs_force.is_empty(),
     });
     journal.append(std::slice::from_ref(&entry))?;

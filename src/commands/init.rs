@@ -90,7 +90,7 @@ pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
     fsutil::write_atomic(&dir.join(SCOPE_FILE), text.as_bytes(), false)?;
     let (mut journal, _) = LockedJournal::open(&dir)?;
     journal.append(&[ctx.entry(Event::Init {
-        template: template.id(),
+        template: template.id().into(),
     })])?;
     add_gitattributes(&dir)?;
 

@@ -18,7 +18,7 @@ struct LogReport<'a> {
 struct LogRow<'a> {
     line: usize,
     #[serde(flatten)]
-    entry: &'a Entry,
+    entry: &'a Entry<'a>,
 }
 
 pub fn run(args: FormatArgs<ListFormat>, ctx: &Context) -> anyhow::Result<u8> {
@@ -64,8 +64,8 @@ fn detail(event: &Event) -> String {
     match event {
         Event::Init { template } => format!("created from {template}"),
         Event::Check(m) | Event::Fail(m) => join(vec![
-            m.evidence.clone(),
-            m.note.clone(),
+            m.evidence.as_deref().map(str::to_owned),
+            m.note.as_deref().map(str::to_owned),
             (!m.files.is_empty()).then(|| {
                 m.files
                     .iter()
@@ -77,9 +77,12 @@ fn detail(event: &Event) -> String {
                 .as_ref()
                 .map(|r| format!("ran `{}`: {}", r.command, r.outcome())),
         ]),
-        Event::Undo { note, .. } => note.clone().unwrap_or_default(),
-        Event::Note { text } | Event::Park { text } | Event::Blocker { text, .. } => text.clone(),
-        Event::Resolve { note, .. } => note.clone().unwrap_or_default(),
+        Event::Undo { note, .. } | Event::Resolve { note, .. } => {
+            note.as_deref().unwrap_or_default().to_owned()
+        }
+        Event::Note { text } | Event::Park { text } | Event::Blocker { text, .. } => {
+            text.to_string()
+        }
         Event::Advance {
             from,
             to,
@@ -88,7 +91,7 @@ fn detail(event: &Event) -> String {
         } => join(vec![
             Some(format!("{from} → {to}")),
             forced.then(|| "forced".to_string()),
-            reason.clone(),
+            reason.as_deref().map(str::to_owned),
         ]),
         Event::Reopen { to, reason } => format!("back to {to} · {reason}"),
         Event::Close {
@@ -98,7 +101,7 @@ fn detail(event: &Event) -> String {
         } => join(vec![
             Some(outcome.id().to_string()),
             forced.then(|| "forced".to_string()),
-            reason.clone(),
+            reason.as_deref().map(str::to_owned),
         ]),
     }
 }

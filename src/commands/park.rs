@@ -8,7 +8,7 @@ use crate::journal::Event;
 pub fn run(args: TextArgs, ctx: &Context) -> anyhow::Result<u8> {
     let text = super::non_empty(&args.text, "the request")?;
     let (poc, mut journal) = ctx.load_for_write()?;
-    journal.append(&[ctx.entry(Event::Park { text })])?;
+    journal.append(&[ctx.entry(Event::Park { text: text.into() })])?;
     eprintln!(
         "Parked for after the POC ({} parked). It will be listed in the debrief as scope creep to follow up.",
         poc.state.parked.len() + 1

@@ -25,7 +25,10 @@ pub fn run(args: ReopenArgs, ctx: &Context) -> anyhow::Result<u8> {
     if poc.state.is_closed() && to > current {
         crate::fail!("the POC was closed in {current}; reopen it at {current} or an earlier phase");
     }
-    journal.append(&[ctx.entry(Event::Reopen { to, reason })])?;
+    journal.append(&[ctx.entry(Event::Reopen {
+        to,
+        reason: reason.into(),
+    })])?;
     eprintln!("Reopened at {to}. Run `poc check` for its open items.");
     Ok(EXIT_OK)
 }

@@ -66,17 +66,17 @@ impl Context {
     /// Loads the POC for reading.
     pub fn load(&self) -> anyhow::Result<Poc> {
         let dir = self.poc_dir()?;
-        let scope = load_scope(&dir)?;
-        let journal = journal::read(&dir)?;
-        Ok(Poc::new(dir, scope, journal))
+        let (scope, journal) = alongside(|| load_scope(&dir), || journal::read(&dir));
+        Ok(Poc::new(dir, scope?, journal?))
     }
 
     /// Loads the POC holding the journal's lock, for a command that writes:
     /// what it reads stays true until it has appended.
     pub fn load_for_write(&self) -> anyhow::Result<(Poc, LockedJournal)> {
         let dir = self.poc_dir()?;
-        let scope = load_scope(&dir)?;
-        let (locked, journal) = LockedJournal::open(&dir)?;
+        let (scope, opened) = alongside(|| load_scope(&dir), || LockedJournal::open(&dir));
+        let scope = scope?;
+        let (locked, journal) = opened?;
         Ok((Poc::new(dir, scope, journal), locked))
     }
 
@@ -133,6 +133,17 @@ impl Poc {
             None => Ok(()),
         }
     }
+}
+
+/// Runs `first` on another thread while `second` runs here, and returns
+/// both results: a large scope parses while the journal is read. (The
+/// caller reports `first`'s error before `second`'s, whichever came first.)
+fn alongside<A: Send, B>(first: impl FnOnce() -> A + Send, second: impl FnOnce() -> B) -> (A, B) {
+    std::thread::scope(|s| {
+        let first = s.spawn(first);
+        let second = second();
+        (first.join().expect("loading thread"), second)
+    })
 }
 
 fn relative_to(dir: &Path, cwd: &Path) -> PathBuf {

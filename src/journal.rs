@@ -747,8 +747,32 @@ pub fn read(dir: &Path) -> anyhow::Result<Journal<'static>> {
     file.lock_shared()
         .with_context(|| format!("cannot lock {}", path.display()))?;
     let name = crate::fsutil::display_in(dir, JOURNAL_FILE);
-    let bytes = crate::fsutil::read_capped(&mut file, Path::new(&name), MAX_JOURNAL_BYTES)?;
-    Ok(Journal::parse(bytes.leak(), &name)?)
+    Ok(Journal::parse(read_text(&mut file, &name)?, &name)?)
+}
+
+/// Journals at least this large are mapped rather than copied.
+const MAP_BYTES: u64 = 1024 * 1024;
+
+/// The bytes of the (locked) journal, kept for the rest of the process.
+///
+/// A long journal is mapped: copying 7 MB into fresh memory cost more than
+/// parsing half of it, most of it page faults. poc only changes the file
+/// under the exclusive lock, the caller holds a lock, and the only bytes
+/// poc ever removes are a torn last line that no entry borrows from. A
+/// program that ignores the lock and truncates the file while poc reads it
+/// could make poc die on SIGBUS; it cannot make poc write anything wrong.
+fn read_text(file: &mut File, name: &str) -> anyhow::Result<&'static [u8]> {
+    let meta = file
+        .metadata()
+        .with_context(|| format!("cannot read {name}"))?;
+    if meta.is_file() && (MAP_BYTES..=MAX_JOURNAL_BYTES).contains(&meta.len()) {
+        // SAFETY: see above; the map is read-only and private.
+        if let Ok(map) = unsafe { memmap2::Mmap::map(&*file) } {
+            return Ok(&Box::leak(Box::new(map))[..]);
+        }
+    }
+    let bytes = crate::fsutil::read_capped(file, Path::new(name), MAX_JOURNAL_BYTES)?;
+    Ok(bytes.leak())
 }
 
 /// The journal opened for appending, holding an exclusive lock until dropped,
@@ -777,8 +801,7 @@ impl LockedJournal {
         file.lock()
             .with_context(|| format!("cannot lock {}", path.display()))?;
         let name = crate::fsutil::display_in(dir, JOURNAL_FILE);
-        let bytes = crate::fsutil::read_capped(&mut file, Path::new(&name), MAX_JOURNAL_BYTES)?;
-        let journal = Journal::parse(bytes.leak(), &name)?;
+        let journal = Journal::parse(read_text(&mut file, &name)?, &name)?;
         let locked = LockedJournal {
             file,
             path,

@@ -135,6 +135,9 @@ pub struct PocState<'a> {
     /// debrief lists what struggled before it worked.
     pub failures: FxHashMap<&'a str, Vec<Marked<'a>>>,
     pub blockers: Vec<Blocker>,
+    /// Where each blocker ID first appears in `blockers`: a year-long POC
+    /// opens and resolves blockers by the thousand.
+    blocker_index: FxHashMap<&'a str, usize>,
     pub parked: Vec<Remark>,
     pub notes: usize,
     pub overrides: Vec<Override>,
@@ -152,6 +155,7 @@ impl<'a> PocState<'a> {
             marks: FxHashMap::default(),
             failures: FxHashMap::default(),
             blockers: Vec::new(),
+            blocker_index: FxHashMap::default(),
             parked: Vec::new(),
             notes: 0,
             overrides: Vec::new(),
@@ -192,16 +196,23 @@ impl<'a> PocState<'a> {
                 by: by(),
                 text: text.to_string(),
             }),
-            Event::Blocker { id, text } => self.blockers.push(Blocker {
-                id: id.to_string(),
-                text: text.to_string(),
-                opened: at,
-                by: by(),
-                resolved: None,
-                resolution: None,
-            }),
+            Event::Blocker { id, text } => {
+                self.blocker_index.entry(id).or_insert(self.blockers.len());
+                self.blockers.push(Blocker {
+                    id: id.to_string(),
+                    text: text.to_string(),
+                    opened: at,
+                    by: by(),
+                    resolved: None,
+                    resolution: None,
+                });
+            }
             Event::Resolve { id, note } => {
-                if let Some(b) = self.blockers.iter_mut().find(|b| &b.id == id) {
+                if let Some(b) = self
+                    .blocker_index
+                    .get(id.as_ref())
+                    .map(|&i| &mut self.blockers[i])
+                {
                     b.resolved = Some(at);
                     b.resolution = note.as_deref().map(str::to_owned);
                 }

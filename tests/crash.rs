@@ -267,19 +267,35 @@ const TORN: &str =
     "- {\"at\":\"2026-11-23T09:00:00Z\",\"by\":\"dana\",\"kind\":\"note\",\"text\":\"sec";
 
 /// A torn line made on purpose: reported by `validate`, ignored by readers,
-/// dropped by the next write with every earlier entry kept.
+/// dropped by the next write with every earlier entry kept. Also on a
+/// journal long enough (over 1 MiB) to be mapped and read in two halves.
 #[test]
 fn a_torn_last_line_is_reported_ignored_and_dropped_by_the_next_write() {
-    for (case, tail) in [
-        ("cut mid-entry", TORN.as_bytes().to_vec()),
+    for (case, tail, padding) in [
+        ("cut mid-entry", TORN.as_bytes().to_vec(), 0),
         // Cut inside a two-byte character: not even valid UTF-8.
-        ("cut mid-character", [TORN.as_bytes(), b"Zo\xc3"].concat()),
+        (
+            "cut mid-character",
+            [TORN.as_bytes(), b"Zo\xc3"].concat(),
+            0,
+        ),
+        ("long journal", TORN.as_bytes().to_vec(), 12_000),
     ] {
         let env = TestEnv::with_poc();
         env.poc_run(&["note", "first"]).ok();
         env.poc_run(&["check", "SC1", "--evidence", "12,400 events/s"])
             .ok();
-        let intact = journal_bytes(&env);
+        let mut intact = journal_bytes(&env);
+        // Notes with an escape and non-ASCII text, as an SE writes them.
+        let note = |i: usize| format!("call {i}: \"p95\" ≤ 200 ms on the Zoë cluster");
+        for i in 0..padding {
+            let entry = serde_json::json!({
+                "at": "2026-11-23T09:00:00Z", "by": "lee", "kind": "note", "text": note(i),
+            });
+            intact.extend_from_slice(format!("- {entry}\n").as_bytes());
+        }
+        assert!(padding == 0 || intact.len() > 1024 * 1024, "{case}");
+        let torn_line = 5 + padding;
         let mut torn = intact.clone();
         torn.extend_from_slice(&tail);
         env.write("acme/journal.yaml", &torn);
@@ -288,20 +304,25 @@ fn a_torn_last_line_is_reported_ignored_and_dropped_by_the_next_write() {
         run.ok().stdout_has("are valid (1 warning)");
         assert_eq!(
             run.stderr,
-            "warning: acme/journal.yaml:5: torn last line left by an interrupted write; it is ignored and the next write drops it\n",
+            format!(
+                "warning: acme/journal.yaml:{torn_line}: torn last line left by an interrupted write; it is ignored and the next write drops it\n"
+            ),
             "{case}"
         );
-        // Readers ignore it.
+        // Readers ignore it, and read every other entry whole.
         let log = unchanged(&env, || env.poc_run(&["log", "--format", "json"]));
-        let entries = log.ok().json()["entries"].as_array().unwrap().len();
-        assert_eq!(entries, 3, "{case}");
+        let entries = log.ok().json()["entries"].as_array().unwrap().clone();
+        assert_eq!(entries.len(), 3 + padding, "{case}");
+        for i in (0..padding).step_by(997) {
+            assert_eq!(entries[3 + i]["text"], note(i), "{case}");
+        }
         unchanged(&env, || env.poc_run(&["status"]))
             .ok()
             .stdout_has("1 met");
 
-        env.poc_run(&["note", "third"]).ok().stderr_has(
-            "warning: acme/journal.yaml:5: dropped a torn last line left by an interrupted write",
-        );
+        env.poc_run(&["note", "third"]).ok().stderr_has(&format!(
+            "warning: acme/journal.yaml:{torn_line}: dropped a torn last line left by an interrupted write"
+        ));
         let after = journal_bytes(&env);
         assert!(
             after.starts_with(&intact),
@@ -317,7 +338,7 @@ fn a_torn_last_line_is_reported_ignored_and_dropped_by_the_next_write() {
                 .as_array()
                 .unwrap()
                 .len(),
-            4
+            4 + padding
         );
     }
 }

@@ -242,7 +242,9 @@ pub struct CloseArgs {
 
 #[derive(Debug, Args)]
 pub struct DebriefArgs {
-    /// Where to write it (default: debrief.md in the POC folder); `-` for stdout.
+    /// Where to write it (default: debrief.md in the POC folder); `-` for
+    /// stdout. Links to evidence are made to work from FILE's folder; on
+    /// stdout they are relative to the POC folder.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Replace an existing debrief, keeping the old one as a backup.

@@ -52,6 +52,32 @@ pub fn sync_dir(dir: &Path) {
     }
 }
 
+/// The folder `to` as seen from the folder `from`, as a link prefix with a
+/// trailing slash: "" for the same folder, "../acme/" for a sibling. Both
+/// must exist (they are resolved through symlinks); None when they cannot
+/// be, or share no root (another drive).
+pub fn link_prefix(from: &Path, to: &Path) -> Option<String> {
+    let from = std::fs::canonicalize(from).ok()?;
+    let to = std::fs::canonicalize(to).ok()?;
+    let common = from
+        .components()
+        .zip(to.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common == 0 {
+        return None;
+    }
+    let mut prefix = String::new();
+    for _ in from.components().skip(common) {
+        prefix.push_str("../");
+    }
+    for part in to.components().skip(common) {
+        prefix.push_str(&part.as_os_str().to_string_lossy());
+        prefix.push('/');
+    }
+    Some(prefix)
+}
+
 /// `file` inside `dir`, as a person would type it.
 pub fn display_in(dir: &Path, file: &str) -> String {
     if dir.as_os_str().is_empty() || dir == Path::new(".") {
@@ -80,4 +106,26 @@ pub fn read_capped(file: &mut File, path: &Path, cap: u64) -> anyhow::Result<Vec
         .read_to_end(&mut bytes)
         .with_context(|| format!("cannot read {}", path.display()))?;
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_prefix_climbs_out_and_down() {
+        let root = tempfile::tempdir().unwrap();
+        for dir in ["acme/evidence", "reports/2026", "acme2"] {
+            std::fs::create_dir_all(root.path().join(dir)).unwrap();
+        }
+        let at = |p: &str| root.path().join(p);
+        let prefix = |from: &str, to: &str| link_prefix(&at(from), &at(to)).unwrap();
+        assert_eq!(prefix("acme", "acme"), "");
+        assert_eq!(prefix("reports/2026", "acme"), "../../acme/");
+        assert_eq!(prefix("acme/evidence", "acme"), "../");
+        assert_eq!(prefix(".", "acme"), "acme/");
+        // A shared name prefix is not a shared folder.
+        assert_eq!(prefix("acme2", "acme"), "../acme/");
+        assert_eq!(link_prefix(&at("missing"), &at("acme")), None);
+    }
 }

@@ -52,7 +52,9 @@ pub const SCOPE_TEMPLATES: &[ScopeTemplate] = &[
     },
 ];
 
-fn environment() -> Environment<'static> {
+/// The template environment; `poc_dir` prefixes every link into the POC
+/// folder (see [`document_at`]).
+fn environment(poc_dir: String) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
@@ -89,7 +91,11 @@ fn environment() -> Environment<'static> {
         let s = v.to_string();
         s.get(..10).unwrap_or(&s).to_string()
     });
-    env.add_filter("urlpath", |v: String| -> String { url_path(&v) });
+    // A link to a file in the POC folder (evidence), from where the
+    // document is.
+    env.add_filter("poc_link", move |v: String| -> String {
+        url_path(&format!("{poc_dir}{v}"))
+    });
     env.add_filter("plural", |n: i64, noun: String| -> String {
         text::plural(n, &noun)
     });
@@ -97,9 +103,17 @@ fn environment() -> Environment<'static> {
     env
 }
 
-/// Renders the bundled template `name` with `context`.
+/// Renders the bundled template `name` with `context`, for a document read
+/// from the POC folder: links to evidence are relative to it.
 pub fn document<S: Serialize>(name: &str, context: &S) -> anyhow::Result<String> {
-    let env = environment();
+    document_at(name, context, "")
+}
+
+/// As [`document`], for a document that lives elsewhere: `poc_dir` is the
+/// POC folder as seen from the document's folder, with a trailing slash
+/// (`../acme/`), and prefixes every link into the POC folder.
+pub fn document_at<S: Serialize>(name: &str, context: &S, poc_dir: &str) -> anyhow::Result<String> {
+    let env = environment(poc_dir.to_string());
     let template = env.get_template(name)?;
     Ok(template.render(Value::from_serialize(context))?)
 }

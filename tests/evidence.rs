@@ -474,3 +474,61 @@ fn undo_takes_no_evidence() {
     })
     .code(2);
 }
+
+/// Every markdown link target `](…)` in `doc`.
+fn link_targets(doc: &str) -> Vec<String> {
+    doc.split("](")
+        .skip(1)
+        .filter_map(|rest| rest.split_once(')').map(|(t, _)| t.to_string()))
+        .collect()
+}
+
+#[test]
+fn a_debrief_written_elsewhere_links_to_the_evidence_from_where_it_is() {
+    let mut env = TestEnv::with_poc();
+    env.write("proof shot.png", b"proof");
+    env.poc_run(&["check", "SC1", "--attach", "proof shot.png"])
+        .ok();
+    env.poc_run(&["check", "SC2", "--run", "exit 4"]).code(1);
+    env.at("2026-11-25T10:00:00Z");
+    env.poc_run(&[
+        "close",
+        "--outcome",
+        "loss",
+        "--force",
+        "--reason",
+        "budget",
+    ])
+    .ok();
+    std::fs::create_dir_all(env.path().join("reports/2026")).unwrap();
+    for (out, cwd, expected_prefix) in [
+        (
+            "reports/2026/acme.md",
+            env.path().to_path_buf(),
+            "../../acme/evidence/",
+        ),
+        ("acme/debrief.md", env.path().to_path_buf(), "evidence/"),
+        ("../reports/acme.md", env.poc(), "../acme/evidence/"),
+    ] {
+        env.run_in(
+            &cwd,
+            &[
+                "-C",
+                &env.poc().display().to_string(),
+                "debrief",
+                "--out",
+                out,
+            ],
+        )
+        .ok();
+        let written = cwd.join(out);
+        let doc = std::fs::read_to_string(&written).unwrap();
+        let targets = link_targets(&doc);
+        assert_eq!(targets.len(), 2, "{out}: {targets:?}");
+        for target in targets {
+            assert!(target.starts_with(expected_prefix), "{out}: {target}");
+            let file = written.parent().unwrap().join(target.replace("%20", " "));
+            assert!(file.is_file(), "{out}: the link {target} leads nowhere");
+        }
+    }
+}

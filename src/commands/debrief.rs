@@ -119,13 +119,22 @@ pub fn run(args: DebriefArgs, ctx: &Context) -> anyhow::Result<u8> {
         crate::out(&render::json(&report)?)?;
         return Ok(EXIT_OK);
     }
-    let text = render::document("debrief.md", &report)?;
     let target = args.out.unwrap_or_else(|| poc.dir.join(DEBRIEF_FILE));
     if target.as_os_str() == "-" {
-        crate::out(&text)?;
+        crate::out(&render::document("debrief.md", &report)?)?;
         eprintln!("Debrief {due}.");
         return Ok(EXIT_OK);
     }
+    // Links to evidence must work from where the file is written.
+    let folder = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let poc_dir = fsutil::link_prefix(folder, &poc.dir).unwrap_or_else(|| {
+        let absolute = std::fs::canonicalize(&poc.dir).unwrap_or_else(|_| poc.dir.clone());
+        format!("{}/", absolute.display())
+    });
+    let text = render::document_at("debrief.md", &report, &poc_dir)?;
     let shown = display_in(
         target.parent().unwrap_or(std::path::Path::new("")),
         &target.file_name().unwrap_or_default().to_string_lossy(),

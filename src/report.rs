@@ -10,7 +10,7 @@ use crate::scope::{Phase, Priority, Scope};
 use crate::state::{self, Blocker, Override, PocState, Remark, Status};
 
 /// The version of the JSON the read commands print; bumped on breaking change.
-pub const JSON_SCHEMA_VERSION: u32 = 1;
+pub const JSON_SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct StatusReport {

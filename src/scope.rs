@@ -176,6 +176,8 @@ pub struct Item {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Warning {
     pub line: usize,
+    /// Stable and short, for scripts and editors: `no-target`, …
+    pub code: &'static str,
     pub message: String,
 }
 
@@ -242,6 +244,7 @@ impl Scope {
             match &c.target {
                 None => out.push(Warning {
                     line: c.line,
+                    code: "no-target",
                     message: format!(
                         "criterion {} has no `target`: say what number proves it",
                         c.id
@@ -249,6 +252,7 @@ impl Scope {
                 }),
                 Some(t) if !t.chars().any(|ch| ch.is_ascii_digit()) => out.push(Warning {
                     line: c.line,
+                    code: "target-without-number",
                     message: format!(
                         "criterion {} target has no number, so it is hard to prove: {}",
                         c.id,
@@ -271,6 +275,7 @@ impl Scope {
                     .filter(|c| c.priority == Priority::Must)
                     .nth(5)
                     .map_or(0, |c| c.line),
+                code: "too-many-musts",
                 message: format!(
                     "{musts} criteria are `must`; more than five makes a clear win unlikely"
                 ),

@@ -63,10 +63,12 @@ pub fn markdown_inline(text: &str) -> String {
 
 /// "1 day", "3 days".
 pub fn plural(n: i64, noun: &str) -> String {
+    let sign = if n < 0 { "-" } else { "" };
+    let count = thousands(n.unsigned_abs());
     if n == 1 {
         format!("1 {noun}")
     } else {
-        format!("{n} {noun}s")
+        format!("{sign}{count} {noun}s")
     }
 }
 

@@ -428,3 +428,104 @@ fn a_torn_last_line_is_reported_ignored_and_dropped_by_the_next_write() {
         "- {\"at\":\"2026-11-23T09:00:00Z\",\"by\":\"dana\",\"kind\":\"note\",\"text\":\"after the crash\"}\n"
     );
 }
+
+// --- What validate reports to scripts and editors ---
+
+#[test]
+fn validate_json_locates_each_error_and_names_each_kind_of_problem() {
+    let env = scope_with("    priority: must", "    priorty: must");
+    env.edit(
+        "acme/journal.yaml",
+        "\"kind\":\"init\"",
+        "\"kind\":\"innit\"",
+    );
+    let run = unchanged(&env, || env.poc_run(&["validate", "--format", "json"]));
+    run.code(1);
+    let report = run.json();
+    assert_eq!(report["schema_version"], 2);
+    assert_eq!(report["valid"], false);
+    assert_eq!(
+        report["errors"],
+        serde_json::json!([
+            {
+                "file": "acme/poc.yaml", "line": 10, "column": 5, "code": "invalid",
+                "message": "unknown field `priorty`; did you mean `priority`?; valid fields: id, title, target, priority, phase, owner\n 10 |     priorty: must\n    |     ^",
+            },
+            {
+                "file": "acme/journal.yaml", "line": 2, "column": 3, "code": "invalid",
+                "message": "unknown entry kind `innit`; did you mean `init`?\n 2 | - {\"at\":\"2026-11-23T09:00:00Z\",\"by\":\"dana\",\"kind\":\"innit\",\"template\":\"standard@1\"}\n   |   ^",
+            },
+        ])
+    );
+    assert_eq!(report["warnings"], serde_json::json!([]));
+
+    // A file refused as a whole has no line.
+    let env = poc();
+    env.write("acme/journal.yaml", vec![b'#'; 33 * 1024 * 1024]);
+    let report = env.poc_run(&["validate", "--format", "json"]).json();
+    let error = &report["errors"][0];
+    assert_eq!(
+        (&error["file"], &error["line"], &error["column"]),
+        (
+            &"acme/journal.yaml".into(),
+            &serde_json::Value::Null,
+            &serde_json::Value::Null
+        )
+    );
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("the file is 34603008 bytes"),
+        "{error}"
+    );
+}
+
+#[test]
+fn thousands_of_alike_warnings_are_counted_not_printed() {
+    let env = poc();
+    env.edit(
+        "acme/poc.yaml",
+        "target: \">= 10,000 events/s for 1 hour\"",
+        "target: fast",
+    );
+    let mut journal = env.read("acme/journal.yaml");
+    for _ in 0..1200 {
+        journal.push_str(r#"- {"at":"2027-01-01T09:00:00Z","by":"lee","kind":"note","text":"x"}"#);
+        journal.push('\n');
+    }
+    journal.push_str(r#"- {"at":"2026-11-23T09:00:00Z","by":"lee","kind":"check","id":"gone"}"#);
+    journal.push('\n');
+    env.write("acme/journal.yaml", &journal);
+
+    let run = unchanged(&env, || env.poc_run(&["validate"]));
+    run.ok()
+        .stdout_has("ok: acme/poc.yaml and acme/journal.yaml are valid (1,203 warnings)");
+    let future =
+        "entry is dated in the future (2027-01-01 09:00 UTC); check the clock of whoever wrote it";
+    let mut expected = vec![
+        "warning: acme/poc.yaml:7: criterion SC1 target has no number, so it is hard to prove: fast".to_string(),
+    ];
+    expected.extend((3..8).map(|line| format!("warning: acme/journal.yaml:{line}: {future}")));
+    expected.push("warning: acme/journal.yaml: 1,195 more like the above (future-entry) (lines 8–1202); `poc validate --format json` lists them all".into());
+    expected.push("warning: acme/journal.yaml:1203: entry is older than the one before it (out of time order; entries are read in time order)".into());
+    expected.push(
+        "warning: acme/journal.yaml:1203: `gone` is no longer in poc.yaml; this entry is ignored"
+            .into(),
+    );
+    assert_eq!(run.stderr.lines().collect::<Vec<_>>(), expected);
+
+    let report = env.poc_run(&["validate", "--format", "json"]).json();
+    let warnings = report["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1203);
+    let count = |code: &str| warnings.iter().filter(|w| w["code"] == code).count();
+    assert_eq!(
+        [
+            count("target-without-number"),
+            count("future-entry"),
+            count("out-of-order"),
+            count("unknown-id")
+        ],
+        [1, 1200, 1, 1]
+    );
+}

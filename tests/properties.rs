@@ -1231,7 +1231,7 @@ fn check_json(r: &StatusReport) -> Result<(), TestCaseError> {
     ] {
         prop_assert!(v.get(field).is_some(), "status JSON lacks `{}`", field);
     }
-    prop_assert_eq!(v["schema_version"].as_u64(), Some(1));
+    prop_assert_eq!(v["schema_version"].as_u64(), Some(2));
     prop_assert_eq!(v["name"].as_str(), Some(r.name.as_str()));
     prop_assert_eq!(v["prospect"].as_str(), Some(r.prospect.as_str()));
     prop_assert_eq!(v["phase"].as_str(), Some(r.phase.as_str()));

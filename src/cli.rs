@@ -166,6 +166,9 @@ pub struct CheckArgs {
     /// the criteria failed (default 600).
     #[arg(long, value_name = "SECS", requires = "run", value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: Option<u64>,
+    /// Output format of today's list (`poc check` with no IDs).
+    #[arg(long, value_enum)]
+    pub format: Option<ListFormat>,
 }
 
 #[derive(Debug, Args)]

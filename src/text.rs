@@ -87,8 +87,10 @@ pub fn thousands(n: u64) -> String {
 
 /// "5 h", "1 day", "3 days" for a span given in hours.
 pub fn span(hours: i64) -> String {
-    if hours < 24 {
-        format!("{} h", hours.max(0))
+    if hours < 1 {
+        "< 1 h".to_string()
+    } else if hours < 24 {
+        format!("{hours} h")
     } else {
         plural(hours / 24, "day")
     }
@@ -114,6 +116,7 @@ mod tests {
         assert_eq!(thousands(120_000), "120,000");
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(1_000_000), "1,000,000");
+        assert_eq!(span(0), "< 1 h");
         assert_eq!(span(5), "5 h");
         assert_eq!(span(49), "2 days");
     }

@@ -158,7 +158,7 @@ fn a_whole_poc_over_twelve_days() {
         .ok()
         .stdout_lacks("[ ] kickoff")
         .stdout_has("[ ] env-access")
-        .stdout_has("Open blockers:\n  B1  VPN access not granted\n");
+        .stdout_has("Open blockers:\n  B1  VPN access not granted (open < 1 h)\n");
 
     // Day 2: access arrives, setup done.
     env.at("2026-11-24T09:00:00Z");
@@ -1302,4 +1302,56 @@ fn a_json_debrief_is_not_written_to_a_file() {
         env.poc_run(&["debrief", "--format", "json", "--out", "d.json"])
     })
     .code(2);
+}
+
+#[test]
+fn todays_list_as_json_for_scripts() {
+    let mut env = TestEnv::with_poc();
+    env.poc_run(&["check", "kickoff"]).ok();
+    env.poc_run(&["blocker", "VPN access not granted"]).ok();
+    env.at("2026-11-25T15:00:00Z");
+    let run = unchanged(&env, || env.poc_run(&["check", "--format", "json"]));
+    let today = run.ok().json();
+    assert_eq!(today["schema_version"], 2);
+    assert_eq!(
+        (&today["day"], &today["total_days"], &today["phase"]),
+        (&3.into(), &12.into(), &"setup".into())
+    );
+    assert_eq!(today["phase_window"], serde_json::json!([1, 2]));
+    assert_eq!(today["days_late"], 1);
+    let ids = |key: &str| -> Vec<String> {
+        today[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        ids("open_items"),
+        [
+            "scope-approved",
+            "criteria-measurable",
+            "timeline-agreed",
+            "comms-channel",
+            "env-access",
+            "artifacts-ready",
+            "env-ready"
+        ]
+    );
+    assert_eq!(ids("pending_criteria"), ["SC1", "SC2", "SC3", "SC4"]);
+    assert_eq!(ids("open_blockers"), ["B1"]);
+    assert_eq!(today["open_blockers"][0]["open_for"], "2 days");
+    // The same list for people, late by a day.
+    unchanged(&env, || env.poc_run(&["check"]))
+        .ok()
+        .stdout_has("Day 3 of 12 · phase setup (planned days 1–2) · 1 day late\n")
+        .stdout_has("  B1  VPN access not granted (open 2 days)\n");
+    // Recording has no --format.
+    let refused = unchanged(&env, || {
+        env.poc_run(&["check", "env-access", "--format", "json"])
+    });
+    refused.code(2).first_err_is(
+        "error: --format is for today's list (`poc check` alone); recording prints a summary",
+    );
 }

@@ -3,14 +3,18 @@
 
 use std::time::Duration;
 
-use crate::cli::CheckArgs;
+use serde::Serialize;
+
+use crate::cli::{CheckArgs, ListFormat};
 use crate::context::{Context, Poc};
 use crate::error::{EXIT_FAILURE, EXIT_OK, UserError};
 use crate::evidence::{self, RunEnd};
 use crate::journal::{Event, Mark, RunEvidence, Text};
-use crate::scope::{Scope, Target};
-use crate::state::{Status, day_of};
-use crate::text::terminal_safe;
+use crate::render;
+use crate::report::{BlockerRow, CriterionRow, ItemRow, StatusReport};
+use crate::scope::{Phase, Scope, Target};
+use crate::state::Status;
+use crate::text::{plural, terminal_safe};
 
 /// Exit code after Ctrl-C stopped a `--run`, as shells report SIGINT.
 const EXIT_INTERRUPTED: u8 = 130;
@@ -31,10 +35,20 @@ pub fn run(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
         }
         let poc = ctx.load()?;
         poc.ensure_open("show today's checklist")?;
-        crate::out(&todays_list(&poc, ctx))?;
+        let report = todays_list(&poc, ctx);
+        crate::out(&match args.format.unwrap_or(ListFormat::Table) {
+            ListFormat::Json => render::json(&report)?,
+            ListFormat::Table => human(&report),
+        })?;
         return Ok(EXIT_OK);
     }
 
+    if args.format.is_some() {
+        return Err(UserError::usage(
+            "--format is for today's list (`poc check` alone); recording prints a summary",
+        )
+        .into());
+    }
     let mut ids: Vec<String> = Vec::new();
     for id in &args.ids {
         if !ids.contains(id) {
@@ -213,26 +227,73 @@ fn run_failure(run: &RunEvidence) -> String {
     }
 }
 
-fn todays_list(poc: &Poc, ctx: &Context) -> String {
-    let phase = poc.state.phase;
-    let plan = poc.scope.plan(phase);
-    let day = day_of(&poc.scope, ctx.now);
+/// Today's list: what is left in the current phase, the criteria not yet
+/// evaluated, and the open blockers.
+#[derive(Debug, Serialize)]
+pub struct TodayReport {
+    pub schema_version: u32,
+    pub day: i64,
+    pub total_days: u32,
+    pub phase: Phase,
+    pub phase_window: [u32; 2],
+    /// Days past the phase's planned window.
+    pub days_late: i64,
+    /// The current phase's checklist items not done yet.
+    pub open_items: Vec<ItemRow>,
+    /// Criteria of any phase neither met nor failed.
+    pub pending_criteria: Vec<CriterionRow>,
+    pub open_blockers: Vec<BlockerRow>,
+}
+
+impl TodayReport {
+    pub fn build(status: StatusReport) -> TodayReport {
+        let open_items = status
+            .phases
+            .iter()
+            .find(|p| p.id == status.last_phase)
+            .map(|p| p.items.iter().filter(|i| !i.done).cloned().collect())
+            .unwrap_or_default();
+        TodayReport {
+            schema_version: crate::report::JSON_SCHEMA_VERSION,
+            day: status.day,
+            total_days: status.total_days,
+            phase: status.last_phase,
+            phase_window: status.phase_window,
+            days_late: status.days_late,
+            open_items,
+            pending_criteria: status
+                .criteria
+                .into_iter()
+                .filter(|c| c.status == Status::Pending)
+                .collect(),
+            open_blockers: status.blockers.into_iter().filter(|b| b.open).collect(),
+        }
+    }
+}
+
+fn todays_list(poc: &Poc, ctx: &Context) -> TodayReport {
+    TodayReport::build(StatusReport::build(&poc.scope, &poc.state, ctx.now))
+}
+
+fn human(r: &TodayReport) -> String {
     let mut out = format!(
-        "Day {day} of {} · phase {phase} (planned days {}–{})\n",
-        poc.scope.total_days(),
-        plan.days.0,
-        plan.days.1
+        "Day {} of {} · phase {} (planned days {}–{}){}\n",
+        r.day,
+        r.total_days,
+        r.phase,
+        r.phase_window[0],
+        r.phase_window[1],
+        if r.days_late > 0 {
+            format!(" · {} late", plural(r.days_late, "day"))
+        } else {
+            String::new()
+        }
     );
-    let open: Vec<_> = plan
-        .checklist
-        .iter()
-        .filter(|i| poc.state.status_of(&i.id) != Status::Met)
-        .collect();
-    if open.is_empty() {
+    if r.open_items.is_empty() {
         out.push_str("\nNo open items in this phase.\n");
     } else {
         out.push_str("\nOpen items:\n");
-        for i in open {
+        for i in &r.open_items {
             let optional = if i.required { "" } else { " (optional)" };
             out.push_str(&format!(
                 "  [ ] {}  {}{optional}\n",
@@ -241,15 +302,9 @@ fn todays_list(poc: &Poc, ctx: &Context) -> String {
             ));
         }
     }
-    let pending: Vec<_> = poc
-        .scope
-        .success_criteria
-        .iter()
-        .filter(|c| poc.state.status_of(&c.id) == Status::Pending)
-        .collect();
-    if !pending.is_empty() {
+    if !r.pending_criteria.is_empty() {
         out.push_str("\nPending criteria:\n");
-        for c in pending {
+        for c in &r.pending_criteria {
             let target = c
                 .target
                 .as_deref()
@@ -264,11 +319,15 @@ fn todays_list(poc: &Poc, ctx: &Context) -> String {
             ));
         }
     }
-    let blockers: Vec<_> = poc.state.open_blockers().collect();
-    if !blockers.is_empty() {
+    if !r.open_blockers.is_empty() {
         out.push_str("\nOpen blockers:\n");
-        for b in blockers {
-            out.push_str(&format!("  {}  {}\n", b.id, terminal_safe(&b.text)));
+        for b in &r.open_blockers {
+            out.push_str(&format!(
+                "  {}  {} (open {})\n",
+                b.blocker.id,
+                terminal_safe(&b.blocker.text),
+                b.open_for
+            ));
         }
     }
     out

@@ -29,17 +29,32 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create a POC folder with a poc.yaml scope from a bundled template.
+    /// Create a POC folder with a poc.yaml scope from a bundled template
     ///
     /// Example: poc init acme-poc --prospect "Acme Corp" --start 2026-11-23
+    #[command(verbatim_doc_comment)]
     Init(InitArgs),
     /// List the bundled scope templates.
     Templates(FormatArgs<ListFormat>),
-    /// Check poc.yaml and journal.yaml; errors name file:line:col.
+    /// Check poc.yaml and journal.yaml; errors name file:line:col
+    ///
+    /// Exit 1 on any error; warnings (a criterion without a number in its
+    /// target, entries dated in the future, changed evidence, …) do not fail.
+    ///
+    /// Examples:
+    ///   poc validate
+    ///   poc validate --format json
+    #[command(verbatim_doc_comment)]
     Validate(FormatArgs<ListFormat>),
-    /// Show where the POC stands: day, phase, criteria, blockers.
+    /// Show where the POC stands: day, phase, criteria, blockers
+    ///
+    /// Examples:
+    ///   poc status
+    ///   poc status --format markdown > status.md
+    ///   poc -C ~/pocs/acme status --format json
+    #[command(verbatim_doc_comment)]
     Status(FormatArgs<StatusFormat>),
-    /// Show today's list, or record items done and criteria met or failed.
+    /// Show today's list, or record items done and criteria met or failed
     ///
     /// Without IDs: the open items of the current phase and the pending
     /// criteria. With IDs: records each done (item) or met (criterion).
@@ -51,42 +66,83 @@ pub enum Command {
     ///   poc check SC2 --undo
     ///   poc check SC1 --attach dashboard.png --attach export.csv
     ///   poc check SC3 --run "./loadtest.sh --users 50" --timeout 900
+    #[command(verbatim_doc_comment)]
     Check(CheckArgs),
-    /// Add a note to the journal.
+    /// Add a note to the journal
+    ///
+    /// Example: poc note "Call with Marcus: wants SSO in the pilot"
+    #[command(verbatim_doc_comment)]
     Note(TextArgs),
-    /// Park an out-of-scope request for after the POC.
+    /// Park an out-of-scope request for after the POC
+    ///
+    /// Parked requests are listed in the status and the debrief, not lost.
+    ///
+    /// Example: poc park "Custom retention per tenant (ask product)"
+    #[command(verbatim_doc_comment)]
     Park(TextArgs),
-    /// Open a blocker (B1, B2, …), or resolve one with --resolve.
+    /// Open a blocker (B1, B2, …), or resolve one with --resolve
     ///
     /// Examples:
     ///   poc blocker "VPN access not granted"
     ///   poc blocker --resolve B1 --note "granted by IT"
+    #[command(verbatim_doc_comment)]
     Blocker(BlockerArgs),
-    /// Show the journal.
+    /// Show the journal, in time order
+    ///
+    /// Examples:
+    ///   poc log
+    ///   poc log --format json
+    #[command(verbatim_doc_comment)]
     Log(FormatArgs<ListFormat>),
-    /// Print the whole plan as a shareable markdown checklist.
+    /// Print the whole plan as a shareable markdown checklist
+    ///
+    /// Example: poc checklist > acme-checklist.md
+    #[command(verbatim_doc_comment)]
     Checklist(FormatArgs<DocumentFormat>),
-    /// Move to the next phase once the current one is finished.
+    /// Move to the next phase once the current one is finished
     ///
     /// Refuses, listing what blocks, while a required checklist item of the
     /// current phase is open or one of its success criteria is not yet
     /// evaluated. --force --reason TEXT overrides; the reason is journaled.
+    ///
+    /// Examples:
+    ///   poc advance
+    ///   poc advance --force --reason "Customer waived the load test"
+    #[command(verbatim_doc_comment)]
     Advance(AdvanceArgs),
-    /// Go back to an earlier phase, or reopen a closed POC.
+    /// Go back to an earlier phase, or reopen a closed POC
+    ///
+    /// Example: poc reopen validation --reason "New data set from the customer"
+    #[command(verbatim_doc_comment)]
     Reopen(ReopenArgs),
-    /// Record the outcome: win, loss or inconclusive.
+    /// Record the outcome: win, loss or inconclusive
     ///
     /// Allowed from signoff. From an earlier phase (a cancelled POC), or as a
     /// win while a `must` criterion is not met, it needs --force.
+    ///
+    /// Examples:
+    ///   poc close --outcome win --reason "All must criteria met"
+    ///   poc close --outcome loss --force --reason "Budget frozen in week 2"
+    #[command(verbatim_doc_comment)]
     Close(CloseArgs),
-    /// Write debrief.md, pre-filled from the POC, after close.
+    /// Write debrief.md, pre-filled from the POC, after close
+    ///
+    /// Due within 48 hours of the close. Never overwrites a debrief without
+    /// --force, and then keeps the old one as a backup.
+    ///
+    /// Examples:
+    ///   poc debrief
+    ///   poc debrief --out ../debriefs/acme.md
+    ///   poc debrief --format json
+    #[command(verbatim_doc_comment)]
     Debrief(DebriefArgs),
-    /// List every piece of evidence, or verify stored files with --verify.
+    /// List every piece of evidence, or verify stored files with --verify
     ///
     /// Examples:
     ///   poc evidence
     ///   poc evidence SC1 --format json
     ///   poc evidence --verify
+    #[command(verbatim_doc_comment)]
     Evidence(EvidenceArgs),
 }
 

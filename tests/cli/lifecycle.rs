@@ -1,8 +1,7 @@
 //! A whole POC driven through the built binary, with `POC_NOW` moving day by
 //! day, and the behaviours of every lifecycle command around it.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use serde_json::Value;
 

@@ -8,8 +8,7 @@
 //! done within 1 s and 100 MB (peak memory is measured with GNU time when
 //! `/usr/bin/time` is installed).
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -214,12 +213,14 @@ fn run_corpus(kind: &str) -> usize {
 
 #[test]
 fn the_scope_corpus() {
+    let _alone = alone();
     let n = run_corpus("scope");
     assert!(n >= 30, "only {n} scope cases");
 }
 
 #[test]
 fn the_journal_corpus() {
+    let _alone = alone();
     let n = run_corpus("journal");
     assert!(n >= 15, "only {n} journal cases");
 }
@@ -228,6 +229,7 @@ fn the_journal_corpus() {
 /// save, and inputs too big to commit.
 #[test]
 fn generated_scopes() {
+    let _alone = alone();
     let base = base_scope();
     let crlf = base.replace('\n', "\r\n");
     let bom = |text: &str| [b"\xef\xbb\xbf", text.as_bytes()].concat();
@@ -307,6 +309,7 @@ fn generated_scopes() {
 
 #[test]
 fn generated_journals() {
+    let _alone = alone();
     let base = base_journal();
     let note = |text: &str| {
         format!(
@@ -375,6 +378,7 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 /// within the time and memory guards. A file of exactly the cap is read.
 #[test]
 fn files_over_the_size_caps_are_refused_before_they_are_read() {
+    let _alone = alone();
     const GIB: u64 = 1024 * 1024 * 1024;
     let mut env = TestEnv::with_poc();
     env.at(NOW);

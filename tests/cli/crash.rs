@@ -2,8 +2,7 @@
 //! SIGKILL at random moments lose nothing that was acknowledged, leave at
 //! most a torn last line that the next write drops, and no temporary files.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -182,6 +181,7 @@ fn leftover_files(dir: &Path) -> Vec<String> {
 
 #[test]
 fn commands_killed_at_random_moments_lose_nothing_acknowledged() {
+    let _alone = alone();
     // Two POCs with two workers each: kills land while another process
     // holds or waits for the journal lock too.
     const WORKERS_PER_POC: u64 = 2;

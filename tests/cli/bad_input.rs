@@ -1,8 +1,7 @@
 //! Bad input gets a clear error whose first line says what and where, the
 //! right exit code, and nothing is lost: no file changes.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 /// A scope written by hand, so that line and column numbers below are stable.
 const SCOPE: &str = "version: 1

@@ -1,7 +1,6 @@
 //! Evidence: attached files and captured command runs (issue 4).
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::time::{Duration, Instant};
 

@@ -2,8 +2,7 @@
 //! POC at the same time lose nothing, interleave nothing, and derive the
 //! state a serial run of the same commands gives.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::collections::BTreeMap;
 
@@ -40,6 +39,7 @@ fn derived_state(env: &TestEnv) -> serde_json::Value {
 
 #[test]
 fn eight_processes_appending_at_once_lose_nothing() {
+    let _alone = alone();
     let concurrent = TestEnv::with_poc();
     let serial = TestEnv::with_poc();
     let start = std::time::Instant::now();

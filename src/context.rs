@@ -74,9 +74,15 @@ impl Context {
     /// what it reads stays true until it has appended.
     pub fn load_for_write(&self) -> anyhow::Result<(Poc, LockedJournal)> {
         let dir = self.poc_dir()?;
-        let (scope, opened) = alongside(|| load_scope(&dir), || LockedJournal::open(&dir));
+        // An existing journal is read while the scope parses; a missing one
+        // is created only once the scope has loaded, so a bad poc.yaml
+        // leaves the folder as it was.
+        let (scope, opened) = alongside(|| load_scope(&dir), || LockedJournal::open(&dir, false));
         let scope = scope?;
-        let (locked, journal) = opened?;
+        let (locked, journal) = match opened? {
+            Some(opened) => opened,
+            None => LockedJournal::open(&dir, true)?.expect("a created journal"),
+        };
         Ok((Poc::new(dir, scope, journal), locked))
     }
 

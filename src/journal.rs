@@ -750,27 +750,12 @@ pub fn read(dir: &Path) -> anyhow::Result<Journal<'static>> {
     Ok(Journal::parse(read_text(&mut file, &name)?, &name)?)
 }
 
-/// Journals at least this large are mapped rather than copied.
-const MAP_BYTES: u64 = 1024 * 1024;
-
 /// The bytes of the (locked) journal, kept for the rest of the process.
 ///
-/// A long journal is mapped: copying 7 MB into fresh memory cost more than
-/// parsing half of it, most of it page faults. poc only changes the file
-/// under the exclusive lock, the caller holds a lock, and the only bytes
-/// poc ever removes are a torn last line that no entry borrows from. A
-/// program that ignores the lock and truncates the file while poc reads it
-/// could make poc die on SIGBUS; it cannot make poc write anything wrong.
+/// Read into memory rather than mapped: a map would keep the file, and so
+/// its lock, for the whole process, and another program rewriting the file
+/// in place would change text poc has already checked.
 fn read_text(file: &mut File, name: &str) -> anyhow::Result<&'static [u8]> {
-    let meta = file
-        .metadata()
-        .with_context(|| format!("cannot read {name}"))?;
-    if meta.is_file() && (MAP_BYTES..=MAX_JOURNAL_BYTES).contains(&meta.len()) {
-        // SAFETY: see above; the map is read-only and private.
-        if let Ok(map) = unsafe { memmap2::Mmap::map(&*file) } {
-            return Ok(&Box::leak(Box::new(map))[..]);
-        }
-    }
     let bytes = crate::fsutil::read_capped(file, Path::new(name), MAX_JOURNAL_BYTES)?;
     Ok(bytes.leak())
 }
@@ -788,16 +773,24 @@ pub struct LockedJournal {
 }
 
 impl LockedJournal {
-    /// Opens (creating if needed) and locks the journal of the POC in `dir`,
-    /// and reads it (keeping its text, as [`read`] does).
-    pub fn open(dir: &Path) -> anyhow::Result<(LockedJournal, Journal<'static>)> {
+    /// Opens (creating if `create`) and locks the journal of the POC in
+    /// `dir`, and reads it (keeping its text, as [`read`] does). Without
+    /// `create`, a missing journal gives `None`.
+    pub fn open(
+        dir: &Path,
+        create: bool,
+    ) -> anyhow::Result<Option<(LockedJournal, Journal<'static>)>> {
         let path = dir.join(JOURNAL_FILE);
-        let mut file = OpenOptions::new()
+        let opened = OpenOptions::new()
             .read(true)
             .append(true)
-            .create(true)
-            .open(&path)
-            .with_context(|| format!("cannot open {}", path.display()))?;
+            .create(create)
+            .open(&path);
+        let mut file = match opened {
+            Ok(file) => file,
+            Err(e) if !create && e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e).with_context(|| format!("cannot open {}", path.display())),
+        };
         file.lock()
             .with_context(|| format!("cannot lock {}", path.display()))?;
         let name = crate::fsutil::display_in(dir, JOURNAL_FILE);
@@ -809,7 +802,7 @@ impl LockedJournal {
             torn: journal.torn_offset.zip(journal.torn),
             missing_newline: journal.missing_newline,
         };
-        Ok((locked, journal))
+        Ok(Some((locked, journal)))
     }
 
     /// Appends `entries` with one write and an fsync. A torn last line left

@@ -88,6 +88,16 @@ fn bad_indentation() {
     );
 }
 
+/// With no journal yet (say, a fresh clone that ignores it), a bad scope
+/// makes writing commands refuse without creating one.
+#[test]
+fn a_bad_scope_beside_no_journal_creates_none() {
+    let env = scope_with("name: Acme POC", "name: Acme POC\nname: Again");
+    std::fs::remove_file(env.poc().join("journal.yaml")).unwrap();
+    refused_everywhere(&env, "error: acme/poc.yaml:3:1: duplicate key `name`");
+    assert!(!env.poc().join("journal.yaml").exists());
+}
+
 #[test]
 fn a_duplicate_key() {
     let env = scope_with("name: Acme POC", "name: Acme POC\nname: Again");

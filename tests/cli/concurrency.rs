@@ -111,3 +111,49 @@ fn eight_processes_appending_at_once_lose_nothing() {
         .stdout_has("(0 warnings)");
     assert_eq!(derived_state(&concurrent), derived_state(&serial));
 }
+
+/// A reading command lets go of the journal once it has read it: a command
+/// run by `check --run` can itself record to the same POC, and the check is
+/// recorded after it. On a journal over 1 MiB too, where reading differs.
+#[test]
+fn a_command_run_by_check_can_record_to_the_same_poc() {
+    let _alone = alone();
+    for padding in [0, 12_000] {
+        let env = TestEnv::with_poc();
+        let mut journal = env.read("acme/journal.yaml");
+        for i in 0..padding {
+            journal.push_str(&format!(
+                "- {{\"at\":\"2026-11-23T09:00:00Z\",\"by\":\"lee\",\"kind\":\"note\",\"text\":\"padding note number {i} of a long POC, long enough\"}}\n"
+            ));
+        }
+        assert!(padding == 0 || journal.len() > 1024 * 1024);
+        env.write("acme/journal.yaml", &journal);
+
+        let inner = format!("'{BIN}' note 'from inside the run'");
+        let mut child = env
+            .command(&env.poc(), &["check", "SC1", "--run", &inner])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while child.try_wait().unwrap().is_none() {
+            if std::time::Instant::now() > deadline {
+                child.kill().unwrap();
+                panic!("padding {padding}: check --run hung on the journal's lock");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let run = to_run(child.wait_with_output().unwrap());
+        run.ok();
+
+        let entries = env.journal();
+        assert_eq!(entries.len(), 2 + padding + 1, "padding {padding}");
+        let inner_note = &entries[1 + padding];
+        assert_eq!(inner_note["kind"], "note");
+        assert_eq!(inner_note["text"], "from inside the run");
+        let check = &entries[2 + padding];
+        assert_eq!(check["kind"], "check");
+        assert_eq!(check["id"], "SC1");
+    }
+}

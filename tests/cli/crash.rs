@@ -268,7 +268,7 @@ const TORN: &str =
 
 /// A torn line made on purpose: reported by `validate`, ignored by readers,
 /// dropped by the next write with every earlier entry kept. Also on a
-/// journal long enough (over 1 MiB) to be mapped and read in two halves.
+/// journal long enough (over 1 MiB) to be parsed in two halves.
 #[test]
 fn a_torn_last_line_is_reported_ignored_and_dropped_by_the_next_write() {
     for (case, tail, padding) in [
@@ -280,6 +280,11 @@ fn a_torn_last_line_is_reported_ignored_and_dropped_by_the_next_write() {
             0,
         ),
         ("long journal", TORN.as_bytes().to_vec(), 12_000),
+        (
+            "long journal cut mid-character",
+            [TORN.as_bytes(), b"Zo\xc3"].concat(),
+            12_000,
+        ),
     ] {
         let env = TestEnv::with_poc();
         env.poc_run(&["note", "first"]).ok();

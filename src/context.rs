@@ -41,9 +41,12 @@ impl Context {
 
     /// The POC folder: `-C DIR`, else the nearest folder upward that holds
     /// `poc.yaml`, as git finds its repository.
+    ///
+    /// Any `poc.yaml` marks a POC, even one that is not a regular file: loading
+    /// it then says what is wrong, rather than "not inside a POC".
     pub fn poc_dir(&self) -> anyhow::Result<PathBuf> {
         if let Some(dir) = &self.dir {
-            if !dir.join(SCOPE_FILE).is_file() {
+            if !dir.join(SCOPE_FILE).exists() {
                 crate::fail!(
                     "{} holds no {SCOPE_FILE}; run `poc init {}` to start a POC there",
                     dir.display(),
@@ -54,7 +57,7 @@ impl Context {
         }
         let cwd = std::env::current_dir().context("cannot read the current folder")?;
         for dir in cwd.ancestors() {
-            if dir.join(SCOPE_FILE).is_file() {
+            if dir.join(SCOPE_FILE).exists() {
                 return Ok(relative_to(dir, &cwd));
             }
         }
@@ -166,18 +169,15 @@ fn relative_to(dir: &Path, cwd: &Path) -> PathBuf {
 pub fn load_scope(dir: &Path) -> anyhow::Result<Scope> {
     let path = dir.join(SCOPE_FILE);
     let name = display_in(dir, SCOPE_FILE);
+    crate::fsutil::regular_file_exists(&path, &name)?;
     let mut file = std::fs::File::open(&path).with_context(|| format!("cannot open {name}"))?;
     let bytes = crate::fsutil::read_capped(&mut file, Path::new(&name), MAX_SCOPE_BYTES)?;
     let text = std::str::from_utf8(&bytes).map_err(|e| {
-        let before = &bytes[..e.valid_up_to()];
-        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-        let col = before.len()
-            - before
-                .iter()
-                .rposition(|b| *b == b'\n')
-                .map_or(0, |i| i + 1)
-            + 1;
-        UserError::new(format!("{name}:{line}:{col}: not valid UTF-8 text"))
+        let at = crate::text::BadUtf8::locate(&bytes, &e);
+        UserError::new(format!(
+            "{name}:{}:{}: not valid UTF-8 text",
+            at.line, at.column
+        ))
     })?;
     Ok(Scope::parse(text, &name)?)
 }

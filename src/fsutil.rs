@@ -108,6 +108,25 @@ pub fn read_capped(file: &mut File, path: &Path, cap: u64) -> anyhow::Result<Vec
     Ok(bytes)
 }
 
+/// Whether `path` exists, refusing one that is there but is not a regular
+/// file (a folder, a FIFO, a device) before anything opens it: reading a
+/// FIFO would wait for a writer forever. `name` is how messages show it.
+pub fn regular_file_exists(path: &Path, name: &str) -> anyhow::Result<bool> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => Ok(true),
+        Ok(meta) => crate::fail!(
+            "{name}: is {}, not a regular file; refusing to read it",
+            if meta.is_dir() {
+                "a folder"
+            } else {
+                "a special file"
+            }
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e).with_context(|| format!("cannot read {name}")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -561,19 +561,17 @@ impl<'a> Journal<'a> {
         let (text, bad_line) = match std::str::from_utf8(bytes) {
             Ok(text) => (text, None),
             Err(e) => {
-                let valid = &bytes[..e.valid_up_to()];
-                let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-                let number = valid.iter().filter(|b| **b == b'\n').count() + 1;
-                let is_last = !bytes[line_start..].contains(&b'\n');
+                let at = crate::text::BadUtf8::locate(bytes, &e);
+                let is_last = !bytes[at.line_start..].contains(&b'\n');
                 if !is_last {
                     return Err(UserError::new(format!(
-                        "{file}:{number}:{}: not valid UTF-8 text",
-                        e.valid_up_to() - line_start + 1
+                        "{file}:{}:{}: not valid UTF-8 text",
+                        at.line, at.column
                     )));
                 }
                 // Bad bytes in a last line without a newline: a torn write.
-                let text = std::str::from_utf8(&bytes[..line_start]).expect("valid up to here");
-                (text, Some((number, line_start)))
+                let text = std::str::from_utf8(&bytes[..at.line_start]).expect("valid up to here");
+                (text, Some((at.line, at.line_start)))
             }
         };
         let ends_with_newline = bad_line.is_none() && text.is_empty() || text.ends_with('\n');
@@ -739,6 +737,10 @@ fn parse_line<'a>(text: &'a str, file: &str, number: usize) -> Result<Entry<'a>,
 /// borrow from it, and freeing it just before exit would only cost time.
 pub fn read(dir: &Path) -> anyhow::Result<Journal<'static>> {
     let path = dir.join(JOURNAL_FILE);
+    let name = crate::fsutil::display_in(dir, JOURNAL_FILE);
+    if !crate::fsutil::regular_file_exists(&path, &name)? {
+        return Ok(Journal::default());
+    }
     let mut file = match File::open(&path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Journal::default()),
@@ -746,7 +748,6 @@ pub fn read(dir: &Path) -> anyhow::Result<Journal<'static>> {
     };
     file.lock_shared()
         .with_context(|| format!("cannot lock {}", path.display()))?;
-    let name = crate::fsutil::display_in(dir, JOURNAL_FILE);
     Ok(Journal::parse(read_text(&mut file, &name)?, &name)?)
 }
 
@@ -781,6 +782,10 @@ impl LockedJournal {
         create: bool,
     ) -> anyhow::Result<Option<(LockedJournal, Journal<'static>)>> {
         let path = dir.join(JOURNAL_FILE);
+        let name = crate::fsutil::display_in(dir, JOURNAL_FILE);
+        if !crate::fsutil::regular_file_exists(&path, &name)? && !create {
+            return Ok(None);
+        }
         let opened = OpenOptions::new()
             .read(true)
             .append(true)
@@ -793,7 +798,6 @@ impl LockedJournal {
         };
         file.lock()
             .with_context(|| format!("cannot lock {}", path.display()))?;
-        let name = crate::fsutil::display_in(dir, JOURNAL_FILE);
         let journal = Journal::parse(read_text(&mut file, &name)?, &name)?;
         let locked = LockedJournal {
             file,

@@ -100,6 +100,28 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Where the first bad byte of a file that is not valid UTF-8 sits.
+pub struct BadUtf8 {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in bytes.
+    pub column: usize,
+    /// Byte offset of the start of that line.
+    pub line_start: usize,
+}
+
+impl BadUtf8 {
+    pub fn locate(bytes: &[u8], error: &std::str::Utf8Error) -> BadUtf8 {
+        let valid = &bytes[..error.valid_up_to()];
+        let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        BadUtf8 {
+            line: valid.iter().filter(|b| **b == b'\n').count() + 1,
+            column: valid.len() - line_start + 1,
+            line_start,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

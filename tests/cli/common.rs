@@ -173,20 +173,26 @@ impl TestEnv {
         std::fs::write(p, contents).unwrap();
     }
 
-    /// Every file under the test folder with its bytes, to assert that a
-    /// command changed nothing.
+    /// Every file and folder under the test folder with its bytes (a folder
+    /// or a special file such as a FIFO by a marker, never read), to assert
+    /// that a command changed nothing.
     pub fn snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
         let mut out = BTreeMap::new();
         let mut stack = vec![self.path().to_path_buf()];
         while let Some(dir) = stack.pop() {
             for entry in std::fs::read_dir(&dir).unwrap() {
                 let p = entry.unwrap().path();
-                if p.is_dir() {
+                let rel = p.strip_prefix(self.path()).unwrap().to_path_buf();
+                let kind = std::fs::symlink_metadata(&p).unwrap().file_type();
+                let contents = if kind.is_dir() {
                     stack.push(p);
+                    b"<folder>".to_vec()
+                } else if kind.is_file() {
+                    std::fs::read(&p).unwrap()
                 } else {
-                    let rel = p.strip_prefix(self.path()).unwrap().to_path_buf();
-                    out.insert(rel, std::fs::read(&p).unwrap());
-                }
+                    b"<special>".to_vec()
+                };
+                out.insert(rel, contents);
             }
         }
         out
@@ -337,4 +343,26 @@ impl TestEnv {
             max_rss_kib: gnu_time().and_then(|_| peak_kib(report.path())),
         }
     }
+}
+
+/// Runs `cmd` to the end, failing the test (after killing it) if it takes
+/// longer than `limit`: for the runs that used to hang. Output is read at
+/// the end, so keep it under a pipe's 64 KiB.
+#[track_caller]
+pub fn run_within(mut cmd: Command, limit: std::time::Duration, what: &str) -> Run {
+    let mut child = cmd
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("poc runs");
+    let deadline = std::time::Instant::now() + limit;
+    while child.try_wait().expect("poc runs").is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().ok();
+            panic!("{what}: still running after {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    to_run(child.wait_with_output().expect("poc runs"))
 }

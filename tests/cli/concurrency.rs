@@ -130,21 +130,11 @@ fn a_command_run_by_check_can_record_to_the_same_poc() {
         env.write("acme/journal.yaml", &journal);
 
         let inner = format!("'{BIN}' note 'from inside the run'");
-        let mut child = env
-            .command(&env.poc(), &["check", "SC1", "--run", &inner])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        while child.try_wait().unwrap().is_none() {
-            if std::time::Instant::now() > deadline {
-                child.kill().unwrap();
-                panic!("padding {padding}: check --run hung on the journal's lock");
-            }
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-        let run = to_run(child.wait_with_output().unwrap());
+        let run = run_within(
+            env.command(&env.poc(), &["check", "SC1", "--run", &inner]),
+            std::time::Duration::from_secs(30),
+            &format!("check --run, {padding} padding entries"),
+        );
         run.ok();
 
         let entries = env.journal();

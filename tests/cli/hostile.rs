@@ -449,6 +449,54 @@ fn files_over_the_size_caps_are_refused_before_they_are_read() {
     );
 }
 
+/// A FIFO or a folder where a POC file belongs is refused at once, before
+/// anything opens it (opening a FIFO would wait forever for a writer), and
+/// nothing is created in its place.
+#[cfg(unix)]
+#[test]
+fn special_files_in_place_of_the_poc_files_are_refused() {
+    let _alone = alone();
+    for (file, kind) in [
+        ("journal.yaml", "fifo"),
+        ("journal.yaml", "folder"),
+        ("poc.yaml", "fifo"),
+        ("poc.yaml", "folder"),
+    ] {
+        let env = TestEnv::with_poc();
+        let path = env.poc().join(file);
+        std::fs::remove_file(&path).unwrap();
+        let what = if kind == "fifo" {
+            let made = std::process::Command::new("mkfifo").arg(&path).status();
+            assert!(made.unwrap().success(), "mkfifo");
+            "a special file"
+        } else {
+            std::fs::create_dir(&path).unwrap();
+            "a folder"
+        };
+        let expected = format!("error: {file}: is {what}, not a regular file; refusing to read it");
+        for args in [
+            &["status"][..],
+            &["validate"],
+            &["note", "x"],
+            &["check", "SC1", "--run", "true"],
+        ] {
+            let case = format!("{file} as a {kind}: poc {}", args.join(" "));
+            let run = unchanged(&env, || {
+                run_within(
+                    env.command(&env.poc(), args),
+                    Duration::from_secs(10),
+                    &case,
+                )
+            });
+            assert_eq!(
+                (run.code, run.first_err_line()),
+                (1, expected.as_str()),
+                "{case}\n{run:#?}"
+            );
+        }
+    }
+}
+
 // --- Terminal and markdown safety ---
 
 /// Text a user (or a pasted log) might smuggle in: ANSI colour and screen

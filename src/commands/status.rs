@@ -21,11 +21,16 @@ pub fn run(args: FormatArgs<StatusFormat>, ctx: &Context) -> anyhow::Result<u8> 
 
 /// The header lines every human view starts with.
 fn headline(r: &StatusReport) -> String {
-    let mut out = format!(
-        "{} — {}\n",
-        terminal_safe(&r.name),
-        terminal_safe(&r.prospect)
-    );
+    // "Acme Corp observability POC — Acme Corp" says the prospect twice.
+    let mut out = if r.name.to_lowercase().contains(&r.prospect.to_lowercase()) {
+        format!("{}\n", terminal_safe(&r.name))
+    } else {
+        format!(
+            "{} — {}\n",
+            terminal_safe(&r.name),
+            terminal_safe(&r.prospect)
+        )
+    };
     let day = if r.day < 1 {
         format!("starts {} (in {})", r.start, plural(1 - r.day, "day"))
     } else {

@@ -250,7 +250,7 @@ fn a_whole_poc_over_twelve_days() {
     let table = env.poc_run(&["status"]);
     table
         .ok()
-        .stdout_has("Acme Corp POC — Acme Corp\n")
+        .stdout_has("Acme Corp POC\nday 8 of 12")
         .stdout_has("day 8 of 12 · phase validation (planned days 4–7) · 1 day late")
         .stdout_has("Criteria: 3 met, 0 failed, 1 pending of 4 (must: 2/2 met)")
         .stdout_has("Blockers open: 0 · parked requests: 1")
@@ -1124,7 +1124,7 @@ fn user_text_does_not_break_tables_or_documents() {
     // The terminal table keeps the name on its lines too.
     env.poc_run(&["status"])
         .ok()
-        .stdout_has("Zoë | Ærø Corp POC — Zoë | Ærø Corp\n")
+        .stdout_has("Zoë | Ærø Corp POC\n")
         .stdout_lacks("Ærø\nCorp");
 }
 
@@ -1353,4 +1353,23 @@ fn todays_list_as_json_for_scripts() {
     refused.code(2).first_err_is(
         "error: --format is for today's list (`poc check` alone); recording prints a summary",
     );
+}
+
+/// The headline names the prospect after the POC's name, unless the name
+/// already says it.
+#[test]
+fn the_headline_names_the_prospect_once() {
+    let env = TestEnv::with_poc();
+    let first_line = |env: &TestEnv| {
+        let run = env.poc_run(&["status"]);
+        run.ok();
+        run.stdout.lines().next().unwrap().to_string()
+    };
+    assert_eq!(first_line(&env), "Acme Corp POC");
+    env.edit(
+        "acme/poc.yaml",
+        "name: \"Acme Corp POC\"",
+        "name: Observability pilot",
+    );
+    assert_eq!(first_line(&env), "Observability pilot — Acme Corp");
 }

@@ -1734,3 +1734,31 @@ proptest! {
         let _ = Scope::parse(&String::from_utf8_lossy(&bytes), "poc.yaml");
     }
 }
+
+/// The fuzz target's body (`fuzz/parse_and_render.rs`), shared with it.
+mod fuzz_harness {
+    include!("../../fuzz/parse_and_render.rs");
+}
+
+/// The fuzz target passes every seed it starts from, so the harness cannot
+/// drift from the code unnoticed: a status JSON schema bump once made every
+/// valid input "crash" it.
+#[test]
+fn the_fuzz_target_passes_its_seeds() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds");
+    let mut seeds = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        let scope_end = bytes.iter().position(|b| *b == 0).unwrap_or(bytes.len());
+        let scope = std::str::from_utf8(&bytes[..scope_end]).unwrap();
+        assert!(
+            Scope::parse(scope, "poc.yaml").is_ok(),
+            "{}: a seed should be a valid scope, to reach the rendering",
+            path.display()
+        );
+        fuzz_harness::parse_and_render(&bytes);
+        seeds += 1;
+    }
+    assert!(seeds >= 6, "{seeds} seeds in {}", dir.display());
+}

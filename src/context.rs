@@ -42,11 +42,12 @@ impl Context {
     /// The POC folder: `-C DIR`, else the nearest folder upward that holds
     /// `poc.yaml`, as git finds its repository.
     ///
-    /// Any `poc.yaml` marks a POC, even one that is not a regular file: loading
-    /// it then says what is wrong, rather than "not inside a POC".
+    /// Any `poc.yaml` marks a POC, even one that is not a regular file or a
+    /// broken link: loading it then says what is wrong, rather than "not
+    /// inside a POC".
     pub fn poc_dir(&self) -> anyhow::Result<PathBuf> {
         if let Some(dir) = &self.dir {
-            if !dir.join(SCOPE_FILE).exists() {
+            if std::fs::symlink_metadata(dir.join(SCOPE_FILE)).is_err() {
                 crate::fail!(
                     "{} holds no {SCOPE_FILE}; run `poc init {}` to start a POC there",
                     dir.display(),
@@ -57,7 +58,7 @@ impl Context {
         }
         let cwd = std::env::current_dir().context("cannot read the current folder")?;
         for dir in cwd.ancestors() {
-            if dir.join(SCOPE_FILE).exists() {
+            if std::fs::symlink_metadata(dir.join(SCOPE_FILE)).is_ok() {
                 return Ok(relative_to(dir, &cwd));
             }
         }
@@ -90,9 +91,14 @@ impl Context {
     }
 
     /// A journal entry by the current user, now.
+    ///
+    /// The clock is read again here, once the journal's lock is held: a run
+    /// that waited for the lock, or for a `--run` command, must not append
+    /// an entry older than those appended meanwhile.
     pub fn entry(&self, event: journal::Event<'static>) -> journal::Entry<'static> {
+        let now = crate::clock::now().map_or(self.now, |now| now.max(self.now));
         journal::Entry {
-            at: self.now,
+            at: now,
             by: self.user.clone().into(),
             event,
         }

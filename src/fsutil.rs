@@ -110,7 +110,9 @@ pub fn read_capped(file: &mut File, path: &Path, cap: u64) -> anyhow::Result<Vec
 
 /// Whether `path` exists, refusing one that is there but is not a regular
 /// file (a folder, a FIFO, a device) before anything opens it: reading a
-/// FIFO would wait for a writer forever. `name` is how messages show it.
+/// FIFO would wait for a writer forever. A broken link is refused too, so
+/// nothing is read as empty or created at the link's far end.
+/// `name` is how messages show it.
 pub fn regular_file_exists(path: &Path, name: &str) -> anyhow::Result<bool> {
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_file() => Ok(true),
@@ -122,7 +124,12 @@ pub fn regular_file_exists(path: &Path, name: &str) -> anyhow::Result<bool> {
                 "a special file"
             }
         ),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if std::fs::symlink_metadata(path).is_ok() {
+                crate::fail!("{name}: is a symbolic link to a file that does not exist");
+            }
+            Ok(false)
+        }
         Err(e) => Err(e).with_context(|| format!("cannot read {name}")),
     }
 }

@@ -744,11 +744,26 @@ pub fn read(dir: &Path) -> anyhow::Result<Journal<'static>> {
     let mut file = match File::open(&path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Journal::default()),
-        Err(e) => return Err(e).with_context(|| format!("cannot open {}", path.display())),
+        Err(e) => return Err(e).with_context(|| format!("cannot open {name}")),
     };
     file.lock_shared()
-        .with_context(|| format!("cannot lock {}", path.display()))?;
+        .with_context(|| format!("cannot lock {name}"))?;
     Ok(Journal::parse(read_text(&mut file, &name)?, &name)?)
+}
+
+/// Whether `file` is still the file at `path`.
+#[cfg(unix)]
+fn is_at(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(open), Ok(there)) => (open.dev(), open.ino()) == (there.dev(), there.ino()),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn is_at(_file: &File, _path: &Path) -> bool {
+    true
 }
 
 /// The bytes of the (locked) journal, kept for the rest of the process.
@@ -783,21 +798,28 @@ impl LockedJournal {
     ) -> anyhow::Result<Option<(LockedJournal, Journal<'static>)>> {
         let path = dir.join(JOURNAL_FILE);
         let name = crate::fsutil::display_in(dir, JOURNAL_FILE);
-        if !crate::fsutil::regular_file_exists(&path, &name)? && !create {
-            return Ok(None);
-        }
-        let opened = OpenOptions::new()
-            .read(true)
-            .append(true)
-            .create(create)
-            .open(&path);
-        let mut file = match opened {
-            Ok(file) => file,
-            Err(e) if !create && e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e).with_context(|| format!("cannot open {}", path.display())),
+        let mut file = loop {
+            if !crate::fsutil::regular_file_exists(&path, &name)? && !create {
+                return Ok(None);
+            }
+            let opened = OpenOptions::new()
+                .read(true)
+                .append(true)
+                .create(create)
+                .open(&path);
+            let file = match opened {
+                Ok(file) => file,
+                Err(e) if !create && e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+                Err(e) => return Err(e).with_context(|| format!("cannot open {name}")),
+            };
+            file.lock().with_context(|| format!("cannot lock {name}"))?;
+            // git checkout and pull replace journal.yaml rather than write
+            // into it: a run that waited for the lock on the old file would
+            // append where nobody reads. Open the file that is there now.
+            if is_at(&file, &path) {
+                break file;
+            }
         };
-        file.lock()
-            .with_context(|| format!("cannot lock {}", path.display()))?;
         let journal = Journal::parse(read_text(&mut file, &name)?, &name)?;
         let locked = LockedJournal {
             file,

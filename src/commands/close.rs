@@ -56,8 +56,9 @@ pub fn run(args: CloseArgs, ctx: &Context) -> anyhow::Result<u8> {
         forced: !needs_force.is_empty(),
     });
     journal.append(std::slice::from_ref(&entry))?;
+    let closed_at = entry.at;
     let after = poc.state_after(vec![entry]);
-    let report = StatusReport::build(&poc.scope, &after, ctx.now);
+    let report = StatusReport::build(&poc.scope, &after, closed_at);
     let due = report
         .debrief
         .as_ref()

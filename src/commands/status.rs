@@ -19,10 +19,24 @@ pub fn run(args: FormatArgs<StatusFormat>, ctx: &Context) -> anyhow::Result<u8> 
     Ok(EXIT_OK)
 }
 
+/// Whether `name` holds the words of `prospect`, in order and whole:
+/// "Acme Corp POC" names "Acme Corp"; "Workplace analytics" does not name
+/// "Ace".
+fn names_prospect(name: &str, prospect: &str) -> bool {
+    let words = |text: &str| -> Vec<String> {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let (name, prospect) = (words(name), words(prospect));
+    !prospect.is_empty() && name.windows(prospect.len()).any(|w| w == prospect)
+}
+
 /// The header lines every human view starts with.
 fn headline(r: &StatusReport) -> String {
     // "Acme Corp observability POC — Acme Corp" says the prospect twice.
-    let mut out = if r.name.to_lowercase().contains(&r.prospect.to_lowercase()) {
+    let mut out = if names_prospect(&r.name, &r.prospect) {
         format!("{}\n", terminal_safe(&r.name))
     } else {
         format!(

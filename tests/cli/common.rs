@@ -173,9 +173,10 @@ impl TestEnv {
         std::fs::write(p, contents).unwrap();
     }
 
-    /// Every file and folder under the test folder with its bytes (a folder
-    /// or a special file such as a FIFO by a marker, never read), to assert
-    /// that a command changed nothing.
+    /// Every file and folder under the test folder with its bytes (a folder,
+    /// a broken link or a special file such as a FIFO by a marker, never
+    /// read; a link to a file by the file's bytes), to assert that a command
+    /// changed nothing.
     pub fn snapshot(&self) -> BTreeMap<PathBuf, Vec<u8>> {
         let mut out = BTreeMap::new();
         let mut stack = vec![self.path().to_path_buf()];
@@ -184,11 +185,14 @@ impl TestEnv {
                 let p = entry.unwrap().path();
                 let rel = p.strip_prefix(self.path()).unwrap().to_path_buf();
                 let kind = std::fs::symlink_metadata(&p).unwrap().file_type();
+                let target = std::fs::metadata(&p).map(|m| m.file_type());
                 let contents = if kind.is_dir() {
                     stack.push(p);
                     b"<folder>".to_vec()
-                } else if kind.is_file() {
+                } else if target.is_ok_and(|t| t.is_file()) {
                     std::fs::read(&p).unwrap()
+                } else if kind.is_symlink() {
+                    format!("<link to {}>", std::fs::read_link(&p).unwrap().display()).into_bytes()
                 } else {
                     b"<special>".to_vec()
                 };
@@ -346,23 +350,40 @@ impl TestEnv {
 }
 
 /// Runs `cmd` to the end, failing the test (after killing it) if it takes
-/// longer than `limit`: for the runs that used to hang. Output is read at
-/// the end, so keep it under a pipe's 64 KiB.
+/// longer than `limit`: for the runs that used to hang. Its output is read
+/// as it comes, so a long one cannot block it.
 #[track_caller]
 pub fn run_within(mut cmd: Command, limit: std::time::Duration, what: &str) -> Run {
+    use std::io::Read as _;
     let mut child = cmd
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("poc runs");
+    let drain = |mut pipe: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            pipe.read_to_end(&mut bytes).ok();
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
     let deadline = std::time::Instant::now() + limit;
-    while child.try_wait().expect("poc runs").is_none() {
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("poc runs") {
+            break status;
+        }
         if std::time::Instant::now() > deadline {
             child.kill().ok();
             panic!("{what}: still running after {limit:?}");
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    to_run(child.wait_with_output().expect("poc runs"))
+    };
+    to_run(Output {
+        status,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    })
 }

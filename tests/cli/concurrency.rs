@@ -147,3 +147,73 @@ fn a_command_run_by_check_can_record_to_the_same_poc() {
         assert_eq!(check["id"], "SC1");
     }
 }
+
+/// With the real clock (no `POC_NOW`), runs that waited for the lock still
+/// append in time order: each entry's time is read once the lock is held.
+#[test]
+fn concurrent_runs_on_the_real_clock_append_in_time_order() {
+    let _alone = alone();
+    let env = TestEnv::with_poc();
+    std::thread::scope(|s| {
+        for p in 0..PROCESSES {
+            let env = &env;
+            s.spawn(move || {
+                for i in 0..10 {
+                    let mut cmd = env.command(&env.poc(), &["note", &format!("p{p}-n{i}")]);
+                    cmd.env_remove("POC_NOW");
+                    to_run(cmd.output().unwrap()).ok();
+                }
+            });
+        }
+    });
+    let times: Vec<String> = env.journal()[1..]
+        .iter()
+        .map(|e| e["at"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(times.len(), PROCESSES * 10);
+    let mut sorted = times.clone();
+    sorted.sort();
+    assert_eq!(times, sorted, "entries out of time order");
+    let mut validate = env.command(&env.poc(), &["validate"]);
+    validate.env_remove("POC_NOW");
+    to_run(validate.output().unwrap())
+        .ok()
+        .stdout_has("(0 warnings)");
+}
+
+/// git checkout and pull replace journal.yaml with a new file. A run that
+/// was waiting for the lock on the old one appends to the new one, so its
+/// entry is not lost with the old file.
+#[cfg(unix)]
+#[test]
+fn a_run_waiting_while_git_replaces_the_journal_writes_to_the_new_one() {
+    let env = TestEnv::with_poc();
+    let path = env.poc().join("journal.yaml");
+    let old = std::fs::File::open(&path).unwrap();
+    old.lock().unwrap();
+    let waiting = env
+        .command(&env.poc(), &["note", "written while waiting"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Long enough for the run to be blocked on the lock.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    // What a pull does: a new file with the teammate's entry, renamed over.
+    let mut pulled = env.read("acme/journal.yaml");
+    pulled.push_str(
+        "- {\"at\":\"2026-11-23T08:00:00Z\",\"by\":\"lee\",\"kind\":\"note\",\"text\":\"from the teammate\"}\n",
+    );
+    let incoming = env.poc().join(".journal.yaml.incoming");
+    std::fs::write(&incoming, &pulled).unwrap();
+    std::fs::rename(&incoming, &path).unwrap();
+    drop(old);
+
+    to_run(waiting.wait_with_output().unwrap()).ok();
+    let texts: Vec<String> = env
+        .journal()
+        .iter()
+        .filter_map(|e| e["text"].as_str().map(String::from))
+        .collect();
+    assert_eq!(texts, ["from the teammate", "written while waiting"]);
+}

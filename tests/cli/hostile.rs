@@ -449,9 +449,9 @@ fn files_over_the_size_caps_are_refused_before_they_are_read() {
     );
 }
 
-/// A FIFO or a folder where a POC file belongs is refused at once, before
-/// anything opens it (opening a FIFO would wait forever for a writer), and
-/// nothing is created in its place.
+/// A FIFO, a folder or a broken link where a POC file belongs is refused at
+/// once, before anything opens it (opening a FIFO would wait forever for a
+/// writer), and nothing is created in its place or at the link's far end.
 #[cfg(unix)]
 #[test]
 fn special_files_in_place_of_the_poc_files_are_refused() {
@@ -459,21 +459,29 @@ fn special_files_in_place_of_the_poc_files_are_refused() {
     for (file, kind) in [
         ("journal.yaml", "fifo"),
         ("journal.yaml", "folder"),
+        ("journal.yaml", "broken link"),
         ("poc.yaml", "fifo"),
         ("poc.yaml", "folder"),
+        ("poc.yaml", "broken link"),
     ] {
         let env = TestEnv::with_poc();
         let path = env.poc().join(file);
         std::fs::remove_file(&path).unwrap();
-        let what = if kind == "fifo" {
-            let made = std::process::Command::new("mkfifo").arg(&path).status();
-            assert!(made.unwrap().success(), "mkfifo");
-            "a special file"
-        } else {
-            std::fs::create_dir(&path).unwrap();
-            "a folder"
+        let expected = match kind {
+            "fifo" => {
+                let made = std::process::Command::new("mkfifo").arg(&path).status();
+                assert!(made.unwrap().success(), "mkfifo");
+                format!("error: {file}: is a special file, not a regular file; refusing to read it")
+            }
+            "folder" => {
+                std::fs::create_dir(&path).unwrap();
+                format!("error: {file}: is a folder, not a regular file; refusing to read it")
+            }
+            _ => {
+                std::os::unix::fs::symlink("moved-away.yaml", &path).unwrap();
+                format!("error: {file}: is a symbolic link to a file that does not exist")
+            }
         };
-        let expected = format!("error: {file}: is {what}, not a regular file; refusing to read it");
         for args in [
             &["status"][..],
             &["validate"],

@@ -1372,4 +1372,11 @@ fn the_headline_names_the_prospect_once() {
         "name: Observability pilot",
     );
     assert_eq!(first_line(&env), "Observability pilot — Acme Corp");
+    // Whole words only: "Acme Corporation" does not name "Acme Corp".
+    env.edit(
+        "acme/poc.yaml",
+        "name: Observability pilot",
+        "name: Acme Corporation pilot",
+    );
+    assert_eq!(first_line(&env), "Acme Corporation pilot — Acme Corp");
 }

@@ -275,6 +275,11 @@ fn todays_list(poc: &Poc, ctx: &Context) -> TodayReport {
     TodayReport::build(StatusReport::build(&poc.scope, &poc.state, ctx.now))
 }
 
+/// The width of a list's ID column, so the titles line up down the list.
+fn id_width<'a>(ids: impl Iterator<Item = &'a str>) -> usize {
+    ids.map(|id| id.chars().count()).max().unwrap_or(0)
+}
+
 fn human(r: &TodayReport) -> String {
     let mut out = format!(
         "Day {} of {} · phase {} (planned days {}–{}){}\n",
@@ -293,10 +298,11 @@ fn human(r: &TodayReport) -> String {
         out.push_str("\nNo open items in this phase.\n");
     } else {
         out.push_str("\nOpen items:\n");
+        let width = id_width(r.open_items.iter().map(|i| i.id.as_str()));
         for i in &r.open_items {
             let optional = if i.required { "" } else { " (optional)" };
             out.push_str(&format!(
-                "  [ ] {}  {}{optional}\n",
+                "  [ ] {:<width$}  {}{optional}\n",
                 i.id,
                 terminal_safe(&i.title)
             ));
@@ -304,6 +310,7 @@ fn human(r: &TodayReport) -> String {
     }
     if !r.pending_criteria.is_empty() {
         out.push_str("\nPending criteria:\n");
+        let width = id_width(r.pending_criteria.iter().map(|c| c.id.as_str()));
         for c in &r.pending_criteria {
             let target = c
                 .target
@@ -311,7 +318,7 @@ fn human(r: &TodayReport) -> String {
                 .map(|t| format!(" — target: {}", terminal_safe(t)))
                 .unwrap_or_default();
             out.push_str(&format!(
-                "  [ ] {}  {} [{}, {}]{target}\n",
+                "  [ ] {:<width$}  {} [{}, {}]{target}\n",
                 c.id,
                 terminal_safe(&c.title),
                 c.priority.id(),

@@ -121,8 +121,8 @@ fn a_whole_poc_over_twelve_days() {
     today
         .ok()
         .stdout_has("Day 1 of 12 · phase setup (planned days 1–2)")
-        .stdout_has("  [ ] kickoff  Kickoff call held with the customer team\n")
-        .stdout_has("  [ ] env-ready  Networking verified and environment confirmed\n")
+        .stdout_has("  [ ] kickoff              Kickoff call held with the customer team\n")
+        .stdout_has("  [ ] env-ready            Networking verified and environment confirmed\n")
         .stdout_has("Pending criteria:")
         .stdout_has("  [ ] SC1  Solution deployed in the customer environment [must, deployment] — target: Running by POC day 4 with 0 failing smoke tests\n");
     check(

@@ -3,15 +3,18 @@
 //! or struggled, lessons. The file is the SE's once written: never
 //! overwritten without --force, and then the old one is kept.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use crate::cli::{DebriefArgs, DocumentFormat};
 use crate::context::Context;
 use crate::error::{EXIT_OK, UserError};
+use crate::evidence::EVIDENCE_DIR;
 use crate::fsutil::display_in;
+use crate::journal::JOURNAL_FILE;
 use crate::report::{BlockerRow, CriterionRow, DebriefDue, PhaseRow, StatusReport, describe_due};
+use crate::scope::SCOPE_FILE;
 use crate::state::{Override, Remark, Status};
 use crate::{fsutil, render};
 
@@ -125,6 +128,7 @@ pub fn run(args: DebriefArgs, ctx: &Context) -> anyhow::Result<u8> {
         eprintln!("Debrief {due}.");
         return Ok(EXIT_OK);
     }
+    refuse_poc_files(&target, &poc.dir)?;
     // Links to evidence must work from where the file is written.
     let folder = target
         .parent()
@@ -158,6 +162,39 @@ pub fn run(args: DebriefArgs, ctx: &Context) -> anyhow::Result<u8> {
         "Wrote {shown}. Debrief {due}: fill in the questions with the AE and SE manager (30 minutes)."
     );
     Ok(EXIT_OK)
+}
+
+/// Refuses an `--out` that names a folder or a file `poc` keeps for a POC
+/// (its scope, journal or evidence): --force is for replacing a debrief,
+/// never those.
+fn refuse_poc_files(target: &Path, poc_dir: &Path) -> Result<(), UserError> {
+    let shown = target.display();
+    if target.is_dir() {
+        return Err(UserError::new(format!(
+            "--out {shown}: is a folder; name the file to write, such as {} (nothing was changed)",
+            target.join(DEBRIEF_FILE).display()
+        )));
+    }
+    let name = target.file_name().unwrap_or_default();
+    let own = [SCOPE_FILE, JOURNAL_FILE, ".gitattributes"];
+    if let Some(own) = own.iter().find(|own| name == **own) {
+        return Err(UserError::new(format!(
+            "--out {shown}: {own} is a POC file, not a debrief; refusing to write it (nothing was changed)"
+        )));
+    }
+    let folder = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let evidence = poc_dir.join(EVIDENCE_DIR);
+    if let (Ok(folder), Ok(evidence)) = (folder.canonicalize(), evidence.canonicalize())
+        && folder.starts_with(&evidence)
+    {
+        return Err(UserError::new(format!(
+            "--out {shown}: is inside the POC's evidence folder, which poc keeps; refusing to write it (nothing was changed)"
+        )));
+    }
+    Ok(())
 }
 
 /// `debrief.md.20261205T100000Z.bak`, or with a counter if that exists.

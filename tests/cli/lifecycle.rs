@@ -985,6 +985,58 @@ fn debrief_never_overwrites_without_force_and_keeps_a_backup() {
     assert_eq!(env.read("acme/debrief.md"), generated);
 }
 
+/// `--out` never writes over the POC's own files or into a folder, with
+/// --force or without, from inside the POC or outside it.
+#[test]
+fn debrief_out_refuses_the_poc_files_and_folders() {
+    let mut env = poc_in_signoff();
+    env.at("2026-12-04T10:00:00Z");
+    env.poc_run(&["close", "--outcome", "win"]).ok();
+    std::fs::create_dir_all(env.poc().join("evidence")).unwrap();
+    for (cwd, out, expected) in [
+        (
+            "acme",
+            "poc.yaml",
+            "error: --out poc.yaml: poc.yaml is a POC file, not a debrief; refusing to write it (nothing was changed)",
+        ),
+        (
+            "acme",
+            "journal.yaml",
+            "error: --out journal.yaml: journal.yaml is a POC file, not a debrief; refusing to write it (nothing was changed)",
+        ),
+        (
+            ".",
+            "acme/poc.yaml",
+            "error: --out acme/poc.yaml: poc.yaml is a POC file, not a debrief; refusing to write it (nothing was changed)",
+        ),
+        (
+            "acme",
+            "evidence/debrief.md",
+            "error: --out evidence/debrief.md: is inside the POC's evidence folder, which poc keeps; refusing to write it (nothing was changed)",
+        ),
+        (
+            ".",
+            "acme",
+            "error: --out acme: is a folder; name the file to write, such as acme/debrief.md (nothing was changed)",
+        ),
+    ] {
+        for force in [false, true] {
+            let mut args = if cwd == "." {
+                vec!["-C", "acme"]
+            } else {
+                vec![]
+            };
+            args.extend(["debrief", "--out", out]);
+            if force {
+                args.push("--force");
+            }
+            let run = unchanged(&env, || env.run_in(&env.path().join(cwd), &args));
+            run.code(1);
+            assert_eq!(run.first_err_line(), expected, "from {cwd}: {args:?}");
+        }
+    }
+}
+
 #[test]
 fn debrief_out_file_json_and_due_or_overdue() {
     let mut env = poc_in_signoff();

@@ -2,11 +2,19 @@
 
 use crate::cli::BlockerArgs;
 use crate::context::Context;
-use crate::error::EXIT_OK;
+use crate::error::{EXIT_OK, UserError};
 use crate::journal::Event;
 use crate::text::terminal_safe;
 
 pub fn run(args: BlockerArgs, ctx: &Context) -> anyhow::Result<u8> {
+    // clap lets `requires` pass when the required flag conflicts with a
+    // given argument (here the blocker's text), so say it here.
+    if args.note.is_some() && args.resolve.is_none() {
+        return Err(UserError::usage(
+            "--note says how a blocker was resolved and goes with --resolve ID; put the detail in the blocker's text instead (nothing was recorded)",
+        )
+        .into());
+    }
     let (poc, mut journal) = ctx.load_for_write()?;
     if let Some(id) = args.resolve {
         let id = id.trim().to_uppercase();

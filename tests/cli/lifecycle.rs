@@ -795,6 +795,9 @@ fn notes_parks_and_blockers_are_numbered_and_logged() {
     unchanged(&env, || env.poc_run(&["blocker", "--resolve", "B7"]))
         .code(1)
         .first_err_is("error: no blocker `B7`; blockers: B1, B2");
+    unchanged(&env, || env.poc_run(&["blocker", "Proxy", "--note", "detail"]))
+        .code(2)
+        .first_err_is("error: --note says how a blocker was resolved and goes with --resolve ID; put the detail in the blocker's text instead (nothing was recorded)");
 
     let s = status_json(&env);
     assert_eq!(s["open_blockers"], 1);
@@ -1431,4 +1434,28 @@ fn the_headline_names_the_prospect_once() {
         "name: Acme Corporation pilot",
     );
     assert_eq!(first_line(&env), "Acme Corporation pilot — Acme Corp");
+}
+
+/// A failure and the success after it recorded with the same time (a day
+/// backfilled with `POC_NOW=YYYY-MM-DD`) still count as "failed, then met".
+#[test]
+fn a_failure_at_the_same_time_as_the_success_is_kept() {
+    let mut env = TestEnv::with_poc();
+    env.at("2026-11-25");
+    env.poc_run(&["check", "SC2", "--fail", "--evidence", "run 1: 88%"])
+        .ok();
+    env.poc_run(&["check", "SC2", "--evidence", "run 2: 97%"])
+        .ok();
+    let status = env.poc_run(&["status", "--format", "json"]).ok().json();
+    let sc2 = status["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "SC2")
+        .unwrap()
+        .clone();
+    assert_eq!(sc2["status"], "met");
+    let failures = sc2["earlier_failures"].as_array().unwrap();
+    assert_eq!(failures.len(), 1, "{sc2:#}");
+    assert_eq!(failures[0]["evidence"], "run 1: 88%");
 }

@@ -354,7 +354,8 @@ fn distance(minutes: i64) -> String {
     match hours {
         0 => format!("{rest} min"),
         1..48 if rest > 0 => format!("{hours} h {rest} min"),
-        1..48 => format!("{hours} h"),
+        1..=48 => format!("{hours} h"),
+        _ if hours % 24 == 0 => crate::text::plural(hours / 24, "day"),
         _ => format!(
             "{} {} h",
             crate::text::plural(hours / 24, "day"),
@@ -382,9 +383,18 @@ mod tests {
     #[test]
     fn the_debrief_deadline_reads_right_on_both_sides() {
         let when = "(2026-12-06 16:00 UTC)";
+        // The window as a close opens it: 48 h, not "2 days 0 h".
         assert_eq!(
             due_at("2026-12-04T16:00:00Z"),
-            format!("due in 2 days 0 h {when}")
+            format!("due in 48 h {when}")
+        );
+        assert_eq!(
+            due_at("2026-12-09T16:00:00Z"),
+            "overdue by 3 days (was due 2026-12-06 16:00 UTC)"
+        );
+        assert_eq!(
+            due_at("2026-12-08T18:00:00Z"),
+            "overdue by 2 days 2 h (was due 2026-12-06 16:00 UTC)"
         );
         assert_eq!(
             due_at("2026-12-06T12:40:00Z"),

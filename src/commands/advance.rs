@@ -4,7 +4,7 @@ use crate::cli::AdvanceArgs;
 use crate::context::Context;
 use crate::error::{EXIT_FAILURE, EXIT_OK, UserError};
 use crate::journal::Event;
-use crate::state::day_of;
+use crate::state::{Status, day_of};
 use crate::text::{plural, terminal_safe};
 
 pub fn run(args: AdvanceArgs, ctx: &Context) -> anyhow::Result<u8> {
@@ -23,9 +23,11 @@ pub fn run(args: AdvanceArgs, ctx: &Context) -> anyhow::Result<u8> {
             "cannot advance from {from} to {to}: {} still open in {from} (nothing was changed)",
             plural(blocks.len() as i64, "item")
         );
+        let width = blocks.iter().map(|b| b.id.chars().count()).max();
+        let width = width.unwrap_or(0);
         for b in &blocks {
             message.push_str(&format!(
-                "\n  {}  {} — {}",
+                "\n  {:<width$}  {} — {}",
                 b.id,
                 terminal_safe(&b.title),
                 b.reason
@@ -66,5 +68,18 @@ pub fn run(args: AdvanceArgs, ctx: &Context) -> anyhow::Result<u8> {
             String::new()
         }
     );
+    // A failed criterion that does not gate the phase is easy to leave
+    // behind unnoticed.
+    let failed: Vec<String> = (poc.scope.success_criteria.iter())
+        .filter(|c| c.phase == from)
+        .filter(|c| poc.state.marks.get(c.id.as_str()).map(|m| m.status) == Some(Status::Failed))
+        .map(|c| format!("{} ({})", c.id, c.priority.id()))
+        .collect();
+    if !failed.is_empty() {
+        eprintln!(
+            "Left failed in {from}: {}. Check again with `poc check ID` once fixed; the debrief lists it.",
+            failed.join(", ")
+        );
+    }
     Ok(EXIT_OK)
 }

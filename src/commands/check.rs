@@ -232,6 +232,9 @@ fn run_failure(run: &RunEvidence) -> String {
 #[derive(Debug, Serialize)]
 pub struct TodayReport {
     pub schema_version: u32,
+    /// Day 1 of the POC.
+    pub start: chrono::NaiveDate,
+    /// Below 1 before the start.
     pub day: i64,
     pub total_days: u32,
     pub phase: Phase,
@@ -242,6 +245,8 @@ pub struct TodayReport {
     pub open_items: Vec<ItemRow>,
     /// Criteria of any phase neither met nor failed.
     pub pending_criteria: Vec<CriterionRow>,
+    /// Criteria whose latest check failed: to try again, or to explain.
+    pub failed_criteria: Vec<CriterionRow>,
     pub open_blockers: Vec<BlockerRow>,
 }
 
@@ -253,19 +258,22 @@ impl TodayReport {
             .find(|p| p.id == status.last_phase)
             .map(|p| p.items.iter().filter(|i| !i.done).cloned().collect())
             .unwrap_or_default();
+        let (pending_criteria, failed_criteria) = status
+            .criteria
+            .into_iter()
+            .filter(|c| c.status != Status::Met)
+            .partition(|c| c.status == Status::Pending);
         TodayReport {
             schema_version: crate::report::JSON_SCHEMA_VERSION,
+            start: status.start,
             day: status.day,
             total_days: status.total_days,
             phase: status.last_phase,
             phase_window: status.phase_window,
             days_late: status.days_late,
             open_items,
-            pending_criteria: status
-                .criteria
-                .into_iter()
-                .filter(|c| c.status == Status::Pending)
-                .collect(),
+            pending_criteria,
+            failed_criteria,
             open_blockers: status.blockers.into_iter().filter(|b| b.open).collect(),
         }
     }
@@ -281,10 +289,13 @@ fn id_width<'a>(ids: impl Iterator<Item = &'a str>) -> usize {
 }
 
 fn human(r: &TodayReport) -> String {
+    let day = if r.day < 1 {
+        format!("Starts {} (in {})", r.start, plural(1 - r.day, "day"))
+    } else {
+        format!("Day {} of {}", r.day, r.total_days)
+    };
     let mut out = format!(
-        "Day {} of {} · phase {} (planned days {}–{}){}\n",
-        r.day,
-        r.total_days,
+        "{day} · phase {} (planned days {}–{}){}\n",
         r.phase,
         r.phase_window[0],
         r.phase_window[1],
@@ -319,6 +330,27 @@ fn human(r: &TodayReport) -> String {
                 .unwrap_or_default();
             out.push_str(&format!(
                 "  [ ] {:<width$}  {} [{}, {}]{target}\n",
+                c.id,
+                terminal_safe(&c.title),
+                c.priority.id(),
+                c.phase
+            ));
+        }
+    }
+    if !r.failed_criteria.is_empty() {
+        out.push_str("\nFailed criteria (check again once fixed):\n");
+        let width = id_width(r.failed_criteria.iter().map(|c| c.id.as_str()));
+        for c in &r.failed_criteria {
+            let when =
+                c.at.map(|t| format!(" — failed {}", t.format("%Y-%m-%d")))
+                    .unwrap_or_default();
+            let why = c
+                .evidence
+                .as_deref()
+                .map(|e| format!(": {}", terminal_safe(e)))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "  [!] {:<width$}  {} [{}, {}]{when}{why}\n",
                 c.id,
                 terminal_safe(&c.title),
                 c.priority.id(),

@@ -147,9 +147,9 @@ fn a_whole_poc_over_twelve_days() {
     assert_eq!(
         refused.stderr,
         "error: cannot advance from setup to deployment: 3 items still open in setup (nothing was changed)\n  \
-         env-access  Environment access granted and tested — required checklist item not done\n  \
+         env-access       Environment access granted and tested — required checklist item not done\n  \
          artifacts-ready  Artifacts available (images, charts, docs) — required checklist item not done\n  \
-         env-ready  Networking verified and environment confirmed — required checklist item not done\n\
+         env-ready        Networking verified and environment confirmed — required checklist item not done\n\
          Finish them with `poc check ID`, or override with `poc advance --force --reason TEXT`.\n"
     );
     let today = env.poc_run(&["check"]);
@@ -416,7 +416,7 @@ fn a_whole_poc_over_twelve_days() {
     env.at("2026-12-04T16:00:00Z");
     env.poc_run(&["close", "--outcome", "win", "--reason", "all must criteria met"])
         .ok()
-        .stderr_has("Closed: Technical Win after 12 days. Debrief due in 2 days 0 h (2026-12-06 16:00 UTC): run `poc debrief`.");
+        .stderr_has("Closed: Technical Win after 12 days. Debrief due in 48 h (2026-12-06 16:00 UTC): run `poc debrief`.");
     for args in [&["check", "crm-updated"][..], &["check"], &["advance"]] {
         let run = unchanged(&env, || env.poc_run(args));
         run.code(1)
@@ -429,7 +429,7 @@ fn a_whole_poc_over_twelve_days() {
     env.poc_run(&["status"])
         .ok()
         .stdout_has("Closed: Technical Win on 2026-12-04, in signoff, after 12 days (planned 12)")
-        .stdout_has("Debrief due in 2 days 0 h (2026-12-06 16:00 UTC)");
+        .stdout_has("Debrief due in 48 h (2026-12-06 16:00 UTC)");
 
     env.at("2026-12-04T17:00:00Z");
     env.poc_run(&["debrief"])
@@ -1049,7 +1049,7 @@ fn debrief_out_file_json_and_due_or_overdue() {
     // --out FILE, relative to where poc runs (here: inside the POC).
     env.run_at("acme", &["debrief", "--out", "review.md"])
         .ok()
-        .stderr_has("Wrote review.md. Debrief due in 2 days 0 h (2026-12-06 10:00 UTC)");
+        .stderr_has("Wrote review.md. Debrief due in 48 h (2026-12-06 10:00 UTC)");
     assert!(
         env.read("acme/review.md")
             .contains("# Debrief: Acme Corp POC")
@@ -1458,4 +1458,48 @@ fn a_failure_at_the_same_time_as_the_success_is_kept() {
     let failures = sc2["earlier_failures"].as_array().unwrap();
     assert_eq!(failures.len(), 1, "{sc2:#}");
     assert_eq!(failures[0]["evidence"], "run 1: 88%");
+}
+
+/// A failed criterion stays on today's list until it is checked again, and
+/// advancing past its phase says it is left failed. Before the start, the
+/// list says when the POC starts rather than counting negative days.
+#[test]
+fn failed_criteria_stay_on_todays_list_and_advance_names_them() {
+    let mut env = TestEnv::with_poc();
+    env.at("2026-11-20T10:00:00Z");
+    env.poc_run(&["check"])
+        .ok()
+        .stdout_has("Starts 2026-11-23 (in 3 days) · phase setup (planned days 1–2)\n");
+
+    env.at("2026-11-23T10:00:00Z");
+    check(&env, &STANDARD_IDS[..8]);
+    env.poc_run(&["advance"]).ok();
+    check(&env, DEPLOYMENT);
+    check(&env, &["SC1"]);
+    env.poc_run(&["advance"]).ok();
+    check(&env, VALIDATION);
+    check(&env, &["SC2"]);
+    env.poc_run(&["check", "SC3", "--fail", "--evidence", "p95 was 3.4 s"])
+        .ok();
+
+    let today = env.poc_run(&["check"]);
+    today.ok().stdout_has(
+        "\nFailed criteria (check again once fixed):\n  [!] SC3  Meets the customer's performance bar [should, validation] — failed 2026-11-23: p95 was 3.4 s\n",
+    );
+    let json = env.poc_run(&["check", "--format", "json"]).ok().json();
+    let failed: Vec<&str> = json["failed_criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(failed, ["SC3"]);
+    assert_eq!(json["pending_criteria"].as_array().unwrap().len(), 1);
+    assert_eq!(json["start"], "2026-11-23");
+
+    env.poc_run(&["advance"]).ok().stderr_has(
+        "Left failed in validation: SC3 (should). Check again with `poc check ID` once fixed; the debrief lists it.\n",
+    );
+    check(&env, &["SC3"]);
+    env.poc_run(&["check"]).ok().stdout_lacks("Failed criteria");
 }

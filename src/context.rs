@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use crate::error::UserError;
 use crate::fsutil::display_in;
 use crate::journal::{self, Entry, Journal, LockedJournal};
+use crate::report::{DEBRIEF_FILE, StatusReport};
 use crate::scope::{MAX_SCOPE_BYTES, SCOPE_FILE, Scope};
 use crate::state::PocState;
 
@@ -136,6 +137,15 @@ impl Poc {
             state.apply(entry);
         }
         state
+    }
+
+    /// The status report at `now`, with what only the folder can tell.
+    pub fn status(&self, state: &PocState<'_>, now: DateTime<Utc>) -> StatusReport {
+        let mut report = StatusReport::build(&self.scope, state, now);
+        if let Some(debrief) = &mut report.debrief {
+            debrief.written = self.dir.join(DEBRIEF_FILE).is_file();
+        }
+        report
     }
 
     /// Refuses when the POC is closed, naming `reopen`.

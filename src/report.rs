@@ -10,6 +10,9 @@ use crate::scope::{Phase, Priority, Scope};
 use crate::state::{self, Blocker, Override, PocState, Remark, Status};
 
 /// The version of the JSON the read commands print; bumped on breaking change.
+/// The debrief `poc debrief` writes in the POC folder.
+pub const DEBRIEF_FILE: &str = "debrief.md";
+
 pub const JSON_SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Serialize)]
@@ -88,6 +91,9 @@ pub struct DebriefDue {
     pub hours_left: i64,
     /// "3 h 20 min", "2 days 4 h": how far past or before the deadline.
     pub distance: String,
+    /// Whether `debrief.md` is in the POC folder (filled in by the commands
+    /// that see the folder; building from scope and journal cannot know).
+    pub written: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -323,6 +329,7 @@ impl StatusReport {
                     overdue_hours: (now - due).num_hours().max(0),
                     hours_left: (due - now).num_hours().max(0),
                     distance: distance((now - due).num_minutes().abs()),
+                    written: false,
                 }
             }),
             phases,
@@ -377,6 +384,7 @@ mod tests {
             overdue_hours: 0,
             hours_left: 0,
             distance: distance((now - due).num_minutes().abs()),
+            written: false,
         })
     }
 

@@ -280,7 +280,7 @@ impl TodayReport {
 }
 
 fn todays_list(poc: &Poc, ctx: &Context) -> TodayReport {
-    TodayReport::build(StatusReport::build(&poc.scope, &poc.state, ctx.now))
+    TodayReport::build(poc.status(&poc.state, ctx.now))
 }
 
 /// The width of a list's ID column, so the titles line up down the list.

@@ -4,11 +4,10 @@ use crate::cli::{DocumentFormat, FormatArgs};
 use crate::context::Context;
 use crate::error::EXIT_OK;
 use crate::render;
-use crate::report::StatusReport;
 
 pub fn run(args: FormatArgs<DocumentFormat>, ctx: &Context) -> anyhow::Result<u8> {
     let poc = ctx.load()?;
-    let report = StatusReport::build(&poc.scope, &poc.state, ctx.now);
+    let report = poc.status(&poc.state, ctx.now);
     let text = match args.format.unwrap_or(DocumentFormat::Markdown) {
         DocumentFormat::Markdown => render::document("checklist.md", &report)?,
         DocumentFormat::Json => render::json(&report)?,

@@ -4,7 +4,7 @@ use crate::cli::{CloseArgs, OutcomeArg};
 use crate::context::Context;
 use crate::error::{EXIT_OK, UserError};
 use crate::journal::{Event, Outcome};
-use crate::report::{StatusReport, describe_due};
+use crate::report::{DEBRIEF_FILE, describe_due};
 use crate::scope::Phase;
 
 pub fn run(args: CloseArgs, ctx: &Context) -> anyhow::Result<u8> {
@@ -58,14 +58,19 @@ pub fn run(args: CloseArgs, ctx: &Context) -> anyhow::Result<u8> {
     journal.append(std::slice::from_ref(&entry))?;
     let closed_at = entry.at;
     let after = poc.state_after(vec![entry]);
-    let report = StatusReport::build(&poc.scope, &after, closed_at);
-    let due = report
-        .debrief
-        .as_ref()
-        .map(describe_due)
-        .unwrap_or_default();
+    let report = poc.status(&after, closed_at);
+    let due = report.debrief.as_ref();
+    // Closed again after a reopen: the debrief of the first close is there.
+    let next = if due.is_some_and(|d| d.written) {
+        format!(
+            "run `poc debrief --force` to rewrite {DEBRIEF_FILE} (the old one is kept as a backup)"
+        )
+    } else {
+        "run `poc debrief`".to_string()
+    };
+    let due = due.map(describe_due).unwrap_or_default();
     eprintln!(
-        "Closed: {} after {}. Debrief {due}: run `poc debrief`.",
+        "Closed: {} after {}. Debrief {due}: {next}.",
         outcome.title(),
         crate::text::plural(report.duration_days(), "day")
     );

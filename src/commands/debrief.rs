@@ -13,13 +13,14 @@ use crate::error::{EXIT_OK, UserError};
 use crate::evidence::EVIDENCE_DIR;
 use crate::fsutil::display_in;
 use crate::journal::JOURNAL_FILE;
-use crate::report::{BlockerRow, CriterionRow, DebriefDue, PhaseRow, StatusReport, describe_due};
+use crate::report::{
+    BlockerRow, CriterionRow, DEBRIEF_FILE, DebriefDue, PhaseRow, StatusReport, describe_due,
+};
 use crate::scope::SCOPE_FILE;
 use crate::state::{Override, Remark, Status};
 use crate::{fsutil, render};
 
 /// The debrief file name inside a POC folder.
-pub const DEBRIEF_FILE: &str = "debrief.md";
 
 #[derive(Debug, Serialize)]
 pub struct DebriefReport {
@@ -105,7 +106,7 @@ impl DebriefReport {
 
 pub fn run(args: DebriefArgs, ctx: &Context) -> anyhow::Result<u8> {
     let poc = ctx.load()?;
-    let status = StatusReport::build(&poc.scope, &poc.state, ctx.now);
+    let status = poc.status(&poc.state, ctx.now);
     let Some(report) = DebriefReport::build(status) else {
         crate::fail!(
             "the POC is not closed yet; record the outcome with `poc close --outcome win|loss|inconclusive` first"

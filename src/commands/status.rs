@@ -4,12 +4,12 @@ use crate::cli::{FormatArgs, StatusFormat};
 use crate::context::Context;
 use crate::error::EXIT_OK;
 use crate::render::{self, cell, status_cell};
-use crate::report::{StatusReport, describe_due};
+use crate::report::{DEBRIEF_FILE, StatusReport, describe_due};
 use crate::text::{plural, terminal_safe};
 
 pub fn run(args: FormatArgs<StatusFormat>, ctx: &Context) -> anyhow::Result<u8> {
     let poc = ctx.load()?;
-    let report = StatusReport::build(&poc.scope, &poc.state, ctx.now);
+    let report = poc.status(&poc.state, ctx.now);
     let text = match args.format.unwrap_or(StatusFormat::Table) {
         StatusFormat::Json => render::json(&report)?,
         StatusFormat::Markdown => render::document("status.md", &report)?,
@@ -61,7 +61,14 @@ fn headline(r: &StatusReport) -> String {
                 plural(r.duration_days(), "day"),
                 r.total_days
             ));
-            out.push_str(&format!("Debrief {}\n", describe_due(due)));
+            if due.written {
+                out.push_str(&format!(
+                    "Debrief written: {DEBRIEF_FILE} (due {})\n",
+                    due.due.format("%Y-%m-%d %H:%M UTC")
+                ));
+            } else {
+                out.push_str(&format!("Debrief {}\n", describe_due(due)));
+            }
         }
         _ => {
             let late = if r.days_late > 0 {

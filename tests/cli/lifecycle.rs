@@ -503,15 +503,28 @@ fn a_whole_poc_over_twelve_days() {
         pos(lessons, q);
     }
 
-    // Day 15: the debrief is late.
+    // Day 15: the debrief is written, so status stops counting.
     env.at("2026-12-07T10:00:00Z");
+    env.poc_run(&["status"])
+        .ok()
+        .stdout_has("Debrief written: debrief.md (due 2026-12-06 16:00 UTC)\n")
+        .stdout_lacks("overdue");
+    env.poc_run(&["status", "--format", "markdown"])
+        .ok()
+        .stdout_has("| **Outcome** | Technical Win, closed 2026-12-04 16:00 UTC in signoff |")
+        .stdout_has("| **Debrief** | written: debrief.md (due 2026-12-06 16:00 UTC) |");
+    assert_eq!(status_json(&env)["debrief"]["written"], true);
+    // Without the file, it is late.
+    let kept = env.poc().join("debrief.md.kept");
+    std::fs::rename(env.poc().join("debrief.md"), &kept).unwrap();
     env.poc_run(&["status"])
         .ok()
         .stdout_has("Debrief overdue by 18 h (was due 2026-12-06 16:00 UTC)");
     env.poc_run(&["status", "--format", "markdown"])
         .ok()
-        .stdout_has("| **Outcome** | Technical Win, closed 2026-12-04 16:00 UTC in signoff |")
         .stdout_has("| **Debrief due** | 2026-12-06 16:00 UTC (overdue by 18 h) |");
+    assert_eq!(status_json(&env)["debrief"]["written"], false);
+    std::fs::rename(&kept, env.poc().join("debrief.md")).unwrap();
 
     // The journal holds every step, one line each, oldest first.
     let log = env.poc_run(&["log", "--format", "json"]);
@@ -936,6 +949,7 @@ fn a_closed_poc_can_be_reopened() {
     let mut env = poc_in_signoff();
     env.at("2026-12-04T10:00:00Z");
     env.poc_run(&["close", "--outcome", "win"]).ok();
+    env.poc_run(&["debrief"]).ok();
     unchanged(&env, || env.poc_run(&["check", "crm-updated"]))
         .code(1)
         .first_err_is("error: the POC is closed (win); cannot record checks. Run `poc reopen PHASE --reason TEXT` to reopen it");
@@ -962,6 +976,14 @@ fn a_closed_poc_can_be_reopened() {
     unchanged(&env, || env.poc_run(&["debrief"]))
         .code(1)
         .stderr_has("not closed yet");
+    // Closed again: the first debrief is there, so the hint says --force.
+    for phase in ["integration", "signoff"] {
+        env.poc_run(&["advance"]).ok();
+        assert_eq!(status_json(&env)["phase"], phase);
+    }
+    env.poc_run(&["close", "--outcome", "win"]).ok().stderr_has(
+        "Debrief due in 48 h (2026-12-07 10:00 UTC): run `poc debrief --force` to rewrite debrief.md (the old one is kept as a backup).\n",
+    );
 }
 
 #[test]

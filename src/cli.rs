@@ -203,7 +203,7 @@ pub struct CheckArgs {
     /// Record the criteria as failed (criteria only).
     #[arg(long, conflicts_with = "undo")]
     pub fail: bool,
-    /// Put the IDs back to pending.
+    /// Put the IDs back: items to open, criteria to pending.
     #[arg(long)]
     pub undo: bool,
     /// A note kept with the entry.
@@ -242,15 +242,27 @@ pub struct EvidenceArgs {
 
 #[derive(Debug, Args)]
 pub struct TextArgs {
-    /// The text to record.
-    pub text: String,
+    /// The text to record; several words need no quotes.
+    #[arg(required = true, value_name = "TEXT")]
+    pub words: Vec<String>,
+}
+
+impl TextArgs {
+    /// The words as one text, as the shell split them.
+    pub fn text(&self) -> String {
+        self.words.join(" ")
+    }
 }
 
 #[derive(Debug, Args)]
 pub struct BlockerArgs {
-    /// What blocks the POC.
-    #[arg(required_unless_present = "resolve", conflicts_with = "resolve")]
-    pub text: Option<String>,
+    /// What blocks the POC; several words need no quotes.
+    #[arg(
+        value_name = "TEXT",
+        required_unless_present = "resolve",
+        conflicts_with = "resolve"
+    )]
+    pub words: Vec<String>,
     /// Resolve the blocker with this ID (B1, B2, …).
     #[arg(long, value_name = "ID")]
     pub resolve: Option<String>,

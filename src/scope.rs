@@ -188,6 +188,15 @@ pub enum Target<'a> {
     Criterion(&'a Criterion),
 }
 
+impl Target<'_> {
+    pub fn id(&self) -> &str {
+        match self {
+            Target::Item(_, item) => &item.id,
+            Target::Criterion(c) => &c.id,
+        }
+    }
+}
+
 impl Scope {
     /// Parses and validates the text of `poc.yaml`; `file` names it in errors.
     pub fn parse(text: &str, file: &str) -> Result<Scope, UserError> {

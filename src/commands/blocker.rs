@@ -40,7 +40,7 @@ pub fn run(args: BlockerArgs, ctx: &Context) -> anyhow::Result<u8> {
         eprintln!("Resolved {id}: {}", terminal_safe(&blocker.text));
         return Ok(EXIT_OK);
     }
-    let text = super::non_empty(args.text.as_deref().unwrap_or_default(), "the blocker")?;
+    let text = super::non_empty(&args.words.join(" "), "the blocker")?;
     let id = poc.journal.next_blocker_id();
     journal.append(&[ctx.entry(Event::Blocker {
         id: id.clone().into(),

@@ -96,7 +96,24 @@ pub fn run(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
 
     let (poc, mut journal) = ctx.load_for_write()?;
     poc.ensure_open("record checks")?;
-    let targets = resolve(&poc.scope, &ids, &args)?;
+    let mut targets = resolve(&poc.scope, &ids, &args)?;
+    if args.undo {
+        // Undoing what is already open would journal a change that is none.
+        let (open, marked): (Vec<_>, Vec<_>) = targets.into_iter().partition(|t| {
+            (poc.state.marks.get(t.id())).is_none_or(|m| m.status == Status::Pending)
+        });
+        for t in &open {
+            let state = match t {
+                Target::Item(..) => "open",
+                Target::Criterion(_) => "pending",
+            };
+            eprintln!("Already {state}: {} (nothing to undo)", t.id());
+        }
+        if marked.is_empty() {
+            return Ok(EXIT_OK);
+        }
+        targets = marked;
+    }
     let files = attachments
         .iter()
         .map(|a| evidence::store(&poc.dir, a))
@@ -106,9 +123,10 @@ pub fn run(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
         .or_else(|| run.as_ref().filter(|_| failed).map(run_failure))
         .map(Into::into);
     let run = run.map(Box::new);
-    let entries: Vec<_> = ids
+    let entries: Vec<_> = targets
         .iter()
-        .map(|id| {
+        .map(|target| {
+            let id = target.id().to_string();
             let mark = Mark {
                 id: id.clone().into(),
                 evidence: evidence_text.clone(),

@@ -6,7 +6,7 @@ use crate::error::EXIT_OK;
 use crate::journal::Event;
 
 pub fn run(args: TextArgs, ctx: &Context) -> anyhow::Result<u8> {
-    let text = super::non_empty(&args.text, "the note")?;
+    let text = super::non_empty(&args.text(), "the note")?;
     let (_, mut journal) = ctx.load_for_write()?;
     journal.append(&[ctx.entry(Event::Note { text: text.into() })])?;
     eprintln!("Noted.");

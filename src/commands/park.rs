@@ -6,8 +6,18 @@ use crate::error::EXIT_OK;
 use crate::journal::Event;
 
 pub fn run(args: TextArgs, ctx: &Context) -> anyhow::Result<u8> {
-    let text = super::non_empty(&args.text, "the request")?;
+    let text = super::non_empty(&args.text(), "the request")?;
     let (poc, mut journal) = ctx.load_for_write()?;
+    // The same request asked twice is still one request for the debrief.
+    let same = |parked: &str| parked.trim().to_lowercase() == text.to_lowercase();
+    if let Some(p) = poc.state.parked.iter().find(|p| same(&p.text)) {
+        eprintln!(
+            "Already parked on {}: {} (nothing was recorded)",
+            p.at.format("%Y-%m-%d"),
+            crate::text::terminal_safe(&p.text)
+        );
+        return Ok(EXIT_OK);
+    }
     journal.append(&[ctx.entry(Event::Park { text: text.into() })])?;
     eprintln!(
         "Parked for after the POC ({} parked). It will be listed in the debrief as scope creep to follow up.",

@@ -1525,3 +1525,56 @@ fn failed_criteria_stay_on_todays_list_and_advance_names_them() {
     check(&env, &["SC3"]);
     env.poc_run(&["check"]).ok().stdout_lacks("Failed criteria");
 }
+
+/// Typing as one talks: several words need no quotes; undoing what is
+/// already open and parking the same request twice record nothing.
+#[test]
+fn words_without_quotes_and_no_op_records() {
+    let mut env = TestEnv::with_poc();
+    env.at("2026-11-23T10:00:00Z");
+    env.poc_run(&["note", "champion", "out", "on", "Friday"])
+        .ok();
+    env.poc_run(&["park", "Custom", "reporting"]).ok();
+    env.poc_run(&["blocker", "VPN", "access", "not", "granted"])
+        .ok()
+        .stderr_has("Opened B1.");
+    let texts: Vec<String> = env.journal()[1..]
+        .iter()
+        .map(|e| e["text"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "champion out on Friday",
+            "Custom reporting",
+            "VPN access not granted"
+        ]
+    );
+
+    let run = unchanged(&env, || env.poc_run(&["park", "custom reporting "]));
+    run.ok();
+    assert_eq!(
+        run.stderr,
+        "Already parked on 2026-11-23: Custom reporting (nothing was recorded)\n"
+    );
+
+    let run = unchanged(&env, || env.poc_run(&["check", "kickoff", "SC1", "--undo"]));
+    run.ok();
+    assert_eq!(
+        run.stderr,
+        "Already open: kickoff (nothing to undo)\nAlready pending: SC1 (nothing to undo)\n"
+    );
+    check(&env, &["kickoff"]);
+    let run = env.poc_run(&["check", "kickoff", "SC1", "--undo"]);
+    run.ok();
+    assert_eq!(
+        run.stderr,
+        "Already pending: SC1 (nothing to undo)\nBack to open (setup): kickoff Kickoff call held with the customer team\n"
+    );
+    let last = env.journal().pop().unwrap();
+    assert_eq!(
+        (last["kind"].as_str(), last["id"].as_str()),
+        (Some("undo"), Some("kickoff"))
+    );
+    assert_eq!(env.journal().len(), 6);
+}

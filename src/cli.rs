@@ -17,9 +17,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "poc", version, arg_required_else_help = true)]
 pub struct Cli {
-    /// Use the POC in DIR instead of searching upward from the current
-    /// folder for poc.yaml. Other paths (--attach, --out) stay relative to
-    /// the current folder.
+    /// Look for the POC from DIR (it, or the nearest folder above it that
+    /// holds poc.yaml) instead of from the current folder; for init, the
+    /// folder to create it in. Other paths (--attach, --out) stay relative
+    /// to the current folder.
     #[arg(short = 'C', long = "dir", value_name = "DIR", global = true)]
     pub dir: Option<PathBuf>,
 
@@ -148,8 +149,10 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// Folder to create the POC in (default: the current folder).
-    pub dir: Option<PathBuf>,
+    /// Folder to create the POC in (default: -C DIR, else the current
+    /// folder).
+    #[arg(value_name = "DIR")]
+    pub folder: Option<PathBuf>,
     /// The prospect's company name.
     #[arg(long)]
     pub prospect: String,

@@ -40,31 +40,38 @@ impl Context {
         })
     }
 
-    /// The POC folder: `-C DIR`, else the nearest folder upward that holds
-    /// `poc.yaml`, as git finds its repository.
+    /// The POC folder: the nearest folder that holds `poc.yaml`, from the
+    /// current folder (or `-C DIR`) upward, as git finds its repository.
     ///
     /// Any `poc.yaml` marks a POC, even one that is not a regular file or a
     /// broken link: loading it then says what is wrong, rather than "not
     /// inside a POC".
     pub fn poc_dir(&self) -> anyhow::Result<PathBuf> {
-        if let Some(dir) = &self.dir {
-            if std::fs::symlink_metadata(dir.join(SCOPE_FILE)).is_err() {
-                crate::fail!(
-                    "{} holds no {SCOPE_FILE}; run `poc init {}` to start a POC there",
-                    dir.display(),
-                    dir.display()
-                );
+        let holds_scope = |dir: &Path| std::fs::symlink_metadata(dir.join(SCOPE_FILE)).is_ok();
+        let cwd = std::env::current_dir().context("cannot read the current folder")?;
+        let Some(dir) = &self.dir else {
+            if let Some(found) = cwd.ancestors().find(|d| holds_scope(d)) {
+                return Ok(relative_to(found, &cwd));
             }
+            crate::fail!(
+                "not inside a POC: no {SCOPE_FILE} here or in any parent folder; run `poc init` to start one, or pass -C DIR"
+            )
+        };
+        // As given, so messages name files the way the user does.
+        if holds_scope(dir) {
             return Ok(dir.clone());
         }
-        let cwd = std::env::current_dir().context("cannot read the current folder")?;
-        for dir in cwd.ancestors() {
-            if std::fs::symlink_metadata(dir.join(SCOPE_FILE)).is_ok() {
-                return Ok(relative_to(dir, &cwd));
-            }
+        let Ok(absolute) = cwd.join(dir).canonicalize() else {
+            crate::fail!("-C {}: no such folder", dir.display());
+        };
+        if let Some(found) = absolute.ancestors().find(|d| holds_scope(d)) {
+            let cwd = cwd.canonicalize().unwrap_or(cwd);
+            return Ok(relative_to(found, &cwd));
         }
         crate::fail!(
-            "not inside a POC: no {SCOPE_FILE} here or in any parent folder; run `poc init` to start one, or pass -C DIR"
+            "no {SCOPE_FILE} in {} or any parent folder; run `poc init {}` to start a POC there",
+            dir.display(),
+            dir.display()
         )
     }
 
@@ -171,9 +178,14 @@ fn alongside<A: Send, B>(first: impl FnOnce() -> A + Send, second: impl FnOnce()
     })
 }
 
+/// `dir` as the user would write it from `cwd`: ".", "acme", "../..", or
+/// absolute when it is neither above nor below.
 fn relative_to(dir: &Path, cwd: &Path) -> PathBuf {
     if dir == cwd {
         return PathBuf::from(".");
+    }
+    if let Ok(below) = dir.strip_prefix(cwd) {
+        return below.to_path_buf();
     }
     match cwd.strip_prefix(dir) {
         Ok(rest) => rest.components().map(|_| "..").collect(),

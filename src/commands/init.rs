@@ -27,10 +27,19 @@ struct ScopeContext {
 }
 
 pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
-    let dir = args
-        .dir
-        .or_else(|| ctx.dir.clone())
-        .unwrap_or_else(|| PathBuf::from("."));
+    let dir = match (args.folder, &ctx.dir) {
+        (Some(folder), Some(dir)) if folder != *dir => {
+            return Err(UserError::usage(format!(
+                "-C {} and init's folder {} name two places; give one of them",
+                dir.display(),
+                folder.display()
+            ))
+            .into());
+        }
+        (Some(folder), _) => folder,
+        (None, Some(dir)) => dir.clone(),
+        (None, None) => PathBuf::from("."),
+    };
     let template = SCOPE_TEMPLATES
         .iter()
         .find(|t| t.name == args.template)

@@ -781,7 +781,45 @@ fn the_poc_is_found_from_a_subfolder_and_not_outside_one() {
         assert!(run.first_err_line().contains("run `poc init`"), "{run:#?}");
     }
     let run = unchanged(&env, || env.run(&["-C", "nowhere", "status"]));
-    run.code(1).stderr_has("poc init");
+    run.code(1)
+        .first_err_is("error: -C nowhere: no such folder");
+    std::fs::create_dir(env.path().join("other")).unwrap();
+    let run = unchanged(&env, || env.run(&["-C", "other", "note", "x"]));
+    run.code(1).first_err_is(
+        "error: no poc.yaml in other or any parent folder; run `poc init other` to start a POC there",
+    );
+
+    // -C searches upward from DIR as git does, and names files as from here.
+    env.run(&["-C", "acme/notes/day1", "check", "env-access"])
+        .ok();
+    assert_eq!(env.journal().last().unwrap()["id"], "env-access");
+    env.run(&["-C", "acme/notes", "validate"])
+        .ok()
+        .stdout_has("ok: acme/poc.yaml and acme/journal.yaml are valid");
+    env.run_at("acme/notes", &["-C", "..", "validate"])
+        .ok()
+        .stdout_has("ok: ../poc.yaml and ../journal.yaml are valid");
+}
+
+/// init takes its folder from -C or from its argument, either place on
+/// the command line, and refuses two different ones.
+#[test]
+fn init_takes_its_folder_from_c_or_its_argument() {
+    let env = TestEnv::new();
+    env.run(&["init", "-C", "one", "--prospect", "Acme Corp"])
+        .ok();
+    assert!(env.path().join("one/poc.yaml").is_file());
+    env.run(&["-C", "two", "init", "--prospect", "Acme Corp"])
+        .ok();
+    assert!(env.path().join("two/poc.yaml").is_file());
+    env.run(&["-C", "three", "init", "three", "--prospect", "Acme Corp"])
+        .ok();
+    assert!(env.path().join("three/poc.yaml").is_file());
+    let run = unchanged(&env, || {
+        env.run(&["-C", "four", "init", "five", "--prospect", "Acme Corp"])
+    });
+    run.code(2)
+        .first_err_is("error: -C four and init's folder five name two places; give one of them");
 }
 
 #[test]

@@ -106,7 +106,8 @@ pub struct PhaseRow {
     /// POC day entered and left, for planned-against-actual views.
     pub entered_day: Option<i64>,
     pub left_day: Option<i64>,
-    /// done | current | upcoming | skipped
+    /// done | forced (left by `advance --force`) | cut short (closed in it
+    /// with `close --force`) | current | upcoming | skipped (closed before)
     pub state: &'static str,
     pub done: usize,
     pub total: usize,
@@ -171,7 +172,9 @@ impl StatusReport {
             .map(|plan| {
                 let times = state.times[plan.phase.index()];
                 let phase_state = match (plan.phase.cmp(&current), closed) {
+                    (std::cmp::Ordering::Less, _) if times.forced => "forced",
                     (std::cmp::Ordering::Less, _) => "done",
+                    (std::cmp::Ordering::Equal, Some(c)) if c.forced => "cut short",
                     (std::cmp::Ordering::Equal, Some(_)) => "done",
                     (std::cmp::Ordering::Equal, None) => "current",
                     (std::cmp::Ordering::Greater, Some(_)) => "skipped",

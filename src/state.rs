@@ -84,6 +84,8 @@ impl Marked<'_> {
 pub struct PhaseTimes {
     pub entered: Option<DateTime<Utc>>,
     pub left: Option<DateTime<Utc>>,
+    /// Left by `advance --force`, its gate not met.
+    pub forced: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -229,6 +231,7 @@ impl<'a> PocState<'a> {
                     return;
                 }
                 self.times[from.index()].left = Some(at);
+                self.times[from.index()].forced = *forced;
                 self.times[to.index()].entered = Some(at);
                 self.times[to.index()].left = None;
                 self.phase = *to;
@@ -255,8 +258,14 @@ impl<'a> PocState<'a> {
                 self.closure = None;
                 self.phase = *to;
                 self.times[to.index()].left = None;
+                self.times[to.index()].forced = false;
                 if self.times[to.index()].entered.is_none() {
                     self.times[to.index()].entered = Some(at);
+                }
+                // The phases after it are ahead again; the journal keeps when
+                // they were first entered.
+                for later in &mut self.times[to.index() + 1..] {
+                    *later = PhaseTimes::default();
                 }
             }
             Event::Close {

@@ -1127,7 +1127,10 @@ fn check_report(
         prop_assert_eq!(row.done, done);
         prop_assert_eq!(row.items.iter().filter(|i| i.done).count(), row.done);
         prop_assert!(row.days_late >= 0);
+        let forced_close = state.closure.as_ref().is_some_and(|c| c.forced);
         let expected = match (Phase::ALL[p].cmp(&state.phase), closed) {
+            (std::cmp::Ordering::Less, _) if state.times[p].forced => "forced",
+            (std::cmp::Ordering::Equal, true) if forced_close => "cut short",
             (std::cmp::Ordering::Less, _) | (std::cmp::Ordering::Equal, true) => "done",
             (std::cmp::Ordering::Equal, false) => "current",
             (std::cmp::Ordering::Greater, true) => "skipped",

@@ -3,13 +3,27 @@
 use crate::cli::{FormatArgs, StatusFormat};
 use crate::context::Context;
 use crate::error::EXIT_OK;
+use crate::journal::JOURNAL_FILE;
 use crate::render::{self, cell, status_cell};
 use crate::report::{DEBRIEF_FILE, StatusReport, describe_due};
+use crate::scope::SCOPE_FILE;
 use crate::text::{plural, terminal_safe};
 
 pub fn run(args: FormatArgs<StatusFormat>, ctx: &Context) -> anyhow::Result<u8> {
     let poc = ctx.load()?;
     let report = poc.status(&poc.state, ctx.now);
+    // A renamed ID in poc.yaml quietly resets to pending: say so once.
+    if let Some((line, id)) = poc.state.unknown_ids.first() {
+        eprintln!(
+            "warning: {}:{line}: `{}` is no longer in {SCOPE_FILE}{}; its entries are ignored. Run `poc validate` for the details",
+            crate::fsutil::display_in(&poc.dir, JOURNAL_FILE),
+            terminal_safe(id),
+            match poc.state.unknown_ids.len() - 1 {
+                0 => String::new(),
+                n => format!(" (and {} more like it)", crate::text::thousands(n as u64)),
+            }
+        );
+    }
     let text = match args.format.unwrap_or(StatusFormat::Table) {
         StatusFormat::Json => render::json(&report)?,
         StatusFormat::Markdown => render::document("status.md", &report)?,

@@ -348,7 +348,19 @@ fn a_journal_entry_for_an_id_no_longer_in_the_scope_is_a_warning() {
             "warning: acme/journal.yaml:3: `gone` is no longer in poc.yaml; this entry is ignored",
         )
         .stdout_has("ok: acme/poc.yaml and acme/journal.yaml are valid (1 warning)");
-    env.poc_run(&["status"]).ok();
+    // status says so once, on stderr, and points at validate.
+    let run = unchanged(&env, || env.poc_run(&["status"]));
+    run.ok();
+    assert_eq!(
+        run.stderr,
+        "warning: acme/journal.yaml:3: `gone` is no longer in poc.yaml; its entries are ignored. Run `poc validate` for the details\n"
+    );
+    journal.push_str(r#"- {"at":"2026-11-23T09:05:00Z","by":"dana","kind":"check","id":"gone2"}"#);
+    journal.push('\n');
+    env.write("acme/journal.yaml", &journal);
+    unchanged(&env, || env.poc_run(&["status"])).ok().first_err_is(
+        "warning: acme/journal.yaml:3: `gone` is no longer in poc.yaml (and 1 more like it); its entries are ignored. Run `poc validate` for the details",
+    );
 }
 
 // --- A journal that is not valid YAML: reported, never written over ---

@@ -395,7 +395,10 @@ fn a_whole_poc_over_twelve_days() {
     let checklist = env.poc_run(&["checklist"]);
     checklist.ok();
     let md = &checklist.stdout;
-    assert!(md.starts_with("# Acme Corp POC: POC checklist\n"), "{md}");
+    assert!(md.starts_with("# Checklist: Acme Corp POC\n"), "{md}");
+    // One blank line between a heading and its list, never more.
+    assert!(md.contains("(days 1–2)\n\n- [x] "), "{md}");
+    assert!(!md.contains("\n\n\n"), "{md}");
     for line in [
         "## 1. Environment setup (days 1–2)\n",
         "- [x] Kickoff call held with the customer team `kickoff` — 2026-11-23\n",
@@ -1211,9 +1214,9 @@ fn user_text_does_not_break_tables_or_documents() {
     let checklist = env.poc_run(&["checklist"]);
     checklist.ok();
     assert!(
-        checklist.stdout.starts_with(
-            "# Zoë \\| Ærø Corp POC: POC checklist\n\n**Prospect:** Zoë \\| Ærø Corp ·"
-        ),
+        checklist
+            .stdout
+            .starts_with("# Checklist: Zoë \\| Ærø Corp POC\n\n**Prospect:** Zoë \\| Ærø Corp ·"),
         "{}",
         checklist.stdout
     );

@@ -47,18 +47,27 @@ pub fn run(args: EvidenceArgs, ctx: &Context) -> anyhow::Result<u8> {
         ListFormat::Table if args.verify => {
             let problems = report.problems.as_deref().unwrap_or_default();
             for p in problems {
-                eprintln!("{}: {p}", p.problem);
+                eprintln!("error: {p}");
             }
-            let stored = report.evidence.iter().filter(|r| r.path.is_some()).count();
+            // A file attached to two IDs is one file.
+            let stored: std::collections::BTreeSet<&str> = report
+                .evidence
+                .iter()
+                .filter_map(|r| r.path.as_deref())
+                .collect();
             if problems.is_empty() {
-                crate::out(&format!(
-                    "ok: {stored} stored evidence file{} match their recorded sha256\n",
-                    if stored == 1 { "" } else { "s" }
-                ))?;
+                crate::out(&if stored.len() == 1 {
+                    "ok: 1 stored evidence file matches its recorded sha256\n".to_string()
+                } else {
+                    format!(
+                        "ok: {} match their recorded sha256\n",
+                        crate::text::plural(stored.len() as i64, "stored evidence file")
+                    )
+                })?;
             } else {
                 eprintln!(
-                    "error: {} of the stored evidence files are missing or changed since they were recorded",
-                    problems.len()
+                    "error: {} missing or changed since recorded",
+                    crate::text::plural(problems.len() as i64, "stored evidence file")
                 );
             }
         }

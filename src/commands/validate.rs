@@ -161,7 +161,7 @@ pub fn check(ctx: &Context) -> anyhow::Result<ValidateReport> {
             } else {
                 "evidence-changed"
             };
-            warnings.push(warn(p.line, code, format!("evidence {p}")));
+            warnings.push(warn(p.line, code, p.to_string()));
         }
         if let Some(scope) = &scope {
             let state = PocState::derive(scope, journal);

@@ -82,6 +82,10 @@ fn the_same_file_attached_twice_is_stored_once_and_different_files_never_overwri
         .map(|f| std::fs::read(env.poc().join("evidence").join(f)).unwrap())
         .collect();
     assert!(contents.contains(&b"first".to_vec()) && contents.contains(&b"second".to_vec()));
+    // Three attachments, two files: verify counts files.
+    env.poc_run(&["evidence", "--verify"])
+        .ok()
+        .stdout_has("ok: 2 stored evidence files match their recorded sha256\n");
 }
 
 #[test]
@@ -372,17 +376,17 @@ fn evidence_lists_every_piece_and_verify_catches_an_edited_or_missing_file() {
     std::fs::write(env.poc().join("evidence").join(&stored), b"edited").unwrap();
     let run = env.poc_run(&["evidence", "--verify"]);
     run.code(1)
-        .stderr_has(&format!("changed: evidence/{stored} (evidence for SC1, journal line 3) changed since it was recorded"))
-        .stderr_has("error: 1 of the stored evidence files are missing or changed");
+        .stderr_has(&format!("error: evidence/{stored} (evidence for SC1, journal line 3) changed since it was recorded: sha256 1fb9f4097256db2d7b1e13aff79cee44339891a31c556b9cf6093885773b3618 expected "))
+        .stderr_has("\nerror: 1 stored evidence file missing or changed since recorded\n");
     env.poc_run(&["validate"]).ok().stderr_has(&format!(
-        "warning: acme/journal.yaml:3: evidence evidence/{stored} (evidence for SC1"
+        "warning: acme/journal.yaml:3: evidence/{stored} (evidence for SC1"
     ));
 
     std::fs::remove_file(env.poc().join("evidence").join(&stored)).unwrap();
     env.poc_run(&["evidence", "--verify"])
         .code(1)
         .stderr_has(&format!(
-            "missing: evidence/{stored} (evidence for SC1, journal line 3) is missing"
+            "error: evidence/{stored} (evidence for SC1, journal line 3) is missing\n"
         ));
 }
 

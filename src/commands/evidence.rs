@@ -56,7 +56,9 @@ pub fn run(args: EvidenceArgs, ctx: &Context) -> anyhow::Result<u8> {
                 .filter_map(|r| r.path.as_deref())
                 .collect();
             if problems.is_empty() {
-                crate::out(&if stored.len() == 1 {
+                crate::out(&if stored.is_empty() {
+                    "ok: no stored evidence files to verify (text evidence has none)\n".to_string()
+                } else if stored.len() == 1 {
                     "ok: 1 stored evidence file matches its recorded sha256\n".to_string()
                 } else {
                     format!(

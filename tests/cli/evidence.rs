@@ -319,6 +319,9 @@ fn run_and_fail_flags_are_for_criteria_only() {
 #[test]
 fn evidence_lists_every_piece_and_verify_catches_an_edited_or_missing_file() {
     let mut env = TestEnv::with_poc();
+    env.poc_run(&["evidence", "--verify"])
+        .ok()
+        .stdout_has("ok: no stored evidence files to verify (text evidence has none)\n");
     env.write("shot.png", b"original");
     env.run_in(
         &env.poc(),

@@ -17,6 +17,20 @@ pub fn now() -> Result<DateTime<Utc>, UserError> {
     }
 }
 
+/// Parses a `YYYY-MM-DD` date; the error says whether the form is wrong
+/// (`11/23/2026`) or the day does not exist (`2026-02-30`).
+pub fn parse_date(value: &str) -> Result<NaiveDate, &'static str> {
+    let value = value.trim();
+    NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| {
+        let digits =
+            |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
+        match value.split('-').collect::<Vec<_>>()[..] {
+            [y, m, d] if digits(y, 4) && digits(m, 2) && digits(d, 2) => "is not a real date",
+            _ => "is not a date in the form YYYY-MM-DD",
+        }
+    })
+}
+
 /// Parses an RFC 3339 timestamp, or a date taken as midnight UTC.
 pub fn parse_instant(value: &str) -> Option<DateTime<Utc>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(value) {

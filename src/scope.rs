@@ -404,17 +404,16 @@ impl RawScope {
                 ),
             ));
         }
-        let start =
-            NaiveDate::parse_from_str(self.start.value.trim(), "%Y-%m-%d").map_err(|_| {
-                at(
-                    file,
-                    &self.start.referenced,
-                    format!(
-                        "`start` is not a real date: `{}` (expected YYYY-MM-DD)",
-                        crate::text::terminal_safe(&self.start.value)
-                    ),
-                )
-            })?;
+        let start = crate::clock::parse_date(&self.start.value).map_err(|problem| {
+            at(
+                file,
+                &self.start.referenced,
+                format!(
+                    "`start` {problem}: `{}` (expected YYYY-MM-DD, such as 2026-11-23)",
+                    crate::text::terminal_safe(&self.start.value)
+                ),
+            )
+        })?;
 
         let mut seen: HashMap<String, serde_saphyr::Location> = HashMap::new();
         let mut check_id = |id: &Spanned<String>| -> Result<(), UserError> {

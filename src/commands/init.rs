@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::cli::InitArgs;
@@ -56,9 +55,9 @@ pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
             ))
         })?;
     let start = match &args.start {
-        Some(s) => NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+        Some(s) => crate::clock::parse_date(s).map_err(|problem| {
             UserError::usage(format!(
-                "--start: `{s}` is not a real date (expected YYYY-MM-DD)"
+                "--start: `{s}` {problem} (expected YYYY-MM-DD, such as 2026-11-23)"
             ))
         })?,
         None => ctx.now.date_naive(),

@@ -253,11 +253,16 @@ fn an_id_with_a_space() {
 fn an_impossible_start_date() {
     refused_everywhere(
         &scope_with("2026-11-23", "2026-02-30"),
-        "error: acme/poc.yaml:5:8: `start` is not a real date: `2026-02-30` (expected YYYY-MM-DD)",
+        "error: acme/poc.yaml:5:8: `start` is not a real date: `2026-02-30` (expected YYYY-MM-DD, such as 2026-11-23)",
     );
     refused_everywhere(
         &scope_with("2026-11-23", "2026-13-01"),
-        "error: acme/poc.yaml:5:8: `start` is not a real date: `2026-13-01` (expected YYYY-MM-DD)",
+        "error: acme/poc.yaml:5:8: `start` is not a real date: `2026-13-01` (expected YYYY-MM-DD, such as 2026-11-23)",
+    );
+    // A date in another form is named as such, not as impossible.
+    refused_everywhere(
+        &scope_with("2026-11-23", "11/23/2026"),
+        "error: acme/poc.yaml:5:8: `start` is not a date in the form YYYY-MM-DD: `11/23/2026` (expected YYYY-MM-DD, such as 2026-11-23)",
     );
 }
 
@@ -274,8 +279,22 @@ fn an_impossible_date_on_the_command_line_or_clock() {
             "2026-02-30",
         ])
     });
-    run.code(2)
-        .first_err_is("error: --start: `2026-02-30` is not a real date (expected YYYY-MM-DD)");
+    run.code(2).first_err_is(
+        "error: --start: `2026-02-30` is not a real date (expected YYYY-MM-DD, such as 2026-11-23)",
+    );
+    let run = unchanged(&env, || {
+        env.run(&[
+            "init",
+            "acme",
+            "--prospect",
+            "Acme",
+            "--start",
+            "23/11/2026",
+        ])
+    });
+    run.code(2).first_err_is(
+        "error: --start: `23/11/2026` is not a date in the form YYYY-MM-DD (expected YYYY-MM-DD, such as 2026-11-23)",
+    );
 
     let mut env = poc();
     env.at("2026-02-30");

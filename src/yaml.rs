@@ -137,6 +137,24 @@ fn tidy_message(message: &str) -> String {
             return format!("unknown field `{field}`{}", did_you_mean(field, [expected]));
         }
     }
+    if let Some(rest) = message.strip_prefix("unknown variant `")
+        && let Some((value, expected)) = rest.split_once("`, expected one of ")
+    {
+        return format!(
+            "unknown value `{value}`{}; expected one of {expected}",
+            did_you_mean(value, expected.split(", "))
+        );
+    }
+    // The parser's words for what is nearly always an indentation slip, or
+    // an unquoted `: ` inside a value.
+    if message.starts_with("mapping values are not allowed") {
+        return format!(
+            "{message} (a value holding `: ` needs quotes; otherwise check this line's indentation)"
+        );
+    }
+    if message.contains("did not find expected key") {
+        return format!("{message} (check this line's indentation against the lines above)");
+    }
     if let Some(field) = message
         .strip_prefix("missing field `")
         .and_then(|r| r.strip_suffix('`'))

@@ -84,7 +84,7 @@ fn bad_indentation() {
     let env = scope_with("owner: Dana Smith", "  owner: Dana Smith");
     refused_everywhere(
         &env,
-        "error: acme/poc.yaml:4:8: mapping values are not allowed in this context",
+        "error: acme/poc.yaml:4:8: mapping values are not allowed in this context (a value holding `: ` needs quotes; otherwise check this line's indentation)",
     );
 }
 
@@ -151,11 +151,15 @@ fn a_word_where_true_or_false_belongs() {
 fn a_value_outside_its_choices() {
     refused_everywhere(
         &scope_with("priority: must", "priority: high"),
-        "error: acme/poc.yaml:10:15: unknown variant `high`, expected one of must, should, nice",
+        "error: acme/poc.yaml:10:15: unknown value `high`; expected one of must, should, nice",
     );
     refused_everywhere(
         &scope_with("phase: deployment", "phase: deploy"),
-        "error: acme/poc.yaml:11:12: unknown variant `deploy`, expected one of setup, deployment, validation, integration, signoff",
+        "error: acme/poc.yaml:11:12: unknown value `deploy`; expected one of setup, deployment, validation, integration, signoff",
+    );
+    refused_everywhere(
+        &scope_with("phase: deployment", "phase: deploymnet"),
+        "error: acme/poc.yaml:11:12: unknown value `deploymnet`; did you mean `deployment`?; expected one of setup, deployment, validation, integration, signoff",
     );
 }
 

@@ -40,6 +40,9 @@ pub fn run(args: BlockerArgs, ctx: &Context) -> anyhow::Result<u8> {
         eprintln!("Resolved {id}: {}", terminal_safe(&blocker.text));
         return Ok(EXIT_OK);
     }
+    // Resolving stays possible after the close, to tidy up; a new blocker
+    // has nothing left to block.
+    poc.ensure_open("open a blocker")?;
     let text = super::non_empty(&args.words.join(" "), "the blocker")?;
     let id = poc.journal.next_blocker_id();
     journal.append(&[ctx.entry(Event::Blocker {

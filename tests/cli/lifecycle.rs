@@ -997,6 +997,9 @@ fn a_closed_poc_can_be_reopened() {
     unchanged(&env, || env.poc_run(&["advance"]))
         .code(1)
         .first_err_is("error: the POC is closed (win); cannot advance. Run `poc reopen PHASE --reason TEXT` to reopen it");
+    unchanged(&env, || env.poc_run(&["blocker", "late", "finding"]))
+        .code(1)
+        .first_err_is("error: the POC is closed (win); cannot open a blocker. Run `poc reopen PHASE --reason TEXT` to reopen it");
     env.at("2026-12-05T10:00:00Z");
     env.poc_run(&[
         "reopen",

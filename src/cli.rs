@@ -269,9 +269,9 @@ pub struct BlockerArgs {
     /// Resolve the blocker with this ID (B1, B2, …).
     #[arg(long, value_name = "ID")]
     pub resolve: Option<String>,
-    /// How it was resolved (with --resolve).
-    #[arg(long, value_name = "TEXT", requires = "resolve")]
-    pub note: Option<String>,
+    /// How it was resolved (with --resolve); several words need no quotes.
+    #[arg(long, value_name = "TEXT", num_args = 1.., requires = "resolve")]
+    pub note: Vec<String>,
 }
 
 #[derive(Debug, Args)]

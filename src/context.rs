@@ -64,6 +64,9 @@ impl Context {
         let Ok(absolute) = cwd.join(dir).canonicalize() else {
             crate::fail!("-C {}: no such folder", dir.display());
         };
+        if !absolute.is_dir() {
+            crate::fail!("-C {}: not a folder", dir.display());
+        }
         if let Some(found) = absolute.ancestors().find(|d| holds_scope(d)) {
             let cwd = cwd.canonicalize().unwrap_or(cwd);
             return Ok(relative_to(found, &cwd));
@@ -149,10 +152,35 @@ impl Poc {
     /// The status report at `now`, with what only the folder can tell.
     pub fn status(&self, state: &PocState<'_>, now: DateTime<Utc>) -> StatusReport {
         let mut report = StatusReport::build(&self.scope, state, now);
-        if let Some(debrief) = &mut report.debrief {
-            debrief.written = self.dir.join(DEBRIEF_FILE).is_file();
+        if let (Some(debrief), Some(closed)) = (&mut report.debrief, report.closed_at) {
+            debrief.written = self.debrief_written_for(closed);
         }
         report
+    }
+
+    /// Whether `debrief.md` is the debrief of the close at `closed`: its
+    /// `closed:` tag names that day. One from before a reopen does not count;
+    /// one whose tag the SE removed does.
+    fn debrief_written_for(&self, closed: DateTime<Utc>) -> bool {
+        use std::io::Read as _;
+        let Ok(file) = std::fs::File::open(self.dir.join(DEBRIEF_FILE)) else {
+            return false;
+        };
+        // The tags are at the top; the SE's notes below can be long.
+        let mut head = Vec::new();
+        if file.take(4096).read_to_end(&mut head).is_err() {
+            return true;
+        }
+        let head = String::from_utf8_lossy(&head);
+        let mut lines = head.lines();
+        if lines.next().map(str::trim_end) != Some("---") {
+            return true;
+        }
+        let day = closed.format("%Y-%m-%d").to_string();
+        lines
+            .take_while(|l| l.trim_end() != "---")
+            .find_map(|l| l.strip_prefix("closed:"))
+            .is_none_or(|tag| tag.trim().trim_matches(['"', '\'']) == day)
     }
 
     /// Refuses when the POC is closed, naming `reopen`.

@@ -9,11 +9,12 @@ use crate::journal::{FileEvidence, RunEvidence};
 use crate::scope::{Phase, Priority, Scope};
 use crate::state::{self, Blocker, Override, PocState, Remark, Status};
 
-/// The version of the JSON the read commands print; bumped on breaking change.
 /// The debrief `poc debrief` writes in the POC folder.
 pub const DEBRIEF_FILE: &str = "debrief.md";
 
-pub const JSON_SCHEMA_VERSION: u32 = 2;
+/// The version of the JSON the read commands print; bumped on breaking change
+/// (3: a phase's `state` may be `forced` or `cut short`, where it read `done`).
+pub const JSON_SCHEMA_VERSION: u32 = 3;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct StatusReport {
@@ -174,7 +175,13 @@ impl StatusReport {
                 let phase_state = match (plan.phase.cmp(&current), closed) {
                     (std::cmp::Ordering::Less, _) if times.forced => "forced",
                     (std::cmp::Ordering::Less, _) => "done",
-                    (std::cmp::Ordering::Equal, Some(c)) if c.forced => "cut short",
+                    // A forced close in signoff is a win with a must unmet,
+                    // not a phase ended early.
+                    (std::cmp::Ordering::Equal, Some(c))
+                        if c.forced && current != Phase::Signoff =>
+                    {
+                        "cut short"
+                    }
                     (std::cmp::Ordering::Equal, Some(_)) => "done",
                     (std::cmp::Ordering::Equal, None) => "current",
                     (std::cmp::Ordering::Greater, Some(_)) => "skipped",
@@ -364,7 +371,8 @@ fn distance(minutes: i64) -> String {
     match hours {
         0 => format!("{rest} min"),
         1..48 if rest > 0 => format!("{hours} h {rest} min"),
-        1..=48 => format!("{hours} h"),
+        1..48 => format!("{hours} h"),
+        48 if rest == 0 => "48 h".to_string(),
         _ if hours % 24 == 0 => crate::text::plural(hours / 24, "day"),
         _ => format!(
             "{} {} h",
@@ -406,6 +414,10 @@ mod tests {
         assert_eq!(
             due_at("2026-12-08T18:00:00Z"),
             "overdue by 2 days 2 h (was due 2026-12-06 16:00 UTC)"
+        );
+        assert_eq!(
+            due_at("2026-12-08T16:30:00Z"),
+            "overdue by 2 days (was due 2026-12-06 16:00 UTC)"
         );
         assert_eq!(
             due_at("2026-12-06T12:40:00Z"),

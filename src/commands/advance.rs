@@ -77,8 +77,9 @@ pub fn run(args: AdvanceArgs, ctx: &Context) -> anyhow::Result<u8> {
         .collect();
     if !failed.is_empty() {
         eprintln!(
-            "Left failed in {from}: {}. Check again with `poc check ID` once fixed; the debrief lists it.",
-            failed.join(", ")
+            "Left failed in {from}: {}. Check again with `poc check ID` once fixed; the debrief lists {}.",
+            failed.join(", "),
+            if failed.len() == 1 { "it" } else { "them" }
         );
     }
     Ok(EXIT_OK)

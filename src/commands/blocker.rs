@@ -9,7 +9,7 @@ use crate::text::terminal_safe;
 pub fn run(args: BlockerArgs, ctx: &Context) -> anyhow::Result<u8> {
     // clap lets `requires` pass when the required flag conflicts with a
     // given argument (here the blocker's text), so say it here.
-    if args.note.is_some() && args.resolve.is_none() {
+    if !args.note.is_empty() && args.resolve.is_none() {
         return Err(UserError::usage(
             "--note says how a blocker was resolved and goes with --resolve ID; put the detail in the blocker's text instead (nothing was recorded)",
         )
@@ -32,7 +32,7 @@ pub fn run(args: BlockerArgs, ctx: &Context) -> anyhow::Result<u8> {
         if blocker.resolved.is_some() {
             crate::fail!("blocker {id} is already resolved");
         }
-        let note = super::optional_text(args.note);
+        let note = super::optional_text((!args.note.is_empty()).then(|| args.note.join(" ")));
         journal.append(&[ctx.entry(Event::Resolve {
             id: id.clone().into(),
             note: note.map(Into::into),

@@ -362,9 +362,8 @@ fn human(r: &TodayReport) -> String {
             let when =
                 c.at.map(|t| format!(" — failed {}", t.format("%Y-%m-%d")))
                     .unwrap_or_default();
-            let why = c
-                .evidence
-                .as_deref()
+            let why = (c.evidence.as_deref())
+                .or(c.note.as_deref())
                 .map(|e| format!(": {}", terminal_safe(e)))
                 .unwrap_or_default();
             out.push_str(&format!(

@@ -61,7 +61,7 @@ pub fn run(args: CloseArgs, ctx: &Context) -> anyhow::Result<u8> {
     let report = poc.status(&after, closed_at);
     let due = report.debrief.as_ref();
     // Closed again after a reopen: the debrief of the first close is there.
-    let next = if due.is_some_and(|d| d.written) {
+    let next = if poc.dir.join(DEBRIEF_FILE).exists() {
         format!(
             "run `poc debrief --force` to rewrite {DEBRIEF_FILE} (the old one is kept as a backup)"
         )

@@ -20,8 +20,8 @@ use crate::scope::SCOPE_FILE;
 use crate::state::{Override, Remark, Status};
 use crate::{fsutil, render};
 
-/// The debrief file name inside a POC folder.
-
+/// What `poc debrief` renders: the status at the close, sorted for the
+/// debrief's sections, and the tags the debrief library will read.
 #[derive(Debug, Serialize)]
 pub struct DebriefReport {
     pub schema_version: u32,

@@ -27,7 +27,7 @@ struct ScopeContext {
 
 pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
     let dir = match (args.folder, &ctx.dir) {
-        (Some(folder), Some(dir)) if folder != *dir => {
+        (Some(folder), Some(dir)) if !same_place(&folder, dir) => {
             return Err(UserError::usage(format!(
                 "-C {} and init's folder {} name two places; give one of them",
                 dir.display(),
@@ -135,4 +135,12 @@ fn add_gitattributes(dir: &std::path::Path) -> anyhow::Result<()> {
     text.push_str(GITATTRIBUTES_LINE);
     text.push('\n');
     fsutil::write_atomic(&path, text.as_bytes(), true)
+}
+
+/// Whether two paths as typed name one folder (`eps`, `./eps`, `eps/`),
+/// before it exists.
+fn same_place(a: &std::path::Path, b: &std::path::Path) -> bool {
+    use std::path::Component;
+    let plain = |p| std::path::Path::components(p).filter(|c| *c != Component::CurDir);
+    plain(a).eq(plain(b))
 }

@@ -486,7 +486,7 @@ fn validate_json_locates_each_error_and_names_each_kind_of_problem() {
     let run = unchanged(&env, || env.poc_run(&["validate", "--format", "json"]));
     run.code(1);
     let report = run.json();
-    assert_eq!(report["schema_version"], 2);
+    assert_eq!(report["schema_version"], 3);
     assert_eq!(report["valid"], false);
     assert_eq!(
         report["errors"],

@@ -786,6 +786,9 @@ fn the_poc_is_found_from_a_subfolder_and_not_outside_one() {
     let run = unchanged(&env, || env.run(&["-C", "nowhere", "status"]));
     run.code(1)
         .first_err_is("error: -C nowhere: no such folder");
+    let run = unchanged(&env, || env.run(&["-C", "acme/poc.yaml", "note", "x"]));
+    run.code(1)
+        .first_err_is("error: -C acme/poc.yaml: not a folder");
     std::fs::create_dir(env.path().join("other")).unwrap();
     let run = unchanged(&env, || env.run(&["-C", "other", "note", "x"]));
     run.code(1).first_err_is(
@@ -815,7 +818,7 @@ fn init_takes_its_folder_from_c_or_its_argument() {
     env.run(&["-C", "two", "init", "--prospect", "Acme Corp"])
         .ok();
     assert!(env.path().join("two/poc.yaml").is_file());
-    env.run(&["-C", "three", "init", "three", "--prospect", "Acme Corp"])
+    env.run(&["-C", "three", "init", "./three/", "--prospect", "Acme Corp"])
         .ok();
     assert!(env.path().join("three/poc.yaml").is_file());
     let run = unchanged(&env, || {
@@ -840,9 +843,17 @@ fn notes_parks_and_blockers_are_numbered_and_logged() {
     env.poc_run(&["park", "Custom reporting"]).ok();
     env.poc_run(&["note", "champion out on Friday"]).ok();
     env.at("2026-11-25T12:00:00Z");
-    env.poc_run(&["blocker", "--resolve", "b1", "--note", "granted by IT"])
-        .ok()
-        .stderr_has("Resolved B1: VPN access not granted");
+    env.poc_run(&[
+        "blocker",
+        "--resolve",
+        "b1",
+        "--note",
+        "granted",
+        "by",
+        "IT",
+    ])
+    .ok()
+    .stderr_has("Resolved B1: VPN access not granted");
     unchanged(&env, || env.poc_run(&["blocker", "--resolve", "B1"]))
         .code(1)
         .first_err_is("error: blocker B1 is already resolved");
@@ -1028,6 +1039,14 @@ fn a_closed_poc_can_be_reopened() {
     env.poc_run(&["close", "--outcome", "win"]).ok().stderr_has(
         "Debrief due in 48 h (2026-12-07 10:00 UTC): run `poc debrief --force` to rewrite debrief.md (the old one is kept as a backup).\n",
     );
+    // The debrief on disk is the first close's: this one is not written yet.
+    env.poc_run(&["status"])
+        .ok()
+        .stdout_has("Debrief due in 48 h (2026-12-07 10:00 UTC)\n");
+    env.poc_run(&["debrief", "--force"]).ok();
+    env.poc_run(&["status"])
+        .ok()
+        .stdout_has("Debrief written: debrief.md (due 2026-12-07 10:00 UTC)\n");
 }
 
 #[test]
@@ -1432,7 +1451,7 @@ fn todays_list_as_json_for_scripts() {
     env.at("2026-11-25T15:00:00Z");
     let run = unchanged(&env, || env.poc_run(&["check", "--format", "json"]));
     let today = run.ok().json();
-    assert_eq!(today["schema_version"], 2);
+    assert_eq!(today["schema_version"], 3);
     assert_eq!(
         (&today["day"], &today["total_days"], &today["phase"]),
         (&3.into(), &12.into(), &"setup".into())
@@ -1536,6 +1555,9 @@ fn failed_criteria_stay_on_todays_list_and_advance_names_them() {
     env.poc_run(&["check"])
         .ok()
         .stdout_has("Starts 2026-11-23 (in 3 days) · phase setup (planned days 1–2)\n");
+    env.poc_run(&["checklist"])
+        .ok()
+        .stdout_has(" · **Now:** starts 2026-11-23\n");
 
     env.at("2026-11-23T10:00:00Z");
     check(&env, &STANDARD_IDS[..8]);
@@ -1689,4 +1711,12 @@ fn phase_states_say_how_each_phase_ended() {
     .ok();
     assert_eq!(states(&env)[0].0, "cut short");
     assert_eq!(states(&env)[1].0, "skipped");
+
+    // A forced win in signoff (a must unmet) does not cut signoff short.
+    let mut env = poc_in_signoff();
+    env.at("2026-12-03T10:00:00Z");
+    check(&env, &["SC2", "--fail"]);
+    env.poc_run(&["close", "--outcome", "win", "--force", "--reason", "waived"])
+        .ok();
+    assert_eq!(states(&env)[4].0, "done");
 }

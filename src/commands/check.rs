@@ -306,6 +306,32 @@ fn id_width<'a>(ids: impl Iterator<Item = &'a str>) -> usize {
     ids.map(|id| id.chars().count()).max().unwrap_or(0)
 }
 
+/// One section of criteria in today's list, IDs in a column, each line
+/// ending with what `tail` says of it.
+fn criteria_list(
+    out: &mut String,
+    heading: &str,
+    marker: &str,
+    criteria: &[CriterionRow],
+    tail: impl Fn(&CriterionRow) -> String,
+) {
+    if criteria.is_empty() {
+        return;
+    }
+    out.push_str(&format!("\n{heading}:\n"));
+    let width = id_width(criteria.iter().map(|c| c.id.as_str()));
+    for c in criteria {
+        out.push_str(&format!(
+            "  {marker} {:<width$}  {} [{}, {}]{}\n",
+            c.id,
+            terminal_safe(&c.title),
+            c.priority.id(),
+            c.phase,
+            tail(c)
+        ));
+    }
+}
+
 fn human(r: &TodayReport) -> String {
     let day = if r.day < 1 {
         format!("Starts {} (in {})", r.start, plural(1 - r.day, "day"))
@@ -337,44 +363,33 @@ fn human(r: &TodayReport) -> String {
             ));
         }
     }
-    if !r.pending_criteria.is_empty() {
-        out.push_str("\nPending criteria:\n");
-        let width = id_width(r.pending_criteria.iter().map(|c| c.id.as_str()));
-        for c in &r.pending_criteria {
-            let target = c
-                .target
-                .as_deref()
+    criteria_list(
+        &mut out,
+        "Pending criteria",
+        "[ ]",
+        &r.pending_criteria,
+        |c| {
+            (c.target.as_deref())
                 .map(|t| format!(" — target: {}", terminal_safe(t)))
-                .unwrap_or_default();
-            out.push_str(&format!(
-                "  [ ] {:<width$}  {} [{}, {}]{target}\n",
-                c.id,
-                terminal_safe(&c.title),
-                c.priority.id(),
-                c.phase
-            ));
-        }
-    }
-    if !r.failed_criteria.is_empty() {
-        out.push_str("\nFailed criteria (check again once fixed):\n");
-        let width = id_width(r.failed_criteria.iter().map(|c| c.id.as_str()));
-        for c in &r.failed_criteria {
-            let when =
-                c.at.map(|t| format!(" — failed {}", t.format("%Y-%m-%d")))
-                    .unwrap_or_default();
-            let why = (c.evidence.as_deref())
-                .or(c.note.as_deref())
-                .map(|e| format!(": {}", terminal_safe(e)))
-                .unwrap_or_default();
-            out.push_str(&format!(
-                "  [!] {:<width$}  {} [{}, {}]{when}{why}\n",
-                c.id,
-                terminal_safe(&c.title),
-                c.priority.id(),
-                c.phase
-            ));
-        }
-    }
+                .unwrap_or_default()
+        },
+    );
+    criteria_list(
+        &mut out,
+        "Failed criteria (check again once fixed)",
+        "[!]",
+        &r.failed_criteria,
+        |c| {
+            let when = c.at.map(|t| format!(" — failed {}", t.format("%Y-%m-%d")));
+            let why = (c.evidence.as_deref()).or(c.note.as_deref());
+            format!(
+                "{}{}",
+                when.unwrap_or_default(),
+                why.map(|e| format!(": {}", terminal_safe(e)))
+                    .unwrap_or_default()
+            )
+        },
+    );
     if !r.open_blockers.is_empty() {
         out.push_str("\nOpen blockers:\n");
         for b in &r.open_blockers {

@@ -92,11 +92,11 @@ impl Context {
         // An existing journal is read while the scope parses; a missing one
         // is created only once the scope has loaded, so a bad poc.yaml
         // leaves the folder as it was.
-        let (scope, opened) = alongside(|| load_scope(&dir), || LockedJournal::open(&dir, false));
+        let (scope, opened) = alongside(|| load_scope(&dir), || LockedJournal::open_existing(&dir));
         let scope = scope?;
         let (locked, journal) = match opened? {
             Some(opened) => opened,
-            None => LockedJournal::open(&dir, true)?.expect("a created journal"),
+            None => LockedJournal::open(&dir)?,
         };
         Ok((Poc::new(dir, scope, journal), locked))
     }

@@ -789,10 +789,19 @@ pub struct LockedJournal {
 }
 
 impl LockedJournal {
-    /// Opens (creating if `create`) and locks the journal of the POC in
-    /// `dir`, and reads it (keeping its text, as [`read`] does). Without
-    /// `create`, a missing journal gives `None`.
-    pub fn open(
+    /// Opens (creating it if missing) and locks the journal of the POC in
+    /// `dir`, and reads it (keeping its text, as [`read`] does).
+    pub fn open(dir: &Path) -> anyhow::Result<(LockedJournal, Journal<'static>)> {
+        let opened = Self::open_with(dir, true)?;
+        Ok(opened.expect("open_with creates a missing journal"))
+    }
+
+    /// As [`LockedJournal::open`], but `None` when there is no journal yet.
+    pub fn open_existing(dir: &Path) -> anyhow::Result<Option<(LockedJournal, Journal<'static>)>> {
+        Self::open_with(dir, false)
+    }
+
+    fn open_with(
         dir: &Path,
         create: bool,
     ) -> anyhow::Result<Option<(LockedJournal, Journal<'static>)>> {

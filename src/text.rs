@@ -100,6 +100,11 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// The width of a column of IDs, so what follows them lines up.
+pub fn id_width<'a>(ids: impl Iterator<Item = &'a str>) -> usize {
+    ids.map(|id| id.chars().count()).max().unwrap_or(0)
+}
+
 /// Where the first bad byte of a file that is not valid UTF-8 sits.
 pub struct BadUtf8 {
     /// 1-based line.

@@ -23,8 +23,7 @@ pub fn run(args: AdvanceArgs, ctx: &Context) -> anyhow::Result<u8> {
             "cannot advance from {from} to {to}: {} still open in {from} (nothing was changed)",
             plural(blocks.len() as i64, "item")
         );
-        let width = blocks.iter().map(|b| b.id.chars().count()).max();
-        let width = width.unwrap_or(0);
+        let width = crate::text::id_width(blocks.iter().map(|b| b.id.as_str()));
         for b in &blocks {
             message.push_str(&format!(
                 "\n  {:<width$}  {} — {}",

@@ -14,7 +14,7 @@ use crate::render;
 use crate::report::{BlockerRow, CriterionRow, ItemRow, StatusReport};
 use crate::scope::{Phase, Scope, Target};
 use crate::state::Status;
-use crate::text::{plural, terminal_safe};
+use crate::text::{id_width, plural, terminal_safe};
 
 /// Exit code after Ctrl-C stopped a `--run`, as shells report SIGINT.
 const EXIT_INTERRUPTED: u8 = 130;
@@ -299,11 +299,6 @@ impl TodayReport {
 
 fn todays_list(poc: &Poc, ctx: &Context) -> TodayReport {
     TodayReport::build(poc.status(&poc.state, ctx.now))
-}
-
-/// The width of a list's ID column, so the titles line up down the list.
-fn id_width<'a>(ids: impl Iterator<Item = &'a str>) -> usize {
-    ids.map(|id| id.chars().count()).max().unwrap_or(0)
 }
 
 /// One section of criteria in today's list, IDs in a column, each line

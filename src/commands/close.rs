@@ -59,7 +59,11 @@ pub fn run(args: CloseArgs, ctx: &Context) -> anyhow::Result<u8> {
     let closed_at = entry.at;
     let after = poc.state_after(vec![entry]);
     let report = poc.status(&after, closed_at);
-    let due = report.debrief.as_ref();
+    let due = report
+        .debrief
+        .as_ref()
+        .map(describe_due)
+        .unwrap_or_default();
     // Closed again after a reopen: the debrief of the first close is there.
     let next = if poc.dir.join(DEBRIEF_FILE).exists() {
         format!(
@@ -68,7 +72,6 @@ pub fn run(args: CloseArgs, ctx: &Context) -> anyhow::Result<u8> {
     } else {
         "run `poc debrief`".to_string()
     };
-    let due = due.map(describe_due).unwrap_or_default();
     eprintln!(
         "Closed: {} after {}. Debrief {due}: {next}.",
         outcome.title(),

@@ -96,7 +96,7 @@ pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
 
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     fsutil::write_atomic(&dir.join(SCOPE_FILE), text.as_bytes(), false)?;
-    let (mut journal, _) = LockedJournal::open(&dir, true)?.expect("a created journal");
+    let (mut journal, _) = LockedJournal::open(&dir)?;
     journal.append(&[ctx.entry(Event::Init {
         template: template.id().into(),
     })])?;

@@ -273,32 +273,17 @@ fn an_impossible_start_date() {
 #[test]
 fn an_impossible_date_on_the_command_line_or_clock() {
     let env = TestEnv::new();
-    let run = unchanged(&env, || {
-        env.run(&[
-            "init",
-            "acme",
-            "--prospect",
-            "Acme",
-            "--start",
-            "2026-02-30",
-        ])
-    });
-    run.code(2).first_err_is(
-        "error: --start: `2026-02-30` is not a real date (expected YYYY-MM-DD, such as 2026-11-23)",
-    );
-    let run = unchanged(&env, || {
-        env.run(&[
-            "init",
-            "acme",
-            "--prospect",
-            "Acme",
-            "--start",
-            "23/11/2026",
-        ])
-    });
-    run.code(2).first_err_is(
-        "error: --start: `23/11/2026` is not a date in the form YYYY-MM-DD (expected YYYY-MM-DD, such as 2026-11-23)",
-    );
+    for (start, problem) in [
+        ("2026-02-30", "is not a real date"),
+        ("23/11/2026", "is not a date in the form YYYY-MM-DD"),
+    ] {
+        let run = unchanged(&env, || {
+            env.run(&["init", "acme", "--prospect", "Acme", "--start", start])
+        });
+        run.code(2).first_err_is(&format!(
+            "error: --start: `{start}` {problem} (expected YYYY-MM-DD, such as 2026-11-23)"
+        ));
+    }
 
     let mut env = poc();
     env.at("2026-02-30");

@@ -1531,14 +1531,8 @@ fn a_failure_at_the_same_time_as_the_success_is_kept() {
         .ok();
     env.poc_run(&["check", "SC2", "--evidence", "run 2: 97%"])
         .ok();
-    let status = env.poc_run(&["status", "--format", "json"]).ok().json();
-    let sc2 = status["criteria"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "SC2")
-        .unwrap()
-        .clone();
+    let status = status_json(&env);
+    let sc2 = criterion(&status, "SC2");
     assert_eq!(sc2["status"], "met");
     let failures = sc2["earlier_failures"].as_array().unwrap();
     assert_eq!(failures.len(), 1, "{sc2:#}");

@@ -14,6 +14,7 @@ pub mod fsutil;
 pub mod journal;
 pub mod render;
 pub mod report;
+pub mod run;
 pub mod scope;
 pub mod state;
 pub mod text;

@@ -8,10 +8,11 @@ use serde::Serialize;
 use crate::cli::{CheckArgs, ListFormat};
 use crate::context::{Context, Poc};
 use crate::error::{EXIT_FAILURE, EXIT_OK, UserError};
-use crate::evidence::{self, RunEnd};
+use crate::evidence;
 use crate::journal::{Event, Mark, RunEvidence, Text};
 use crate::render;
 use crate::report::{BlockerRow, CriterionRow, ItemRow, StatusReport};
+use crate::run::{self, RunEnd};
 use crate::scope::{Phase, Scope, Target};
 use crate::state::Status;
 use crate::text::{id_width, plural, terminal_safe};
@@ -74,13 +75,13 @@ pub fn run(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
             resolve(&poc.scope, &ids, &args)?;
             let timeout = args
                 .timeout
-                .map_or(evidence::DEFAULT_RUN_TIMEOUT, Duration::from_secs);
+                .map_or(run::DEFAULT_RUN_TIMEOUT, Duration::from_secs);
             eprintln!(
                 "Running `{}` in {} …",
                 terminal_safe(&command),
                 poc.dir.display()
             );
-            match evidence::run_command(&poc.dir, &command, &ids, timeout, ctx.now)? {
+            match run::run_command(&poc.dir, &command, &ids, timeout, ctx.now)? {
                 RunEnd::Finished(run) => Some(run),
                 RunEnd::Interrupted(log) => {
                     eprintln!(

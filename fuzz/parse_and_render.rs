@@ -24,7 +24,7 @@ pub fn parse_and_render(data: &[u8]) {
     let journal = Journal::parse(journal_bytes, "journal.yaml");
     if let Ok(j) = &journal {
         let _ = j.in_time_order();
-        let _ = j.next_blocker_id();
+        let _ = j.latest();
     }
 
     let Ok(text) = std::str::from_utf8(scope_bytes) else {
@@ -62,13 +62,13 @@ pub fn parse_and_render(data: &[u8]) {
         let report = StatusReport::build(&scope, &state, now);
         let _ = report.duration_days();
         if let Some(d) = &report.debrief {
-            let _ = poc::report::describe_due(d);
+            let _ = poc::report::describe_due(d, scope.zone);
         }
         let json = poc::render::json(&report).expect("the report serialises");
         let back: serde_json::Value = serde_json::from_str(&json).expect("status JSON parses back");
         assert_eq!(back["schema_version"], poc::report::JSON_SCHEMA_VERSION);
         // Rendering may refuse (an error), never panic.
-        let _ = poc::render::document("status.md", &report);
-        let _ = poc::render::document("checklist.md", &report);
+        let _ = poc::render::document("status.md", &report, &scope.timezone);
+        let _ = poc::render::document("checklist.md", &report, &scope.timezone);
     }
 }

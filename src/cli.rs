@@ -168,6 +168,10 @@ pub struct InitArgs {
     /// The SE running the POC (default: POC_USER or your login name).
     #[arg(long)]
     pub owner: Option<String>,
+    /// The POC's time zone, an IANA name such as America/Los_Angeles
+    /// (default: this machine's zone, from TZ or the system setting).
+    #[arg(long, value_name = "ZONE")]
+    pub timezone: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -1,20 +1,64 @@
-//! The clock. `POC_NOW` (RFC 3339 or `YYYY-MM-DD`) overrides it so tests and
-//! reports are reproducible.
+//! The clock and the POC's time zone.
+//!
+//! `POC_NOW` (RFC 3339, or `YYYY-MM-DD` for the start of that day in the
+//! POC's zone) overrides the clock so tests and reports are reproducible.
+//! Days, "today", due dates and every time shown to a person are in the
+//! POC's zone (`timezone:` in poc.yaml); the journal and JSON keep UTC.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
 
-use crate::error::UserError;
+use crate::error::Error;
 
-/// The current time: `POC_NOW` when set, else the system clock.
-pub fn now() -> Result<DateTime<Utc>, UserError> {
-    match std::env::var("POC_NOW") {
-        Ok(value) if !value.trim().is_empty() => parse_instant(value.trim()).ok_or_else(|| {
-            UserError::new(format!(
-                "POC_NOW: `{value}` is not an RFC 3339 timestamp or a YYYY-MM-DD date"
-            ))
-        }),
-        _ => Ok(Utc::now()),
+/// The years a journal timestamp may fall in: the four-digit years of
+/// RFC 3339, in UTC, as the journal stores them.
+const YEARS: std::ops::RangeInclusive<i32> = 0..=9999;
+
+/// What time it is: an instant, or (`POC_NOW=2026-11-19`) the start of a
+/// day, which depends on the POC's zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Now {
+    At(DateTime<Utc>),
+    StartOf(NaiveDate),
+}
+
+impl Now {
+    /// `POC_NOW` when set, else the system clock.
+    pub fn from_env() -> Result<Now, Error> {
+        match std::env::var("POC_NOW") {
+            Ok(value) if !value.trim().is_empty() => parse_now(value.trim()).ok_or_else(|| {
+                Error::new(format!(
+                    "POC_NOW: `{}` is not an RFC 3339 timestamp or a YYYY-MM-DD date between the years {} and {}",
+                    crate::text::terminal_safe(&value),
+                    YEARS.start(),
+                    YEARS.end()
+                ))
+            }),
+            _ => Ok(Now::At(Utc::now())),
+        }
     }
+
+    /// The instant, with a date taken as the start of that day in `zone`.
+    pub fn resolve(self, zone: Tz) -> DateTime<Utc> {
+        match self {
+            Now::At(t) => t,
+            Now::StartOf(day) => start_of_day(day, zone),
+        }
+    }
+}
+
+fn parse_now(value: &str) -> Option<Now> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(value) {
+        let t = t.with_timezone(&Utc);
+        return YEARS.contains(&t.year()).then_some(Now::At(t));
+    }
+    let day = NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()?;
+    YEARS.contains(&day.year()).then_some(Now::StartOf(day))
+}
+
+/// Whether a journal timestamp is one poc can write and read back.
+pub fn storable(t: DateTime<Utc>) -> bool {
+    YEARS.contains(&t.year())
 }
 
 /// Parses a `YYYY-MM-DD` date; the error says whether the form is wrong
@@ -31,13 +75,48 @@ pub fn parse_date(value: &str) -> Result<NaiveDate, &'static str> {
     })
 }
 
-/// Parses an RFC 3339 timestamp, or a date taken as midnight UTC.
-pub fn parse_instant(value: &str) -> Option<DateTime<Utc>> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(value) {
-        return Some(t.with_timezone(&Utc));
-    }
-    let date = NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()?;
-    Some(date.and_hms_opt(0, 0, 0)?.and_utc())
+/// An IANA zone name (`America/Los_Angeles`, `UTC`).
+pub fn parse_zone(name: &str) -> Option<Tz> {
+    name.trim().parse::<Tz>().ok()
+}
+
+/// The machine's zone for a new POC: `TZ` when it names an IANA zone, else
+/// the system's setting, else UTC.
+pub fn machine_zone() -> Tz {
+    let from_env = std::env::var("TZ")
+        .ok()
+        .and_then(|v| parse_zone(v.trim_start_matches(':')));
+    from_env
+        .or_else(|| {
+            iana_time_zone::get_timezone()
+                .ok()
+                .and_then(|n| parse_zone(&n))
+        })
+        .unwrap_or(Tz::UTC)
+}
+
+/// The first instant of `day` in `zone`: midnight, or the first moment
+/// after a daylight-saving gap that swallows midnight.
+pub fn start_of_day(day: NaiveDate, zone: Tz) -> DateTime<Utc> {
+    let midnight = day.and_time(chrono::NaiveTime::MIN);
+    (0..=3)
+        .find_map(|h| {
+            zone.from_local_datetime(&(midnight + chrono::Duration::hours(h)))
+                .earliest()
+        })
+        .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&Utc))
+}
+
+/// The calendar day of `t` in `zone`.
+pub fn local_date(t: DateTime<Utc>, zone: Tz) -> NaiveDate {
+    t.with_timezone(&zone).date_naive()
+}
+
+/// "2026-11-19 10:35 PST": a time as a person reads it, in `zone`.
+pub fn show(t: DateTime<Utc>, zone: Tz) -> String {
+    t.with_timezone(&zone)
+        .format("%Y-%m-%d %H:%M %Z")
+        .to_string()
 }
 
 #[cfg(test)]
@@ -45,18 +124,40 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_dates_and_timestamps() {
+    fn poc_now_is_an_instant_or_a_day() {
         assert_eq!(
-            parse_instant("2026-11-23").unwrap().to_rfc3339(),
+            parse_now("2026-11-23T10:30:00+02:00"),
+            Some(Now::At("2026-11-23T08:30:00Z".parse().unwrap()))
+        );
+        let day = parse_now("2026-11-23").unwrap();
+        let la: Tz = "America/Los_Angeles".parse().unwrap();
+        assert_eq!(day.resolve(la).to_rfc3339(), "2026-11-23T08:00:00+00:00");
+        assert_eq!(
+            day.resolve(Tz::UTC).to_rfc3339(),
             "2026-11-23T00:00:00+00:00"
         );
-        assert_eq!(
-            parse_instant("2026-11-23T10:30:00+02:00")
-                .unwrap()
-                .to_rfc3339(),
-            "2026-11-23T08:30:00+00:00"
-        );
-        assert!(parse_instant("2026-02-30").is_none());
-        assert!(parse_instant("yesterday").is_none());
+        assert!(parse_now("2026-02-30").is_none());
+        assert!(parse_now("yesterday").is_none());
+        // Times a journal line could not hold are refused.
+        assert!(parse_now("0000-01-01T00:00:00+23:59").is_none());
+        assert!(parse_now("9999-12-31T23:59:59-23:59").is_none());
+    }
+
+    #[test]
+    fn days_are_local() {
+        let la: Tz = "America/Los_Angeles".parse().unwrap();
+        let t: DateTime<Utc> = "2027-01-12T01:00:00Z".parse().unwrap();
+        assert_eq!(local_date(t, la).to_string(), "2027-01-11");
+        assert_eq!(show(t, la), "2027-01-11 17:00 PST");
+        let kolkata: Tz = "Asia/Kolkata".parse().unwrap();
+        assert_eq!(show(t, kolkata), "2027-01-12 06:30 IST");
+    }
+
+    #[test]
+    fn a_day_whose_midnight_is_skipped_starts_after_the_gap() {
+        // Santiago skipped from 24:00 to 01:00 on 2026-09-06.
+        let santiago: Tz = "America/Santiago".parse().unwrap();
+        let start = start_of_day(NaiveDate::from_ymd_opt(2026, 9, 6).unwrap(), santiago);
+        assert_eq!(local_date(start, santiago).to_string(), "2026-09-06");
     }
 }

@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 
-use crate::error::UserError;
+use crate::clock::Now;
+use crate::error::Error;
 use crate::fsutil::display_in;
-use crate::journal::{self, Entry, Journal, LockedJournal};
+use crate::journal::{self, Entry, Event, Journal, Line, LockedJournal};
 use crate::report::{DEBRIEF_FILE, StatusReport};
 use crate::scope::{MAX_SCOPE_BYTES, SCOPE_FILE, Scope};
 use crate::state::PocState;
@@ -17,7 +18,8 @@ use crate::state::PocState;
 pub struct Context {
     /// `-C DIR`, when given.
     pub dir: Option<PathBuf>,
-    pub now: DateTime<Utc>,
+    /// `POC_NOW`, or the clock when the command started.
+    pub now: Now,
     /// Who is acting, recorded in the journal: `POC_USER`, else the login name.
     pub user: String,
     /// Colour on stdout: only for a terminal, and never with `NO_COLOR`.
@@ -25,7 +27,7 @@ pub struct Context {
 }
 
 impl Context {
-    pub fn from_env(dir: Option<PathBuf>) -> Result<Context, UserError> {
+    pub fn from_env(dir: Option<PathBuf>) -> Result<Context, Error> {
         use std::io::IsTerminal;
         let user = ["POC_USER", "USER", "USERNAME"]
             .iter()
@@ -33,7 +35,7 @@ impl Context {
             .unwrap_or_else(|| "unknown".to_string());
         Ok(Context {
             dir,
-            now: crate::clock::now()?,
+            now: Now::from_env()?,
             user,
             color: std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
@@ -80,25 +82,21 @@ impl Context {
 
     /// Loads the POC for reading.
     pub fn load(&self) -> anyhow::Result<Poc> {
-        let dir = self.poc_dir()?;
-        let (scope, journal) = alongside(|| load_scope(&dir), || journal::read(&dir));
-        Ok(Poc::new(dir, scope?, journal?))
+        Poc::open(&self.poc_dir()?, self.now)
     }
 
     /// Loads the POC holding the journal's lock, for a command that writes:
     /// what it reads stays true until it has appended.
     pub fn load_for_write(&self) -> anyhow::Result<(Poc, LockedJournal)> {
         let dir = self.poc_dir()?;
-        // An existing journal is read while the scope parses; a missing one
-        // is created only once the scope has loaded, so a bad poc.yaml
-        // leaves the folder as it was.
-        let (scope, opened) = alongside(|| load_scope(&dir), || LockedJournal::open_existing(&dir));
-        let scope = scope?;
-        let (locked, journal) = match opened? {
+        // The scope loads first, so a bad poc.yaml leaves the folder as it
+        // was: no journal is created beside it.
+        let scope = load_scope(&dir)?;
+        let (locked, journal) = match LockedJournal::open_existing(&dir)? {
             Some(opened) => opened,
             None => LockedJournal::open(&dir)?,
         };
-        Ok((Poc::new(dir, scope, journal), locked))
+        Ok((Poc::new(dir, scope, journal, self.now), locked))
     }
 
     /// A journal entry by the current user, now.
@@ -106,56 +104,93 @@ impl Context {
     /// The clock is read again here, once the journal's lock is held: a run
     /// that waited for the lock, or for a `--run` command, must not append
     /// an entry older than those appended meanwhile.
-    pub fn entry(&self, event: journal::Event<'static>) -> journal::Entry<'static> {
-        let now = crate::clock::now().map_or(self.now, |now| now.max(self.now));
-        journal::Entry {
+    pub fn entry(&self, poc: &Poc, event: Event) -> Entry {
+        self.entry_in(poc.scope.zone, poc.now, event)
+    }
+
+    /// A journal entry by the current user, now in `zone`, and not before
+    /// `floor` (when the command started).
+    pub fn entry_in(&self, zone: chrono_tz::Tz, floor: DateTime<Utc>, event: Event) -> Entry {
+        let now = Now::from_env().map_or(floor, |now| now.resolve(zone).max(floor));
+        Entry {
             at: now,
-            by: self.user.clone().into(),
+            by: self.user.clone(),
             event,
         }
     }
 }
 
-/// A POC folder, loaded.
-///
-/// The journal lives for the rest of the run (one command, then exit): the
-/// state borrows from it instead of copying, and a 50,000-line journal is
-/// not freed entry by entry just before the process ends.
+/// A POC folder, loaded: plain owned data.
 pub struct Poc {
     pub dir: PathBuf,
     pub scope: Scope,
-    pub journal: &'static Journal<'static>,
-    pub state: PocState<'static>,
+    pub journal: Journal,
+    pub state: PocState,
+    /// Now, in the POC's terms (`POC_NOW=YYYY-MM-DD` is that day's start
+    /// in the POC's zone).
+    pub now: DateTime<Utc>,
 }
 
 impl Poc {
-    fn new(dir: PathBuf, scope: Scope, journal: Journal<'static>) -> Poc {
-        let journal: &'static Journal = Box::leak(Box::new(journal));
-        let state = PocState::derive(&scope, journal);
+    /// Loads the POC in `dir`.
+    pub fn open(dir: &Path, now: Now) -> anyhow::Result<Poc> {
+        let scope = load_scope(dir)?;
+        let journal = journal::read(dir)?;
+        Ok(Poc::new(dir.to_path_buf(), scope, journal, now))
+    }
+
+    fn new(dir: PathBuf, scope: Scope, journal: Journal, now: Now) -> Poc {
+        let state = PocState::derive(&scope, &journal);
+        let now = now.resolve(scope.zone);
         Poc {
             dir,
             scope,
             journal,
             state,
+            now,
         }
     }
 
-    /// The state once `entries` (just appended) are applied.
-    pub fn state_after(&self, entries: Vec<Entry<'static>>) -> PocState<'static> {
-        let mut state = self.state.clone();
-        for entry in Box::leak(entries.into_boxed_slice()).iter() {
-            state.apply(entry);
-        }
-        state
+    /// The state once `entries` (just appended) are in the journal, each in
+    /// its place in time.
+    pub fn state_after(&self, entries: &[Entry]) -> PocState {
+        let next = self.journal.lines.last().map_or(0, |l| l.number) + 1;
+        let mut all: Vec<(usize, &Entry)> = (self.journal.lines.iter())
+            .map(|l| (l.number, &l.entry))
+            .chain(entries.iter().enumerate().map(|(i, e)| (next + i, e)))
+            .collect();
+        all.sort_by_key(|(_, e)| e.at);
+        PocState::replay(&self.scope, all.into_iter())
     }
 
-    /// The status report at `now`, with what only the folder can tell.
-    pub fn status(&self, state: &PocState<'_>, now: DateTime<Utc>) -> StatusReport {
+    /// The status report now, with what only the folder can tell.
+    pub fn status(&self, state: &PocState) -> StatusReport {
+        self.status_at(state, self.now)
+    }
+
+    /// The status report at `now`.
+    pub fn status_at(&self, state: &PocState, now: DateTime<Utc>) -> StatusReport {
         let mut report = StatusReport::build(&self.scope, state, now);
         if let (Some(debrief), Some(closed)) = (&mut report.debrief, report.closed_at) {
             debrief.written = self.debrief_written_for(closed);
         }
         report
+    }
+
+    /// Refuses a phase change recorded as of `at` when the journal already
+    /// holds an entry dated later (a clock set wrong, or `POC_NOW` in the
+    /// past): replayed in time order it would land before that entry, and
+    /// `status` would not show what the command announced.
+    pub fn ensure_latest(&self, at: DateTime<Utc>, doing: &str) -> Result<(), Error> {
+        match self.journal.latest().filter(|l| l.entry.at > at) {
+            Some(Line { number, entry }) => Err(Error::new(format!(
+                "cannot {doing} as of {}: {}:{number} is dated later ({}), and phase changes are recorded in order (nothing was changed). If that date is wrong, fix the clock of whoever wrote it or the entry's time",
+                self.scope.show(at),
+                display_in(&self.dir, journal::JOURNAL_FILE),
+                self.scope.show(entry.at),
+            ))),
+            None => Ok(()),
+        }
     }
 
     /// Whether `debrief.md` is the debrief of the close at `closed`: its
@@ -176,7 +211,7 @@ impl Poc {
         if lines.next().map(str::trim_end) != Some("---") {
             return true;
         }
-        let day = closed.format("%Y-%m-%d").to_string();
+        let day = crate::clock::local_date(closed, self.scope.zone).to_string();
         lines
             .take_while(|l| l.trim_end() != "---")
             .find_map(|l| l.strip_prefix("closed:"))
@@ -184,26 +219,15 @@ impl Poc {
     }
 
     /// Refuses when the POC is closed, naming `reopen`.
-    pub fn ensure_open(&self, doing: &str) -> Result<(), UserError> {
+    pub fn ensure_open(&self, doing: &str) -> Result<(), Error> {
         match &self.state.closure {
-            Some(c) => Err(UserError::new(format!(
-                "the POC is closed ({}); cannot {doing}. Run `poc reopen PHASE --reason TEXT` to reopen it",
-                c.outcome.id()
-            ))),
+            Some(c) => Err(Error::Closed {
+                outcome: c.outcome,
+                doing: doing.to_string(),
+            }),
             None => Ok(()),
         }
     }
-}
-
-/// Runs `first` on another thread while `second` runs here, and returns
-/// both results: a large scope parses while the journal is read. (The
-/// caller reports `first`'s error before `second`'s, whichever came first.)
-fn alongside<A: Send, B>(first: impl FnOnce() -> A + Send, second: impl FnOnce() -> B) -> (A, B) {
-    std::thread::scope(|s| {
-        let first = s.spawn(first);
-        let second = second();
-        (first.join().expect("loading thread"), second)
-    })
 }
 
 /// `dir` as the user would write it from `cwd`: ".", "acme", "../..", or
@@ -230,10 +254,10 @@ pub fn load_scope(dir: &Path) -> anyhow::Result<Scope> {
     let bytes = crate::fsutil::read_capped(&mut file, Path::new(&name), MAX_SCOPE_BYTES)?;
     let text = std::str::from_utf8(&bytes).map_err(|e| {
         let at = crate::text::BadUtf8::locate(&bytes, &e);
-        UserError::new(format!(
-            "{name}:{}:{}: not valid UTF-8 text",
-            at.line, at.column
-        ))
+        Error::invalid(
+            crate::error::Location::at(&name, at.line, at.column),
+            "not valid UTF-8 text",
+        )
     })?;
     Ok(Scope::parse(text, &name)?)
 }

@@ -27,7 +27,6 @@ pub const MAX_ATTACHMENT_BYTES: u64 = 50 * 1024 * 1024;
 pub struct Attachment {
     pub source: PathBuf,
     pub name: String,
-    pub size: u64,
 }
 
 /// Checks a file before anything is recorded: it exists, is a regular file
@@ -66,7 +65,6 @@ pub fn check_attachment(source: &Path) -> Result<Attachment, UserError> {
     Ok(Attachment {
         source: source.to_path_buf(),
         name,
-        size: meta.len(),
     })
 }
 
@@ -202,7 +200,7 @@ pub struct EvidenceRow {
     /// The criterion or checklist item it is bound to.
     pub id: String,
     /// `met` (check) or `failed`.
-    pub result: &'static str,
+    pub result: crate::state::Status,
     pub at: DateTime<Utc>,
     pub by: String,
     /// text | file | run
@@ -221,8 +219,8 @@ pub fn list(journal: &Journal) -> Vec<EvidenceRow> {
     let mut rows = Vec::new();
     for line in journal.in_time_order() {
         let (mark, result) = match &line.entry.event {
-            Event::Check(m) => (m, "met"),
-            Event::Fail(m) => (m, "failed"),
+            Event::Check(m) => (m, crate::state::Status::Met),
+            Event::Fail(m) => (m, crate::state::Status::Failed),
             _ => continue,
         };
         let row = |kind, path: Option<&str>, sha: Option<&str>, size, detail: String| EvidenceRow {

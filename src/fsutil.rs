@@ -94,12 +94,14 @@ pub fn read_capped(file: &mut File, path: &Path, cap: u64) -> anyhow::Result<Vec
         .with_context(|| format!("cannot read {}", path.display()))?
         .len();
     if len > cap {
-        crate::fail!(
-            "{}: the file is {} bytes, over the {} MiB limit; refusing to read it",
-            path.display(),
-            len,
-            cap / (1024 * 1024)
-        );
+        return Err(crate::error::Error::invalid(
+            crate::error::Location::file(&path.display().to_string()),
+            format!(
+                "the file is {len} bytes, over the {} MiB limit; refusing to read it",
+                cap / (1024 * 1024)
+            ),
+        )
+        .into());
     }
     let mut bytes = Vec::with_capacity(len as usize);
     file.take(cap + 1)
@@ -116,17 +118,25 @@ pub fn read_capped(file: &mut File, path: &Path, cap: u64) -> anyhow::Result<Vec
 pub fn regular_file_exists(path: &Path, name: &str) -> anyhow::Result<bool> {
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_file() => Ok(true),
-        Ok(meta) => crate::fail!(
-            "{name}: is {}, not a regular file; refusing to read it",
-            if meta.is_dir() {
-                "a folder"
-            } else {
-                "a special file"
-            }
-        ),
+        Ok(meta) => Err(crate::error::Error::invalid(
+            crate::error::Location::file(name),
+            format!(
+                "is {}, not a regular file; refusing to read it",
+                if meta.is_dir() {
+                    "a folder"
+                } else {
+                    "a special file"
+                }
+            ),
+        )
+        .into()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             if std::fs::symlink_metadata(path).is_ok() {
-                crate::fail!("{name}: is a symbolic link to a file that does not exist");
+                return Err(crate::error::Error::invalid(
+                    crate::error::Location::file(name),
+                    "is a symbolic link to a file that does not exist",
+                )
+                .into());
             }
             Ok(false)
         }

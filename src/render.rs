@@ -1,8 +1,10 @@
 //! Rendering: documents from the bundled templates under `templates/`
 //! (minijinja), tables through comfy-table, JSON through serde_json.
 
+use std::sync::OnceLock;
+
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
-use minijinja::{Environment, Value};
+use minijinja::{Environment, State, Value, context};
 use serde::Serialize;
 
 use crate::text;
@@ -52,19 +54,33 @@ pub const SCOPE_TEMPLATES: &[ScopeTemplate] = &[
     },
 ];
 
-/// The template environment; `poc_dir` prefixes every link into the POC
-/// folder (see [`document_at`]).
-fn environment(poc_dir: String) -> Environment<'static> {
-    let mut env = Environment::new();
-    env.set_trim_blocks(true);
-    env.set_lstrip_blocks(true);
-    env.set_keep_trailing_newline(true);
-    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-    let scopes = SCOPE_TEMPLATES.iter().map(|t| (t.path, t.source));
-    for (name, source) in DOCUMENTS.iter().copied().chain(scopes) {
-        env.add_template(name, source)
-            .expect("bundled templates are valid");
-    }
+/// The template environment, built once per process: parsing every
+/// template again for each render was most of what a small `status` cost.
+fn environment() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        env.set_trim_blocks(true);
+        env.set_lstrip_blocks(true);
+        env.set_keep_trailing_newline(true);
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        let scopes = SCOPE_TEMPLATES.iter().map(|t| (t.path, t.source));
+        for (name, source) in DOCUMENTS.iter().copied().chain(scopes) {
+            // A bundled template that does not parse fails its render with
+            // minijinja's error, and `cargo test` renders every one.
+            let _ = env.add_template(name, source);
+        }
+        add_filters(&mut env);
+        env
+    })
+}
+
+/// The context variable holding the POC's time zone.
+const ZONE_VAR: &str = "_poc_timezone";
+/// The context variable holding the POC folder as seen from the document.
+const POC_DIR_VAR: &str = "_poc_dir";
+
+fn add_filters(env: &mut Environment<'static>) {
     env.add_filter("md", |v: Value| -> String {
         if v.is_none() || v.is_undefined() {
             String::new()
@@ -75,46 +91,75 @@ fn environment(poc_dir: String) -> Environment<'static> {
     env.add_filter("yaml_str", |v: String| -> String {
         serde_json::to_string(&v).unwrap_or_default()
     });
-    // RFC 3339 in, "2026-11-23 14:05 UTC" out; dates pass through.
-    env.add_filter("when", |v: Value| -> String {
-        let s = if v.is_none() || v.is_undefined() {
+    // RFC 3339 in, "2026-11-23 14:05 PST" out, in the POC's zone; dates
+    // pass through.
+    env.add_filter("when", |state: &State, v: Value| -> String {
+        if v.is_none() || v.is_undefined() {
             return String::new();
-        } else {
-            v.to_string()
-        };
+        }
+        let s = v.to_string();
         match chrono::DateTime::parse_from_rfc3339(&s) {
-            Ok(t) => t.format("%Y-%m-%d %H:%M UTC").to_string(),
+            Ok(t) => crate::clock::show(t.to_utc(), zone(state)),
             Err(_) => s,
         }
     });
-    env.add_filter("date", |v: Value| -> String {
+    // The calendar day, in the POC's zone.
+    env.add_filter("date", |state: &State, v: Value| -> String {
         let s = v.to_string();
-        s.get(..10).unwrap_or(&s).to_string()
+        match chrono::DateTime::parse_from_rfc3339(&s) {
+            Ok(t) => crate::clock::local_date(t.to_utc(), zone(state)).to_string(),
+            Err(_) => s.get(..10).unwrap_or(&s).to_string(),
+        }
     });
     // A link to a file in the POC folder (evidence), from where the
     // document is.
-    env.add_filter("poc_link", move |v: String| -> String {
-        url_path(&format!("{poc_dir}{v}"))
+    env.add_filter("poc_link", |state: &State, v: String| -> String {
+        let prefix = state
+            .lookup(POC_DIR_VAR)
+            .map(|p| p.to_string())
+            .unwrap_or_default();
+        url_path(&format!("{prefix}{v}"))
     });
     env.add_filter("plural", |n: i64, noun: String| -> String {
         text::plural(n, &noun)
     });
     env.add_filter("thousands", |n: u64| -> String { text::thousands(n) });
-    env
+}
+
+fn zone(state: &State) -> chrono_tz::Tz {
+    state
+        .lookup(ZONE_VAR)
+        .and_then(|z| crate::clock::parse_zone(&z.to_string()))
+        .unwrap_or(chrono_tz::Tz::UTC)
 }
 
 /// Renders the bundled template `name` with `context`, for a document read
-/// from the POC folder: links to evidence are relative to it.
-pub fn document<S: Serialize>(name: &str, context: &S) -> anyhow::Result<String> {
-    document_at(name, context, "")
+/// from the POC folder: links to evidence are relative to it; times are in
+/// the POC's zone.
+pub fn document<S: Serialize>(name: &str, context: &S, timezone: &str) -> anyhow::Result<String> {
+    document_at(name, context, timezone, "")
 }
 
 /// As [`document`], for a document that lives elsewhere: `poc_dir` is the
 /// POC folder as seen from the document's folder, with a trailing slash
 /// (`../acme/`), and prefixes every link into the POC folder.
-pub fn document_at<S: Serialize>(name: &str, context: &S, poc_dir: &str) -> anyhow::Result<String> {
-    let env = environment(poc_dir.to_string());
-    let template = env.get_template(name)?;
+pub fn document_at<S: Serialize>(
+    name: &str,
+    context: &S,
+    timezone: &str,
+    poc_dir: &str,
+) -> anyhow::Result<String> {
+    let template = environment().get_template(name)?;
+    Ok(template.render(context! {
+        _poc_timezone => timezone,
+        _poc_dir => poc_dir,
+        ..Value::from_serialize(context)
+    })?)
+}
+
+/// Renders a bundled scope template (`poc init`).
+pub(crate) fn scope_template<S: Serialize>(name: &str, context: &S) -> anyhow::Result<String> {
+    let template = environment().get_template(name)?;
     Ok(template.render(Value::from_serialize(context))?)
 }
 
@@ -154,17 +199,46 @@ pub fn cell(text: impl AsRef<str>) -> Cell {
     Cell::new(text::terminal_safe(text.as_ref()))
 }
 
-/// A status cell, coloured when colour is on.
-pub fn status_cell(status: &str, color: bool) -> Cell {
-    let c = Cell::new(status);
+/// What a status cell says, and so its colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Good,
+    Bad,
+    Open,
+    Plain,
+}
+
+/// A status cell, coloured by its tone when colour is on.
+pub fn status_cell(text: &str, tone: Tone, color: bool) -> Cell {
+    let c = Cell::new(text);
     if !color {
         return c;
     }
-    match status {
-        s if s.contains("late") => c.fg(Color::Red),
-        "met" | "done" => c.fg(Color::Green),
-        "failed" => c.fg(Color::Red),
-        "current" | "pending" => c.fg(Color::Yellow),
-        _ => c,
+    match tone {
+        Tone::Good => c.fg(Color::Green),
+        Tone::Bad => c.fg(Color::Red),
+        Tone::Open => c.fg(Color::Yellow),
+        Tone::Plain => c,
+    }
+}
+
+impl From<crate::state::Status> for Tone {
+    fn from(status: crate::state::Status) -> Tone {
+        match status {
+            crate::state::Status::Met => Tone::Good,
+            crate::state::Status::Failed => Tone::Bad,
+            crate::state::Status::Pending => Tone::Open,
+        }
+    }
+}
+
+impl From<crate::report::PhaseState> for Tone {
+    fn from(state: crate::report::PhaseState) -> Tone {
+        use crate::report::PhaseState::*;
+        match state {
+            Done => Tone::Good,
+            Current => Tone::Open,
+            Forced | CutShort | Upcoming | Skipped => Tone::Plain,
+        }
     }
 }

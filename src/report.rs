@@ -7,14 +7,16 @@ use serde::Serialize;
 
 use crate::journal::{FileEvidence, RunEvidence};
 use crate::scope::{Phase, Priority, Scope};
-use crate::state::{self, Blocker, Override, PocState, Remark, Status};
+use crate::state::{self, Blocker, Conflict, Override, PocState, Remark, Status};
 
 /// The debrief `poc debrief` writes in the POC folder.
 pub const DEBRIEF_FILE: &str = "debrief.md";
 
 /// The version of the JSON the read commands print; bumped on breaking change
-/// (3: a phase's `state` may be `forced` or `cut short`, where it read `done`).
-pub const JSON_SCHEMA_VERSION: u32 = 3;
+/// (3: a phase's `state` may be `forced` or `cut short`, where it read `done`;
+/// 4: `day` is 0 before the start, with `starts_in_days`; blocker IDs carry
+/// a suffix, `B3-K7Q`).
+pub const JSON_SCHEMA_VERSION: u32 = 4;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct StatusReport {
@@ -29,9 +31,14 @@ pub struct StatusReport {
     pub competitors: Vec<String>,
     pub out_of_scope: Vec<String>,
     pub start: NaiveDate,
+    /// The POC's time zone: days, due dates and the times people read are
+    /// in it; timestamps in JSON stay UTC.
+    pub timezone: String,
     pub now: DateTime<Utc>,
-    /// Today's POC day (day 1 is `start`); may be 0 or less before the start.
+    /// Today's POC day (day 1 is `start`); 0 before the start.
     pub day: i64,
+    /// Days until day 1, before the start; null from day 1 on.
+    pub starts_in_days: Option<i64>,
     /// The last planned day.
     pub total_days: u32,
     /// The current phase, or `closed`.
@@ -43,11 +50,17 @@ pub struct StatusReport {
     pub days_late: i64,
     pub criteria_summary: CriteriaSummary,
     pub open_blockers: usize,
+    /// Blocker IDs that more than one blocker holds (a hand edit, or an old
+    /// journal merged): `validate` names them.
+    pub duplicate_blocker_ids: Vec<String>,
     pub blockers: Vec<BlockerRow>,
     pub parked: Vec<Remark>,
     /// How many notes the journal holds (`poc log` shows them).
     pub notes: usize,
     pub overrides: Vec<Override>,
+    /// Decisions two clones made differently (two outcomes), to settle
+    /// with `reopen` and a new `close`.
+    pub conflicts: Vec<Conflict>,
     /// `win`, `loss`, `inconclusive`, or null until closed.
     pub outcome: Option<&'static str>,
     pub outcome_title: Option<&'static str>,
@@ -107,9 +120,7 @@ pub struct PhaseRow {
     /// POC day entered and left, for planned-against-actual views.
     pub entered_day: Option<i64>,
     pub left_day: Option<i64>,
-    /// done | forced (left by `advance --force`) | cut short (closed in it
-    /// with `close --force`) | current | upcoming | skipped (closed before)
-    pub state: &'static str,
+    pub state: PhaseState,
     pub done: usize,
     pub total: usize,
     /// Days past the planned end (left late, or still open past the window).
@@ -123,6 +134,8 @@ pub struct ItemRow {
     pub title: String,
     pub required: bool,
     pub done: bool,
+    /// pending, met (done), or failed (its verification run failed).
+    pub status: Status,
     pub at: Option<DateTime<Utc>>,
     pub by: Option<String>,
     pub evidence: Option<String>,
@@ -160,140 +173,62 @@ pub struct Attempt {
     pub run: Option<RunEvidence>,
 }
 
+/// Where a phase stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum PhaseState {
+    #[serde(rename = "done")]
+    Done,
+    /// Left by `advance --force`, its gate not met.
+    #[serde(rename = "forced")]
+    Forced,
+    /// Closed in it with `close --force`.
+    #[serde(rename = "cut short")]
+    CutShort,
+    #[serde(rename = "current")]
+    Current,
+    #[serde(rename = "upcoming")]
+    Upcoming,
+    /// Closed before it.
+    #[serde(rename = "skipped")]
+    Skipped,
+}
+
+impl PhaseState {
+    pub fn id(self) -> &'static str {
+        match self {
+            PhaseState::Done => "done",
+            PhaseState::Forced => "forced",
+            PhaseState::CutShort => "cut short",
+            PhaseState::Current => "current",
+            PhaseState::Upcoming => "upcoming",
+            PhaseState::Skipped => "skipped",
+        }
+    }
+
+    fn of(phase: Phase, state: &PocState) -> PhaseState {
+        use std::cmp::Ordering::*;
+        let closed = state.closure.as_ref();
+        match (phase.cmp(&state.phase), closed) {
+            (Less, _) if state.times[phase.index()].forced => PhaseState::Forced,
+            (Less, _) => PhaseState::Done,
+            // A forced close in signoff is a win with a must unmet, not a
+            // phase ended early.
+            (Equal, Some(c)) if c.forced && phase != Phase::Signoff => PhaseState::CutShort,
+            (Equal, Some(_)) => PhaseState::Done,
+            (Equal, None) => PhaseState::Current,
+            (Greater, Some(_)) => PhaseState::Skipped,
+            (Greater, None) => PhaseState::Upcoming,
+        }
+    }
+}
+
 impl StatusReport {
     pub fn build(scope: &Scope, state: &PocState, now: DateTime<Utc>) -> StatusReport {
-        let day = state::day_of(scope, now);
-        let day_of = |t: DateTime<Utc>| state::day_of(scope, t);
-        let current = state.phase;
+        let day = scope.day_of(now);
         let closed = state.closure.as_ref();
-
-        let phases = scope
-            .phases
-            .iter()
-            .map(|plan| {
-                let times = state.times[plan.phase.index()];
-                let phase_state = match (plan.phase.cmp(&current), closed) {
-                    (std::cmp::Ordering::Less, _) if times.forced => "forced",
-                    (std::cmp::Ordering::Less, _) => "done",
-                    // A forced close in signoff is a win with a must unmet,
-                    // not a phase ended early.
-                    (std::cmp::Ordering::Equal, Some(c))
-                        if c.forced && current != Phase::Signoff =>
-                    {
-                        "cut short"
-                    }
-                    (std::cmp::Ordering::Equal, Some(_)) => "done",
-                    (std::cmp::Ordering::Equal, None) => "current",
-                    (std::cmp::Ordering::Greater, Some(_)) => "skipped",
-                    (std::cmp::Ordering::Greater, None) => "upcoming",
-                };
-                let end = i64::from(plan.days.1);
-                let days_late = match (phase_state, times.left) {
-                    ("current", _) => (day - end).max(0),
-                    (_, Some(left)) => (day_of(left) - end).max(0),
-                    _ => 0,
-                };
-                let items: Vec<ItemRow> = plan
-                    .checklist
-                    .iter()
-                    .map(|item| {
-                        let mark = state.marks.get(item.id.as_str());
-                        ItemRow {
-                            id: item.id.clone(),
-                            title: item.title.clone(),
-                            required: item.required,
-                            done: mark.is_some_and(|m| m.status == Status::Met),
-                            at: mark.map(|m| m.at),
-                            by: mark.map(|m| m.by.to_string()),
-                            evidence: mark.and_then(|m| m.evidence_text()),
-                            files: mark.map(|m| m.files()).unwrap_or_default(),
-                            run: mark.and_then(|m| m.run()),
-                        }
-                    })
-                    .collect();
-                PhaseRow {
-                    id: plan.phase,
-                    title: plan.phase.title(),
-                    days: [plan.days.0, plan.days.1],
-                    entered: times.entered,
-                    left: times.left,
-                    entered_day: times.entered.map(day_of),
-                    left_day: times.left.map(day_of),
-                    state: phase_state,
-                    done: items.iter().filter(|i| i.done).count(),
-                    total: items.len(),
-                    days_late,
-                    items,
-                }
-            })
-            .collect::<Vec<_>>();
-
-        let criteria: Vec<CriterionRow> = scope
-            .success_criteria
-            .iter()
-            .map(|c| {
-                let mark = state.marks.get(c.id.as_str());
-                CriterionRow {
-                    id: c.id.clone(),
-                    title: c.title.clone(),
-                    target: c.target.clone(),
-                    priority: c.priority,
-                    phase: c.phase,
-                    owner: c.owner.clone(),
-                    status: mark.map_or(Status::Pending, |m| m.status),
-                    evidence: mark.and_then(|m| m.evidence_text()),
-                    note: mark.and_then(|m| m.mark.note.as_deref().map(str::to_owned)),
-                    files: mark.map(|m| m.files()).unwrap_or_default(),
-                    run: mark.and_then(|m| m.run()),
-                    at: mark.map(|m| m.at),
-                    by: mark.map(|m| m.by.to_string()),
-                    earlier_failures: state
-                        .failures
-                        .get(c.id.as_str())
-                        .into_iter()
-                        .flatten()
-                        // Every failure but the latest mark itself: two marks
-                        // may share a time (dates given as POC_NOW=YYYY-MM-DD).
-                        .filter(|f| mark.is_some_and(|m| !std::ptr::eq(f.mark, m.mark)))
-                        .map(|f| Attempt {
-                            at: f.at,
-                            by: f.by.to_string(),
-                            evidence: f.mark.evidence.as_deref().map(str::to_owned),
-                            note: f.mark.note.as_deref().map(str::to_owned),
-                            run: f.mark.run.as_deref().cloned(),
-                        })
-                        .collect(),
-                }
-            })
-            .collect();
-        let count = |s: Status| criteria.iter().filter(|c| c.status == s).count();
-        let musts = criteria.iter().filter(|c| c.priority == Priority::Must);
-        let criteria_summary = CriteriaSummary {
-            total: criteria.len(),
-            met: count(Status::Met),
-            failed: count(Status::Failed),
-            pending: count(Status::Pending),
-            must_total: musts.clone().count(),
-            must_met: musts.filter(|c| c.status == Status::Met).count(),
-        };
-
-        let blockers = state
-            .blockers
-            .iter()
-            .map(|b| {
-                let until = b.resolved.or(closed.map(|c| c.at)).unwrap_or(now);
-                let hours = (until - b.opened).num_hours().max(0);
-                BlockerRow {
-                    blocker: b.clone(),
-                    open: b.resolved.is_none(),
-                    hours_open: hours,
-                    days_open: hours / 24,
-                    open_for: crate::text::span(hours),
-                }
-            })
-            .collect::<Vec<_>>();
-
-        let plan = scope.plan(current);
+        let criteria = criterion_rows(scope, state);
+        let blockers = blocker_rows(state, now);
+        let plan = scope.plan(state.phase);
         StatusReport {
             schema_version: JSON_SCHEMA_VERSION,
             name: scope.name.clone(),
@@ -306,57 +241,208 @@ impl StatusReport {
             competitors: scope.competitors.clone(),
             out_of_scope: scope.out_of_scope.clone(),
             start: scope.start,
+            timezone: scope.timezone.clone(),
             now,
-            day,
+            day: day.max(0),
+            starts_in_days: (day < 1).then_some(1 - day),
             total_days: scope.total_days(),
-            phase: if closed.is_some() {
-                "closed".to_string()
-            } else {
-                current.id().to_string()
+            phase: match closed {
+                Some(_) => "closed".to_string(),
+                None => state.phase.id().to_string(),
             },
-            last_phase: current,
+            last_phase: state.phase,
             phase_window: [plan.days.0, plan.days.1],
-            days_late: if closed.is_some() {
-                0
-            } else {
-                (day - i64::from(plan.days.1)).max(0)
+            days_late: match closed {
+                Some(_) => 0,
+                None => (day - i64::from(plan.days.1)).max(0),
             },
-            criteria_summary,
+            criteria_summary: CriteriaSummary::of(&criteria),
             open_blockers: blockers.iter().filter(|b| b.open).count(),
+            duplicate_blocker_ids: (state.duplicate_blocker_ids().into_iter())
+                .map(str::to_owned)
+                .collect(),
             blockers,
             parked: state.parked.clone(),
             notes: state.notes,
             overrides: state.overrides.clone(),
+            conflicts: state.conflicts.clone(),
             outcome: closed.map(|c| c.outcome.id()),
             outcome_title: closed.map(|c| c.outcome.title()),
             closed_at: closed.map(|c| c.at),
             close_reason: closed.and_then(|c| c.reason.clone()),
-            debrief: closed.map(|c| {
-                let due = state::debrief_due(c);
-                DebriefDue {
-                    due,
-                    overdue: now >= due,
-                    overdue_hours: (now - due).num_hours().max(0),
-                    hours_left: (due - now).num_hours().max(0),
-                    distance: distance((now - due).num_minutes().abs()),
-                    written: false,
-                }
-            }),
-            phases,
+            debrief: closed.map(|c| DebriefDue::at(state::debrief_due(c), now)),
+            phases: phase_rows(scope, state, now),
             criteria,
         }
     }
 
-    /// POC duration in days: from start to close (or to today).
+    /// POC duration in days: from start to close (or to today), counted in
+    /// the POC's days; never below 0 (closed before it started).
     pub fn duration_days(&self) -> i64 {
         let end = self.closed_at.unwrap_or(self.now);
-        (end.date_naive() - self.start).num_days() + 1
+        let zone = crate::clock::parse_zone(&self.timezone).unwrap_or(chrono_tz::Tz::UTC);
+        ((crate::clock::local_date(end, zone) - self.start).num_days() + 1).max(0)
     }
 }
 
-/// "due in 5 h (2026-12-06 10:00 UTC)" or "overdue by 3 h (…)".
-pub fn describe_due(due: &DebriefDue) -> String {
-    let when = due.due.format("%Y-%m-%d %H:%M UTC");
+impl CriteriaSummary {
+    fn of(criteria: &[CriterionRow]) -> CriteriaSummary {
+        let count = |s: Status| criteria.iter().filter(|c| c.status == s).count();
+        let musts = criteria.iter().filter(|c| c.priority == Priority::Must);
+        CriteriaSummary {
+            total: criteria.len(),
+            met: count(Status::Met),
+            failed: count(Status::Failed),
+            pending: count(Status::Pending),
+            must_total: musts.clone().count(),
+            must_met: musts.filter(|c| c.status == Status::Met).count(),
+        }
+    }
+}
+
+impl DebriefDue {
+    fn at(due: DateTime<Utc>, now: DateTime<Utc>) -> DebriefDue {
+        DebriefDue {
+            due,
+            overdue: now >= due,
+            overdue_hours: (now - due).num_hours().max(0),
+            hours_left: (due - now).num_hours().max(0),
+            distance: distance((now - due).num_minutes().abs()),
+            written: false,
+        }
+    }
+}
+
+fn phase_rows(scope: &Scope, state: &PocState, now: DateTime<Utc>) -> Vec<PhaseRow> {
+    let day = scope.day_of(now);
+    // A time not yet reached (setup "entered" on a day 1 still ahead) is
+    // not shown as a day.
+    let day_of = |t: DateTime<Utc>| (t <= now).then(|| scope.day_of(t));
+    scope
+        .phases
+        .iter()
+        .map(|plan| {
+            let times = state.times[plan.phase.index()];
+            let phase_state = PhaseState::of(plan.phase, state);
+            let end = i64::from(plan.days.1);
+            let days_late = match (phase_state, times.left) {
+                (PhaseState::Current, _) => (day - end).max(0),
+                (_, Some(left)) => (scope.day_of(left) - end).max(0),
+                _ => 0,
+            };
+            let items: Vec<ItemRow> = (plan.checklist.iter())
+                .map(|item| ItemRow::of(item, state.marks.get(item.id.as_str())))
+                .collect();
+            PhaseRow {
+                id: plan.phase,
+                title: plan.phase.title(),
+                days: [plan.days.0, plan.days.1],
+                entered: times.entered.filter(|t| *t <= now),
+                left: times.left,
+                entered_day: times.entered.and_then(day_of),
+                left_day: times.left.and_then(day_of),
+                state: phase_state,
+                done: items.iter().filter(|i| i.done).count(),
+                total: items.len(),
+                days_late,
+                items,
+            }
+        })
+        .collect()
+}
+
+impl ItemRow {
+    fn of(item: &crate::scope::Item, mark: Option<&state::Marked>) -> ItemRow {
+        ItemRow {
+            id: item.id.clone(),
+            title: item.title.clone(),
+            required: item.required,
+            done: mark.is_some_and(|m| m.status == Status::Met),
+            status: mark.map_or(Status::Pending, |m| m.status),
+            at: mark.map(|m| m.at),
+            by: mark.map(|m| m.by.clone()),
+            evidence: mark.and_then(|m| m.evidence_text()),
+            files: mark.map(|m| m.files()).unwrap_or_default(),
+            run: mark.and_then(|m| m.run()),
+        }
+    }
+}
+
+fn criterion_rows(scope: &Scope, state: &PocState) -> Vec<CriterionRow> {
+    scope
+        .success_criteria
+        .iter()
+        .map(|c| {
+            let mark = state.marks.get(c.id.as_str());
+            CriterionRow {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                target: c.target.clone(),
+                priority: c.priority,
+                phase: c.phase,
+                owner: c.owner.clone(),
+                status: mark.map_or(Status::Pending, |m| m.status),
+                evidence: mark.and_then(|m| m.evidence_text()),
+                note: mark.and_then(|m| m.mark().note.clone()),
+                files: mark.map(|m| m.files()).unwrap_or_default(),
+                run: mark.and_then(|m| m.run()),
+                at: mark.map(|m| m.at),
+                by: mark.map(|m| m.by.clone()),
+                earlier_failures: earlier_failures(state, &c.id, mark),
+            }
+        })
+        .collect()
+}
+
+/// Every failure of `id` but the latest mark itself (two marks may share a
+/// time: dates given as POC_NOW=YYYY-MM-DD).
+fn earlier_failures(state: &PocState, id: &str, latest: Option<&state::Marked>) -> Vec<Attempt> {
+    let Some(latest) = latest else {
+        return Vec::new();
+    };
+    let failures = state
+        .failures
+        .get(id)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let is_latest = |f: &&state::Failure| {
+        latest.status == Status::Failed && f.at == latest.at && f.mark == *latest.mark()
+    };
+    failures
+        .iter()
+        .filter(|f| !is_latest(f))
+        .map(|f| Attempt {
+            at: f.at,
+            by: f.by.clone(),
+            evidence: f.mark.evidence.clone(),
+            note: f.mark.note.clone(),
+            run: f.mark.run.as_deref().cloned(),
+        })
+        .collect()
+}
+
+fn blocker_rows(state: &PocState, now: DateTime<Utc>) -> Vec<BlockerRow> {
+    let closed = state.closure.as_ref().map(|c| c.at);
+    state
+        .blockers
+        .iter()
+        .map(|b| {
+            let until = b.resolved.or(closed).unwrap_or(now);
+            let hours = (until - b.opened).num_hours().max(0);
+            BlockerRow {
+                blocker: b.clone(),
+                open: b.resolved.is_none(),
+                hours_open: hours,
+                days_open: hours / 24,
+                open_for: crate::text::span(hours),
+            }
+        })
+        .collect()
+}
+
+/// "due in 5 h (2026-12-06 10:00 PST)" or "overdue by 3 h (…)".
+pub fn describe_due(due: &DebriefDue, zone: chrono_tz::Tz) -> String {
+    let when = crate::clock::show(due.due, zone);
     if due.overdue {
         format!("overdue by {} (was due {when})", due.distance)
     } else {
@@ -389,14 +475,17 @@ mod tests {
     fn due_at(now: &str) -> String {
         let due: DateTime<Utc> = "2026-12-06T16:00:00Z".parse().unwrap();
         let now: DateTime<Utc> = now.parse().unwrap();
-        describe_due(&DebriefDue {
-            due,
-            overdue: now >= due,
-            overdue_hours: 0,
-            hours_left: 0,
-            distance: distance((now - due).num_minutes().abs()),
-            written: false,
-        })
+        describe_due(
+            &DebriefDue {
+                due,
+                overdue: now >= due,
+                overdue_hours: 0,
+                hours_left: 0,
+                distance: distance((now - due).num_minutes().abs()),
+                written: false,
+            },
+            chrono_tz::Tz::UTC,
+        )
     }
 
     #[test]

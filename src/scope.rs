@@ -6,12 +6,12 @@ use std::collections::HashMap;
 use rustc_hash::FxHashMap;
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
-use crate::error::{UserError, did_you_mean};
+use crate::error::{Error, Location, did_you_mean};
 
 /// The scope file name inside a POC folder.
 pub const SCOPE_FILE: &str = "poc.yaml";
@@ -116,6 +116,10 @@ pub struct Scope {
     pub acv: Option<u64>,
     pub competitors: Vec<String>,
     pub start: NaiveDate,
+    /// The IANA name of the POC's time zone (UTC when the scope names none).
+    pub timezone: String,
+    #[serde(skip)]
+    pub zone: chrono_tz::Tz,
     pub stakeholders: Vec<Stakeholder>,
     pub success_criteria: Vec<Criterion>,
     pub phases: Vec<PhasePlan>,
@@ -199,9 +203,35 @@ impl Target<'_> {
 
 impl Scope {
     /// Parses and validates the text of `poc.yaml`; `file` names it in errors.
-    pub fn parse(text: &str, file: &str) -> Result<Scope, UserError> {
-        let raw: RawScope = crate::yaml::parse(text, file)?;
+    pub fn parse(text: &str, file: &str) -> Result<Scope, Error> {
+        let raw: RawScope =
+            crate::yaml::parse(text, file).map_err(|e| newer_version(text, file).unwrap_or(e))?;
         raw.validate(file)
+    }
+
+    /// The first instant of day 1, in the POC's zone.
+    pub fn day_one(&self) -> DateTime<Utc> {
+        crate::clock::start_of_day(self.start, self.zone)
+    }
+
+    /// The POC day of `t`: day 1 is `start`, counted in the POC's zone.
+    pub fn day_of(&self, t: DateTime<Utc>) -> i64 {
+        (crate::clock::local_date(t, self.zone) - self.start).num_days() + 1
+    }
+
+    /// A time as a person reads it, in the POC's zone.
+    pub fn show(&self, t: DateTime<Utc>) -> String {
+        crate::clock::show(t, self.zone)
+    }
+
+    fn build_index(&mut self) {
+        let criteria = (self.success_criteria.iter().enumerate())
+            .map(|(i, c)| (c.id.clone(), IdRef::Criterion(i)));
+        let items = self.phases.iter().enumerate().flat_map(|(p, plan)| {
+            (plan.checklist.iter().enumerate())
+                .map(move |(i, item)| (item.id.clone(), IdRef::Item(p, i)))
+        });
+        self.index = criteria.chain(items).collect();
     }
 
     pub fn plan(&self, phase: Phase) -> &PhasePlan {
@@ -230,11 +260,13 @@ impl Scope {
     }
 
     /// "unknown ID `x` in poc.yaml; did you mean `y`?"
-    pub fn unknown_id(&self, id: &str) -> UserError {
-        UserError::new(format!(
-            "unknown ID `{id}`: no success criterion or checklist item in {SCOPE_FILE} has it{}",
-            did_you_mean(id, self.ids())
-        ))
+    pub fn unknown_id(&self, id: &str) -> Error {
+        Error::UnknownId {
+            id: crate::text::terminal_safe(id),
+            what: "success criterion or checklist item in poc.yaml",
+            suggestion: crate::error::suggest(id, self.ids()).map(str::to_owned),
+            hint: String::new(),
+        }
     }
 
     /// Deal size tier from the ACV, the debrief framework's tag.
@@ -316,6 +348,8 @@ struct RawScope {
     competitors: Vec<String>,
     start: Spanned<String>,
     #[serde(default)]
+    timezone: Option<Spanned<String>>,
+    #[serde(default)]
     stakeholders: Vec<Stakeholder>,
     #[serde(default)]
     success_criteria: Vec<RawCriterion>,
@@ -388,184 +422,111 @@ impl<'de> Deserialize<'de> for RawPhases {
     }
 }
 
-fn at(file: &str, loc: &serde_saphyr::Location, message: impl fmt::Display) -> UserError {
-    UserError::new(format!("{file}:{}:{}: {message}", loc.line(), loc.column()))
+fn at(file: &str, loc: &serde_saphyr::Location, message: impl fmt::Display) -> Error {
+    Error::invalid(
+        Location::at(file, loc.line() as usize, loc.column() as usize),
+        message.to_string(),
+    )
+}
+
+/// The version error for a scope this poc cannot read, if that is why
+/// `text` failed to load: a scope from a newer poc should say so, not trip
+/// on its first new field. Read from a top-level `version:` line rather
+/// than a second parse, so a hostile file costs no more.
+fn newer_version(text: &str, file: &str) -> Option<Error> {
+    let (line, rest) = text
+        .lines()
+        .enumerate()
+        .find_map(|(i, l)| Some((i + 1, l.strip_prefix("version:")?)))?;
+    let value = rest.split('#').next()?.trim().trim_matches(['"', '\'']);
+    let version: u32 = value.parse().ok()?;
+    let column = text.lines().nth(line - 1)?.find(value)? + 1;
+    (version > SCHEMA_VERSION).then(|| {
+        Error::invalid(
+            Location::at(file, line, column),
+            format!(
+                "this file is version {version}; this poc reads up to version {SCHEMA_VERSION}; upgrade poc to read it"
+            ),
+        )
+    })
+}
+
+fn check_version(version: &Spanned<u32>, file: &str) -> Result<(), Error> {
+    match version.value {
+        v if (1..=SCHEMA_VERSION).contains(&v) => Ok(()),
+        v if v > SCHEMA_VERSION => Err(at(
+            file,
+            &version.referenced,
+            format!(
+                "this file is version {v}; this poc reads up to version {SCHEMA_VERSION}; upgrade poc to read it"
+            ),
+        )),
+        v => Err(at(
+            file,
+            &version.referenced,
+            format!("unsupported version {v}; versions start at 1"),
+        )),
+    }
+}
+
+/// Checks IDs as they are read: the documented character set, and unique
+/// across criteria and checklist items.
+#[derive(Default)]
+struct IdRegistry {
+    seen: HashMap<String, serde_saphyr::Location>,
+}
+
+impl IdRegistry {
+    fn register(&mut self, id: &Spanned<String>, file: &str) -> Result<String, Error> {
+        let value = id.value.trim();
+        if let Err(rule) = crate::text::valid_id(value) {
+            return Err(at(
+                file,
+                &id.referenced,
+                format!("ID `{}` {rule}", crate::text::terminal_safe(value)),
+            ));
+        }
+        if let Some(first) = self.seen.get(value) {
+            return Err(at(
+                file,
+                &id.referenced,
+                format!(
+                    "duplicate ID `{value}`, first used at line {}; IDs must be unique across criteria and checklist items",
+                    first.line()
+                ),
+            ));
+        }
+        self.seen.insert(value.to_string(), id.referenced);
+        Ok(value.to_string())
+    }
 }
 
 impl RawScope {
-    fn validate(self, file: &str) -> Result<Scope, UserError> {
-        if self.version.value != SCHEMA_VERSION {
-            return Err(at(
-                file,
-                &self.version.referenced,
-                format!(
-                    "unsupported version {}; this poc reads version {SCHEMA_VERSION}",
-                    self.version.value
-                ),
-            ));
-        }
-        let start = crate::clock::parse_date(&self.start.value).map_err(|problem| {
-            at(
-                file,
-                &self.start.referenced,
-                format!(
-                    "`start` {problem}: `{}` (expected YYYY-MM-DD, such as 2026-11-23)",
-                    crate::text::terminal_safe(&self.start.value)
-                ),
-            )
-        })?;
-
-        let mut seen: HashMap<String, serde_saphyr::Location> = HashMap::new();
-        let mut check_id = |id: &Spanned<String>| -> Result<(), UserError> {
-            let value = id.value.trim();
-            if value.is_empty()
-                || value.chars().any(|c| c.is_whitespace() || c.is_control())
-                || value.starts_with('-')
-            {
-                return Err(at(
+    fn validate(self, file: &str) -> Result<Scope, Error> {
+        check_version(&self.version, file)?;
+        let start = parse_start(&self.start, file)?;
+        let zone = match &self.timezone {
+            None => chrono_tz::Tz::UTC,
+            Some(name) => crate::clock::parse_zone(&name.value).ok_or_else(|| {
+                at(
                     file,
-                    &id.referenced,
+                    &name.referenced,
                     format!(
-                        "ID `{}` must be a single word without spaces that does not start with `-`",
-                        crate::text::terminal_safe(value)
+                        "`timezone` `{}` is not an IANA time zone name, such as Europe/Berlin, America/Los_Angeles or UTC",
+                        crate::text::terminal_safe(&name.value)
                     ),
-                ));
-            }
-            if let Some(first) = seen.get(value) {
-                return Err(at(
-                    file,
-                    &id.referenced,
-                    format!(
-                        "duplicate ID `{value}`, first used at line {}; IDs must be unique across criteria and checklist items",
-                        first.line()
-                    ),
-                ));
-            }
-            seen.insert(value.to_string(), id.referenced);
-            Ok(())
+                )
+            })?,
         };
-
-        let mut criteria = Vec::new();
-        for c in self.success_criteria {
-            check_id(&c.id)?;
-            criteria.push(Criterion {
-                id: c.id.value.trim().to_string(),
-                line: c.id.referenced.line() as usize,
-                title: c.title,
-                target: c.target,
-                priority: c.priority,
-                phase: c.phase,
-                owner: c.owner,
-            });
-        }
-
-        let phases_loc = self.phases.referenced;
-        let written = self.phases.value.0;
-        for (i, (key, _)) in written.iter().enumerate() {
-            if Phase::parse(&key.value).is_none() {
-                return Err(at(
-                    file,
-                    &key.referenced,
-                    format!(
-                        "unknown phase `{}`{}; the phases are setup, deployment, validation, integration, signoff",
-                        crate::text::terminal_safe(&key.value),
-                        did_you_mean(&key.value, Phase::ALL.iter().map(|p| p.id()))
-                    ),
-                ));
-            }
-            let expected = Phase::ALL.get(i).map(|p| p.id()).unwrap_or("nothing");
-            if key.value != expected {
-                return Err(at(
-                    file,
-                    &key.referenced,
-                    format!(
-                        "phase `{}` is out of place: expected `{expected}` here; the phases are setup, deployment, validation, integration, signoff, in that order",
-                        key.value
-                    ),
-                ));
-            }
-        }
-        if let Some(missing) = Phase::ALL.get(written.len()) {
-            return Err(at(
-                file,
-                &phases_loc,
-                format!("`phases` is missing `{missing}`; all five phases are required"),
-            ));
-        }
-
-        let mut phases = Vec::new();
-        let mut previous: Option<(Phase, (u32, u32))> = None;
-        for (phase, (_, raw)) in Phase::ALL.into_iter().zip(written) {
-            let days = match raw.days.value.as_slice() {
-                [a, b] => (*a, *b),
-                _ => {
-                    return Err(at(
-                        file,
-                        &raw.days.referenced,
-                        format!("`{phase}.days` must be two day numbers, like [1, 2]"),
-                    ));
-                }
-            };
-            if days.0 == 0 || days.1 > MAX_DAY {
-                return Err(at(
-                    file,
-                    &raw.days.referenced,
-                    format!(
-                        "`{phase}.days` [{}, {}] is out of range: POC days run from 1 to {MAX_DAY}",
-                        days.0, days.1
-                    ),
-                ));
-            }
-            if days.1 < days.0 {
-                return Err(at(
-                    file,
-                    &raw.days.referenced,
-                    format!(
-                        "`{phase}.days` [{}, {}] ends before it starts",
-                        days.0, days.1
-                    ),
-                ));
-            }
-            if let Some((prev, prev_days)) = previous
-                && (days.0 < prev_days.0 || days.1 < prev_days.1)
-            {
-                return Err(at(
-                    file,
-                    &raw.days.referenced,
-                    format!(
-                        "`{phase}.days` [{}, {}] starts or ends before `{prev}` [{}, {}]; phase windows must run in order",
-                        days.0, days.1, prev_days.0, prev_days.1
-                    ),
-                ));
-            }
-            previous = Some((phase, days));
-            let mut checklist = Vec::new();
-            for item in raw.checklist {
-                check_id(&item.id)?;
-                checklist.push(Item {
-                    id: item.id.value.trim().to_string(),
-                    title: item.title,
-                    required: item.required,
-                });
-            }
-            phases.push(PhasePlan {
-                phase,
-                days,
-                checklist,
-            });
-        }
-
-        let mut index = FxHashMap::default();
-        for (i, c) in criteria.iter().enumerate() {
-            index.insert(c.id.clone(), IdRef::Criterion(i));
-        }
-        for (p, plan) in phases.iter().enumerate() {
-            for (i, item) in plan.checklist.iter().enumerate() {
-                index.insert(item.id.clone(), IdRef::Item(p, i));
-            }
-        }
-        Ok(Scope {
-            index,
+        let mut ids = IdRegistry::default();
+        let criteria = self
+            .success_criteria
+            .into_iter()
+            .map(|c| c.validate(&mut ids, file))
+            .collect::<Result<Vec<_>, _>>()?;
+        let phases = validate_phases(self.phases, &mut ids, file)?;
+        let mut scope = Scope {
+            index: FxHashMap::default(),
             version: self.version.value,
             template: self.template,
             name: self.name,
@@ -576,12 +537,145 @@ impl RawScope {
             acv: self.acv,
             competitors: self.competitors,
             start,
+            timezone: zone.name().to_string(),
+            zone,
             stakeholders: self.stakeholders,
             success_criteria: criteria,
             phases,
             out_of_scope: self.out_of_scope,
+        };
+        scope.build_index();
+        Ok(scope)
+    }
+}
+
+fn parse_start(start: &Spanned<String>, file: &str) -> Result<NaiveDate, Error> {
+    crate::clock::parse_date(&start.value).map_err(|problem| {
+        at(
+            file,
+            &start.referenced,
+            format!(
+                "`start` {problem}: `{}` (expected YYYY-MM-DD, such as 2026-11-23)",
+                crate::text::terminal_safe(&start.value)
+            ),
+        )
+    })
+}
+
+impl RawCriterion {
+    fn validate(self, ids: &mut IdRegistry, file: &str) -> Result<Criterion, Error> {
+        Ok(Criterion {
+            id: ids.register(&self.id, file)?,
+            line: self.id.referenced.line() as usize,
+            title: self.title,
+            target: self.target,
+            priority: self.priority,
+            phase: self.phase,
+            owner: self.owner,
         })
     }
+}
+
+/// The five phases, each in its place, with windows that run in order.
+fn validate_phases(
+    phases: Spanned<RawPhases>,
+    ids: &mut IdRegistry,
+    file: &str,
+) -> Result<Vec<PhasePlan>, Error> {
+    let written = phases.value.0;
+    for (i, (key, _)) in written.iter().enumerate() {
+        check_phase_key(key, i, file)?;
+    }
+    if let Some(missing) = Phase::ALL.get(written.len()) {
+        return Err(at(
+            file,
+            &phases.referenced,
+            format!("`phases` is missing `{missing}`; all five phases are required"),
+        ));
+    }
+    let mut out: Vec<PhasePlan> = Vec::new();
+    for (phase, (_, raw)) in Phase::ALL.into_iter().zip(written) {
+        let days = phase_days(phase, &raw.days, out.last(), file)?;
+        let checklist = raw
+            .checklist
+            .into_iter()
+            .map(|item| {
+                Ok(Item {
+                    id: ids.register(&item.id, file)?,
+                    title: item.title,
+                    required: item.required,
+                })
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        out.push(PhasePlan {
+            phase,
+            days,
+            checklist,
+        });
+    }
+    Ok(out)
+}
+
+fn check_phase_key(key: &Spanned<String>, position: usize, file: &str) -> Result<(), Error> {
+    if Phase::parse(&key.value).is_none() {
+        return Err(at(
+            file,
+            &key.referenced,
+            format!(
+                "unknown phase `{}`{}; the phases are setup, deployment, validation, integration, signoff",
+                crate::text::terminal_safe(&key.value),
+                did_you_mean(&key.value, Phase::ALL.iter().map(|p| p.id()))
+            ),
+        ));
+    }
+    let expected = Phase::ALL.get(position).map_or("nothing", |p| p.id());
+    if key.value != expected {
+        return Err(at(
+            file,
+            &key.referenced,
+            format!(
+                "phase `{}` is out of place: expected `{expected}` here; the phases are setup, deployment, validation, integration, signoff, in that order",
+                key.value
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn phase_days(
+    phase: Phase,
+    days: &Spanned<Vec<u32>>,
+    previous: Option<&PhasePlan>,
+    file: &str,
+) -> Result<(u32, u32), Error> {
+    let fail = |message: String| Err(at(file, &days.referenced, message));
+    let (first, last) = match days.value.as_slice() {
+        [a, b] => (*a, *b),
+        _ => {
+            return fail(format!(
+                "`{phase}.days` must be two day numbers, like [1, 2]"
+            ));
+        }
+    };
+    if first == 0 || last > MAX_DAY {
+        return fail(format!(
+            "`{phase}.days` [{first}, {last}] is out of range: POC days run from 1 to {MAX_DAY}"
+        ));
+    }
+    if last < first {
+        return fail(format!(
+            "`{phase}.days` [{first}, {last}] ends before it starts"
+        ));
+    }
+    if let Some(prev) = previous
+        && (first < prev.days.0 || last < prev.days.1)
+    {
+        return fail(format!(
+            "`{phase}.days` [{first}, {last}] starts or ends before `{}` [{}, {}]; phase windows must run in order",
+            prev.phase, prev.days.0, prev.days.1
+        ));
+    }
+    Ok((first, last))
 }
 
 #[cfg(test)]
@@ -604,7 +698,7 @@ phases:
 ";
 
     fn err(text: &str) -> String {
-        Scope::parse(text, "poc.yaml").unwrap_err().message
+        Scope::parse(text, "poc.yaml").unwrap_err().to_string()
     }
 
     #[test]

@@ -2,14 +2,18 @@
 //! the journal, and the rules for moving between phases.
 //!
 //! setup → deployment → validation → integration → signoff → closed.
+//!
+//! Replay is lenient: a journal merged from two SEs' clones or edited by
+//! hand still gives a state, and what looks wrong is kept for `validate`
+//! and `status` to show (unknown IDs, conflicting outcomes).
 
 use std::collections::hash_map::Entry as Slot;
 
-use rustc_hash::FxHashMap;
-
 use chrono::{DateTime, Utc};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+pub use crate::error::GateBlock;
 use crate::journal::{Entry, Event, FileEvidence, Journal, Mark, Outcome, RunEvidence};
 use crate::scope::{Phase, Priority, Scope};
 
@@ -20,6 +24,7 @@ pub enum Status {
     Pending,
     /// A criterion met, or an item done.
     Met,
+    /// A criterion failed, or an item whose verification run failed.
     Failed,
 }
 
@@ -33,21 +38,25 @@ impl Status {
     }
 }
 
-/// The latest check or failure of one ID: the journal entries themselves,
-/// borrowed, so replaying a long journal copies nothing.
+/// The latest check or failure of one ID, and the evidence behind it.
 #[derive(Debug, Clone)]
-pub struct Marked<'a> {
+pub struct Marked {
     pub status: Status,
     pub at: DateTime<Utc>,
-    pub by: &'a str,
-    /// The latest mark.
-    pub mark: &'a Mark<'a>,
+    pub by: String,
     /// Every mark since the status last changed, oldest first: checking a
-    /// met criterion again adds evidence rather than replacing it.
-    pub evidence: Vec<&'a Mark<'a>>,
+    /// met criterion again adds evidence rather than replacing it. The
+    /// last is the latest mark.
+    pub evidence: Vec<Mark>,
 }
 
-impl Marked<'_> {
+impl Marked {
+    /// The latest mark.
+    pub fn mark(&self) -> &Mark {
+        // Never empty: a Marked is made with its first mark.
+        &self.evidence[self.evidence.len() - 1]
+    }
+
     /// The evidence texts of every mark, once each, joined.
     pub fn evidence_text(&self) -> Option<String> {
         let mut texts: Vec<&str> = Vec::new();
@@ -77,6 +86,14 @@ impl Marked<'_> {
             .rev()
             .find_map(|m| m.run.as_deref().cloned())
     }
+}
+
+/// An earlier failure of a criterion, kept for the debrief.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub mark: Mark,
 }
 
 /// When a phase was actually entered and left.
@@ -124,190 +141,278 @@ pub struct Override {
     pub reason: String,
 }
 
+/// Two clones that decided differently: a second outcome, or a close made
+/// in another phase than the one the POC stands in. Settled by a reopen
+/// (and a new close).
+#[derive(Debug, Clone, Serialize)]
+pub struct Conflict {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    /// The journal line of the entry that conflicts.
+    pub line: usize,
+    pub what: String,
+}
+
 /// The state of a POC, derived from `poc.yaml` + `journal.yaml`.
 #[derive(Debug, Clone)]
-pub struct PocState<'a> {
+pub struct PocState {
     /// The current phase, or the phase it was closed in.
     pub phase: Phase,
     pub closure: Option<Closure>,
     pub times: [PhaseTimes; 5],
-    /// By ID. Fx hashing, as for the scope's index: one lookup per entry.
-    pub marks: FxHashMap<&'a str, Marked<'a>>,
+    /// By ID. Fx hashing: short IDs from the SE's own file, one lookup per
+    /// entry, where SipHash's resistance to crafted keys buys nothing.
+    pub marks: FxHashMap<String, Marked>,
     /// Every failure of each criterion, even those later met or undone: the
     /// debrief lists what struggled before it worked.
-    pub failures: FxHashMap<&'a str, Vec<Marked<'a>>>,
+    pub failures: FxHashMap<String, Vec<Failure>>,
     pub blockers: Vec<Blocker>,
-    /// Where each blocker ID first appears in `blockers`: a year-long POC
-    /// opens and resolves blockers by the thousand.
-    blocker_index: FxHashMap<&'a str, usize>,
     pub parked: Vec<Remark>,
     pub notes: usize,
     pub overrides: Vec<Override>,
+    pub conflicts: Vec<Conflict>,
     /// Journal lines whose ID is no longer in the scope: (line, id).
     pub unknown_ids: Vec<(usize, String)>,
 }
 
-impl<'a> PocState<'a> {
-    /// Replays the journal over the scope.
-    pub fn derive(scope: &Scope, journal: &'a Journal<'a>) -> PocState<'a> {
-        let mut state = PocState {
+impl PocState {
+    /// The state before anything is recorded: setup, entered on day 1.
+    pub fn new(scope: &Scope) -> PocState {
+        let mut times = [PhaseTimes::default(); 5];
+        times[0].entered = Some(scope.day_one());
+        PocState {
             phase: Phase::Setup,
             closure: None,
-            times: [PhaseTimes::default(); 5],
+            times,
             marks: FxHashMap::default(),
             failures: FxHashMap::default(),
             blockers: Vec::new(),
-            blocker_index: FxHashMap::default(),
             parked: Vec::new(),
             notes: 0,
             overrides: Vec::new(),
+            conflicts: Vec::new(),
             unknown_ids: Vec::new(),
-        };
-        state.times[0].entered = scope.start.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
-        for line in journal.in_time_order() {
-            if let Some(id) = line.entry.event.subject()
+        }
+    }
+
+    /// Replays the journal over the scope, in time order.
+    pub fn derive(scope: &Scope, journal: &Journal) -> PocState {
+        Self::replay(
+            scope,
+            journal
+                .in_time_order()
+                .into_iter()
+                .map(|l| (l.number, &l.entry)),
+        )
+    }
+
+    /// Replays `(line, entry)` pairs, already in time order.
+    pub fn replay<'e>(
+        scope: &Scope,
+        entries: impl Iterator<Item = (usize, &'e Entry)>,
+    ) -> PocState {
+        let mut state = PocState::new(scope);
+        for (line, entry) in entries {
+            if let Some(id) = entry.event.subject()
                 && matches!(
-                    line.entry.event,
+                    entry.event,
                     Event::Check(_) | Event::Fail(_) | Event::Undo { .. }
                 )
                 && scope.find(id).is_none()
             {
-                state.unknown_ids.push((line.number, id.to_string()));
+                state.unknown_ids.push((line, id.to_string()));
                 continue;
             }
-            state.apply(&line.entry);
+            state.apply(scope, line, entry);
         }
         state
     }
 
-    /// Applies one entry. Lenient: a journal merged from two SEs or edited by
-    /// hand still gives a state; `poc validate` reports what looks wrong.
-    pub fn apply(&mut self, entry: &'a Entry<'a>) {
+    /// Applies one entry, from journal line `line` (replay in time order).
+    pub fn apply(&mut self, scope: &Scope, line: usize, entry: &Entry) {
         let at = entry.at;
-        let by = || entry.by.to_string();
         match &entry.event {
-            Event::Init { .. } => self.times[0].entered = Some(at),
+            Event::Init { .. } => {
+                // Set up before day 1 (the usual case) still enters on day 1.
+                self.times[0].entered = Some(at.max(scope.day_one()));
+            }
             Event::Check(mark) => self.mark(mark, Status::Met, entry),
             Event::Fail(mark) => self.mark(mark, Status::Failed, entry),
             Event::Undo { id, .. } => {
-                self.marks.remove(id.as_ref());
+                self.marks.remove(id);
             }
             Event::Note { .. } => self.notes += 1,
-            Event::Park { text } => self.parked.push(Remark {
-                at,
-                by: by(),
-                text: text.to_string(),
+            Event::Park { text } => self.parked.push(remark(entry, text)),
+            Event::Blocker { id, text } => self.blockers.push(Blocker {
+                id: id.clone(),
+                text: text.clone(),
+                opened: at,
+                by: entry.by.clone(),
+                resolved: None,
+                resolution: None,
             }),
-            Event::Blocker { id, text } => {
-                self.blocker_index.entry(id).or_insert(self.blockers.len());
-                self.blockers.push(Blocker {
-                    id: id.to_string(),
-                    text: text.to_string(),
-                    opened: at,
-                    by: by(),
-                    resolved: None,
-                    resolution: None,
-                });
-            }
-            Event::Resolve { id, note } => {
-                if let Some(b) = self
-                    .blocker_index
-                    .get(id.as_ref())
-                    .map(|&i| &mut self.blockers[i])
-                {
-                    b.resolved = Some(at);
-                    b.resolution = note.as_deref().map(str::to_owned);
-                }
-            }
+            Event::Resolve { id, note, opened } => self.resolve(id, *opened, note, at),
             Event::Advance {
                 from,
                 to,
                 forced,
                 reason,
-            } => {
-                // After a git union merge two SEs may both have advanced:
-                // an advance that does not move forward from here is stale.
-                if self.closure.is_some() || *to <= self.phase {
-                    return;
-                }
-                self.times[from.index()].left = Some(at);
-                self.times[from.index()].forced = *forced;
-                self.times[to.index()].entered = Some(at);
-                self.times[to.index()].left = None;
-                self.phase = *to;
-                if *forced {
-                    self.overrides.push(Override {
-                        at,
-                        by: by(),
-                        what: format!("advanced from {from} to {to} with its gate not met"),
-                        reason: reason.as_deref().unwrap_or_default().to_owned(),
-                    });
-                }
-            }
-            Event::Reopen { to, reason } => {
-                let what = match &self.closure {
-                    Some(c) => format!("reopened the {} POC at {to}", c.outcome.id()),
-                    None => format!("went back from {} to {to}", self.phase),
-                };
-                self.overrides.push(Override {
-                    at,
-                    by: by(),
-                    what,
-                    reason: reason.to_string(),
-                });
-                self.closure = None;
-                self.phase = *to;
-                self.times[to.index()].left = None;
-                self.times[to.index()].forced = false;
-                if self.times[to.index()].entered.is_none() {
-                    self.times[to.index()].entered = Some(at);
-                }
-                // The phases after it are ahead again; the journal keeps when
-                // they were first entered.
-                for later in &mut self.times[to.index() + 1..] {
-                    *later = PhaseTimes::default();
-                }
-            }
+            } => self.advance(*from, *to, *forced, reason.as_deref(), entry),
+            Event::Reopen { to, reason } => self.reopen(*to, reason, entry),
             Event::Close {
                 outcome,
                 reason,
                 forced,
-            } => {
-                self.times[self.phase.index()].left = Some(at);
-                if *forced {
-                    self.overrides.push(Override {
-                        at,
-                        by: by(),
-                        what: format!(
-                            "closed as {} from {} with --force",
-                            outcome.id(),
-                            self.phase
-                        ),
-                        reason: reason.as_deref().unwrap_or_default().to_owned(),
-                    });
-                }
-                self.closure = Some(Closure {
-                    outcome: *outcome,
-                    at,
-                    by: by(),
-                    reason: reason.as_deref().map(str::to_owned),
-                    forced: *forced,
-                });
-            }
+                from,
+            } => self.close(*outcome, reason.as_deref(), *forced, *from, line, entry),
         }
     }
 
-    fn mark(&mut self, mark: &'a Mark<'a>, status: Status, entry: &'a Entry<'a>) {
-        if status == Status::Failed {
-            self.failures.entry(&mark.id).or_default().push(Marked {
-                status,
-                at: entry.at,
-                by: &entry.by,
-                mark,
-                evidence: vec![mark],
+    fn resolve(
+        &mut self,
+        id: &str,
+        opened: Option<DateTime<Utc>>,
+        note: &Option<String>,
+        at: DateTime<Utc>,
+    ) {
+        // The first open blocker with this ID (and open time, when the
+        // entry names one): two blockers a hand edit gave one ID are
+        // resolved one after the other.
+        let target = self
+            .blockers
+            .iter_mut()
+            .find(|b| b.id == id && b.resolved.is_none() && opened.is_none_or(|t| t == b.opened));
+        if let Some(b) = target {
+            b.resolved = Some(at);
+            b.resolution = note.clone();
+        }
+    }
+
+    fn advance(&mut self, from: Phase, to: Phase, forced: bool, reason: Option<&str>, e: &Entry) {
+        if self.closure.is_some() || to <= self.phase {
+            // After a union merge two SEs may both have made this move: the
+            // second is stale, but a reason it was forced is kept.
+            if forced && self.closure.is_none() && to == self.phase {
+                self.overrides.push(Override {
+                    at: e.at,
+                    by: e.by.clone(),
+                    what: format!("also advanced from {from} to {to} with its gate not met"),
+                    reason: reason.unwrap_or_default().to_owned(),
+                });
+            }
+            return;
+        }
+        let from = self.phase;
+        self.times[from.index()].left = Some(e.at);
+        self.times[from.index()].forced = forced;
+        self.times[to.index()].entered = Some(e.at);
+        self.times[to.index()].left = None;
+        self.phase = to;
+        if forced {
+            self.overrides.push(Override {
+                at: e.at,
+                by: e.by.clone(),
+                what: format!("advanced from {from} to {to} with its gate not met"),
+                reason: reason.unwrap_or_default().to_owned(),
             });
         }
-        match self.marks.entry(&mark.id) {
+    }
+
+    fn reopen(&mut self, to: Phase, reason: &str, e: &Entry) {
+        let what = match &self.closure {
+            Some(c) => format!("reopened the {} POC at {to}", c.outcome),
+            None => format!("went back from {} to {to}", self.phase),
+        };
+        self.overrides.push(Override {
+            at: e.at,
+            by: e.by.clone(),
+            what,
+            reason: reason.to_string(),
+        });
+        // A reopen is how a conflict is settled.
+        self.conflicts.clear();
+        self.closure = None;
+        self.phase = to;
+        let times = &mut self.times[to.index()];
+        times.left = None;
+        times.forced = false;
+        times.entered.get_or_insert(e.at);
+        // The phases after it are ahead again; the journal keeps when they
+        // were first entered.
+        for later in &mut self.times[to.index() + 1..] {
+            *later = PhaseTimes::default();
+        }
+    }
+
+    fn close(
+        &mut self,
+        outcome: Outcome,
+        reason: Option<&str>,
+        forced: bool,
+        from: Option<Phase>,
+        line: usize,
+        e: &Entry,
+    ) {
+        if let Some(c) = &self.closure {
+            if c.outcome != outcome {
+                self.conflicts.push(Conflict {
+                    at: e.at,
+                    by: e.by.clone(),
+                    line,
+                    what: format!(
+                        "closed as {outcome} by {} while already closed as {} by {} on {}",
+                        e.by,
+                        c.outcome,
+                        c.by,
+                        c.at.format("%Y-%m-%d")
+                    ),
+                });
+            }
+            return;
+        }
+        if let Some(from) = from.filter(|f| *f != self.phase) {
+            // Decided in another phase than this one: a merge of a reopen in
+            // one clone and a close in the other. Not a jump past gates.
+            self.conflicts.push(Conflict {
+                at: e.at,
+                by: e.by.clone(),
+                line,
+                what: format!(
+                    "closed as {outcome} by {} from {from}, but the merged journal stands in {}",
+                    e.by, self.phase
+                ),
+            });
+        }
+        self.times[self.phase.index()].left = Some(e.at);
+        if forced {
+            self.overrides.push(Override {
+                at: e.at,
+                by: e.by.clone(),
+                what: format!("closed as {outcome} from {} with --force", self.phase),
+                reason: reason.unwrap_or_default().to_owned(),
+            });
+        }
+        self.closure = Some(Closure {
+            outcome,
+            at: e.at,
+            by: e.by.clone(),
+            reason: reason.map(str::to_owned),
+            forced,
+        });
+    }
+
+    fn mark(&mut self, mark: &Mark, status: Status, entry: &Entry) {
+        if status == Status::Failed {
+            self.failures
+                .entry(mark.id.clone())
+                .or_default()
+                .push(Failure {
+                    at: entry.at,
+                    by: entry.by.clone(),
+                    mark: mark.clone(),
+                });
+        }
+        match self.marks.entry(mark.id.clone()) {
             Slot::Occupied(mut slot) => {
                 let marked = slot.get_mut();
                 if marked.status != status {
@@ -315,17 +420,15 @@ impl<'a> PocState<'a> {
                     marked.evidence.clear();
                 }
                 marked.at = entry.at;
-                marked.by = &entry.by;
-                marked.mark = mark;
-                marked.evidence.push(mark);
+                marked.by.clone_from(&entry.by);
+                marked.evidence.push(mark.clone());
             }
             Slot::Vacant(slot) => {
                 slot.insert(Marked {
                     status,
                     at: entry.at,
-                    by: &entry.by,
-                    mark,
-                    evidence: vec![mark],
+                    by: entry.by.clone(),
+                    evidence: vec![mark.clone()],
                 });
             }
         }
@@ -342,26 +445,23 @@ impl<'a> PocState<'a> {
     /// What stops `advance` out of `phase`: required items not done and the
     /// phase's criteria not yet evaluated.
     pub fn gate(&self, scope: &Scope, phase: Phase) -> Vec<GateBlock> {
-        let mut out = Vec::new();
-        for item in &scope.plan(phase).checklist {
-            if item.required && self.status_of(&item.id) != Status::Met {
-                out.push(GateBlock {
-                    id: item.id.clone(),
-                    title: item.title.clone(),
-                    reason: "required checklist item not done",
-                });
-            }
-        }
-        for c in scope.success_criteria.iter().filter(|c| c.phase == phase) {
-            if self.status_of(&c.id) == Status::Pending {
-                out.push(GateBlock {
-                    id: c.id.clone(),
-                    title: c.title.clone(),
-                    reason: "success criterion not yet evaluated (met or failed)",
-                });
-            }
-        }
-        out
+        let items = scope.plan(phase).checklist.iter();
+        let items = items
+            .filter(|i| i.required && self.status_of(&i.id) != Status::Met)
+            .map(|i| GateBlock {
+                id: i.id.clone(),
+                title: i.title.clone(),
+                reason: "required checklist item not done",
+            });
+        let criteria = scope.success_criteria.iter();
+        let criteria = criteria
+            .filter(|c| c.phase == phase && self.status_of(&c.id) == Status::Pending)
+            .map(|c| GateBlock {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                reason: "success criterion not yet evaluated (met or failed)",
+            });
+        items.chain(criteria).collect()
     }
 
     /// `must` criteria that are not met (what stands in the way of a win).
@@ -376,19 +476,30 @@ impl<'a> PocState<'a> {
     pub fn open_blockers(&self) -> impl Iterator<Item = &Blocker> {
         self.blockers.iter().filter(|b| b.resolved.is_none())
     }
+
+    /// Blocker IDs held by more than one blocker (a hand edit or an old
+    /// journal merged), each once.
+    pub fn duplicate_blocker_ids(&self) -> Vec<&str> {
+        let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
+        for b in &self.blockers {
+            *seen.entry(b.id.as_str()).or_default() += 1;
+        }
+        let mut out: Vec<&str> = Vec::new();
+        for b in &self.blockers {
+            if seen[b.id.as_str()] > 1 && !out.contains(&b.id.as_str()) {
+                out.push(&b.id);
+            }
+        }
+        out
+    }
 }
 
-/// One thing that blocks a phase gate.
-#[derive(Debug, Clone, Serialize)]
-pub struct GateBlock {
-    pub id: String,
-    pub title: String,
-    pub reason: &'static str,
-}
-
-/// The POC day of `now`: day 1 is the scope's `start`.
-pub fn day_of(scope: &Scope, now: DateTime<Utc>) -> i64 {
-    (now.date_naive() - scope.start).num_days() + 1
+fn remark(entry: &Entry, text: &str) -> Remark {
+    Remark {
+        at: entry.at,
+        by: entry.by.clone(),
+        text: text.to_string(),
+    }
 }
 
 /// The debrief is due 48 hours after close.
@@ -401,35 +512,32 @@ mod tests {
     use super::*;
     use crate::scope::tests::MINIMAL;
 
-    fn entry(at: &str, event: Event<'static>) -> Entry<'static> {
+    fn entry(at: &str, by: &str, event: Event) -> Entry {
         Entry {
             at: at.parse().unwrap(),
-            by: "dana".into(),
+            by: by.into(),
             event,
         }
     }
 
-    fn check(id: &str) -> Event<'static> {
+    fn check(id: &str) -> Event {
         Event::Check(Mark {
-            id: id.to_owned().into(),
+            id: id.into(),
             ..Mark::default()
         })
     }
 
-    fn journal(entries: Vec<Entry>) -> &'static Journal<'static> {
-        let text: String = entries
-            .iter()
-            .map(|e| format!("- {}\n", serde_json::to_string(e).unwrap()))
-            .collect();
-        Box::leak(Box::new(
-            Journal::parse(text.leak().as_bytes(), "journal.yaml").unwrap(),
-        ))
+    fn derive(entries: &[Entry]) -> (Scope, PocState) {
+        let scope = Scope::parse(MINIMAL, "poc.yaml").unwrap();
+        let mut sorted: Vec<(usize, &Entry)> = entries.iter().enumerate().collect();
+        sorted.sort_by_key(|(_, e)| e.at);
+        let state = PocState::replay(&scope, sorted.into_iter());
+        (scope, state)
     }
 
     #[test]
     fn the_setup_gate_lists_required_items_only() {
-        let scope = Scope::parse(MINIMAL, "poc.yaml").unwrap();
-        let state = PocState::derive(&scope, journal(vec![]));
+        let (scope, state) = derive(&[]);
         assert_eq!(state.phase, Phase::Setup);
         let ids: Vec<_> = state
             .gate(&scope, Phase::Setup)
@@ -437,70 +545,59 @@ mod tests {
             .map(|b| b.id)
             .collect();
         assert_eq!(ids, ["access"]);
-        let state = PocState::derive(
-            &scope,
-            journal(vec![entry("2026-11-23T10:00:00Z", check("access"))]),
-        );
+        let (scope, state) = derive(&[entry("2026-11-23T10:00:00Z", "d", check("access"))]);
         assert!(state.gate(&scope, Phase::Setup).is_empty());
     }
 
     #[test]
     fn criteria_gate_their_phase_until_evaluated() {
-        let scope = Scope::parse(MINIMAL, "poc.yaml").unwrap();
-        let mut entries = vec![entry("2026-11-23T10:00:00Z", check("deploy"))];
-        let state = PocState::derive(&scope, journal(entries.clone()));
-        let ids: Vec<_> = state
-            .gate(&scope, Phase::Deployment)
-            .into_iter()
+        let mut entries = vec![entry("2026-11-23T10:00:00Z", "d", check("deploy"))];
+        let (scope, state) = derive(&entries);
+        let ids: Vec<_> = (state.gate(&scope, Phase::Deployment).into_iter())
             .map(|b| b.id)
             .collect();
         assert_eq!(ids, ["SC1"]);
-        entries.push(entry(
-            "2026-11-23T11:00:00Z",
-            Event::Fail(Mark {
-                id: "SC1".into(),
-                ..Mark::default()
-            }),
-        ));
-        let state = PocState::derive(&scope, journal(entries.clone()));
+        let fail = Event::Fail(Mark {
+            id: "SC1".into(),
+            ..Mark::default()
+        });
+        entries.push(entry("2026-11-23T11:00:00Z", "d", fail));
+        let (scope, state) = derive(&entries);
         assert!(state.gate(&scope, Phase::Deployment).is_empty());
         assert_eq!(state.status_of("SC1"), Status::Failed);
-        entries.push(entry(
-            "2026-11-23T12:00:00Z",
-            Event::Undo {
-                id: "SC1".into(),
-                note: None,
-            },
-        ));
-        assert_eq!(
-            PocState::derive(&scope, journal(entries)).status_of("SC1"),
-            Status::Pending
-        );
+        let undo = Event::Undo {
+            id: "SC1".into(),
+            note: None,
+        };
+        entries.push(entry("2026-11-23T12:00:00Z", "d", undo));
+        assert_eq!(derive(&entries).1.status_of("SC1"), Status::Pending);
+    }
+
+    fn advance(forced: bool, reason: &str) -> Event {
+        Event::Advance {
+            from: Phase::Setup,
+            to: Phase::Deployment,
+            forced,
+            reason: Some(reason.into()),
+        }
+    }
+
+    fn close(outcome: Outcome, from: Option<Phase>) -> Event {
+        Event::Close {
+            outcome,
+            reason: None,
+            forced: true,
+            from,
+        }
     }
 
     #[test]
     fn advance_close_and_reopen_move_the_phase_and_record_times() {
-        let scope = Scope::parse(MINIMAL, "poc.yaml").unwrap();
-        let entries = vec![
-            entry(
-                "2026-11-24T10:00:00Z",
-                Event::Advance {
-                    from: Phase::Setup,
-                    to: Phase::Deployment,
-                    forced: true,
-                    reason: Some("customer late".into()),
-                },
-            ),
-            entry(
-                "2026-11-25T10:00:00Z",
-                Event::Close {
-                    outcome: Outcome::Loss,
-                    reason: None,
-                    forced: true,
-                },
-            ),
+        let mut entries = vec![
+            entry("2026-11-24T10:00:00Z", "d", advance(true, "customer late")),
+            entry("2026-11-25T10:00:00Z", "d", close(Outcome::Loss, None)),
         ];
-        let state = PocState::derive(&scope, journal(entries.clone()));
+        let (_, state) = derive(&entries);
         assert!(state.is_closed());
         assert_eq!(state.phase, Phase::Deployment);
         assert_eq!(
@@ -508,27 +605,115 @@ mod tests {
             "2026-11-25T10:00:00+00:00"
         );
         assert_eq!(state.overrides.len(), 2);
-        let mut reopened = entries;
-        reopened.push(entry(
-            "2026-11-26T10:00:00Z",
-            Event::Reopen {
-                to: Phase::Setup,
-                reason: "new data".into(),
-            },
-        ));
-        let state = PocState::derive(&scope, journal(reopened));
+        let reopen = Event::Reopen {
+            to: Phase::Setup,
+            reason: "new data".into(),
+        };
+        entries.push(entry("2026-11-26T10:00:00Z", "d", reopen));
+        let (_, state) = derive(&entries);
         assert!(!state.is_closed());
         assert_eq!(state.phase, Phase::Setup);
     }
 
     #[test]
-    fn entries_for_removed_ids_are_set_aside() {
-        let scope = Scope::parse(MINIMAL, "poc.yaml").unwrap();
-        let state = PocState::derive(
-            &scope,
-            journal(vec![entry("2026-11-23T10:00:00Z", check("gone"))]),
+    fn both_reasons_survive_when_two_clones_force_the_same_advance() {
+        let (_, state) = derive(&[
+            entry(
+                "2026-11-24T10:00:00Z",
+                "dana",
+                advance(true, "waived by Marcus"),
+            ),
+            entry(
+                "2026-11-24T11:00:00Z",
+                "lee",
+                advance(true, "access came late"),
+            ),
+        ]);
+        assert_eq!(state.phase, Phase::Deployment);
+        let reasons: Vec<_> = state.overrides.iter().map(|o| o.reason.as_str()).collect();
+        assert_eq!(reasons, ["waived by Marcus", "access came late"]);
+    }
+
+    #[test]
+    fn two_outcomes_or_a_close_from_elsewhere_are_conflicts_until_a_reopen() {
+        let mut entries = vec![
+            entry(
+                "2026-11-25T10:00:00Z",
+                "dana",
+                close(Outcome::Win, Some(Phase::Setup)),
+            ),
+            entry(
+                "2026-11-25T11:00:00Z",
+                "lee",
+                close(Outcome::Loss, Some(Phase::Setup)),
+            ),
+        ];
+        let (_, state) = derive(&entries);
+        assert_eq!(state.conflicts.len(), 1, "{:?}", state.conflicts);
+        assert!(state.conflicts[0].what.contains("closed as loss by lee"));
+        entries.push(entry(
+            "2026-11-26T10:00:00Z",
+            "dana",
+            Event::Reopen {
+                to: Phase::Setup,
+                reason: "settle".into(),
+            },
+        ));
+        assert!(derive(&entries).1.conflicts.is_empty());
+        let (_, state) = derive(&[entry(
+            "2026-11-25T10:00:00Z",
+            "lee",
+            close(Outcome::Win, Some(Phase::Signoff)),
+        )]);
+        assert!(
+            state.conflicts[0].what.contains("from signoff"),
+            "{:?}",
+            state.conflicts
         );
-        assert_eq!(state.unknown_ids, vec![(1, "gone".to_string())]);
+    }
+
+    #[test]
+    fn duplicate_blocker_ids_resolve_one_after_the_other() {
+        let blocker = |t: &str| Event::Blocker {
+            id: "B3".into(),
+            text: t.into(),
+        };
+        let resolve = Event::Resolve {
+            id: "B3".into(),
+            note: None,
+            opened: None,
+        };
+        let (_, state) = derive(&[
+            entry("2026-11-24T10:00:00Z", "dana", blocker("VPN")),
+            entry("2026-11-24T11:00:00Z", "lee", blocker("DNS")),
+            entry("2026-11-24T12:00:00Z", "lee", resolve.clone()),
+        ]);
+        assert_eq!(state.duplicate_blocker_ids(), ["B3"]);
+        assert_eq!(
+            state
+                .open_blockers()
+                .map(|b| b.text.as_str())
+                .collect::<Vec<_>>(),
+            ["DNS"]
+        );
+    }
+
+    #[test]
+    fn setup_is_entered_on_day_one_when_init_came_before() {
+        let init = Event::Init {
+            template: "standard@1".into(),
+        };
+        let (_, state) = derive(&[entry("2026-11-20T10:00:00Z", "d", init)]);
+        assert_eq!(
+            state.times[0].entered.unwrap().to_rfc3339(),
+            "2026-11-23T00:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn entries_for_removed_ids_are_set_aside() {
+        let (_, state) = derive(&[entry("2026-11-23T10:00:00Z", "d", check("gone"))]);
+        assert_eq!(state.unknown_ids, vec![(0, "gone".to_string())]);
         assert!(state.marks.is_empty());
     }
 }

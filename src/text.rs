@@ -100,6 +100,33 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// The longest ID a scope may use.
+pub const MAX_ID_CHARS: usize = 64;
+
+/// Whether `id` is in the documented ID character set: ASCII letters,
+/// digits, `-`, `_` and `.`, at most 64 characters, not starting with `-`
+/// (it would read as a flag). The error completes "ID `x` …".
+pub fn valid_id(id: &str) -> Result<(), &'static str> {
+    if id.is_empty() {
+        return Err("is empty; an ID is one word of letters, digits, `-`, `_` or `.`");
+    }
+    if id.starts_with('-') {
+        return Err("starts with `-`, which reads as a flag; start it with a letter or digit");
+    }
+    if id.chars().count() > MAX_ID_CHARS {
+        return Err("is longer than 64 characters");
+    }
+    if !id
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    {
+        return Err(
+            "must be a single word of ASCII letters, digits, `-`, `_` or `.`, without spaces",
+        );
+    }
+    Ok(())
+}
+
 /// The width of a column of IDs, so what follows them lines up.
 pub fn id_width<'a>(ids: impl Iterator<Item = &'a str>) -> usize {
     ids.map(|id| id.chars().count()).max().unwrap_or(0)
@@ -111,8 +138,6 @@ pub struct BadUtf8 {
     pub line: usize,
     /// 1-based column, in bytes.
     pub column: usize,
-    /// Byte offset of the start of that line.
-    pub line_start: usize,
 }
 
 impl BadUtf8 {
@@ -122,7 +147,6 @@ impl BadUtf8 {
         BadUtf8 {
             line: valid.iter().filter(|b| **b == b'\n').count() + 1,
             column: valid.len() - line_start + 1,
-            line_start,
         }
     }
 }

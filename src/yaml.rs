@@ -4,7 +4,7 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::error::{UserError, did_you_mean};
+use crate::error::{Error, Location, did_you_mean};
 
 /// Resource limits for a file a person writes by hand: generous for a real
 /// scope (a few KiB), far below what would hurt the machine.
@@ -40,16 +40,12 @@ fn line_options() -> serde_saphyr::Options {
 
 /// Parses one YAML document of `text`, which came from `file`. Errors read
 /// `file:line:col: what is wrong`, followed by the offending line.
-pub fn parse<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, UserError> {
+pub fn parse<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, Error> {
     parse_with(text, file, 0, options())
 }
 
 /// Parses one journal line, line `number` of `file`, that is not strict JSON.
-pub fn parse_line<T: DeserializeOwned>(
-    text: &str,
-    file: &str,
-    number: usize,
-) -> Result<T, UserError> {
+pub fn parse_line<T: DeserializeOwned>(text: &str, file: &str, number: usize) -> Result<T, Error> {
     parse_with(text, file, number - 1, line_options())
 }
 
@@ -58,7 +54,7 @@ fn parse_with<T: DeserializeOwned>(
     file: &str,
     line_offset: usize,
     options: serde_saphyr::Options,
-) -> Result<T, UserError> {
+) -> Result<T, Error> {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
     if body
         .lines()
@@ -69,16 +65,16 @@ fn parse_with<T: DeserializeOwned>(
         } else {
             "the file holds only comments"
         };
-        return Err(UserError::new(format!(
-            "{file}:{}:1: {what}; expected a YAML mapping",
-            line_offset + 1
-        )));
+        return Err(Error::invalid(
+            Location::at(file, line_offset + 1, 1),
+            format!("{what}; expected a YAML mapping"),
+        ));
     }
     serde_saphyr::from_str_with_options::<T>(body, options)
         .map_err(|e| describe(&e, body, file, line_offset))
 }
 
-fn describe(error: &serde_saphyr::Error, text: &str, file: &str, line_offset: usize) -> UserError {
+fn describe(error: &serde_saphyr::Error, text: &str, file: &str, line_offset: usize) -> Error {
     let raw = error.without_snippet().to_string();
     let (line, col) = error
         .location()
@@ -92,26 +88,33 @@ fn describe(error: &serde_saphyr::Error, text: &str, file: &str, line_offset: us
     } else {
         (line, col)
     };
-    let mut out = if line > 0 {
-        format!("{file}:{}:{col}: {message}", line + line_offset)
+    let at = if line > 0 {
+        Location::at(file, line + line_offset, col)
     } else {
-        format!("{file}: {message}")
+        Location::file(file)
     };
-    if let Some(src) = text
+    let snippet = text
         .lines()
         .nth(line.saturating_sub(1))
         .filter(|_| line > 0)
-    {
-        let shown: String = src.chars().take(120).collect();
-        let shown = crate::text::terminal_safe(&shown);
-        let gutter = format!("{}", line + line_offset);
-        out.push_str(&format!(
-            "\n {gutter} | {shown}\n {} | {}^",
-            " ".repeat(gutter.len()),
-            " ".repeat(col.saturating_sub(1).min(shown.chars().count()))
-        ));
+        .map(|src| snippet(src, line + line_offset, col));
+    Error::Invalid {
+        at,
+        message,
+        snippet,
     }
-    UserError::new(out)
+}
+
+/// The offending line with a caret under `column`, as errors show it.
+pub(crate) fn snippet(line_text: &str, line: usize, column: usize) -> String {
+    let shown: String = line_text.chars().take(120).collect();
+    let shown = crate::text::terminal_safe(&shown);
+    let gutter = line.to_string();
+    format!(
+        " {gutter} | {shown}\n {} | {}^",
+        " ".repeat(gutter.len()),
+        " ".repeat(column.saturating_sub(1).min(shown.chars().count()))
+    )
 }
 
 fn strip_location_suffix(message: &str) -> &str {
@@ -122,7 +125,7 @@ fn strip_location_suffix(message: &str) -> &str {
 }
 
 /// Rewords the parser's messages where a person would otherwise be puzzled.
-fn tidy_message(message: &str) -> String {
+pub(crate) fn tidy_message(message: &str) -> String {
     if let Some(rest) = message.strip_prefix("unknown field `") {
         if let Some((field, expected)) = rest.split_once("`, expected one of ") {
             let candidates: Vec<&str> = expected.split(", ").collect();
@@ -167,7 +170,10 @@ fn tidy_message(message: &str) -> String {
     if message.starts_with("invalid boolean") {
         return "expected true or false".to_string();
     }
-    if message == "expected string scalar" {
+    let json_not_text = message.starts_with("invalid type: ")
+        && message.ends_with("expected a string")
+        && !message.starts_with("invalid type: null");
+    if message == "expected string scalar" || json_not_text {
         return "expected text, not a list or mapping".to_string();
     }
     if message.starts_with("budget breached") {

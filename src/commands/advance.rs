@@ -2,10 +2,10 @@
 
 use crate::cli::AdvanceArgs;
 use crate::context::Context;
-use crate::error::{EXIT_FAILURE, EXIT_OK, UserError};
+use crate::error::{EXIT_OK, Error};
 use crate::journal::Event;
-use crate::state::{Status, day_of};
-use crate::text::{plural, terminal_safe};
+use crate::state::Status;
+use crate::text::plural;
 
 pub fn run(args: AdvanceArgs, ctx: &Context) -> anyhow::Result<u8> {
     let (poc, mut journal) = ctx.load_for_write()?;
@@ -19,42 +19,27 @@ pub fn run(args: AdvanceArgs, ctx: &Context) -> anyhow::Result<u8> {
     let blocks = poc.state.gate(&poc.scope, from);
     let reason = super::optional_text(args.reason);
     if !blocks.is_empty() && !args.force {
-        let mut message = format!(
-            "cannot advance from {from} to {to}: {} still open in {from} (nothing was changed)",
-            plural(blocks.len() as i64, "item")
-        );
-        let width = crate::text::id_width(blocks.iter().map(|b| b.id.as_str()));
-        for b in &blocks {
-            message.push_str(&format!(
-                "\n  {:<width$}  {} — {}",
-                b.id,
-                terminal_safe(&b.title),
-                b.reason
-            ));
-        }
-        message.push_str(
-            "\nFinish them with `poc check ID`, or override with `poc advance --force --reason TEXT`.",
-        );
-        return Err(UserError {
-            message,
-            exit_code: EXIT_FAILURE,
-        }
-        .into());
+        return Err(Error::GateNotMet { from, to, blocks }.into());
     }
     if args.force && reason.is_none() {
-        return Err(UserError::usage("--force needs --reason TEXT saying why").into());
+        return Err(Error::usage("--force needs --reason TEXT saying why").into());
     }
     let forced = args.force && !blocks.is_empty();
-    journal.append(&[ctx.entry(Event::Advance {
-        from,
-        to,
-        forced,
-        reason: reason.map(Into::into),
-    })])?;
+    let entry = ctx.entry(
+        &poc,
+        Event::Advance {
+            from,
+            to,
+            forced,
+            reason,
+        },
+    );
+    poc.ensure_latest(entry.at, "advance")?;
+    journal.append(std::slice::from_ref(&entry))?;
     let plan = poc.scope.plan(to);
-    eprintln!(
+    crate::say!(
         "Advanced to {to} (day {} of {}; planned days {}–{}){}. Run `poc check` for today's list.",
-        day_of(&poc.scope, ctx.now),
+        poc.scope.day_of(entry.at).max(1),
         poc.scope.total_days(),
         plan.days.0,
         plan.days.1,
@@ -70,12 +55,11 @@ pub fn run(args: AdvanceArgs, ctx: &Context) -> anyhow::Result<u8> {
     // A failed criterion that does not gate the phase is easy to leave
     // behind unnoticed.
     let failed: Vec<String> = (poc.scope.success_criteria.iter())
-        .filter(|c| c.phase == from)
-        .filter(|c| poc.state.marks.get(c.id.as_str()).map(|m| m.status) == Some(Status::Failed))
+        .filter(|c| c.phase == from && poc.state.status_of(&c.id) == Status::Failed)
         .map(|c| format!("{} ({})", c.id, c.priority.id()))
         .collect();
     if !failed.is_empty() {
-        eprintln!(
+        crate::say!(
             "Left failed in {from}: {}. Check again with `poc check ID` once fixed; the debrief lists {}.",
             failed.join(", "),
             if failed.len() == 1 { "it" } else { "them" }

@@ -1,56 +1,144 @@
 //! `poc blocker`: open a blocker, or resolve one.
 
 use crate::cli::BlockerArgs;
-use crate::context::Context;
-use crate::error::{EXIT_OK, UserError};
-use crate::journal::Event;
+use crate::context::{Context, Poc};
+use crate::error::{EXIT_OK, Error};
+use crate::journal::{Event, LockedJournal};
+use crate::state::Blocker;
 use crate::text::terminal_safe;
 
 pub fn run(args: BlockerArgs, ctx: &Context) -> anyhow::Result<u8> {
     // clap lets `requires` pass when the required flag conflicts with a
     // given argument (here the blocker's text), so say it here.
     if !args.note.is_empty() && args.resolve.is_none() {
-        return Err(UserError::usage(
+        return Err(Error::usage(
             "--note says how a blocker was resolved and goes with --resolve ID; put the detail in the blocker's text instead (nothing was recorded)",
         )
         .into());
     }
-    let (poc, mut journal) = ctx.load_for_write()?;
-    if let Some(id) = args.resolve {
-        let id = id.trim().to_uppercase();
-        let Some(blocker) = poc.state.blockers.iter().find(|b| b.id == id) else {
-            let known: Vec<&str> = poc.state.blockers.iter().map(|b| b.id.as_str()).collect();
-            crate::fail!(
-                "no blocker `{id}`{}",
-                if known.is_empty() {
-                    "; none has been opened".to_string()
-                } else {
-                    format!("; blockers: {}", known.join(", "))
-                }
-            );
-        };
-        if blocker.resolved.is_some() {
-            crate::fail!("blocker {id} is already resolved");
+    let (poc, journal) = ctx.load_for_write()?;
+    match args.resolve {
+        Some(id) => {
+            let note = super::optional_text((!args.note.is_empty()).then(|| args.note.join(" ")));
+            resolve(ctx, &poc, journal, id.trim(), note)
         }
-        let note = super::optional_text((!args.note.is_empty()).then(|| args.note.join(" ")));
-        journal.append(&[ctx.entry(Event::Resolve {
-            id: id.clone().into(),
-            note: note.map(Into::into),
-        })])?;
-        eprintln!("Resolved {id}: {}", terminal_safe(&blocker.text));
-        return Ok(EXIT_OK);
+        None => open(ctx, &poc, journal, &args.words.join(" ")),
     }
+}
+
+fn open(ctx: &Context, poc: &Poc, mut journal: LockedJournal, text: &str) -> anyhow::Result<u8> {
     // Resolving stays possible after the close, to tidy up; a new blocker
     // has nothing left to block.
     poc.ensure_open("open a blocker")?;
-    let text = super::non_empty(&args.words.join(" "), "the blocker")?;
-    let id = poc.journal.next_blocker_id();
-    journal.append(&[ctx.entry(Event::Blocker {
-        id: id.clone().into(),
-        text: text.into(),
-    })])?;
-    eprintln!(
+    let text = super::non_empty(text, "the blocker")?;
+    let id = crate::ids::mint("B", poc.state.blockers.iter().map(|b| b.id.as_str()));
+    journal.append(&[ctx.entry(
+        poc,
+        Event::Blocker {
+            id: id.clone(),
+            text,
+        },
+    )])?;
+    crate::say!(
         "Opened {id}. Escalate early; resolve it with `poc blocker --resolve {id} --note TEXT`."
     );
     Ok(EXIT_OK)
+}
+
+fn resolve(
+    ctx: &Context,
+    poc: &Poc,
+    mut journal: LockedJournal,
+    input: &str,
+    note: Option<String>,
+) -> anyhow::Result<u8> {
+    let blocker = find(&poc.state.blockers, input)?;
+    let shown = terminal_safe(&blocker.id);
+    if blocker.resolved.is_some() {
+        crate::fail!("blocker {shown} is already resolved");
+    }
+    let duplicated = poc
+        .state
+        .blockers
+        .iter()
+        .filter(|b| b.id == blocker.id)
+        .count()
+        > 1;
+    journal.append(&[ctx.entry(
+        poc,
+        Event::Resolve {
+            id: blocker.id.clone(),
+            note,
+            opened: duplicated.then_some(blocker.opened),
+        },
+    )])?;
+    crate::say!("Resolved {shown}: {}", terminal_safe(&blocker.text));
+    Ok(EXIT_OK)
+}
+
+/// The blocker `input` names: its ID (any case), its short form (`B3` for
+/// `B3-K7Q`) when only one has it, or `ID#N`, the Nth of several blockers
+/// a hand edit gave one ID.
+fn find<'a>(blockers: &'a [Blocker], input: &str) -> Result<&'a Blocker, Error> {
+    let (base, nth) = match input.rsplit_once('#') {
+        Some((base, n)) => (base, n.parse::<usize>().ok()),
+        None => (input, None),
+    };
+    let matching: Vec<&Blocker> = blockers
+        .iter()
+        .filter(|b| crate::ids::addresses(base, &b.id))
+        .collect();
+    if let Some(n) = nth {
+        return matching
+            .get(n.wrapping_sub(1))
+            .copied()
+            .ok_or_else(|| unknown(blockers, input));
+    }
+    match matching.as_slice() {
+        [] => Err(unknown(blockers, input)),
+        [one] => Ok(one),
+        many => {
+            // Only one still open: that is the one to resolve.
+            let open: Vec<&&Blocker> = many.iter().filter(|b| b.resolved.is_none()).collect();
+            if let [one] = open.as_slice() {
+                return Ok(one);
+            }
+            Err(Error::AmbiguousId {
+                id: terminal_safe(input),
+                candidates: addresses(many),
+            })
+        }
+    }
+}
+
+/// How to name each of several blockers: its full ID, or `ID#N` when
+/// they share one.
+fn addresses(blockers: &[&Blocker]) -> Vec<String> {
+    blockers
+        .iter()
+        .map(|b| {
+            let same: Vec<_> = blockers.iter().filter(|o| o.id == b.id).collect();
+            let id = terminal_safe(&b.id);
+            let text = crate::text::truncate(&terminal_safe(&b.text), 40);
+            match same.iter().position(|o| std::ptr::eq(**o, *b)) {
+                Some(i) if same.len() > 1 => format!("{id}#{} ({text})", i + 1),
+                _ => format!("{id} ({text})"),
+            }
+        })
+        .collect()
+}
+
+fn unknown(blockers: &[Blocker], input: &str) -> Error {
+    let ids = blockers.iter().map(|b| b.id.as_str());
+    let known: Vec<String> = ids.clone().map(terminal_safe).collect();
+    Error::UnknownId {
+        id: terminal_safe(input),
+        what: "blocker",
+        suggestion: crate::error::suggest(input, ids).map(terminal_safe),
+        hint: if known.is_empty() {
+            "; none has been opened".to_string()
+        } else {
+            format!("; blockers: {}", known.join(", "))
+        },
+    }
 }

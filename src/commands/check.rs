@@ -7,14 +7,14 @@ use serde::Serialize;
 
 use crate::cli::{CheckArgs, ListFormat};
 use crate::context::{Context, Poc};
-use crate::error::{EXIT_FAILURE, EXIT_OK, UserError};
+use crate::error::{EXIT_FAILURE, EXIT_OK, Error};
 use crate::evidence;
-use crate::journal::{Event, Mark, RunEvidence, Text};
+use crate::journal::{Entry, Event, Mark, RunEvidence};
 use crate::render;
 use crate::report::{BlockerRow, CriterionRow, ItemRow, StatusReport};
 use crate::run::{self, RunEnd};
 use crate::scope::{Phase, Scope, Target};
-use crate::state::Status;
+use crate::state::{PocState, Status};
 use crate::text::{id_width, plural, terminal_safe};
 
 /// Exit code after Ctrl-C stopped a `--run`, as shells report SIGINT.
@@ -22,30 +22,10 @@ const EXIT_INTERRUPTED: u8 = 130;
 
 pub fn run(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
     if args.ids.is_empty() {
-        if args.fail
-            || args.undo
-            || args.evidence.is_some()
-            || args.note.is_some()
-            || !args.attach.is_empty()
-            || args.run.is_some()
-        {
-            return Err(UserError::usage(
-                "name the IDs to record, e.g. `poc check SC1 --evidence TEXT`; run `poc check` alone for today's list",
-            )
-            .into());
-        }
-        let poc = ctx.load()?;
-        poc.ensure_open("show today's checklist")?;
-        let report = todays_list(&poc, ctx);
-        crate::out(&match args.format.unwrap_or(ListFormat::Table) {
-            ListFormat::Json => render::json(&report)?,
-            ListFormat::Table => human(&report),
-        })?;
-        return Ok(EXIT_OK);
+        return todays_list(args, ctx);
     }
-
     if args.format.is_some() {
-        return Err(UserError::usage(
+        return Err(Error::usage(
             "--format is for today's list (`poc check` alone); recording prints a summary",
         )
         .into());
@@ -64,120 +44,127 @@ pub fn run(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
         .iter()
         .map(|p| evidence::check_attachment(p))
         .collect::<Result<Vec<_>, _>>()?;
-
     // A command may run for minutes: run it before taking the journal lock
     // so other terminals are not held up.
     let run = match &args.run {
-        Some(command) => {
-            let command = super::non_empty(command, "--run")?;
-            let poc = ctx.load()?;
-            poc.ensure_open("record checks")?;
-            resolve(&poc.scope, &ids, &args)?;
-            let timeout = args
-                .timeout
-                .map_or(run::DEFAULT_RUN_TIMEOUT, Duration::from_secs);
-            eprintln!(
-                "Running `{}` in {} …",
-                terminal_safe(&command),
-                poc.dir.display()
-            );
-            match run::run_command(&poc.dir, &command, &ids, timeout, ctx.now)? {
-                RunEnd::Finished(run) => Some(run),
-                RunEnd::Interrupted(log) => {
-                    eprintln!(
-                        "Interrupted: nothing was recorded; the partial log is kept at {log}"
-                    );
-                    return Ok(EXIT_INTERRUPTED);
-                }
-            }
-        }
+        Some(command) => match run_first(command, &ids, &args, ctx)? {
+            Ok(run) => Some(run),
+            Err(code) => return Ok(code),
+        },
         None => None,
     };
-    let failed = args.fail || run.as_ref().is_some_and(|r| !r.passed());
+    record(&args, ctx, &ids, &attachments, run)
+}
 
+/// Today's list: what is left in the current phase.
+fn todays_list(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
+    let recording = args.fail
+        || args.undo
+        || args.evidence.is_some()
+        || args.note.is_some()
+        || !args.attach.is_empty()
+        || args.run.is_some();
+    if recording {
+        return Err(Error::usage(
+            "name the IDs to record, e.g. `poc check SC1 --evidence TEXT`; run `poc check` alone for today's list",
+        )
+        .into());
+    }
+    let poc = ctx.load()?;
+    poc.ensure_open("show today's checklist")?;
+    let report = TodayReport::build(poc.status(&poc.state));
+    crate::out(&match args.format.unwrap_or(ListFormat::Table) {
+        ListFormat::Json => render::json(&report)?,
+        ListFormat::Table => human(&report, poc.scope.zone),
+    })?;
+    Ok(EXIT_OK)
+}
+
+/// Runs `--run COMMAND` before anything is locked: the run's evidence, or
+/// the exit code to end with (interrupted).
+fn run_first(
+    command: &str,
+    ids: &[String],
+    args: &CheckArgs,
+    ctx: &Context,
+) -> anyhow::Result<Result<RunEvidence, u8>> {
+    let command = super::non_empty(command, "--run")?;
+    let poc = ctx.load()?;
+    poc.ensure_open("record checks")?;
+    resolve(&poc.scope, ids, args)?;
+    let timeout = args
+        .timeout
+        .map_or(run::DEFAULT_RUN_TIMEOUT, Duration::from_secs);
+    crate::say!(
+        "Running `{}` in {} …",
+        terminal_safe(&command),
+        poc.dir.display()
+    );
+    Ok(
+        match run::run_command(&poc.dir, &command, ids, timeout, poc.now)? {
+            RunEnd::Finished(run) => Ok(run),
+            RunEnd::Interrupted(log) => {
+                crate::say!("Interrupted: nothing was recorded; the partial log is kept at {log}");
+                Err(EXIT_INTERRUPTED)
+            }
+        },
+    )
+}
+
+/// Records the checks, failures or undos of `ids` in one append.
+fn record(
+    args: &CheckArgs,
+    ctx: &Context,
+    ids: &[String],
+    attachments: &[evidence::Attachment],
+    run: Option<RunEvidence>,
+) -> anyhow::Result<u8> {
+    let failed = args.fail || run.as_ref().is_some_and(|r| !r.passed());
     let (poc, mut journal) = ctx.load_for_write()?;
     poc.ensure_open("record checks")?;
-    let mut targets = resolve(&poc.scope, &ids, &args)?;
+    let mut targets = resolve(&poc.scope, ids, args)?;
     if args.undo {
-        // Undoing what is already open would journal a change that is none.
-        let (open, marked): (Vec<_>, Vec<_>) = targets.into_iter().partition(|t| {
-            (poc.state.marks.get(t.id())).is_none_or(|m| m.status == Status::Pending)
-        });
-        for t in &open {
-            let state = match t {
-                Target::Item(..) => "open",
-                Target::Criterion(_) => "pending",
-            };
-            eprintln!("Already {state}: {} (nothing to undo)", t.id());
-        }
-        if marked.is_empty() {
+        targets = undoable(&poc, targets);
+        if targets.is_empty() {
             return Ok(EXIT_OK);
         }
-        targets = marked;
     }
     let files = attachments
         .iter()
         .map(|a| evidence::store(&poc.dir, a))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let evidence_text: Option<Text> = super::optional_text(args.evidence).map(Into::into);
-    let note: Option<Text> = super::optional_text(args.note)
-        .or_else(|| run.as_ref().filter(|_| failed).map(run_failure))
-        .map(Into::into);
-    let run = run.map(Box::new);
-    let entries: Vec<_> = targets
+    let note = super::optional_text(args.note.clone())
+        .or_else(|| run.as_ref().filter(|_| failed).map(run_failure));
+    let mark = |id: &str| Mark {
+        id: id.to_string(),
+        evidence: super::optional_text(args.evidence.clone()),
+        note: note.clone(),
+        files: files.clone(),
+        run: run.clone().map(Box::new),
+    };
+    let entries: Vec<Entry> = targets
         .iter()
         .map(|target| {
-            let id = target.id().to_string();
-            let mark = Mark {
-                id: id.clone().into(),
-                evidence: evidence_text.clone(),
-                note: note.clone(),
-                files: files.clone(),
-                run: run.clone(),
-            };
-            ctx.entry(if args.undo {
-                Event::Undo {
-                    id: id.clone().into(),
-                    note: note.clone(),
-                }
-            } else if failed {
-                Event::Fail(mark)
-            } else {
-                Event::Check(mark)
-            })
+            let id = target.id();
+            ctx.entry(
+                &poc,
+                match (args.undo, failed) {
+                    (true, _) => Event::Undo {
+                        id: id.to_string(),
+                        note: note.clone(),
+                    },
+                    (false, true) => Event::Fail(mark(id)),
+                    (false, false) => Event::Check(mark(id)),
+                },
+            )
         })
         .collect();
     let gate_was_open = !poc.state.gate(&poc.scope, poc.state.phase).is_empty();
     journal.append(&entries)?;
-    let after = poc.state_after(entries);
-
-    for target in &targets {
-        let (id, title, what) = match target {
-            Target::Item(phase, item) => (
-                &item.id,
-                &item.title,
-                if args.undo {
-                    format!("Back to open ({phase})")
-                } else {
-                    format!("Done ({phase})")
-                },
-            ),
-            Target::Criterion(c) => (
-                &c.id,
-                &c.title,
-                if args.undo {
-                    "Back to pending".to_string()
-                } else if failed {
-                    "Failed".to_string()
-                } else {
-                    "Met".to_string()
-                },
-            ),
-        };
-        eprintln!("{what}: {id} {}", terminal_safe(title));
-    }
+    let after = poc.state_after(&entries);
+    announce(&poc, &after, &targets, &entries, args.undo);
     for f in &files {
-        eprintln!("Attached {} as {}", terminal_safe(&f.name), f.path);
+        crate::say!("Attached {} as {}", terminal_safe(&f.name), f.path);
     }
     if let Some(run) = &run {
         let result = if failed {
@@ -185,16 +172,16 @@ pub fn run(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
         } else {
             "passed (exit code 0)".to_string()
         };
-        eprintln!("The run {result}; its log is {}", run.log);
+        crate::say!("The run {result}; its log is {}", run.log);
     }
-    if gate_was_open && after.gate(&poc.scope, after.phase).is_empty() {
+    if gate_was_open && after.gate(&poc.scope, after.phase).is_empty() && !after.is_closed() {
         match after.phase.next() {
-            Some(next) => eprintln!(
+            Some(next) => crate::say!(
                 "The {} phase is complete: run `poc advance` to move to {next}.",
                 after.phase
             ),
             None => {
-                eprintln!("Signoff is complete: run `poc close --outcome win|loss|inconclusive`.")
+                crate::say!("Signoff is complete: run `poc close --outcome win|loss|inconclusive`.")
             }
         }
     }
@@ -204,6 +191,66 @@ pub fn run(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
     } else {
         EXIT_OK
     })
+}
+
+/// The targets there is something to undo for; says which are already open.
+fn undoable<'s>(poc: &Poc, targets: Vec<Target<'s>>) -> Vec<Target<'s>> {
+    // Undoing what is already open would journal a change that is none.
+    let (open, marked): (Vec<_>, Vec<_>) = targets
+        .into_iter()
+        .partition(|t| poc.state.status_of(t.id()) == Status::Pending);
+    for t in &open {
+        let state = match t {
+            Target::Item(..) => "open",
+            Target::Criterion(_) => "pending",
+        };
+        crate::say!(
+            "Already {state}: {} (nothing to undo)",
+            terminal_safe(t.id())
+        );
+    }
+    marked
+}
+
+/// Says what each target now is, as `status` will show it: when an entry
+/// dated later (a clock set wrong, or `POC_NOW` in the past) still decides
+/// an ID, that is said instead of what was recorded.
+fn announce(poc: &Poc, after: &PocState, targets: &[Target], entries: &[Entry], undo: bool) {
+    for (target, entry) in targets.iter().zip(entries) {
+        let id = target.id();
+        let status = after.status_of(id);
+        let recorded = match &entry.event {
+            Event::Check(_) => Status::Met,
+            Event::Fail(_) => Status::Failed,
+            _ => Status::Pending,
+        };
+        let (title, phase) = match target {
+            Target::Item(phase, item) => (&item.title, Some(phase)),
+            Target::Criterion(c) => (&c.title, None),
+        };
+        let what = match (phase, status) {
+            (Some(p), Status::Met) => format!("Done ({p})"),
+            (Some(p), Status::Pending) if undo => format!("Back to open ({p})"),
+            (Some(p), Status::Pending) => format!("Open ({p})"),
+            (Some(p), Status::Failed) => format!("Failed ({p})"),
+            (None, Status::Met) => "Met".to_string(),
+            (None, Status::Pending) if undo => "Back to pending".to_string(),
+            (None, Status::Pending) => "Pending".to_string(),
+            (None, Status::Failed) => "Failed".to_string(),
+        };
+        if status != recorded {
+            let decided = after.marks.get(id).map(|m| poc.scope.show(m.at));
+            crate::say!(
+                "Recorded as of {}, but an entry dated later{} still decides it: {what}: {} {}",
+                poc.scope.show(entry.at),
+                decided.map(|t| format!(" ({t})")).unwrap_or_default(),
+                terminal_safe(id),
+                terminal_safe(title)
+            );
+        } else {
+            crate::say!("{what}: {} {}", terminal_safe(id), terminal_safe(title));
+        }
+    }
 }
 
 /// What every ID names; errors when one is unknown or the flags don't fit it.
@@ -216,20 +263,18 @@ fn resolve<'a>(
     for id in ids {
         let target = scope.find(id).ok_or_else(|| {
             let mut e = scope.unknown_id(id);
-            e.message.push_str(" (nothing was recorded)");
+            if let Error::UnknownId { hint, .. } = &mut e {
+                hint.push_str(" (nothing was recorded)");
+            }
             e
         })?;
-        if let Target::Item(..) = target {
-            if args.fail {
-                crate::fail!(
-                    "`{id}` is a checklist item; --fail is for success criteria (nothing was recorded)"
-                );
-            }
-            if args.run.is_some() {
-                crate::fail!(
-                    "`{id}` is a checklist item; --run proves success criteria (nothing was recorded)"
-                );
-            }
+        if let Target::Item(..) = target
+            && args.fail
+        {
+            crate::fail!(
+                "`{}` is a checklist item; --fail is for success criteria; an item's failed verification is recorded by `--run` (nothing was recorded)",
+                terminal_safe(id)
+            );
         }
         targets.push(target);
     }
@@ -253,8 +298,10 @@ pub struct TodayReport {
     pub schema_version: u32,
     /// Day 1 of the POC.
     pub start: chrono::NaiveDate,
-    /// Below 1 before the start.
+    /// 0 before the start.
     pub day: i64,
+    /// Days until day 1, before the start.
+    pub starts_in_days: Option<i64>,
     pub total_days: u32,
     pub phase: Phase,
     pub phase_window: [u32; 2],
@@ -286,6 +333,7 @@ impl TodayReport {
             schema_version: crate::report::JSON_SCHEMA_VERSION,
             start: status.start,
             day: status.day,
+            starts_in_days: status.starts_in_days,
             total_days: status.total_days,
             phase: status.last_phase,
             phase_window: status.phase_window,
@@ -296,10 +344,6 @@ impl TodayReport {
             open_blockers: status.blockers.into_iter().filter(|b| b.open).collect(),
         }
     }
-}
-
-fn todays_list(poc: &Poc, ctx: &Context) -> TodayReport {
-    TodayReport::build(poc.status(&poc.state, ctx.now))
 }
 
 /// One section of criteria in today's list, IDs in a column, each line
@@ -328,9 +372,9 @@ fn criteria_list(
     }
 }
 
-fn human(r: &TodayReport) -> String {
-    let day = if r.day < 1 {
-        format!("Starts {} (in {})", r.start, plural(1 - r.day, "day"))
+fn human(r: &TodayReport, zone: chrono_tz::Tz) -> String {
+    let day = if let Some(days) = r.starts_in_days {
+        format!("Starts {} (in {})", r.start, plural(days, "day"))
     } else {
         format!("Day {} of {}", r.day, r.total_days)
     };
@@ -376,7 +420,7 @@ fn human(r: &TodayReport) -> String {
         "[!]",
         &r.failed_criteria,
         |c| {
-            let when = c.at.map(|t| format!(" — failed {}", t.format("%Y-%m-%d")));
+            let when = (c.at).map(|t| format!(" — failed {}", crate::clock::local_date(t, zone)));
             let why = (c.evidence.as_deref()).or(c.note.as_deref());
             format!(
                 "{}{}",
@@ -391,7 +435,7 @@ fn human(r: &TodayReport) -> String {
         for b in &r.open_blockers {
             out.push_str(&format!(
                 "  {}  {} (open {})\n",
-                b.blocker.id,
+                terminal_safe(&b.blocker.id),
                 terminal_safe(&b.blocker.text),
                 b.open_for
             ));

@@ -7,9 +7,9 @@ use crate::render;
 
 pub fn run(args: FormatArgs<DocumentFormat>, ctx: &Context) -> anyhow::Result<u8> {
     let poc = ctx.load()?;
-    let report = poc.status(&poc.state, ctx.now);
+    let report = poc.status(&poc.state);
     let text = match args.format.unwrap_or(DocumentFormat::Markdown) {
-        DocumentFormat::Markdown => render::document("checklist.md", &report)?,
+        DocumentFormat::Markdown => render::document("checklist.md", &report, &poc.scope.timezone)?,
         DocumentFormat::Json => render::json(&report)?,
     };
     crate::out(&text)?;

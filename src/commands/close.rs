@@ -2,7 +2,7 @@
 
 use crate::cli::{CloseArgs, OutcomeArg};
 use crate::context::Context;
-use crate::error::{EXIT_OK, UserError};
+use crate::error::{EXIT_OK, Error};
 use crate::journal::{Event, Outcome};
 use crate::report::{DEBRIEF_FILE, describe_due};
 use crate::scope::Phase;
@@ -39,7 +39,7 @@ pub fn run(args: CloseArgs, ctx: &Context) -> anyhow::Result<u8> {
         }
     }
     if !needs_force.is_empty() && !args.force {
-        return Err(UserError::new(format!(
+        return Err(Error::new(format!(
             "cannot close as {}: {} (nothing was changed); pass --force --reason TEXT to close anyway",
             outcome.id(),
             needs_force.join("; ")
@@ -48,21 +48,23 @@ pub fn run(args: CloseArgs, ctx: &Context) -> anyhow::Result<u8> {
     }
     let reason = super::optional_text(args.reason);
     if args.force && reason.is_none() {
-        return Err(UserError::usage("--force needs --reason TEXT saying why").into());
+        return Err(Error::usage("--force needs --reason TEXT saying why").into());
     }
-    let entry = ctx.entry(Event::Close {
-        outcome,
-        reason: reason.map(Into::into),
-        forced: !needs_force.is_empty(),
-    });
+    let entry = ctx.entry(
+        &poc,
+        Event::Close {
+            outcome,
+            reason,
+            forced: !needs_force.is_empty(),
+            from: Some(phase),
+        },
+    );
+    poc.ensure_latest(entry.at, "close")?;
     journal.append(std::slice::from_ref(&entry))?;
-    let closed_at = entry.at;
-    let after = poc.state_after(vec![entry]);
-    let report = poc.status(&after, closed_at);
-    let due = report
-        .debrief
-        .as_ref()
-        .map(describe_due)
+    let after = poc.state_after(std::slice::from_ref(&entry));
+    let report = poc.status_at(&after, entry.at);
+    let due = (report.debrief.as_ref())
+        .map(|d| describe_due(d, poc.scope.zone))
         .unwrap_or_default();
     // Closed again after a reopen: the debrief of the first close is there.
     let next = if poc.dir.join(DEBRIEF_FILE).exists() {
@@ -72,7 +74,7 @@ pub fn run(args: CloseArgs, ctx: &Context) -> anyhow::Result<u8> {
     } else {
         "run `poc debrief`".to_string()
     };
-    eprintln!(
+    crate::say!(
         "Closed: {} after {}. Debrief {due}: {next}.",
         outcome.title(),
         crate::text::plural(report.duration_days(), "day")

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::cli::{DebriefArgs, DocumentFormat};
 use crate::context::Context;
-use crate::error::{EXIT_OK, UserError};
+use crate::error::{EXIT_OK, Error};
 use crate::evidence::EVIDENCE_DIR;
 use crate::fsutil::display_in;
 use crate::journal::JOURNAL_FILE;
@@ -54,7 +54,7 @@ pub struct Tags {
 }
 
 impl DebriefReport {
-    pub fn build(status: StatusReport) -> Option<DebriefReport> {
+    pub fn build(status: StatusReport, scope: &crate::scope::Scope) -> Option<DebriefReport> {
         let due = status.debrief.clone()?;
         let mut worked: Vec<_> = status
             .criteria
@@ -84,7 +84,7 @@ impl DebriefReport {
                 outcome: status.outcome?,
                 competitors: status.competitors.clone(),
                 duration_days: status.duration_days(),
-                closed: status.closed_at?.format("%Y-%m-%d").to_string(),
+                closed: crate::clock::local_date(status.closed_at?, scope.zone).to_string(),
             },
             due,
             worked,
@@ -106,16 +106,16 @@ impl DebriefReport {
 
 pub fn run(args: DebriefArgs, ctx: &Context) -> anyhow::Result<u8> {
     let poc = ctx.load()?;
-    let status = poc.status(&poc.state, ctx.now);
-    let Some(report) = DebriefReport::build(status) else {
+    let status = poc.status(&poc.state);
+    let Some(report) = DebriefReport::build(status, &poc.scope) else {
         crate::fail!(
             "the POC is not closed yet; record the outcome with `poc close --outcome win|loss|inconclusive` first"
         );
     };
-    let due = describe_due(&report.due);
+    let due = describe_due(&report.due, poc.scope.zone);
     if args.format == Some(DocumentFormat::Json) {
         if args.out.is_some() {
-            return Err(UserError::usage(
+            return Err(Error::usage(
                 "--format json prints to stdout; redirect it instead of using --out",
             )
             .into());
@@ -125,8 +125,12 @@ pub fn run(args: DebriefArgs, ctx: &Context) -> anyhow::Result<u8> {
     }
     let target = args.out.unwrap_or_else(|| poc.dir.join(DEBRIEF_FILE));
     if target.as_os_str() == "-" {
-        crate::out(&render::document("debrief.md", &report)?)?;
-        eprintln!("Debrief {due}.");
+        crate::out(&render::document(
+            "debrief.md",
+            &report,
+            &poc.scope.timezone,
+        )?)?;
+        crate::say!("Debrief {due}.");
         return Ok(EXIT_OK);
     }
     refuse_poc_files(&target, &poc.dir)?;
@@ -139,27 +143,27 @@ pub fn run(args: DebriefArgs, ctx: &Context) -> anyhow::Result<u8> {
         let absolute = std::fs::canonicalize(&poc.dir).unwrap_or_else(|_| poc.dir.clone());
         format!("{}/", absolute.display())
     });
-    let text = render::document_at("debrief.md", &report, &poc_dir)?;
+    let text = render::document_at("debrief.md", &report, &poc.scope.timezone, &poc_dir)?;
     let shown = display_in(
         target.parent().unwrap_or(std::path::Path::new("")),
         &target.file_name().unwrap_or_default().to_string_lossy(),
     );
     if target.exists() {
         if !args.force {
-            return Err(UserError::new(format!(
+            return Err(Error::new(format!(
                 "{shown} already exists and may hold your notes; refusing to overwrite it (nothing was changed). Use --force to replace it; the old file is kept as a backup"
             ))
             .into());
         }
-        let backup = backup_path(&target, ctx);
+        let backup = backup_path(&target, poc.now);
         let old = std::fs::read(&target)?;
         fsutil::write_atomic(&backup, &old, false)?;
-        eprintln!("Kept the previous debrief as {}", backup.display());
+        crate::say!("Kept the previous debrief as {}", backup.display());
     }
     // Without --force the rename itself refuses to replace a file, so one
     // written since the check above is not lost either.
     fsutil::write_atomic(&target, text.as_bytes(), args.force)?;
-    eprintln!(
+    crate::say!(
         "Wrote {shown}. Debrief {due}: fill in the questions with the AE and SE manager (30 minutes)."
     );
     Ok(EXIT_OK)
@@ -168,10 +172,10 @@ pub fn run(args: DebriefArgs, ctx: &Context) -> anyhow::Result<u8> {
 /// Refuses an `--out` that names a folder or a file `poc` keeps for a POC
 /// (its scope, journal or evidence): --force is for replacing a debrief,
 /// never those.
-fn refuse_poc_files(target: &Path, poc_dir: &Path) -> Result<(), UserError> {
+fn refuse_poc_files(target: &Path, poc_dir: &Path) -> Result<(), Error> {
     let shown = target.display();
     if target.is_dir() {
-        return Err(UserError::new(format!(
+        return Err(Error::new(format!(
             "--out {shown}: is a folder; name the file to write, such as {} (nothing was changed)",
             target.join(DEBRIEF_FILE).display()
         )));
@@ -179,7 +183,7 @@ fn refuse_poc_files(target: &Path, poc_dir: &Path) -> Result<(), UserError> {
     let name = target.file_name().unwrap_or_default();
     let own = [SCOPE_FILE, JOURNAL_FILE, ".gitattributes"];
     if let Some(own) = own.iter().find(|own| name == **own) {
-        return Err(UserError::new(format!(
+        return Err(Error::new(format!(
             "--out {shown}: {own} is a POC file, not a debrief; refusing to write it (nothing was changed)"
         )));
     }
@@ -191,7 +195,7 @@ fn refuse_poc_files(target: &Path, poc_dir: &Path) -> Result<(), UserError> {
     if let (Ok(folder), Ok(evidence)) = (folder.canonicalize(), evidence.canonicalize())
         && folder.starts_with(&evidence)
     {
-        return Err(UserError::new(format!(
+        return Err(Error::new(format!(
             "--out {shown}: is inside the POC's evidence folder, which poc keeps; refusing to write it (nothing was changed)"
         )));
     }
@@ -199,8 +203,8 @@ fn refuse_poc_files(target: &Path, poc_dir: &Path) -> Result<(), UserError> {
 }
 
 /// `debrief.md.20261205T100000Z.bak`, or with a counter if that exists.
-fn backup_path(target: &std::path::Path, ctx: &Context) -> PathBuf {
-    let stamp = ctx.now.format("%Y%m%dT%H%M%SZ");
+fn backup_path(target: &std::path::Path, now: chrono::DateTime<chrono::Utc>) -> PathBuf {
+    let stamp = now.format("%Y%m%dT%H%M%SZ");
     let name = target.file_name().unwrap_or_default().to_string_lossy();
     let mut n = 0;
     loop {

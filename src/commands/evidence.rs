@@ -25,12 +25,12 @@ pub fn run(args: EvidenceArgs, ctx: &Context) -> anyhow::Result<u8> {
     {
         return Err(poc.scope.unknown_id(id).into());
     }
-    let mut rows = evidence::list(poc.journal);
+    let mut rows = evidence::list(&poc.journal);
     if let Some(id) = &args.id {
         rows.retain(|r| &r.id == id);
     }
     let problems = args.verify.then(|| {
-        let mut p = evidence::verify(&poc.dir, poc.journal);
+        let mut p = evidence::verify(&poc.dir, &poc.journal);
         if let Some(id) = &args.id {
             p.retain(|p| &p.id == id);
         }
@@ -47,7 +47,7 @@ pub fn run(args: EvidenceArgs, ctx: &Context) -> anyhow::Result<u8> {
         ListFormat::Table if args.verify => {
             let problems = report.problems.as_deref().unwrap_or_default();
             for p in problems {
-                eprintln!("error: {p}");
+                crate::say!("error: {p}");
             }
             // A file attached to two IDs is one file.
             let stored: std::collections::BTreeSet<&str> = report
@@ -67,7 +67,7 @@ pub fn run(args: EvidenceArgs, ctx: &Context) -> anyhow::Result<u8> {
                     )
                 })?;
             } else {
-                eprintln!(
+                crate::say!(
                     "error: {} missing or changed since recorded",
                     crate::text::plural(problems.len() as i64, "stored evidence file")
                 );
@@ -75,7 +75,7 @@ pub fn run(args: EvidenceArgs, ctx: &Context) -> anyhow::Result<u8> {
         }
         ListFormat::Table => {
             if report.evidence.is_empty() {
-                eprintln!(
+                crate::say!(
                     "No evidence recorded yet. Add it with `poc check ID --evidence TEXT`, `--attach FILE` or `--run COMMAND`."
                 );
                 return Ok(EXIT_OK);
@@ -86,7 +86,7 @@ pub fn run(args: EvidenceArgs, ctx: &Context) -> anyhow::Result<u8> {
             for r in &report.evidence {
                 table.add_row(vec![
                     cell(&r.id),
-                    status_cell(r.result, ctx.color),
+                    status_cell(r.result.id(), r.result.into(), ctx.color),
                     cell(r.at.format("%Y-%m-%d %H:%M").to_string()),
                     cell(&r.by),
                     cell(r.kind),

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::cli::InitArgs;
 use crate::context::Context;
-use crate::error::{EXIT_OK, UserError, did_you_mean};
+use crate::error::{EXIT_OK, Error, did_you_mean};
 use crate::fsutil::display_in;
 use crate::journal::{Event, JOURNAL_FILE, LockedJournal};
 use crate::render::SCOPE_TEMPLATES;
@@ -23,12 +23,13 @@ struct ScopeContext {
     prospect: String,
     owner: String,
     start: String,
+    timezone: String,
 }
 
 pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
     let dir = match (args.folder, &ctx.dir) {
         (Some(folder), Some(dir)) if !same_place(&folder, dir) => {
-            return Err(UserError::usage(format!(
+            return Err(Error::usage(format!(
                 "-C {} and init's folder {} name two places; give one of them",
                 dir.display(),
                 folder.display()
@@ -43,7 +44,7 @@ pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
         .iter()
         .find(|t| t.name == args.template)
         .ok_or_else(|| {
-            UserError::usage(format!(
+            Error::usage(format!(
                 "unknown template `{}`{}; bundled templates: {}",
                 args.template,
                 did_you_mean(&args.template, SCOPE_TEMPLATES.iter().map(|t| t.name)),
@@ -54,13 +55,22 @@ pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
                     .join(", ")
             ))
         })?;
+    let zone = match &args.timezone {
+        Some(name) => crate::clock::parse_zone(name).ok_or_else(|| {
+            Error::usage(format!(
+                "--timezone: `{}` is not an IANA time zone name, such as Europe/Berlin, America/Los_Angeles or UTC",
+                crate::text::terminal_safe(name)
+            ))
+        })?,
+        None => crate::clock::machine_zone(),
+    };
     let start = match &args.start {
         Some(s) => crate::clock::parse_date(s).map_err(|problem| {
-            UserError::usage(format!(
+            Error::usage(format!(
                 "--start: `{s}` {problem} (expected YYYY-MM-DD, such as 2026-11-23)"
             ))
         })?,
-        None => ctx.now.date_naive(),
+        None => crate::clock::local_date(ctx.now.resolve(zone), zone),
     };
     let prospect = super::non_empty(&args.prospect, "--prospect")?;
     let name = match &args.name {
@@ -81,7 +91,7 @@ pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
         }
     }
 
-    let text = render::document(
+    let text = render::scope_template(
         template.path,
         &ScopeContext {
             template_id: template.id(),
@@ -89,6 +99,7 @@ pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
             prospect,
             owner,
             start: start.format("%Y-%m-%d").to_string(),
+            timezone: zone.name().to_string(),
         },
     )?;
     // The bundled template must give a valid scope for any input.
@@ -97,9 +108,14 @@ pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     fsutil::write_atomic(&dir.join(SCOPE_FILE), text.as_bytes(), false)?;
     let (mut journal, _) = LockedJournal::open(&dir)?;
-    journal.append(&[ctx.entry(Event::Init {
-        template: template.id().into(),
-    })])?;
+    let now = ctx.now.resolve(zone);
+    journal.append(&[ctx.entry_in(
+        zone,
+        now,
+        Event::Init {
+            template: template.id(),
+        },
+    )])?;
     add_gitattributes(&dir)?;
 
     let shown = display_in(&dir, "");
@@ -108,7 +124,7 @@ pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
     } else {
         format!("-C {} ", shown.trim_end_matches('/'))
     };
-    eprintln!(
+    crate::say!(
         "Created {} from template {} (day 1 is {start}).\n\nNext steps:\n  1. Edit {} with the customer: success criteria with measurable targets, stakeholders, day windows.\n  2. poc {dash_c}validate\n  3. poc {dash_c}check            # today's list; tick items with `poc check ID`\n  4. poc {dash_c}status",
         display_in(&dir, SCOPE_FILE),
         template.id(),

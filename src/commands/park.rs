@@ -11,15 +11,15 @@ pub fn run(args: TextArgs, ctx: &Context) -> anyhow::Result<u8> {
     // The same request asked twice is still one request for the debrief.
     let same = |parked: &str| parked.trim().to_lowercase() == text.to_lowercase();
     if let Some(p) = poc.state.parked.iter().find(|p| same(&p.text)) {
-        eprintln!(
+        crate::say!(
             "Already parked on {}: {} (nothing was recorded)",
-            p.at.format("%Y-%m-%d"),
+            crate::clock::local_date(p.at, poc.scope.zone),
             crate::text::terminal_safe(&p.text)
         );
         return Ok(EXIT_OK);
     }
-    journal.append(&[ctx.entry(Event::Park { text: text.into() })])?;
-    eprintln!(
+    journal.append(&[ctx.entry(&poc, Event::Park { text })])?;
+    crate::say!(
         "Parked for after the POC ({} parked). It will be listed in the debrief as scope creep to follow up.",
         poc.state.parked.len() + 1
     );

@@ -2,13 +2,13 @@
 
 use crate::cli::ReopenArgs;
 use crate::context::Context;
-use crate::error::{EXIT_OK, UserError, did_you_mean};
+use crate::error::{EXIT_OK, Error, did_you_mean};
 use crate::journal::Event;
 use crate::scope::Phase;
 
 pub fn run(args: ReopenArgs, ctx: &Context) -> anyhow::Result<u8> {
     let to = Phase::parse(args.phase.trim()).ok_or_else(|| {
-        UserError::usage(format!(
+        Error::usage(format!(
             "unknown phase `{}`{}; the phases are setup, deployment, validation, integration, signoff",
             args.phase,
             did_you_mean(&args.phase, Phase::ALL.iter().map(|p| p.id()))
@@ -25,10 +25,9 @@ pub fn run(args: ReopenArgs, ctx: &Context) -> anyhow::Result<u8> {
     if poc.state.is_closed() && to > current {
         crate::fail!("the POC was closed in {current}; reopen it at {current} or an earlier phase");
     }
-    journal.append(&[ctx.entry(Event::Reopen {
-        to,
-        reason: reason.into(),
-    })])?;
-    eprintln!("Reopened at {to}. Run `poc check` for its open items.");
+    let entry = ctx.entry(&poc, Event::Reopen { to, reason });
+    poc.ensure_latest(entry.at, "reopen")?;
+    journal.append(&[entry])?;
+    crate::say!("Reopened at {to}. Run `poc check` for its open items.");
     Ok(EXIT_OK)
 }

@@ -4,17 +4,17 @@ use crate::cli::{FormatArgs, StatusFormat};
 use crate::context::Context;
 use crate::error::EXIT_OK;
 use crate::journal::JOURNAL_FILE;
-use crate::render::{self, cell, status_cell};
-use crate::report::{DEBRIEF_FILE, StatusReport, describe_due};
-use crate::scope::SCOPE_FILE;
+use crate::render::{self, Tone, cell, status_cell};
+use crate::report::{DEBRIEF_FILE, DebriefDue, StatusReport, describe_due};
+use crate::scope::{SCOPE_FILE, Scope};
 use crate::text::{plural, terminal_safe};
 
 pub fn run(args: FormatArgs<StatusFormat>, ctx: &Context) -> anyhow::Result<u8> {
     let poc = ctx.load()?;
-    let report = poc.status(&poc.state, ctx.now);
+    let report = poc.status(&poc.state);
     // A renamed ID in poc.yaml quietly resets to pending: say so once.
     if let Some((line, id)) = poc.state.unknown_ids.first() {
-        eprintln!(
+        crate::say!(
             "warning: {}:{line}: `{}` is no longer in {SCOPE_FILE}{}; its entries are ignored. Run `poc validate` for the details",
             crate::fsutil::display_in(&poc.dir, JOURNAL_FILE),
             terminal_safe(id),
@@ -26,8 +26,8 @@ pub fn run(args: FormatArgs<StatusFormat>, ctx: &Context) -> anyhow::Result<u8> 
     }
     let text = match args.format.unwrap_or(StatusFormat::Table) {
         StatusFormat::Json => render::json(&report)?,
-        StatusFormat::Markdown => render::document("status.md", &report)?,
-        StatusFormat::Table => human(&report, ctx.color),
+        StatusFormat::Markdown => render::document("status.md", &report, &poc.scope.timezone)?,
+        StatusFormat::Table => human(&report, &poc.scope, ctx.color),
     };
     crate::out(&text)?;
     Ok(EXIT_OK)
@@ -48,7 +48,7 @@ fn names_prospect(name: &str, prospect: &str) -> bool {
 }
 
 /// The header lines every human view starts with.
-fn headline(r: &StatusReport) -> String {
+fn headline(r: &StatusReport, scope: &Scope) -> String {
     // "Acme Corp observability POC — Acme Corp" says the prospect twice.
     let mut out = if names_prospect(&r.name, &r.prospect) {
         format!("{}\n", terminal_safe(&r.name))
@@ -59,42 +59,16 @@ fn headline(r: &StatusReport) -> String {
             terminal_safe(&r.prospect)
         )
     };
-    let day = if r.day < 1 {
-        format!("starts {} (in {})", r.start, plural(1 - r.day, "day"))
-    } else {
-        format!("day {} of {}", r.day, r.total_days)
-    };
     match (r.outcome_title, &r.debrief) {
-        (Some(outcome), Some(due)) => {
-            out.push_str(&format!(
-                "Closed: {outcome} on {}, in {}, after {} (planned {})\n",
-                r.closed_at
-                    .map(|t| t.format("%Y-%m-%d").to_string())
-                    .unwrap_or_default(),
-                r.last_phase,
-                plural(r.duration_days(), "day"),
-                r.total_days
-            ));
-            if due.written {
-                out.push_str(&format!(
-                    "Debrief written: {DEBRIEF_FILE} (due {})\n",
-                    due.due.format("%Y-%m-%d %H:%M UTC")
-                ));
-            } else {
-                out.push_str(&format!("Debrief {}\n", describe_due(due)));
-            }
-        }
-        _ => {
-            let late = if r.days_late > 0 {
-                format!("{} late", plural(r.days_late, "day"))
-            } else {
-                "on time".to_string()
-            };
-            out.push_str(&format!(
-                "{day} · phase {} (planned days {}–{}) · {late}\n",
-                r.phase, r.phase_window[0], r.phase_window[1]
-            ));
-        }
+        (Some(outcome), Some(due)) => out.push_str(&closed_lines(r, scope, outcome, due)),
+        _ => out.push_str(&open_line(r)),
+    }
+    for c in &r.conflicts {
+        out.push_str(&format!(
+            "Conflict to settle: {} (journal line {}); agree on one, then `poc reopen PHASE --reason TEXT` and close again\n",
+            terminal_safe(&c.what),
+            c.line
+        ));
     }
     let s = &r.criteria_summary;
     out.push_str(&format!(
@@ -117,15 +91,55 @@ fn headline(r: &StatusReport) -> String {
     out
 }
 
-fn human(r: &StatusReport, color: bool) -> String {
-    let mut out = headline(r);
+/// "day 7 of 12 · phase validation (planned days 4–7) · on time", or when
+/// the POC starts.
+fn open_line(r: &StatusReport) -> String {
+    let day = match r.starts_in_days {
+        Some(days) => format!("starts {} (in {})", r.start, plural(days, "day")),
+        None => format!("day {} of {}", r.day, r.total_days),
+    };
+    let late = if r.days_late > 0 {
+        format!("{} late", plural(r.days_late, "day"))
+    } else {
+        "on time".to_string()
+    };
+    format!(
+        "{day} · phase {} (planned days {}–{}) · {late}\n",
+        r.phase, r.phase_window[0], r.phase_window[1]
+    )
+}
+
+fn closed_lines(r: &StatusReport, scope: &Scope, outcome: &str, due: &DebriefDue) -> String {
+    let mut out = format!(
+        "Closed: {outcome} on {}, in {}, after {} (planned {})\n",
+        r.closed_at
+            .map(|t| crate::clock::local_date(t, scope.zone).to_string())
+            .unwrap_or_default(),
+        r.last_phase,
+        plural(r.duration_days(), "day"),
+        r.total_days
+    );
+    if due.written {
+        out.push_str(&format!(
+            "Debrief written: {DEBRIEF_FILE} (due {})\n",
+            scope.show(due.due)
+        ));
+    } else {
+        out.push_str(&format!("Debrief {}\n", describe_due(due, scope.zone)));
+    }
+    out
+}
+
+fn human(r: &StatusReport, scope: &Scope, color: bool) -> String {
+    let mut out = headline(r, scope);
     let mut phases = render::table(&["phase", "planned days", "entered", "left", "items", "state"]);
     for p in &r.phases {
         let day = |d: Option<i64>| d.map(|d| format!("day {d}")).unwrap_or_default();
-        let state = if p.days_late > 0 {
-            format!("{} ({} late)", p.state, plural(p.days_late, "day"))
+        let (state, tone) = if p.days_late > 0 {
+            let late = format!("{} ({} late)", p.state.id(), plural(p.days_late, "day"));
+            (late, Tone::Bad)
         } else {
-            p.state.to_string()
+            (p.state.id().to_string(), p.state.into())
         };
         phases.add_row(vec![
             cell(p.id.id()),
@@ -133,7 +147,7 @@ fn human(r: &StatusReport, color: bool) -> String {
             cell(day(p.entered_day)),
             cell(day(p.left_day)),
             cell(format!("{}/{}", p.done, p.total)),
-            status_cell(&state, color),
+            status_cell(&state, tone, color),
         ]);
     }
     out.push('\n');
@@ -147,10 +161,10 @@ fn human(r: &StatusReport, color: bool) -> String {
                 cell(&c.id),
                 cell(&c.title),
                 cell(c.priority.id()),
-                status_cell(c.status.id(), color),
+                status_cell(c.status.id(), c.status.into(), color),
                 cell(evidence_summary(c)),
                 cell(
-                    c.at.map(|t| t.format("%Y-%m-%d").to_string())
+                    c.at.map(|t| crate::clock::local_date(t, scope.zone).to_string())
                         .unwrap_or_default(),
                 ),
             ]);

@@ -5,12 +5,15 @@ use serde::Serialize;
 
 use crate::cli::{FormatArgs, ListFormat};
 use crate::context::{Context, load_scope};
-use crate::error::{EXIT_FAILURE, EXIT_OK, UserError};
+use chrono::{DateTime, Utc};
+
+use crate::error::{EXIT_FAILURE, EXIT_OK, Error};
 use crate::fsutil::display_in;
-use crate::journal::{self, JOURNAL_FILE};
+use crate::journal::{self, Event, JOURNAL_FILE, Journal};
 use crate::render;
-use crate::scope::SCOPE_FILE;
+use crate::scope::{SCOPE_FILE, Scope};
 use crate::state::PocState;
+use crate::text::terminal_safe;
 
 #[derive(Debug, Serialize)]
 pub struct ValidateReport {
@@ -53,41 +56,16 @@ impl Diagnostic {
         }
     }
 
-    /// An error as the loaders report it: `FILE:LINE:COL: message` (line and
-    /// column where known) becomes a located diagnostic.
-    fn error(file: &str, message: String) -> Diagnostic {
-        let located = |rest: &str| -> Option<(usize, Option<usize>, String)> {
-            let (line, rest) = rest.split_once(':')?;
-            let line = line.parse().ok()?;
-            let (column, rest) = match rest.split_once(':') {
-                Some((col, after)) if col.parse::<usize>().is_ok() => (col.parse().ok(), after),
-                _ => (None, rest),
-            };
-            Some((line, column, rest.trim_start().to_string()))
-        };
-        let rest = message.strip_prefix(file).and_then(|m| m.strip_prefix(':'));
-        match rest.map(|r| (located(r), r)) {
-            Some((Some((line, column, text)), _)) => Diagnostic {
-                file: file.to_string(),
-                line: Some(line),
-                column,
-                code: "invalid",
-                message: text,
-            },
-            Some((None, text)) => Diagnostic {
-                file: file.to_string(),
-                line: None,
-                column: None,
-                code: "invalid",
-                message: text.trim_start().to_string(),
-            },
-            None => Diagnostic {
-                file: file.to_string(),
-                line: None,
-                column: None,
-                code: "invalid",
-                message,
-            },
+    /// An error as the loaders report it: its location and kind are fields
+    /// of the error; `file` names the file when the error has none.
+    fn error(file: &str, e: &Error) -> Diagnostic {
+        let at = e.location();
+        Diagnostic {
+            file: at.map_or_else(|| file.to_string(), |l| l.file.clone()),
+            line: at.and_then(|l| l.line),
+            column: at.and_then(|l| l.column),
+            code: e.kind(),
+            message: e.message(),
         }
     }
 }
@@ -99,82 +77,32 @@ pub fn check(ctx: &Context) -> anyhow::Result<ValidateReport> {
     let journal_name = display_in(&dir, JOURNAL_FILE);
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
-    let user_error = |file: &str, e: anyhow::Error| -> anyhow::Result<Diagnostic> {
-        match e.downcast::<UserError>() {
-            Ok(u) => Ok(Diagnostic::error(file, u.message)),
-            Err(e) => Err(e),
-        }
-    };
-    let scope = match load_scope(&dir) {
-        Ok(s) => Some(s),
-        Err(e) => {
-            errors.push(user_error(&scope_name, e)?);
-            None
-        }
-    };
-    let journal = match journal::read(&dir) {
-        Ok(j) => Some(j),
-        Err(e) => {
-            errors.push(user_error(&journal_name, e)?);
-            None
-        }
-    };
+    let scope = loaded(load_scope(&dir), &scope_name, &mut errors)?;
+    let journal = loaded(journal::read(&dir), &journal_name, &mut errors)?;
     if let Some(scope) = &scope {
         for w in scope.warnings() {
             warnings.push(Diagnostic::warning(&scope_name, w.line, w.code, w.message));
         }
     }
     if let Some(journal) = &journal {
-        let warn =
-            |line, code, message: String| Diagnostic::warning(&journal_name, line, code, message);
-        if let Some(line) = journal.torn {
-            warnings.push(warn(
-                line,
-                "torn-line",
-                "torn last line left by an interrupted write; it is ignored and the next write drops it".into(),
-            ));
-        }
-        let mut previous = None;
-        for l in &journal.lines {
-            if previous.is_some_and(|t| l.entry.at < t) {
-                warnings.push(warn(
-                    l.number,
-                    "out-of-order",
-                    "entry is older than the one before it (out of time order; entries are read in time order)".into(),
-                ));
-            }
-            previous = Some(l.entry.at);
-            if l.entry.at > ctx.now + chrono::Duration::minutes(5) {
-                warnings.push(warn(
-                    l.number,
-                    "future-entry",
-                    format!(
-                        "entry is dated in the future ({}); check the clock of whoever wrote it",
-                        l.entry.at.format("%Y-%m-%d %H:%M UTC")
-                    ),
-                ));
-            }
-        }
+        let zone = scope.as_ref().map_or(chrono_tz::Tz::UTC, |s| s.zone);
+        let now = ctx.now.resolve(zone);
+        journal_warnings(journal, &journal_name, now, zone, &mut warnings);
         for p in crate::evidence::verify(&dir, journal) {
             let code = if p.problem == "missing" {
                 "evidence-missing"
             } else {
                 "evidence-changed"
             };
-            warnings.push(warn(p.line, code, p.to_string()));
+            warnings.push(Diagnostic::warning(
+                &journal_name,
+                p.line,
+                code,
+                p.to_string(),
+            ));
         }
         if let Some(scope) = &scope {
-            let state = PocState::derive(scope, journal);
-            for (line, id) in &state.unknown_ids {
-                warnings.push(warn(
-                    *line,
-                    "unknown-id",
-                    format!(
-                        "`{}` is no longer in {SCOPE_FILE}; this entry is ignored",
-                        crate::text::terminal_safe(id)
-                    ),
-                ));
-            }
+            state_warnings(scope, journal, &journal_name, &mut warnings);
         }
     }
     Ok(ValidateReport {
@@ -183,6 +111,101 @@ pub fn check(ctx: &Context) -> anyhow::Result<ValidateReport> {
         errors,
         warnings,
     })
+}
+
+/// What loaded, or None with its error added to `errors`; an error the
+/// user did not cause (an unreadable folder) ends the run.
+fn loaded<T>(
+    result: anyhow::Result<T>,
+    file: &str,
+    errors: &mut Vec<Diagnostic>,
+) -> anyhow::Result<Option<T>> {
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(e) => {
+            let e = e.downcast::<Error>()?;
+            errors.push(Diagnostic::error(file, &e));
+            Ok(None)
+        }
+    }
+}
+
+/// A torn last line, and entries dated in the future. Entries out of file
+/// order are what a merge of two clones looks like, and no warning.
+fn journal_warnings(
+    journal: &Journal,
+    file: &str,
+    now: DateTime<Utc>,
+    zone: chrono_tz::Tz,
+    out: &mut Vec<Diagnostic>,
+) {
+    if let Some(line) = journal.torn {
+        out.push(Diagnostic::warning(
+            file,
+            line,
+            "torn-line",
+            "torn last line left by an interrupted write; it is ignored and the next write drops it".into(),
+        ));
+    }
+    for l in &journal.lines {
+        if l.entry.at > now + chrono::Duration::minutes(5) {
+            out.push(Diagnostic::warning(
+                file,
+                l.number,
+                "future-entry",
+                format!(
+                    "entry is dated in the future ({}); check the clock of whoever wrote it",
+                    crate::clock::show(l.entry.at, zone)
+                ),
+            ));
+        }
+    }
+}
+
+/// What only the replayed state shows: IDs no longer in the scope, blocker
+/// IDs held twice, and outcomes two clones decided differently.
+fn state_warnings(scope: &Scope, journal: &Journal, file: &str, out: &mut Vec<Diagnostic>) {
+    let state = PocState::derive(scope, journal);
+    for (line, id) in &state.unknown_ids {
+        out.push(Diagnostic::warning(
+            file,
+            *line,
+            "unknown-id",
+            format!(
+                "`{}` is no longer in {SCOPE_FILE}; this entry is ignored",
+                terminal_safe(id)
+            ),
+        ));
+    }
+    for id in state.duplicate_blocker_ids() {
+        let lines: Vec<usize> = (journal.lines.iter())
+            .filter(|l| matches!(&l.entry.event, Event::Blocker { id: b, .. } if b == id))
+            .map(|l| l.number)
+            .collect();
+        let lines_text: Vec<String> = lines.iter().map(usize::to_string).collect();
+        out.push(Diagnostic::warning(
+            file,
+            lines.last().copied().unwrap_or_default(),
+            "duplicate-id",
+            format!(
+                "blocker ID `{}` is used by {} blockers (lines {}); address each as {0}#1, {0}#2, …",
+                terminal_safe(id),
+                lines.len(),
+                lines_text.join(", ")
+            ),
+        ));
+    }
+    for c in &state.conflicts {
+        out.push(Diagnostic::warning(
+            file,
+            c.line,
+            "conflict",
+            format!(
+                "{}; settle it with `poc reopen PHASE --reason TEXT` and a new `poc close`",
+                terminal_safe(&c.what)
+            ),
+        ));
+    }
 }
 
 /// How many warnings of one kind are printed before the rest are counted:
@@ -195,10 +218,10 @@ pub fn run(args: FormatArgs<ListFormat>, ctx: &Context) -> anyhow::Result<u8> {
         ListFormat::Json => crate::out(&render::json(&report)?)?,
         ListFormat::Table => {
             for e in &report.errors {
-                eprintln!("error: {e}");
+                crate::say!("error: {e}");
             }
             for line in human_warnings(&report.warnings) {
-                eprintln!("{line}");
+                crate::say!("{line}");
             }
             if report.valid {
                 let dir = ctx.poc_dir()?;

@@ -159,6 +159,8 @@ impl TestEnv {
             .current_dir(cwd)
             .env("POC_NOW", &self.now)
             .env("POC_USER", &self.user)
+            // Minted IDs' random suffixes, made repeatable (B1-…).
+            .env("POC_ID_SEED", "test")
             .env_remove("NO_COLOR");
         cmd
     }

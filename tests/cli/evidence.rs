@@ -301,14 +301,44 @@ fn ctrl_c_stops_the_run_records_nothing_and_keeps_the_partial_log() {
 }
 
 #[test]
-fn run_and_fail_flags_are_for_criteria_only() {
+fn a_checklist_item_is_verified_by_a_run_as_a_criterion_is() {
     let env = TestEnv::with_poc();
-    let run = unchanged(&env, || env.poc_run(&["check", "kickoff", "--run", "true"]));
-    run.code(1);
+    env.poc_run(&["check", "env-access", "--run", "true"])
+        .ok()
+        .stderr_has("Done (setup): env-access")
+        .stderr_has("The run passed (exit code 0)");
+    let run = env.poc_run(&["check", "kickoff", "--run", "exit 3"]);
+    run.code(1)
+        .stderr_has("Failed (setup): kickoff")
+        .stderr_has("The run failed (exit code 3); its log is evidence/run-");
+    let status = env.poc_run(&["status", "--format", "json"]).json();
+    let items = &status["phases"][0]["items"];
+    let item = |id: &str| {
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id)
+            .unwrap()
+            .clone()
+    };
     assert_eq!(
-        run.first_err_line(),
-        "error: `kickoff` is a checklist item; --run proves success criteria (nothing was recorded)"
+        (
+            item("env-access")["done"].clone(),
+            item("env-access")["status"].clone()
+        ),
+        (true.into(), "met".into())
     );
+    assert_eq!(
+        (
+            item("kickoff")["done"].clone(),
+            item("kickoff")["status"].clone()
+        ),
+        (false.into(), "failed".into())
+    );
+    assert_eq!(item("kickoff")["run"]["exit_code"], 3);
+    // --fail stays for criteria: an item's failure is its run's.
+    unchanged(&env, || env.poc_run(&["check", "kickoff", "--fail"])).code(1);
     unchanged(&env, || {
         env.poc_run(&["check", "SC1", "--run", "true", "--fail"])
     })

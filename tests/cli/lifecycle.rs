@@ -140,7 +140,7 @@ fn a_whole_poc_over_twelve_days() {
     .stderr_has("Done (setup): kickoff Kickoff call held with the customer team\n");
     env.poc_run(&["blocker", "VPN access not granted"])
         .ok()
-        .stderr_has("Opened B1.");
+        .stderr_has("Opened B1-JJG.");
     // The gate lists exactly what blocks, and writes nothing.
     let refused = unchanged(&env, || env.poc_run(&["advance"]));
     refused.code(1);
@@ -157,7 +157,7 @@ fn a_whole_poc_over_twelve_days() {
         .ok()
         .stdout_lacks("[ ] kickoff")
         .stdout_has("[ ] env-access")
-        .stdout_has("Open blockers:\n  B1  VPN access not granted (open < 1 h)\n");
+        .stdout_has("Open blockers:\n  B1-JJG  VPN access not granted (open < 1 h)\n");
 
     // Day 2: access arrives, setup done.
     env.at("2026-11-24T09:00:00Z");
@@ -165,7 +165,7 @@ fn a_whole_poc_over_twelve_days() {
         .ok()
         .stdout_has("day 2 of 12 · phase setup (planned days 1–2) · on time")
         .stdout_has("Blockers open: 1 · parked requests: 0")
-        .stdout_has("  B1 VPN access not granted (open 23 h)");
+        .stdout_has("  B1-JJG VPN access not granted (open 23 h)");
     env.at("2026-11-24T10:00:00Z");
     check(
         &env,
@@ -173,7 +173,7 @@ fn a_whole_poc_over_twelve_days() {
     );
     env.poc_run(&["blocker", "--resolve", "B1", "--note", "granted by IT"])
         .ok()
-        .stderr_has("Resolved B1: VPN access not granted");
+        .stderr_has("Resolved B1-JJG: VPN access not granted");
     check(&env, &["artifacts-ready", "env-ready"])
         .stderr_has("The setup phase is complete: run `poc advance` to move to deployment.");
     env.poc_run(&["advance"]).ok().stderr_has(
@@ -335,7 +335,7 @@ fn a_whole_poc_over_twelve_days() {
     env.at("2026-12-02T10:00:00Z");
     env.poc_run(&["blocker", "SSO metadata missing"])
         .ok()
-        .stderr_has("Opened B2.");
+        .stderr_has("Opened B2-HZ7.");
     check(&env, INTEGRATION);
     let refused = unchanged(&env, || env.poc_run(&["advance"]));
     refused.code(1);
@@ -485,8 +485,8 @@ fn a_whole_poc_over_twelve_days() {
         "- Integration & testing: planned days 7–10, left on day 11, 1 day late\n",
         "- 2026-12-01: advanced from validation to integration with its gate not met, because: customer security team on holiday\n",
         "- 2026-12-03: went back from signoff to integration, because: customer asked to retest SSO\n",
-        "- B1 VPN access not granted: open 1 day, resolved 2026-11-24 (granted by IT)\n",
-        "- B2 SSO metadata missing: open 1 day, resolved 2026-12-03\n",
+        "- B1-JJG VPN access not granted: open 1 day, resolved 2026-11-24 (granted by IT)\n",
+        "- B2-HZ7 SSO metadata missing: open 1 day, resolved 2026-12-03\n",
         "Criteria that failed before they were met:\n\n- **SC3** Meets the customer's performance bar: failed 2026-11-26 (p95 was 3.4 s on the first run); met 2026-11-27\n",
         "Scope creep, parked for after the POC:",
         "- Multi-region failover demo (2026-11-27)\n",
@@ -709,7 +709,7 @@ fn fail_is_for_criteria_only_and_records_nothing_on_an_item() {
     let env = TestEnv::with_poc();
     let run = unchanged(&env, || env.poc_run(&["check", "SC2", "kickoff", "--fail"]));
     run.code(1).first_err_is(
-        "error: `kickoff` is a checklist item; --fail is for success criteria (nothing was recorded)",
+        "error: `kickoff` is a checklist item; --fail is for success criteria; an item's failed verification is recorded by `--run` (nothing was recorded)",
     );
     check(&env, &["SC2", "--fail", "--note", "p95 was 340 ms"])
         .stderr_has("Failed: SC2 Core use case works on customer data");
@@ -835,11 +835,11 @@ fn notes_parks_and_blockers_are_numbered_and_logged() {
     env.poc_run(&["blocker", "VPN access not granted"])
         .ok()
         .stderr_has(
-            "Opened B1. Escalate early; resolve it with `poc blocker --resolve B1 --note TEXT`.",
+            "Opened B1-JJG. Escalate early; resolve it with `poc blocker --resolve B1-JJG --note TEXT`.",
         );
     env.poc_run(&["blocker", "No test data"])
         .ok()
-        .stderr_has("Opened B2.");
+        .stderr_has("Opened B2-HZ7.");
     env.poc_run(&["park", "Custom reporting"]).ok();
     env.poc_run(&["note", "champion out on Friday"]).ok();
     env.at("2026-11-25T12:00:00Z");
@@ -853,32 +853,32 @@ fn notes_parks_and_blockers_are_numbered_and_logged() {
         "IT",
     ])
     .ok()
-    .stderr_has("Resolved B1: VPN access not granted");
+    .stderr_has("Resolved B1-JJG: VPN access not granted");
     unchanged(&env, || env.poc_run(&["blocker", "--resolve", "B1"]))
         .code(1)
-        .first_err_is("error: blocker B1 is already resolved");
+        .first_err_is("error: blocker B1-JJG is already resolved");
     unchanged(&env, || env.poc_run(&["blocker", "--resolve", "B7"]))
         .code(1)
-        .first_err_is("error: no blocker `B7`; blockers: B1, B2");
+        .first_err_is("error: unknown ID `B7`: no blocker has it; blockers: B1-JJG, B2-HZ7");
     unchanged(&env, || env.poc_run(&["blocker", "Proxy", "--note", "detail"]))
         .code(2)
         .first_err_is("error: --note says how a blocker was resolved and goes with --resolve ID; put the detail in the blocker's text instead (nothing was recorded)");
 
     let s = status_json(&env);
     assert_eq!(s["open_blockers"], 1);
-    assert_eq!(s["blockers"][0]["id"], "B1");
+    assert_eq!(s["blockers"][0]["id"], "B1-JJG");
     assert_eq!(s["blockers"][0]["open"], false);
     assert_eq!(s["blockers"][0]["resolution"], "granted by IT");
     assert_eq!(s["blockers"][0]["days_open"], 2);
     assert_eq!(s["blockers"][0]["hours_open"], 50);
     assert_eq!(s["blockers"][0]["open_for"], "2 days");
-    assert_eq!(s["blockers"][1]["id"], "B2");
+    assert_eq!(s["blockers"][1]["id"], "B2-HZ7");
     assert_eq!(s["blockers"][1]["open"], true);
     assert_eq!(s["parked"][0]["text"], "Custom reporting");
     env.poc_run(&["status"])
         .ok()
         .stdout_has("Blockers open: 1 · parked requests: 1")
-        .stdout_has("  B2 No test data (open 2 days)");
+        .stdout_has("  B2-HZ7 No test data (open 2 days)");
 
     let log = env.poc_run(&["log"]);
     log.ok();
@@ -889,7 +889,7 @@ fn notes_parks_and_blockers_are_numbered_and_logged() {
         "detail",
         "2026-11-23 10:00",
         "blocker",
-        "B2",
+        "B2-HZ7",
         "No test data",
         "park",
         "Custom reporting",
@@ -905,7 +905,7 @@ fn notes_parks_and_blockers_are_numbered_and_logged() {
     let entries = json.json()["entries"].clone();
     assert_eq!(entries.as_array().unwrap().len(), 6);
     assert_eq!(entries[1]["kind"], "blocker");
-    assert_eq!(entries[1]["id"], "B1");
+    assert_eq!(entries[1]["id"], "B1-JJG");
     assert_eq!(entries[1]["text"], "VPN access not granted");
     assert_eq!(entries[5]["kind"], "resolve");
     assert_eq!(entries[5]["line"], 7);
@@ -1192,7 +1192,7 @@ fn a_cancelled_poc_debrief_lists_what_was_never_evaluated() {
         "- **SC4** Works with the customer's single sign-on (nice): never evaluated",
         "- Environment setup: planned days 1–2, left on day 5, 3 days late",
         "- 2026-11-27: closed as loss from setup with --force, because: prospect chose Vendor X",
-        "- B1 No production-like data: still open after 3 days",
+        "- B1-JJG No production-like data: still open after 3 days",
         "- Custom reporting (2026-11-24)",
     ] {
         assert!(doc.contains(line), "debrief lacks {line:?}:\n{doc}");
@@ -1227,7 +1227,7 @@ fn user_text_does_not_break_tables_or_documents() {
         "{md}"
     );
     assert!(
-        md.contains("| B1 | proxy \\| firewall | 2026-11-24 |"),
+        md.contains("| B1-JJG | proxy \\| firewall | 2026-11-24 |"),
         "{md}"
     );
     assert!(md.contains("- \\# not a heading \\| with a pipe ("), "{md}");
@@ -1451,7 +1451,7 @@ fn todays_list_as_json_for_scripts() {
     env.at("2026-11-25T15:00:00Z");
     let run = unchanged(&env, || env.poc_run(&["check", "--format", "json"]));
     let today = run.ok().json();
-    assert_eq!(today["schema_version"], 3);
+    assert_eq!(today["schema_version"], 4);
     assert_eq!(
         (&today["day"], &today["total_days"], &today["phase"]),
         (&3.into(), &12.into(), &"setup".into())
@@ -1479,13 +1479,13 @@ fn todays_list_as_json_for_scripts() {
         ]
     );
     assert_eq!(ids("pending_criteria"), ["SC1", "SC2", "SC3", "SC4"]);
-    assert_eq!(ids("open_blockers"), ["B1"]);
+    assert_eq!(ids("open_blockers"), ["B1-JJG"]);
     assert_eq!(today["open_blockers"][0]["open_for"], "2 days");
     // The same list for people, late by a day.
     unchanged(&env, || env.poc_run(&["check"]))
         .ok()
         .stdout_has("Day 3 of 12 · phase setup (planned days 1–2) · 1 day late\n")
-        .stdout_has("  B1  VPN access not granted (open 2 days)\n");
+        .stdout_has("  B1-JJG  VPN access not granted (open 2 days)\n");
     // Recording has no --format.
     let refused = unchanged(&env, || {
         env.poc_run(&["check", "env-access", "--format", "json"])
@@ -1597,7 +1597,7 @@ fn words_without_quotes_and_no_op_records() {
     env.poc_run(&["park", "Custom", "reporting"]).ok();
     env.poc_run(&["blocker", "VPN", "access", "not", "granted"])
         .ok()
-        .stderr_has("Opened B1.");
+        .stderr_has("Opened B1-JJG.");
     let texts: Vec<String> = env.journal()[1..]
         .iter()
         .map(|e| e["text"].as_str().unwrap().to_string())

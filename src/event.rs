@@ -1,0 +1,353 @@
+//! What a journal entry records: the one place an entry kind is defined.
+//! Adding a kind is a variant here and its replay in `state.rs`; serde
+//! derives how it is written and read, and the list of kinds.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::scope::Phase;
+
+/// One thing that happened, when and by whom.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    #[serde(deserialize_with = "timestamp")]
+    pub at: DateTime<Utc>,
+    pub by: String,
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+/// What happened. Optional fields are left out when empty, so lines stay
+/// short and older poc versions read what newer ones write.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Event {
+    /// The POC folder was created; setup starts.
+    Init {
+        template: String,
+    },
+    /// An item done, or a criterion met.
+    Check(Mark),
+    /// A criterion failed, or an item's verification run failed.
+    Fail(Mark),
+    /// An item or criterion back to pending.
+    Undo {
+        id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    Note {
+        text: String,
+    },
+    /// An out-of-scope request, parked for after the POC.
+    Park {
+        text: String,
+    },
+    /// A blocker opened, with an ID minted to stay unique across clones.
+    Blocker {
+        id: String,
+        text: String,
+    },
+    /// A blocker resolved. `opened` names which one when a hand edit left
+    /// two blockers with one ID.
+    Resolve {
+        id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        opened: Option<DateTime<Utc>>,
+    },
+    Advance {
+        from: Phase,
+        to: Phase,
+        #[serde(default, skip_serializing_if = "is_false")]
+        forced: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// Back to an earlier phase, or out of `closed`.
+    Reopen {
+        to: Phase,
+        #[serde(default)]
+        reason: String,
+    },
+    /// The outcome. `from` is the phase it was decided in (absent in
+    /// journals before it was recorded): a close merged in from a clone
+    /// that stood elsewhere is a conflict, not a jump past gates.
+    Close {
+        outcome: Outcome,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+        #[serde(default, skip_serializing_if = "is_false")]
+        forced: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<Phase>,
+    },
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// A check or a failure of one ID, with its evidence.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Mark {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FileEvidence>,
+    /// Boxed: few marks have one, and it would double the size of every entry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<Box<RunEvidence>>,
+}
+
+/// A file attached as evidence, stored under `evidence/`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileEvidence {
+    /// Path relative to the POC folder.
+    pub path: String,
+    pub sha256: String,
+    pub size: u64,
+    /// The file's name where it was attached from.
+    pub name: String,
+}
+
+/// A command run as evidence; its output is kept in a log under `evidence/`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunEvidence {
+    pub command: String,
+    /// Path of the log, relative to the POC folder.
+    pub log: String,
+    pub sha256: String,
+    pub size: u64,
+    #[serde(deserialize_with = "timestamp")]
+    pub started: DateTime<Utc>,
+    pub duration_ms: u64,
+    /// None when the command was killed (timed out, or by a signal).
+    pub exit_code: Option<i32>,
+    #[serde(default)]
+    pub timed_out: bool,
+}
+
+impl RunEvidence {
+    /// "exit 0", "exit 3", "timed out", "killed".
+    pub fn outcome(&self) -> String {
+        match (self.timed_out, self.exit_code) {
+            (true, _) => "timed out".to_string(),
+            (false, Some(code)) => format!("exit {code}"),
+            (false, None) => "killed".to_string(),
+        }
+    }
+
+    /// Whether the command proved its criteria: it exited 0.
+    pub fn passed(&self) -> bool {
+        !self.timed_out && self.exit_code == Some(0)
+    }
+}
+
+/// How a POC ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Win,
+    Loss,
+    Inconclusive,
+}
+
+impl Outcome {
+    pub fn id(self) -> &'static str {
+        match self {
+            Outcome::Win => "win",
+            Outcome::Loss => "loss",
+            Outcome::Inconclusive => "inconclusive",
+        }
+    }
+
+    /// The debrief framework's wording.
+    pub fn title(self) -> &'static str {
+        match self {
+            Outcome::Win => "Technical Win",
+            Outcome::Loss => "Technical Loss",
+            Outcome::Inconclusive => "Inconclusive",
+        }
+    }
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl Event {
+    /// The checklist item, criterion or blocker this entry is about.
+    pub fn subject(&self) -> Option<&str> {
+        match self {
+            Event::Check(m) | Event::Fail(m) => Some(&m.id),
+            Event::Undo { id, .. } | Event::Blocker { id, .. } | Event::Resolve { id, .. } => {
+                Some(id)
+            }
+            _ => None,
+        }
+    }
+
+    /// The kind as written in the journal: `check`, `advance`, ….
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::Init { .. } => "init",
+            Event::Check(_) => "check",
+            Event::Fail(_) => "fail",
+            Event::Undo { .. } => "undo",
+            Event::Note { .. } => "note",
+            Event::Park { .. } => "park",
+            Event::Blocker { .. } => "blocker",
+            Event::Resolve { .. } => "resolve",
+            Event::Advance { .. } => "advance",
+            Event::Reopen { .. } => "reopen",
+            Event::Close { .. } => "close",
+        }
+    }
+
+    /// Whether it moves the POC between phases or in and out of closed.
+    pub fn is_transition(&self) -> bool {
+        matches!(
+            self,
+            Event::Advance { .. } | Event::Reopen { .. } | Event::Close { .. }
+        )
+    }
+
+    /// The human part of the entry, on one line, as `poc log` shows it.
+    pub fn detail(&self) -> String {
+        let join = |parts: Vec<Option<String>>| {
+            parts.into_iter().flatten().collect::<Vec<_>>().join(" · ")
+        };
+        match self {
+            Event::Init { template } => format!("created from {template}"),
+            Event::Check(m) | Event::Fail(m) => join(vec![
+                m.evidence.clone(),
+                m.note.clone(),
+                (!m.files.is_empty()).then(|| {
+                    let paths: Vec<&str> = m.files.iter().map(|f| f.path.as_str()).collect();
+                    paths.join(", ")
+                }),
+                m.run
+                    .as_ref()
+                    .map(|r| format!("ran `{}`: {}", r.command, r.outcome())),
+            ]),
+            Event::Undo { note, .. } | Event::Resolve { note, .. } => {
+                note.clone().unwrap_or_default()
+            }
+            Event::Note { text } | Event::Park { text } | Event::Blocker { text, .. } => {
+                text.clone()
+            }
+            Event::Advance {
+                from,
+                to,
+                forced,
+                reason,
+            } => join(vec![
+                Some(format!("{from} → {to}")),
+                forced.then(|| "forced".to_string()),
+                reason.clone(),
+            ]),
+            Event::Reopen { to, reason } => format!("back to {to} · {reason}"),
+            Event::Close {
+                outcome,
+                reason,
+                forced,
+                ..
+            } => join(vec![
+                Some(outcome.id().to_string()),
+                forced.then(|| "forced".to_string()),
+                reason.clone(),
+            ]),
+        }
+    }
+}
+
+/// Reads an RFC 3339 timestamp; the journal's own `2026-11-23T09:00:00Z`
+/// form takes a fast path (chrono's general parser was most of the time
+/// spent reading a long journal).
+fn timestamp<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+    let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+    parse_timestamp(&text)
+        .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not an RFC 3339 timestamp")))
+}
+
+/// An RFC 3339 timestamp within the years poc can write back.
+pub fn parse_timestamp(v: &str) -> Option<DateTime<Utc>> {
+    parse_utc_fast(v)
+        .or_else(|| DateTime::parse_from_rfc3339(v).ok().map(|t| t.to_utc()))
+        .filter(|t| crate::clock::storable(*t))
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` exactly, else None.
+fn parse_utc_fast(v: &str) -> Option<DateTime<Utc>> {
+    let b = v.as_bytes();
+    let shape = b.len() == 20
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[10] == b'T'
+        && b[13] == b':'
+        && b[16] == b':'
+        && b[19] == b'Z';
+    if !shape {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let date = chrono::NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
+    Some(
+        date.and_hms_opt(num(11..13)?, num(14..16)?, num(17..19)?)?
+            .and_utc(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_round_trip_as_one_json_line() {
+        let entry = Entry {
+            at: "2026-11-23T09:00:00Z".parse().unwrap(),
+            by: "dana".into(),
+            event: Event::Advance {
+                from: Phase::Setup,
+                to: Phase::Deployment,
+                forced: true,
+                reason: Some("line\nbreak".into()),
+            },
+        };
+        let line = serde_json::to_string(&entry).unwrap();
+        assert_eq!(
+            line,
+            r#"{"at":"2026-11-23T09:00:00Z","by":"dana","kind":"advance","from":"setup","to":"deployment","forced":true,"reason":"line\nbreak"}"#
+        );
+        assert_eq!(serde_json::from_str::<Entry>(&line).unwrap(), entry);
+    }
+
+    #[test]
+    fn timestamps_parse_fast_or_fully_within_storable_years() {
+        for t in [
+            "2026-11-23T09:00:00Z",
+            "2026-11-23T10:00:00+01:00",
+            "2026-11-23T09:00:00.000Z",
+        ] {
+            assert_eq!(
+                parse_timestamp(t).unwrap().to_rfc3339(),
+                "2026-11-23T09:00:00+00:00",
+                "{t}"
+            );
+        }
+        assert!(parse_utc_fast("2026-02-30T09:00:00Z").is_none());
+        assert!(parse_utc_fast("2026-11-23T25:00:00Z").is_none());
+        assert!(parse_timestamp("0000-01-01T00:00:00+01:00").is_none());
+    }
+}

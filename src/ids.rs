@@ -1,0 +1,112 @@
+//! IDs that commands mint (blockers today; risks and gaps to come), made to
+//! stay unique after two SEs' clones are merged.
+//!
+//! An ID is a prefix, the next number in this clone, and three random
+//! characters: `B3-K7Q`. The number keeps IDs short and ordered for people;
+//! the suffix keeps two clones that both open their third blocker from
+//! minting the same ID (one chance in 32,768 per such pair). The number
+//! alone (`B3`) still addresses an ID as long as it names only one.
+
+use std::hash::{BuildHasher, Hasher};
+
+/// Crockford's base-32 alphabet: no I, L, O or U to misread.
+const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// A new ID for `prefix` that none of `existing` has.
+pub fn mint<'a>(prefix: &str, existing: impl Iterator<Item = &'a str> + Clone) -> String {
+    let next = existing
+        .clone()
+        .filter_map(|id| number(prefix, id))
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let seed = std::env::var("POC_ID_SEED").ok().filter(|s| !s.is_empty());
+    for attempt in 0u32.. {
+        let suffix = match &seed {
+            Some(seed) => seeded_suffix(seed, prefix, next, attempt),
+            None => random_suffix(),
+        };
+        let id = format!("{prefix}{next}-{suffix}");
+        if !existing.clone().any(|e| e.eq_ignore_ascii_case(&id)) {
+            return id;
+        }
+    }
+    unreachable!("an unbounded search ends by returning")
+}
+
+/// The suffix `POC_ID_SEED` gives (tests and reproducible examples): the
+/// same seed, prefix and number give the same suffix.
+fn seeded_suffix(seed: &str, prefix: &str, number: u32, attempt: u32) -> String {
+    use sha2::Digest;
+    let hash = sha2::Sha256::digest(format!("{seed}/{prefix}{number}/{attempt}"));
+    encode(u64::from_le_bytes(hash[..8].try_into().unwrap_or_default()))
+}
+
+fn encode(mut n: u64) -> String {
+    (0..3)
+        .map(|_| {
+            let c = ALPHABET[(n % 32) as usize] as char;
+            n /= 32;
+            c
+        })
+        .collect()
+}
+
+/// The number of an ID minted for `prefix`: 3 for `B3-K7Q` and for `B3`.
+fn number(prefix: &str, id: &str) -> Option<u32> {
+    let rest = id.strip_prefix(prefix)?;
+    let digits = rest.split('-').next()?;
+    digits.parse().ok()
+}
+
+/// Three base-32 characters from the process's random hash seed (std seeds
+/// it from the OS), mixed with the time so two runs in one process differ.
+fn random_suffix() -> String {
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    h.write_u32(std::process::id());
+    encode(h.finish())
+}
+
+/// How `input` addresses an ID: exactly (any case), or by its short form
+/// `B3` for `B3-K7Q`.
+pub fn addresses(input: &str, id: &str) -> bool {
+    if input.eq_ignore_ascii_case(id) {
+        return true;
+    }
+    match id.split_once('-') {
+        Some((short, _)) => input.eq_ignore_ascii_case(short),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minted_ids_count_on_and_differ() {
+        let existing = ["B1", "B2-ABC", "X9"];
+        let id = mint("B", existing.iter().copied());
+        assert!(id.starts_with("B3-"), "{id}");
+        assert_eq!(id.len(), 6);
+        assert!(id[3..].bytes().all(|b| ALPHABET.contains(&b)), "{id}");
+        let many: std::collections::HashSet<String> = (0..200)
+            .map(|_| mint("B", existing.iter().copied()))
+            .collect();
+        assert!(many.len() > 190, "suffixes repeat: {}", many.len());
+    }
+
+    #[test]
+    fn the_short_form_addresses_an_id() {
+        assert!(addresses("b3", "B3-K7Q"));
+        assert!(addresses("B3-k7q", "B3-K7Q"));
+        assert!(addresses("B1", "B1"));
+        assert!(!addresses("B3", "B31-K7Q"));
+        assert!(!addresses("B", "B3-K7Q"));
+    }
+}

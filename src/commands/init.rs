@@ -125,9 +125,10 @@ pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
         format!("-C {} ", shown.trim_end_matches('/'))
     };
     crate::say!(
-        "Created {} from template {} (day 1 is {start}).\n\nNext steps:\n  1. Edit {} with the customer: success criteria with measurable targets, stakeholders, day windows.\n  2. poc {dash_c}validate\n  3. poc {dash_c}check            # today's list; tick items with `poc check ID`\n  4. poc {dash_c}status",
+        "Created {} from template {} (day 1 is {start}, {}).\n\nNext steps:\n  1. Edit {} with the customer: success criteria with measurable targets, stakeholders, day windows.\n  2. poc {dash_c}validate\n  3. poc {dash_c}check            # today's list; tick items with `poc check ID`\n  4. poc {dash_c}status",
         display_in(&dir, SCOPE_FILE),
         template.id(),
+        zone.name(),
         display_in(&dir, SCOPE_FILE),
     );
     Ok(EXIT_OK)

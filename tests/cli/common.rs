@@ -161,6 +161,8 @@ impl TestEnv {
             .env("POC_USER", &self.user)
             // Minted IDs' random suffixes, made repeatable (B1-…).
             .env("POC_ID_SEED", "test")
+            // New POCs take the machine's zone: the same on every machine.
+            .env("TZ", "UTC")
             .env_remove("NO_COLOR");
         cmd
     }

@@ -9,5 +9,8 @@ mod crash;
 mod evidence;
 mod hostile;
 mod lifecycle;
+mod loading;
 mod properties;
 mod smoke;
+mod teams;
+mod time_zones;

@@ -1,0 +1,322 @@
+//! Two SEs on one POC, each in a clone of one git repository: what they
+//! record survives `git pull` on both sides, IDs stay unique, and both
+//! clones see the same POC.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::common::{BIN, TestEnv};
+
+/// A bare repository with a POC pushed to it, and two clones of it.
+struct Team {
+    env: TestEnv,
+    a: PathBuf,
+    b: PathBuf,
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn have_git() -> bool {
+    let ok = Command::new("git").arg("--version").output().is_ok();
+    if !ok {
+        eprintln!("note: git is missing; skipping the two-clone tests");
+    }
+    ok
+}
+
+impl Team {
+    fn new() -> Team {
+        let env = TestEnv::new();
+        let root = env.path().to_path_buf();
+        git(&root, &["init", "-q", "--bare", "-b", "main", "origin.git"]);
+        git(&root, &["clone", "-q", "origin.git", "a"]);
+        let a = root.join("a");
+        env.run_in(
+            &a,
+            &[
+                "init",
+                "acme",
+                "--prospect",
+                "Acme Corp",
+                "--start",
+                "2026-11-23",
+            ],
+        )
+        .ok();
+        git(&a, &["add", "-A"]);
+        git(&a, &["commit", "-qm", "kickoff"]);
+        git(&a, &["push", "-q", "origin", "HEAD:main"]);
+        git(&root, &["clone", "-q", "origin.git", "b"]);
+        Team {
+            b: root.join("b"),
+            a,
+            env,
+        }
+    }
+
+    /// `poc` in the POC folder of a clone, as `user`, at `now`, with the
+    /// real random ID suffixes (no seed: two clones must not agree).
+    fn poc(&self, clone: &Path, user: &str, now: &str, args: &[&str]) -> crate::common::Run {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args)
+            .current_dir(clone.join("acme"))
+            .env("POC_NOW", now)
+            .env("POC_USER", user)
+            .env("TZ", "UTC")
+            .env_remove("POC_ID_SEED");
+        crate::common::to_run(cmd.output().expect("poc runs"))
+    }
+
+    fn commit_and_sync(&self) {
+        for clone in [&self.a, &self.b] {
+            git(clone, &["add", "-A"]);
+            git(clone, &["commit", "-qm", "work", "--allow-empty"]);
+        }
+        for clone in [&self.a, &self.b, &self.a] {
+            git(
+                clone,
+                &["pull", "-q", "--no-rebase", "--no-edit", "origin", "main"],
+            );
+            git(clone, &["push", "-q", "origin", "HEAD:main"]);
+        }
+    }
+}
+
+/// The ID `poc blocker TEXT` printed: "Opened B3-K7Q. …".
+fn opened_id(run: &crate::common::Run) -> String {
+    let rest = run.stderr.strip_prefix("Opened ").expect("an Opened line");
+    rest[..rest.find('.').unwrap()].to_string()
+}
+
+#[test]
+fn two_clones_merge_into_one_poc_with_every_id_and_reason_kept() {
+    if !have_git() {
+        return;
+    }
+    let team = Team::new();
+    let (a, b) = (&team.a, &team.b);
+    let mut ids = Vec::new();
+    // Both open their first two blockers on the same day.
+    for (i, text) in ["VPN access", "Firewall change"].iter().enumerate() {
+        let t = format!("2026-11-23T1{i}:00:00Z");
+        ids.push(opened_id(team.poc(a, "dana", &t, &["blocker", text]).ok()));
+        ids.push(opened_id(team.poc(b, "lee", &t, &["blocker", text]).ok()));
+    }
+    // Both force the same advance, each with a reason.
+    team.poc(
+        a,
+        "dana",
+        "2026-11-24T09:00:00Z",
+        &["advance", "--force", "--reason", "waived by Marcus"],
+    )
+    .ok();
+    team.poc(
+        b,
+        "lee",
+        "2026-11-24T10:00:00Z",
+        &["advance", "--force", "--reason", "access came late"],
+    )
+    .ok();
+    // One closes while the other goes back to setup, later.
+    team.poc(
+        a,
+        "dana",
+        "2026-11-25T09:00:00Z",
+        &[
+            "close",
+            "--outcome",
+            "loss",
+            "--force",
+            "--reason",
+            "budget cut",
+        ],
+    )
+    .ok();
+    team.poc(
+        b,
+        "lee",
+        "2026-11-25T10:00:00Z",
+        &["reopen", "setup", "--reason", "redo access"],
+    )
+    .ok();
+    team.commit_and_sync();
+
+    let now = "2026-11-26T09:00:00Z";
+    let status = |clone| {
+        team.poc(clone, "dana", now, &["status", "--format", "json"])
+            .ok()
+            .json()
+    };
+    let (sa, sb) = (status(a), status(b));
+    assert_eq!(sa, sb, "both clones see one POC");
+    let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), 4, "{ids:?}");
+    let reasons: Vec<&str> = (sa["overrides"].as_array().unwrap().iter())
+        .map(|o| o["reason"].as_str().unwrap())
+        .collect();
+    for reason in [
+        "waived by Marcus",
+        "access came late",
+        "budget cut",
+        "redo access",
+    ] {
+        assert!(reasons.contains(&reason), "{reasons:?}");
+    }
+    assert_eq!(sa["phase"], "setup");
+    let v = team.poc(a, "dana", now, &["validate"]);
+    v.ok();
+    assert_eq!(
+        (v.stderr.as_str(), v.stdout.as_str()),
+        ("", "ok: poc.yaml and journal.yaml are valid (0 warnings)\n")
+    );
+    // Every blocker resolves by the ID printed when it was opened.
+    for id in &ids {
+        team.poc(a, "dana", now, &["blocker", "--resolve", id])
+            .ok()
+            .stderr_has(&format!("Resolved {id}:"));
+    }
+    let after = team
+        .poc(a, "dana", now, &["status", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(after["open_blockers"], 0);
+}
+
+#[test]
+fn two_outcomes_merged_are_a_conflict_to_settle_not_a_pick() {
+    if !have_git() {
+        return;
+    }
+    let team = Team::new();
+    let (a, b) = (&team.a, &team.b);
+    team.poc(
+        a,
+        "dana",
+        "2026-11-25T09:00:00Z",
+        &["close", "--outcome", "win", "--force", "--reason", "x"],
+    )
+    .ok();
+    team.poc(
+        b,
+        "lee",
+        "2026-11-25T10:00:00Z",
+        &["close", "--outcome", "loss", "--force", "--reason", "y"],
+    )
+    .ok();
+    team.commit_and_sync();
+    let now = "2026-11-26T09:00:00Z";
+    team.poc(a, "dana", now, &["status"])
+        .ok()
+        .stdout_has("Conflict to settle: closed as loss by lee while already closed as win by dana on 2026-11-25");
+    team.poc(b, "lee", now, &["validate"])
+        .ok()
+        .stderr_has("closed as loss by lee while already closed as win by dana on 2026-11-25; settle it with `poc reopen PHASE --reason TEXT` and a new `poc close`");
+    let json = team
+        .poc(a, "dana", now, &["status", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(json["conflicts"].as_array().unwrap().len(), 1);
+    // Settled: a reopen clears it.
+    team.poc(
+        a,
+        "dana",
+        now,
+        &["reopen", "setup", "--reason", "agreed: loss"],
+    )
+    .ok();
+    let json = team
+        .poc(
+            a,
+            "dana",
+            "2026-11-26T10:00:00Z",
+            &["status", "--format", "json"],
+        )
+        .ok()
+        .json();
+    assert_eq!(json["conflicts"], serde_json::json!([]));
+}
+
+#[test]
+fn a_hand_made_duplicate_blocker_id_is_reported_and_each_can_be_resolved() {
+    let env = TestEnv::with_poc();
+    let line = |t: &str, text: &str| {
+        format!(
+            "- {{\"at\":\"2026-11-23T{t}:00:00Z\",\"by\":\"dana\",\"kind\":\"blocker\",\"id\":\"B3\",\"text\":\"{text}\"}}\n"
+        )
+    };
+    let mut journal = env.read("acme/journal.yaml");
+    journal.push_str(&line("07", "VPN"));
+    journal.push_str(&line("08", "DNS"));
+    env.write("acme/journal.yaml", &journal);
+    env.poc_run(&["validate"])
+        .ok()
+        .stderr_has("warning: acme/journal.yaml:4: blocker ID `B3` is used by 2 blockers (lines 3, 4); address each as B3#1, B3#2, …");
+    env.poc_run(&["blocker", "--resolve", "B3#2", "--note", "fixed"])
+        .ok()
+        .stderr_has("Resolved B3: DNS");
+    env.poc_run(&["blocker", "--resolve", "B3"])
+        .ok()
+        .stderr_has("Resolved B3: VPN");
+    let json = env.poc_run(&["status", "--format", "json"]).json();
+    assert_eq!(json["open_blockers"], 0);
+    assert_eq!(json["duplicate_blocker_ids"], serde_json::json!(["B3"]));
+}
+
+#[test]
+fn a_short_id_that_names_two_blockers_asks_which() {
+    let env = TestEnv::with_poc();
+    let mut journal = env.read("acme/journal.yaml");
+    for (t, id, text) in [("07", "B3-AAA", "VPN"), ("08", "B3-BBB", "DNS")] {
+        journal.push_str(&format!("- {{\"at\":\"2026-11-23T{t}:00:00Z\",\"by\":\"dana\",\"kind\":\"blocker\",\"id\":\"{id}\",\"text\":\"{text}\"}}\n"));
+    }
+    env.write("acme/journal.yaml", &journal);
+    let before = env.snapshot();
+    env.poc_run(&["blocker", "--resolve", "b3"])
+        .code(1)
+        .stderr_has("error: `b3` names 2 things after a merge; use one of: B3-AAA (VPN), B3-BBB (DNS) (nothing was recorded)");
+    assert_eq!(env.snapshot(), before);
+    env.poc_run(&["blocker", "--resolve", "b3-bbb"])
+        .ok()
+        .stderr_has("Resolved B3-BBB: DNS");
+    // With one of them resolved, the short form names the open one.
+    env.poc_run(&["blocker", "--resolve", "B3"])
+        .ok()
+        .stderr_has("Resolved B3-AAA: VPN");
+}
+
+#[test]
+fn a_later_entry_is_never_hidden_behind_an_announcement() {
+    let mut env = TestEnv::with_poc();
+    env.at("2026-11-25T09:00:00Z");
+    env.poc_run(&["check", "SC1", "--fail", "--note", "p95 340 ms"])
+        .ok();
+    // Recorded as of an earlier time: the later failure still decides.
+    env.at("2026-11-24T09:00:00Z");
+    env.poc_run(&["check", "SC1"])
+        .ok()
+        .stderr_has("Recorded as of 2026-11-24 09:00 UTC, but an entry dated later (2026-11-25 09:00 UTC) still decides it: Failed: SC1");
+    env.at("2026-11-26T09:00:00Z");
+    let json = env.poc_run(&["status", "--format", "json"]).json();
+    assert_eq!(json["criteria"][0]["status"], "failed");
+    // A phase change as of a time before the latest entry is refused.
+    env.at("2026-11-24T10:00:00Z");
+    let before = env.snapshot();
+    env.poc_run(&["advance", "--force", "--reason", "x"])
+        .code(1)
+        .stderr_has("error: cannot advance as of 2026-11-24 10:00 UTC: acme/journal.yaml:3 is dated later (2026-11-25 09:00 UTC)");
+    assert_eq!(env.snapshot(), before);
+}

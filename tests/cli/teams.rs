@@ -9,7 +9,8 @@ use crate::common::{BIN, TestEnv};
 
 /// A bare repository with a POC pushed to it, and two clones of it.
 struct Team {
-    env: TestEnv,
+    /// Holds the temporary folder for the test's life.
+    _env: TestEnv,
     a: PathBuf,
     b: PathBuf,
 }
@@ -64,7 +65,7 @@ impl Team {
         Team {
             b: root.join("b"),
             a,
-            env,
+            _env: env,
         }
     }
 

@@ -12,6 +12,7 @@ pub mod error;
 pub mod evidence;
 pub mod fsutil;
 pub mod journal;
+pub mod locate;
 pub mod render;
 pub mod report;
 pub mod run;

@@ -27,7 +27,7 @@ pub fn run(args: AdvanceArgs, ctx: &Context) -> anyhow::Result<u8> {
         for b in &blocks {
             message.push_str(&format!(
                 "\n  {:<width$}  {} — {}",
-                b.id,
+                terminal_safe(&b.id),
                 terminal_safe(&b.title),
                 b.reason
             ));
@@ -72,7 +72,7 @@ pub fn run(args: AdvanceArgs, ctx: &Context) -> anyhow::Result<u8> {
     let failed: Vec<String> = (poc.scope.success_criteria.iter())
         .filter(|c| c.phase == from)
         .filter(|c| poc.state.marks.get(c.id.as_str()).map(|m| m.status) == Some(Status::Failed))
-        .map(|c| format!("{} ({})", c.id, c.priority.id()))
+        .map(|c| format!("{} ({})", terminal_safe(&c.id), c.priority.id()))
         .collect();
     if !failed.is_empty() {
         eprintln!(

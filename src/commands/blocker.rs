@@ -37,7 +37,11 @@ pub fn run(args: BlockerArgs, ctx: &Context) -> anyhow::Result<u8> {
             id: id.clone().into(),
             note: note.map(Into::into),
         })])?;
-        eprintln!("Resolved {id}: {}", terminal_safe(&blocker.text));
+        eprintln!(
+            "Resolved {}: {}",
+            terminal_safe(&id),
+            terminal_safe(&blocker.text)
+        );
         return Ok(EXIT_OK);
     }
     // Resolving stays possible after the close, to tidy up; a new blocker

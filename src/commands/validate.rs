@@ -11,6 +11,7 @@ use crate::journal::{self, JOURNAL_FILE};
 use crate::render;
 use crate::scope::SCOPE_FILE;
 use crate::state::PocState;
+use crate::text::terminal_safe_lines;
 
 #[derive(Debug, Serialize)]
 pub struct ValidateReport {
@@ -156,12 +157,19 @@ pub fn check(ctx: &Context) -> anyhow::Result<ValidateReport> {
             }
         }
         for p in crate::evidence::verify(&dir, journal) {
-            let code = if p.problem == "missing" {
-                "evidence-missing"
-            } else {
-                "evidence-changed"
+            let (code, is_error) = match p.problem {
+                "missing" => ("evidence-missing", false),
+                "changed" => ("evidence-changed", false),
+                // Never "ok": the file may be somewhere else entirely.
+                "link" => ("evidence-link", true),
+                _ => ("evidence-not-a-file", true),
             };
-            warnings.push(warn(p.line, code, p.to_string()));
+            let diagnostic = warn(p.line, code, p.to_string());
+            if is_error {
+                errors.push(diagnostic);
+            } else {
+                warnings.push(diagnostic);
+            }
         }
         if let Some(scope) = &scope {
             let state = PocState::derive(scope, journal);
@@ -194,18 +202,19 @@ pub fn run(args: FormatArgs<ListFormat>, ctx: &Context) -> anyhow::Result<u8> {
     match args.format.unwrap_or(ListFormat::Table) {
         ListFormat::Json => crate::out(&render::json(&report)?)?,
         ListFormat::Table => {
+            // Messages quote the files, which may hold anything.
             for e in &report.errors {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", terminal_safe_lines(&e.to_string()));
             }
             for line in human_warnings(&report.warnings) {
-                eprintln!("{line}");
+                eprintln!("{}", terminal_safe_lines(&line));
             }
             if report.valid {
                 let dir = ctx.poc_dir()?;
                 crate::out(&format!(
                     "ok: {} and {} are valid ({})\n",
-                    display_in(&dir, SCOPE_FILE),
-                    display_in(&dir, JOURNAL_FILE),
+                    crate::text::terminal_safe(&display_in(&dir, SCOPE_FILE)),
+                    crate::text::terminal_safe(&display_in(&dir, JOURNAL_FILE)),
                     crate::text::plural(report.warnings.len() as i64, "warning")
                 ))?;
             }

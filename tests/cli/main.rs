@@ -4,6 +4,7 @@
 mod common;
 
 mod bad_input;
+mod boundaries;
 mod concurrency;
 mod crash;
 mod evidence;

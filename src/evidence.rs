@@ -157,7 +157,9 @@ pub fn store(poc_dir: &Path, attachment: &Attachment) -> anyhow::Result<FileEvid
                 tmp = e.file;
                 // Only a regular file there counts, never a link to one.
                 let regular = std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_file());
-                if regular && hash_file(&target).ok().map(|(h, _)| h) == Some(sha256.clone()) {
+                let same =
+                    || hash_file_upto(&target, size).is_ok_and(|(h, _, over)| !over && h == sha256);
+                if regular && same() {
                     // Already stored: the same content under the same name.
                     return Ok(FileEvidence {
                         path: rel,
@@ -182,7 +184,15 @@ pub fn store(poc_dir: &Path, attachment: &Attachment) -> anyhow::Result<FileEvid
 /// sha256 (hex) and size of a regular file; anything else is an error
 /// (see [`crate::fsutil::open_regular`]), never a wait.
 pub fn hash_file(path: &Path) -> io::Result<(String, u64)> {
-    let mut file = crate::fsutil::open_regular(path)?;
+    hash_file_upto(path, u64::MAX).map(|(hash, size, _)| (hash, size))
+}
+
+/// As [`hash_file`], reading at most `cap` bytes and one more: the third
+/// value says whether the file held more than `cap` (then the hash and size
+/// are of its first `cap + 1` bytes only). Bounded by the bytes read, not
+/// by a size reported beforehand.
+pub fn hash_file_upto(path: &Path, cap: u64) -> io::Result<(String, u64, bool)> {
+    let mut file = crate::fsutil::open_regular(path)?.take(cap.saturating_add(1));
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];
     let mut size = 0u64;
@@ -194,7 +204,7 @@ pub fn hash_file(path: &Path) -> io::Result<(String, u64)> {
         size += n as u64;
         hasher.update(&buf[..n]);
     }
-    Ok((hex(&hasher.finalize()), size))
+    Ok((hex(&hasher.finalize()), size, size > cap))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -303,12 +313,18 @@ impl std::fmt::Display for Problem {
                 f,
                 "{path} (evidence for {id}, journal line {line}) is reached through a symbolic link, which may lead outside the POC folder; it was not read"
             ),
-            _ => write!(
-                f,
-                "{path} (evidence for {id}, journal line {line}) changed since it was recorded: sha256 {} expected {}",
-                terminal_safe(self.actual_sha256.as_deref().unwrap_or("?")),
-                terminal_safe(&self.expected_sha256)
-            ),
+            _ => match &self.actual_sha256 {
+                Some(actual) => write!(
+                    f,
+                    "{path} (evidence for {id}, journal line {line}) changed since it was recorded: sha256 {} expected {}",
+                    terminal_safe(actual),
+                    terminal_safe(&self.expected_sha256)
+                ),
+                None => write!(
+                    f,
+                    "{path} (evidence for {id}, journal line {line}) changed since it was recorded: it is larger than the size recorded"
+                ),
+            },
         }
     }
 }
@@ -334,9 +350,13 @@ pub fn verify(poc_dir: &Path, journal: &Journal) -> Vec<Problem> {
         } else if crate::fsutil::link_in(poc_dir, &path).is_some() {
             (None, "link")
         } else {
-            match hash_file(&poc_dir.join(&path)) {
-                Ok((h, _)) if h == expected => continue,
-                Ok((h, _)) => (Some(h), "changed"),
+            // A file longer than recorded has changed: no need to read
+            // more of it than that to know.
+            let cap = row.size.unwrap_or(u64::MAX);
+            match hash_file_upto(&poc_dir.join(&path), cap) {
+                Ok((_, _, true)) => (None, "changed"),
+                Ok((h, _, _)) if h == expected => continue,
+                Ok((h, _, _)) => (Some(h), "changed"),
                 Err(e) if crate::fsutil::not_regular(&e).is_some() => (None, "not-a-file"),
                 Err(_) => (None, "missing"),
             }

@@ -8,7 +8,8 @@
 //! - it never crosses into another filesystem (the device changes);
 //! - it never looks in or above a folder listed in `POC_CEILING_DIRECTORIES`
 //!   (colon-separated absolute paths, as `GIT_CEILING_DIRECTORIES`), though
-//!   the starting folder itself is always looked in;
+//!   the starting folder itself is always looked in (and, if it is a
+//!   ceiling, nothing above it);
 //! - a `poc.yaml` owned by another user is refused, as git refuses a
 //!   repository owned by someone else, unless `-C DIR` names its folder.
 
@@ -26,7 +27,8 @@ pub enum Stop {
     Root,
     /// The repository root (holding `.git`) at this folder.
     Repository(PathBuf),
-    /// The parent is a ceiling from `POC_CEILING_DIRECTORIES`.
+    /// The parent (or the starting folder) is a ceiling from
+    /// `POC_CEILING_DIRECTORIES`.
     Ceiling(PathBuf),
     /// The parent is on another filesystem.
     Filesystem(PathBuf),
@@ -98,6 +100,10 @@ pub fn search(
         }
         if std::fs::symlink_metadata(dir.join(".git")).is_ok() {
             return Err(Stop::Repository(dir.to_path_buf()));
+        }
+        // Started at a ceiling: looked in (as git does), never above.
+        if ceilings.iter().any(|c| c == dir) {
+            return Err(Stop::Ceiling(dir.to_path_buf()));
         }
         let Some(parent) = dir.parent() else {
             return Err(Stop::Root);
@@ -201,10 +207,16 @@ mod tests {
             search(&top.join("a/b/c"), &ceilings, device),
             Err(Stop::Ceiling(top.join("a")))
         );
-        // The starting folder is always looked in, as git does.
+        // The starting folder is always looked in, as git does, but the
+        // search never goes above it when it is a ceiling.
         assert_eq!(
             search(&top, std::slice::from_ref(&top), device),
             Ok(top.clone())
+        );
+        let a = top.join("a");
+        assert_eq!(
+            search(&a, std::slice::from_ref(&a), device),
+            Err(Stop::Ceiling(a.clone()))
         );
         // A ceiling elsewhere changes nothing.
         assert_eq!(

@@ -85,17 +85,24 @@ fn environment(poc_dir: String) -> Environment<'static> {
             Err(_) => text::markdown_inline(&s),
         }
     });
-    // Text inside a code span, which markdown shows as it is (no tag, image
-    // or link inside one is live): one line, no backtick to end the span,
-    // `|` escaped for tables.
+    // Text as a code span, which markdown shows as it is (no image or link
+    // inside one is live): one line, no backtick to end the span, `|`
+    // escaped for tables. Text that holds what looks like a tag is escaped
+    // text instead, so no `<img` reaches the document even inside a span.
     env.add_filter("code", |v: Value| -> String {
         if v.is_none() || v.is_undefined() {
             return String::new();
         }
-        text::terminal_safe(&v.to_string())
+        let s = v.to_string();
+        let markup = text::markdown_inline(&s);
+        if markup.contains("&lt;") {
+            return markup;
+        }
+        let span = text::terminal_safe(&s)
             .replace('\u{fffd}', "")
             .replace('`', "'")
-            .replace('|', "\\|")
+            .replace('|', "\\|");
+        format!("`{span}`")
     });
     env.add_filter("yaml_str", |v: String| -> String { yaml_str(&v) });
     // RFC 3339 in, "2026-11-23 14:05 UTC" out; dates pass through.

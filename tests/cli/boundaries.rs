@@ -244,6 +244,10 @@ fn the_search_never_looks_in_or_above_a_ceiling() {
         });
         run.code(1).stderr_has("no poc.yaml in shared/a/b");
     }
+    // Started at a ceiling, nothing above it is looked in.
+    let a = shared.join("a").display().to_string();
+    let run = unchanged(&env, || with_ceiling(a.clone(), "shared/a", &["note", "x"]));
+    run.code(1).stderr_has("not inside a POC");
     // The starting folder is always looked in; a ceiling elsewhere or
     // above the POC changes nothing.
     with_ceiling(shared.display().to_string(), "shared", &["status"]).ok();
@@ -364,7 +368,7 @@ fn a_non_ascii_sha256_never_panics() {
     .unwrap();
     let stored = "evidence/other.txt";
     let line = format!(
-        "- {{\"at\":\"2026-11-23T10:00:00Z\",\"by\":\"lee\",\"kind\":\"check\",\"id\":\"SC2\",\"files\":[{{\"path\":\"{stored}\",\"sha256\":\"ééééééééééééééé\",\"size\":1,\"name\":\"x\"}},{{\"path\":\"evidence/gone\",\"sha256\":\"\\u001b[2Jéééééééééééééé\",\"size\":1,\"name\":\"y\"}}]}}\n"
+        "- {{\"at\":\"2026-11-23T10:00:00Z\",\"by\":\"lee\",\"kind\":\"check\",\"id\":\"SC2\",\"files\":[{{\"path\":\"{stored}\",\"sha256\":\"ééééééééééééééé\",\"size\":15,\"name\":\"x\"}},{{\"path\":\"evidence/gone\",\"sha256\":\"\\u001b[2Jéééééééééééééé\",\"size\":1,\"name\":\"y\"}}]}}\n"
     );
     let mut journal = env.read("acme/journal.yaml");
     journal.push_str(&line);
@@ -401,14 +405,17 @@ const TAG: &str = "<img/src=x/onerror=alert(1)>";
 const TRACKER: &str = "![x](https://tracker.example/p.png)";
 const JS_LINK: &str = "[click](javascript:alert(1))";
 
-/// No live tag, image or link in a markdown document (none of the tests'
-/// documents links an evidence file, so any `](` not escaped is user text).
+/// No live tag, image or link in a markdown document (the only link poc
+/// makes here is to a run's log; any other `](` not escaped is user text).
 #[track_caller]
 fn inert(doc: &str) {
     for live in ["<img", "<javascript:", "<https:"] {
         assert!(!doc.contains(live), "{live:?} is live in:\n{doc}");
     }
     for (at, _) in doc.match_indices("](") {
+        if doc[at..].starts_with("](evidence/run-") {
+            continue;
+        }
         assert!(
             doc[..at].ends_with('\\'),
             "a live link at byte {at} in:\n{doc}"
@@ -446,6 +453,13 @@ fn markdown_documents_neutralise_tags_images_and_links() {
     ])
     .ok();
     env.poc_run(&["park", JS_LINK]).ok();
+    env.poc_run(&[
+        "check",
+        "SC2",
+        "--run",
+        &format!("echo '{TAG} {JS_LINK}' `true`"),
+    ])
+    .ok();
     env.poc_run(&["note", TRACKER]).ok();
 
     let checklist = env.poc_run(&["checklist"]).ok().stdout.clone();
@@ -564,4 +578,25 @@ fn init_over_a_broken_journal_link_writes_nothing_and_a_retry_works() {
     std::fs::remove_file(env.path().join("acme/.gitattributes")).unwrap();
     env.run(&["init", "acme", "--prospect", "Acme Corp"]).ok();
     env.run(&["-C", "acme", "validate"]).ok();
+}
+
+#[test]
+fn evidence_grown_huge_is_read_no_further_than_its_recorded_size() {
+    let env = TestEnv::with_poc();
+    let stored = poc_with_attachment(&env);
+    // 16 GiB, sparse: hashing it all would take minutes.
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(env.poc().join(&stored))
+        .unwrap();
+    file.set_len(16 << 30).unwrap();
+    let poc = env.poc();
+    run_limited(&env, &poc, &["evidence", "--verify"])
+        .code(1)
+        .stderr_has("changed since it was recorded: it is larger than the size recorded");
+    run_limited(&env, &poc, &["validate"])
+        .ok()
+        .stderr_has("larger than the size recorded");
+    let json = run_limited(&env, &poc, &["validate", "--format", "json"]).json();
+    assert_eq!(json["warnings"][0]["code"], "evidence-changed", "{json:#}");
 }

@@ -43,24 +43,38 @@ impl Context {
     }
 
     /// The POC folder: the nearest folder that holds `poc.yaml`, from the
-    /// current folder (or `-C DIR`) upward, as git finds its repository.
+    /// current folder (or `-C DIR`) upward, as git finds its repository, and
+    /// with git's boundaries (see [`crate::locate`]): never above a
+    /// repository root, across filesystems, or in or above a folder of
+    /// `POC_CEILING_DIRECTORIES`; a `poc.yaml` another user owns is refused
+    /// unless `-C` names its folder. Found elsewhere than the current
+    /// folder without `-C`, it is named once on stderr.
     ///
     /// Any `poc.yaml` marks a POC, even one that is not a regular file or a
     /// broken link: loading it then says what is wrong, rather than "not
     /// inside a POC".
     pub fn poc_dir(&self) -> anyhow::Result<PathBuf> {
-        let holds_scope = |dir: &Path| std::fs::symlink_metadata(dir.join(SCOPE_FILE)).is_ok();
+        use crate::locate;
         let cwd = std::env::current_dir().context("cannot read the current folder")?;
+        let ceilings = locate::ceilings_from_env();
         let Some(dir) = &self.dir else {
-            if let Some(found) = cwd.ancestors().find(|d| holds_scope(d)) {
-                return Ok(relative_to(found, &cwd));
+            let found = match locate::search(&cwd, &ceilings, locate::device) {
+                Ok(found) => found,
+                Err(stop) => crate::fail!(
+                    "not inside a POC: no {SCOPE_FILE} here or in any parent folder{}; run `poc init` to start one, or pass -C DIR",
+                    stop.describe()
+                ),
+            };
+            let shown = relative_to(&found, &cwd);
+            locate::ensure_trusted(&found, &shown.display().to_string())?;
+            if found != cwd {
+                locate::announce(&shown, &found);
             }
-            crate::fail!(
-                "not inside a POC: no {SCOPE_FILE} here or in any parent folder; run `poc init` to start one, or pass -C DIR"
-            )
+            return Ok(shown);
         };
-        // As given, so messages name files the way the user does.
-        if holds_scope(dir) {
+        // As given, so messages name files the way the user does; named
+        // with -C, it is trusted whoever owns it.
+        if locate::holds_scope(dir) {
             return Ok(dir.clone());
         }
         let Ok(absolute) = cwd.join(dir).canonicalize() else {
@@ -69,15 +83,20 @@ impl Context {
         if !absolute.is_dir() {
             crate::fail!("-C {}: not a folder", dir.display());
         }
-        if let Some(found) = absolute.ancestors().find(|d| holds_scope(d)) {
-            let cwd = cwd.canonicalize().unwrap_or(cwd);
-            return Ok(relative_to(found, &cwd));
+        match locate::search(&absolute, &ceilings, locate::device) {
+            Ok(found) => {
+                let cwd = cwd.canonicalize().unwrap_or(cwd);
+                let shown = relative_to(&found, &cwd);
+                locate::ensure_trusted(&found, &shown.display().to_string())?;
+                Ok(shown)
+            }
+            Err(stop) => crate::fail!(
+                "no {SCOPE_FILE} in {} or any parent folder{}; run `poc init {}` to start a POC there",
+                dir.display(),
+                stop.describe(),
+                dir.display()
+            ),
         }
-        crate::fail!(
-            "no {SCOPE_FILE} in {} or any parent folder; run `poc init {}` to start a POC there",
-            dir.display(),
-            dir.display()
-        )
     }
 
     /// Loads the POC for reading.
@@ -198,7 +217,12 @@ impl Poc {
     /// one whose tag the SE removed does.
     fn debrief_written_for(&self, closed: DateTime<Utc>) -> bool {
         use std::io::Read as _;
-        let Ok(file) = std::fs::File::open(self.dir.join(DEBRIEF_FILE)) else {
+        // Never through a link, and never anything but a regular file: a
+        // FIFO there would otherwise wait for a writer forever.
+        if crate::fsutil::link_in(&self.dir, DEBRIEF_FILE).is_some() {
+            return false;
+        }
+        let Ok(file) = crate::fsutil::open_regular(&self.dir.join(DEBRIEF_FILE)) else {
             return false;
         };
         // The tags are at the top; the SE's notes below can be long.

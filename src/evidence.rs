@@ -3,7 +3,6 @@
 //! exit code. Everything is hashed (sha256) so anyone can check later that
 //! nothing changed.
 
-use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -98,14 +97,17 @@ pub fn safe_file_name(name: &str) -> String {
 /// The same content attached twice is stored once; a different file never
 /// replaces a stored one.
 pub fn store(poc_dir: &Path, attachment: &Attachment) -> anyhow::Result<FileEvidence> {
+    crate::fsutil::refuse_links(poc_dir, EVIDENCE_DIR)?;
     let dir = poc_dir.join(EVIDENCE_DIR);
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut tmp = tempfile::Builder::new()
         .prefix(".poc-tmp-")
         .tempfile_in(&dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    let mut source = File::open(&attachment.source)
-        .with_context(|| format!("cannot read {}", attachment.source.display()))?;
+    let mut source = crate::fsutil::open_regular_named(
+        &attachment.source,
+        &format!("--attach {}", attachment.source.display()),
+    )?;
     let mut hasher = Sha256::new();
     let mut size = 0u64;
     let mut buf = vec![0u8; 64 * 1024];
@@ -151,7 +153,11 @@ pub fn store(poc_dir: &Path, attachment: &Attachment) -> anyhow::Result<FileEvid
             }
             Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => {
                 tmp = e.file;
-                if hash_file(&target).ok().map(|(h, _)| h) == Some(sha256.clone()) {
+                // Only a regular file there counts, never a link to one.
+                let regular = std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_file());
+                let same =
+                    || hash_file_upto(&target, size).is_ok_and(|(h, _, over)| !over && h == sha256);
+                if regular && same() {
                     // Already stored: the same content under the same name.
                     return Ok(FileEvidence {
                         path: rel,
@@ -173,9 +179,18 @@ pub fn store(poc_dir: &Path, attachment: &Attachment) -> anyhow::Result<FileEvid
     )
 }
 
-/// sha256 (hex) and size of a file.
+/// sha256 (hex) and size of a regular file; anything else is an error
+/// (see [`crate::fsutil::open_regular`]), never a wait.
 pub fn hash_file(path: &Path) -> io::Result<(String, u64)> {
-    let mut file = File::open(path)?;
+    hash_file_upto(path, u64::MAX).map(|(hash, size, _)| (hash, size))
+}
+
+/// As [`hash_file`], reading at most `cap` bytes and one more: the third
+/// value says whether the file held more than `cap` (then the hash and size
+/// are of its first `cap + 1` bytes only). Bounded by the bytes read, not
+/// by a size reported beforehand.
+pub fn hash_file_upto(path: &Path, cap: u64) -> io::Result<(String, u64, bool)> {
+    let mut file = crate::fsutil::open_regular(path)?.take(cap.saturating_add(1));
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];
     let mut size = 0u64;
@@ -187,7 +202,7 @@ pub fn hash_file(path: &Path) -> io::Result<(String, u64)> {
         size += n as u64;
         hasher.update(&buf[..n]);
     }
-    Ok((hex(&hasher.finalize()), size))
+    Ok((hex(&hasher.finalize()), size, size > cap))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -271,7 +286,8 @@ pub struct Problem {
     pub path: String,
     pub id: String,
     pub line: usize,
-    /// missing | changed
+    /// missing | changed | not-a-file (a FIFO, a device, a folder) | link
+    /// (reached through a symbolic link, which may lead outside the POC)
     pub problem: &'static str,
     pub expected_sha256: String,
     pub actual_sha256: Option<String>,
@@ -281,19 +297,32 @@ impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Path and ID come from the journal, which a person may have edited.
         let (path, id) = (terminal_safe(&self.path), terminal_safe(&self.id));
+        let line = self.line;
         match self.problem {
             "missing" => write!(
                 f,
-                "{path} (evidence for {id}, journal line {}) is missing",
-                self.line
+                "{path} (evidence for {id}, journal line {line}) is missing"
             ),
-            _ => write!(
+            "not-a-file" => write!(
                 f,
-                "{path} (evidence for {id}, journal line {}) changed since it was recorded: sha256 {} expected {}",
-                self.line,
-                self.actual_sha256.as_deref().unwrap_or("?"),
-                self.expected_sha256
+                "{path} (evidence for {id}, journal line {line}) is not a regular file; it was not read"
             ),
+            "link" => write!(
+                f,
+                "{path} (evidence for {id}, journal line {line}) is reached through a symbolic link, which may lead outside the POC folder; it was not read"
+            ),
+            _ => match &self.actual_sha256 {
+                Some(actual) => write!(
+                    f,
+                    "{path} (evidence for {id}, journal line {line}) changed since it was recorded: sha256 {} expected {}",
+                    terminal_safe(actual),
+                    terminal_safe(&self.expected_sha256)
+                ),
+                None => write!(
+                    f,
+                    "{path} (evidence for {id}, journal line {line}) changed since it was recorded: it is larger than the size recorded"
+                ),
+            },
         }
     }
 }
@@ -314,15 +343,21 @@ pub fn verify(poc_dir: &Path, journal: &Journal) -> Vec<Problem> {
         let inside = Path::new(&path)
             .components()
             .all(|c| matches!(c, std::path::Component::Normal(_)));
-        let actual = if inside {
-            hash_file(&poc_dir.join(&path)).ok().map(|(h, _)| h)
+        let (actual, problem) = if !inside {
+            (None, "missing")
+        } else if crate::fsutil::link_in(poc_dir, &path).is_some() {
+            (None, "link")
         } else {
-            None
-        };
-        let problem = match &actual {
-            None => "missing",
-            Some(h) if *h != expected => "changed",
-            Some(_) => continue,
+            // A file longer than recorded has changed: no need to read
+            // more of it than that to know.
+            let cap = row.size.unwrap_or(u64::MAX);
+            match hash_file_upto(&poc_dir.join(&path), cap) {
+                Ok((_, _, true)) => (None, "changed"),
+                Ok((h, _, _)) if h == expected => continue,
+                Ok((h, _, _)) => (Some(h), "changed"),
+                Err(e) if crate::fsutil::not_regular(&e).is_some() => (None, "not-a-file"),
+                Err(_) => (None, "missing"),
+            }
         };
         problems.push(Problem {
             path,

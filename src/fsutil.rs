@@ -1,8 +1,12 @@
-//! Crash-safe writes: a temporary file in the same folder, fsync, rename.
+//! Crash-safe writes (a temporary file in the same folder, fsync, rename),
+//! and the boundaries of what `poc` opens: only regular files are read
+//! (never a FIFO or a device, which could block forever), reads are capped
+//! by the bytes actually read, its own files are never reached through a
+//! symbolic link, and an `--out` is only ever a regular file or a new path.
 
 use std::fs::File;
-use std::io::{Read, Write};
-use std::path::Path;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
@@ -87,19 +91,20 @@ pub fn display_in(dir: &Path, file: &str) -> String {
     }
 }
 
-/// Reads a file of at most `cap` bytes, refusing a larger one before reading.
+/// Reads a file of at most `cap` bytes. A file whose size is already over
+/// the cap is refused before reading; the cap holds on the bytes actually
+/// read too, so a file that grows meanwhile (or reports no size, as a
+/// device does) is refused rather than read past it.
 pub fn read_capped(file: &mut File, path: &Path, cap: u64) -> anyhow::Result<Vec<u8>> {
     let len = file
         .metadata()
         .with_context(|| format!("cannot read {}", path.display()))?
         .len();
+    let limit = cap / (1024 * 1024);
     if len > cap {
         return Err(crate::error::Error::invalid(
             crate::error::Location::file(&path.display().to_string()),
-            format!(
-                "the file is {len} bytes, over the {} MiB limit; refusing to read it",
-                cap / (1024 * 1024)
-            ),
+            format!("the file is {len} bytes, over the {limit} MiB limit; refusing to read it"),
         )
         .into());
     }
@@ -107,7 +112,177 @@ pub fn read_capped(file: &mut File, path: &Path, cap: u64) -> anyhow::Result<Vec
     file.take(cap + 1)
         .read_to_end(&mut bytes)
         .with_context(|| format!("cannot read {}", path.display()))?;
+    if bytes.len() as u64 > cap {
+        crate::fail!(
+            "{}: the file holds more than {cap} bytes, over the {limit} MiB limit; refusing to read it",
+            path.display()
+        );
+    }
     Ok(bytes)
+}
+
+/// What a file is, as messages name it: "a folder", "a FIFO", ….
+pub fn kind_name(file_type: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if file_type.is_fifo() {
+            return "a FIFO";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_char_device() {
+            return "a character device";
+        }
+        if file_type.is_block_device() {
+            return "a block device";
+        }
+    }
+    if file_type.is_symlink() {
+        "a symbolic link"
+    } else if file_type.is_dir() {
+        "a folder"
+    } else if file_type.is_file() {
+        "a regular file"
+    } else {
+        "a special file"
+    }
+}
+
+/// The error [`open_regular`] gives for anything but a regular file.
+#[derive(Debug)]
+pub struct NotRegular(pub &'static str);
+
+impl std::fmt::Display for NotRegular {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "is {}, not a regular file", self.0)
+    }
+}
+
+impl std::error::Error for NotRegular {}
+
+/// What `error` says the file is, when [`open_regular`] refused it for not
+/// being a regular file.
+pub fn not_regular(error: &io::Error) -> Option<&'static str> {
+    error
+        .get_ref()
+        .and_then(|e| e.downcast_ref::<NotRegular>())
+        .map(|n| n.0)
+}
+
+/// Opens `path` for reading when it is a regular file (through links), and
+/// only then. Anything else (a FIFO, a device, a socket, a folder) is an
+/// error [`not_regular`] recognises, and never blocks: the type is checked
+/// before opening, and the open itself is non-blocking on unix, with the
+/// handle checked again, so a FIFO swapped in meanwhile cannot hang the run.
+pub fn open_regular(path: &Path) -> io::Result<File> {
+    let refuse = |kind| io::Error::other(NotRegular(kind));
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(refuse(kind_name(&meta.file_type())));
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = match options.open(path) {
+        Ok(file) => file,
+        #[cfg(unix)]
+        Err(e) if e.raw_os_error() == Some(libc::ENXIO) => return Err(refuse("a socket")),
+        Err(e) => return Err(e),
+    };
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(refuse(kind_name(&meta.file_type())));
+    }
+    Ok(file)
+}
+
+/// [`open_regular`], with errors that name the file as `name`.
+pub fn open_regular_named(path: &Path, name: &str) -> anyhow::Result<File> {
+    open_regular(path).map_err(|e| match not_regular(&e) {
+        Some(kind) => anyhow::Error::new(crate::error::UserError::new(format!(
+            "{name}: is {kind}, not a regular file; refusing to read it"
+        ))),
+        None => anyhow::Error::new(e).context(format!("cannot read {name}")),
+    })
+}
+
+/// The first part of `rel` below `dir` that is a symbolic link (`rel`
+/// itself or a folder on the way to it), if any. Parts that do not exist
+/// end the search: nothing below them can be a link.
+pub fn link_in(dir: &Path, rel: &str) -> Option<PathBuf> {
+    let mut path = dir.to_path_buf();
+    for part in Path::new(rel).components() {
+        path.push(part);
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => return Some(path),
+            Ok(_) => {}
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
+/// Refuses when `rel` in the POC folder `dir` (`journal.yaml`, `evidence`,
+/// `evidence/…`, `debrief.md`) is a symbolic link or lies under one.
+///
+/// The policy: `poc` keeps its own files inside the POC folder and never
+/// reads or writes them through a link, wherever the link points. A link
+/// committed to git or planted in a shared folder could otherwise make
+/// entries, attachments and run logs land outside the folder (or anywhere
+/// the user running `poc` may write), and these files have no reason to be
+/// links. Call it before opening: the journal code on every open of
+/// `journal.yaml`, the evidence code before storing or verifying, the
+/// debrief writer before writing.
+pub fn refuse_links(dir: &Path, rel: &str) -> anyhow::Result<()> {
+    let Some(link) = link_in(dir, rel) else {
+        return Ok(());
+    };
+    let shown = link.strip_prefix(dir).unwrap_or(&link).to_string_lossy();
+    let shown = display_in(dir, &shown);
+    let target = std::fs::read_link(&link)
+        .map(|t| format!(" to {}", t.display()))
+        .unwrap_or_default();
+    Err(crate::error::Error::invalid(
+        crate::error::Location::file(&shown),
+        format!(
+            "is a symbolic link{target}; poc keeps its own files inside the POC folder and never reads or writes them through a link. Replace the link with the file or folder itself"
+        ),
+    )
+    .into())
+}
+
+/// Checks a path a command was told to write (`--out FILE`, or the default
+/// file it writes) before anything is written: only a regular file or a new
+/// path is accepted. A symbolic link, a device, a FIFO or a socket is
+/// refused with one line naming it as `shown`: writing would replace a
+/// system link such as `/dev/stdout`, or reach whatever the link names.
+/// Returns whether a regular file is there.
+pub fn check_write_target(path: &Path, shown: &str) -> Result<bool, crate::error::UserError> {
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => {
+            return Err(crate::error::UserError::new(format!(
+                "{shown}: cannot check it: {e} (nothing was changed)"
+            )));
+        }
+    };
+    let file_type = meta.file_type();
+    if file_type.is_file() {
+        return Ok(true);
+    }
+    if file_type.is_dir() {
+        return Err(crate::error::UserError::new(format!(
+            "{shown}: is a folder; name the file to write (nothing was changed)"
+        )));
+    }
+    Err(crate::error::UserError::new(format!(
+        "{shown}: is {}, not a regular file; poc writes only to a regular file or a new path (`-` for stdout) (nothing was changed)",
+        kind_name(&file_type)
+    )))
 }
 
 /// Whether `path` exists, refusing one that is there but is not a regular
@@ -163,5 +338,60 @@ mod tests {
         // A shared name prefix is not a shared folder.
         assert_eq!(prefix("acme2", "acme"), "../acme/");
         assert_eq!(link_prefix(&at("missing"), &at("acme")), None);
+    }
+
+    #[test]
+    fn reads_stop_at_the_cap_whatever_the_size_said() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        std::fs::write(&path, vec![b'x'; 10]).unwrap();
+        let mut file = File::open(&path).unwrap();
+        assert_eq!(read_capped(&mut file, &path, 10).unwrap().len(), 10);
+        let mut file = File::open(&path).unwrap();
+        assert!(read_capped(&mut file, &path, 9).is_err());
+        // A device reports no size; the cap still holds.
+        #[cfg(unix)]
+        {
+            let mut zero = File::open("/dev/zero").unwrap();
+            let e = read_capped(&mut zero, Path::new("/dev/zero"), 1024).unwrap_err();
+            assert!(e.to_string().contains("over the 0 MiB limit"), "{e}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_regular_files_are_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+        let kind = |p: &Path| not_regular(&open_regular(p).unwrap_err());
+        assert_eq!(kind(&fifo), Some("a FIFO"));
+        assert_eq!(kind(Path::new("/dev/null")), Some("a character device"));
+        assert_eq!(kind(dir.path()), Some("a folder"));
+        std::os::unix::fs::symlink("/dev/zero", dir.path().join("link")).unwrap();
+        assert_eq!(kind(&dir.path().join("link")), Some("a character device"));
+        std::fs::write(dir.path().join("file"), "x").unwrap();
+        assert!(open_regular(&dir.path().join("file")).is_ok());
+        assert_eq!(
+            not_regular(&open_regular(&dir.path().join("none")).unwrap_err()),
+            None
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_in_poc_paths_are_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let poc = dir.path().join("poc");
+        std::fs::create_dir_all(poc.join("evidence")).unwrap();
+        std::os::unix::fs::symlink("/tmp", poc.join("out")).unwrap();
+        std::os::unix::fs::symlink("elsewhere", poc.join("evidence/x")).unwrap();
+        assert_eq!(link_in(&poc, "out/a.log"), Some(poc.join("out")));
+        assert_eq!(link_in(&poc, "evidence/x"), Some(poc.join("evidence/x")));
+        assert_eq!(link_in(&poc, "evidence/y"), None);
+        assert_eq!(link_in(&poc, "journal.yaml"), None);
+        assert!(refuse_links(&poc, "evidence/x").is_err());
     }
 }

@@ -226,6 +226,8 @@ fn describe_entry_error(message: &str, line: &str) -> String {
 pub fn read(dir: &Path) -> anyhow::Result<Journal> {
     let path = dir.join(JOURNAL_FILE);
     let name = crate::fsutil::display_in(dir, JOURNAL_FILE);
+    // A linked journal would take entries outside the POC folder.
+    crate::fsutil::refuse_links(dir, JOURNAL_FILE)?;
     if !crate::fsutil::regular_file_exists(&path, &name)? {
         return Ok(Journal::default());
     }
@@ -286,6 +288,7 @@ impl LockedJournal {
     fn open_with(dir: &Path, create: bool) -> anyhow::Result<Option<(LockedJournal, Journal)>> {
         let path = dir.join(JOURNAL_FILE);
         let name = crate::fsutil::display_in(dir, JOURNAL_FILE);
+        crate::fsutil::refuse_links(dir, JOURNAL_FILE)?;
         let mut file = loop {
             if !crate::fsutil::regular_file_exists(&path, &name)? && !create {
                 return Ok(None);

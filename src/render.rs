@@ -88,9 +88,39 @@ fn add_filters(env: &mut Environment<'static>) {
             text::markdown_inline(&v.to_string())
         }
     });
-    env.add_filter("yaml_str", |v: String| -> String {
-        serde_json::to_string(&v).unwrap_or_default()
+    // An ID as a code span when it is in the ID set (`SC1`), else as
+    // escaped text: a backtick in it could otherwise end the span early.
+    env.add_filter("id", |v: Value| -> String {
+        let s = if v.is_none() || v.is_undefined() {
+            String::new()
+        } else {
+            v.to_string()
+        };
+        match text::valid_id(&s) {
+            Ok(()) => format!("`{s}`"),
+            Err(_) => text::markdown_inline(&s),
+        }
     });
+    // Text as a code span, which markdown shows as it is (no image or link
+    // inside one is live): one line, no backtick to end the span, `|`
+    // escaped for tables. Text that holds what looks like a tag is escaped
+    // text instead, so no `<img` reaches the document even inside a span.
+    env.add_filter("code", |v: Value| -> String {
+        if v.is_none() || v.is_undefined() {
+            return String::new();
+        }
+        let s = v.to_string();
+        let markup = text::markdown_inline(&s);
+        if markup.contains("&lt;") {
+            return markup;
+        }
+        let span = text::terminal_safe(&s)
+            .replace('\u{fffd}', "")
+            .replace('`', "'")
+            .replace('|', "\\|");
+        format!("`{span}`")
+    });
+    env.add_filter("yaml_str", |v: String| -> String { yaml_str(&v) });
     // RFC 3339 in, "2026-11-23 14:05 PST" out, in the POC's zone; dates
     // pass through.
     env.add_filter("when", |state: &State, v: Value| -> String {
@@ -163,6 +193,34 @@ pub(crate) fn scope_template<S: Serialize>(name: &str, context: &S) -> anyhow::R
     Ok(template.render(Value::from_serialize(context))?)
 }
 
+/// `text` as a double-quoted YAML scalar that reads back as exactly `text`,
+/// whatever it holds. JSON's escaping is not enough: YAML forbids DEL, the
+/// C1 controls and other non-printable characters raw in a document, and
+/// folds raw line breaks (`\u{85}`, `\u{2028}`, `\u{2029}` among them).
+pub fn yaml_str(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            // Printable to YAML, but they reorder a terminal's text.
+            c if text::is_bidi_control(c) => out.push_str(&format!("\\u{:04x}", c as u32)),
+            // YAML 1.2's printable set, less the line breaks and the BOM.
+            ' '..='~' | '\u{a0}'..='\u{2027}' | '\u{202a}'..='\u{d7ff}' => out.push(c),
+            '\u{e000}'..='\u{fefe}' | '\u{ff00}'..='\u{fffd}' | '\u{10000}'.. => out.push(c),
+            c if (c as u32) <= 0xff => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) <= 0xffff => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push_str(&format!("\\U{:08x}", c as u32)),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// A relative link target for a markdown link: spaces and parentheses escaped.
 pub fn url_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
@@ -177,9 +235,22 @@ pub fn url_path(path: &str) -> String {
     out
 }
 
-/// Pretty JSON with a trailing newline.
+/// Pretty JSON with a trailing newline. Besides what JSON escapes itself,
+/// DEL, the C1 controls and the characters that reorder text
+/// ([`text::is_bidi_control`]) are written as `\uXXXX` escapes: the same
+/// data for a parser, nothing that drives a terminal when it is printed.
 pub fn json<S: Serialize>(value: &S) -> anyhow::Result<String> {
-    let mut s = serde_json::to_string_pretty(value)?;
+    let raw = serde_json::to_string_pretty(value)?;
+    let mut s = String::with_capacity(raw.len() + 1);
+    for c in raw.chars() {
+        // Outside strings serde_json writes only ASCII, so any such
+        // character is inside a string, where an escape means the same.
+        if ('\u{7f}'..='\u{9f}').contains(&c) || text::is_bidi_control(c) {
+            s.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            s.push(c);
+        }
+    }
     s.push('\n');
     Ok(s)
 }
@@ -240,5 +311,49 @@ impl From<crate::report::PhaseState> for Tone {
             Current => Tone::Open,
             Forced | CutShort | Upcoming | Skipped => Tone::Plain,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_str_reads_back_as_what_was_written() {
+        let nasty: String = (0u32..0x300)
+            .chain(0x2000..0x2070)
+            .chain([0xd7ff, 0xe000, 0xfeff, 0xfffe, 0xffff, 0x1f600, 0x10ffff])
+            .filter_map(char::from_u32)
+            .collect();
+        for text in [
+            nasty.as_str(),
+            "",
+            "plain",
+            "a \"quoted\" \\ path",
+            "\u{7f}\u{85}\u{9f}",
+        ] {
+            let doc = format!("v: {}\n", yaml_str(text));
+            let back: std::collections::BTreeMap<String, String> =
+                serde_saphyr::from_str(&doc).unwrap_or_else(|e| panic!("{e}\n{doc:?}"));
+            assert_eq!(back["v"], text, "{doc:?}");
+        }
+        assert_eq!(yaml_str("Acme \u{7f}\u{85}"), "\"Acme \\x7f\\x85\"");
+        assert_eq!(yaml_str("a\u{202e}b"), "\"a\\u202eb\"");
+    }
+
+    #[test]
+    fn json_escapes_what_drives_a_terminal_and_means_the_same() {
+        let text = "a\u{7f}\u{9b}[2J\u{202e}\u{200f}\u{1b} é";
+        let out = json(&serde_json::json!({ "t": text })).unwrap();
+        assert!(
+            out.is_ascii() || !out.chars().any(|c| c.is_control() && c != '\n'),
+            "{out}"
+        );
+        assert!(
+            !out.contains('\u{202e}') && !out.contains('\u{9b}'),
+            "{out}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(back["t"], text);
     }
 }

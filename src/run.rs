@@ -48,6 +48,7 @@ pub fn run_command(
     timeout: Duration,
     now: DateTime<Utc>,
 ) -> anyhow::Result<RunEnd> {
+    crate::fsutil::refuse_links(poc_dir, EVIDENCE_DIR)?;
     let dir = poc_dir.join(EVIDENCE_DIR);
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let stamp = now.format("%Y%m%dT%H%M%SZ");

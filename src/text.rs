@@ -1,5 +1,6 @@
 //! Making user text safe to show: in a terminal (no control characters or
-//! escapes reach it raw) and in markdown (no `|` or newline breaks a table).
+//! escapes reach it raw) and in markdown (no `|` or newline breaks a table,
+//! no tag, image or link comes alive); and the character set of IDs.
 
 /// Replaces control characters (ANSI escapes included) with a visible `�`
 /// placeholder; newlines and tabs become spaces so one value stays one line.
@@ -30,7 +31,11 @@ pub fn truncate(text: &str, max: usize) -> String {
 }
 
 /// Inline markdown: one line, `|` escaped, control characters removed, and
-/// characters that would start a heading, list or HTML tag neutralised.
+/// characters that would start a heading, list, HTML tag, image or link
+/// neutralised: `[` and `]` are escaped, so neither `![x](url)` nor
+/// `[x](javascript:…)` forms an image or a link, and a `<` that could open a
+/// tag or an autolink (`<img`, `</`, `<!--`, `<javascript:`) becomes `&lt;`.
+/// A backslash that would escape what follows is itself escaped.
 pub fn markdown_inline(text: &str) -> String {
     let safe = terminal_safe(text);
     let mut out = String::with_capacity(safe.len());
@@ -38,6 +43,9 @@ pub fn markdown_inline(text: &str) -> String {
     while let Some(c) = chars.next() {
         match c {
             '|' => out.push_str("\\|"),
+            '[' => out.push_str("\\["),
+            ']' => out.push_str("\\]"),
+            '\\' if chars.peek().is_some_and(|n| n.is_ascii_punctuation()) => out.push_str("\\\\"),
             // Only a `<` that could open an HTML tag or comment is escaped,
             // so a target like "< 200 ms" stays readable.
             '<' if chars
@@ -96,32 +104,52 @@ pub fn span(hours: i64) -> String {
     }
 }
 
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+/// Characters that reorder or hide text without being controls: the
+/// bidirectional embeddings, overrides and isolates, the directional marks,
+/// and the line and paragraph separators.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{200e}'
+            | '\u{200f}'
+            | '\u{061c}'
+            | '\u{2028}'
+            | '\u{2029}'
+    )
 }
 
 /// The longest ID a scope may use.
 pub const MAX_ID_CHARS: usize = 64;
 
-/// Whether `id` is in the documented ID character set: ASCII letters,
-/// digits, `-`, `_` and `.`, at most 64 characters, not starting with `-`
-/// (it would read as a flag). The error completes "ID `x` …".
+/// Whether `id` is in the one character set IDs use (of a criterion, a
+/// checklist item or a blocker): ASCII letters and digits, `-`, `_` and
+/// `.`, 1 to 64 of them, not starting with `-` (it would read as a flag).
+/// Such an ID is safe on a command line, in a terminal, in a file name and
+/// in markdown as it is. The error completes "ID `x` …" and names the rule.
 pub fn valid_id(id: &str) -> Result<(), &'static str> {
     if id.is_empty() {
-        return Err("is empty; an ID is one word of letters, digits, `-`, `_` or `.`");
-    }
-    if id.starts_with('-') {
-        return Err("starts with `-`, which reads as a flag; start it with a letter or digit");
-    }
-    if id.chars().count() > MAX_ID_CHARS {
-        return Err("is longer than 64 characters");
+        return Err(
+            "is empty; an ID is 1 to 64 ASCII letters, digits, `-`, `_` or `.`, not starting with `-`",
+        );
     }
     if !id
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
     {
         return Err(
-            "must be a single word of ASCII letters, digits, `-`, `_` or `.`, without spaces",
+            "has a character outside the ID set; an ID is 1 to 64 ASCII letters, digits, `-`, `_` or `.`, not starting with `-`",
+        );
+    }
+    if id.len() > MAX_ID_CHARS {
+        return Err(
+            "is longer than 64 characters; an ID is 1 to 64 ASCII letters, digits, `-`, `_` or `.`, not starting with `-`",
+        );
+    }
+    if id.starts_with('-') {
+        return Err(
+            "starts with `-`, which reads as a flag; an ID is 1 to 64 ASCII letters, digits, `-`, `_` or `.`, not starting with `-`",
         );
     }
     Ok(())
@@ -183,5 +211,74 @@ mod tests {
         );
         assert_eq!(markdown_inline("> quoted"), "\\> quoted");
         assert_eq!(markdown_inline("Zoë Ærø"), "Zoë Ærø");
+    }
+
+    #[test]
+    fn no_tag_image_or_link_comes_alive_in_markdown() {
+        assert_eq!(
+            markdown_inline("<img src=x onerror=alert(1)>"),
+            "&lt;img src=x onerror=alert(1)>"
+        );
+        assert_eq!(
+            markdown_inline("![x](https://tracker.example/p.png)"),
+            "!\\[x\\](https://tracker.example/p.png)"
+        );
+        assert_eq!(
+            markdown_inline("[click](javascript:alert(1))"),
+            "\\[click\\](javascript:alert(1))"
+        );
+        assert_eq!(
+            markdown_inline("<javascript:alert(1)>"),
+            "&lt;javascript:alert(1)>"
+        );
+        // A backslash cannot undo the escape that follows it.
+        assert_eq!(markdown_inline("\\[x](y)"), "\\\\\\[x\\](y)");
+        // Ordinary text stays as it was.
+        assert_eq!(markdown_inline("p95 < 200 ms"), "p95 < 200 ms");
+        assert_eq!(markdown_inline(r"C:\Users\dana"), r"C:\Users\dana");
+        assert_eq!(markdown_inline("Wow! 3 < 4"), "Wow! 3 < 4");
+    }
+
+    #[test]
+    fn bidi_and_separators_never_reach_the_terminal() {
+        for c in [
+            '\u{202a}', '\u{202e}', '\u{2066}', '\u{2069}', '\u{200e}', '\u{200f}', '\u{061c}',
+            '\u{2028}', '\u{2029}', '\u{7f}', '\u{85}', '\u{9f}',
+        ] {
+            assert_eq!(terminal_safe(&format!("a{c}b")), "a\u{fffd}b", "{:?}", c);
+        }
+    }
+
+    #[test]
+    fn ids_follow_one_documented_character_set() {
+        for ok in [
+            "SC1",
+            "scope-approved",
+            "env_ready",
+            "v1.2",
+            "B12",
+            &"x".repeat(64),
+        ] {
+            assert_eq!(valid_id(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "",
+            "-rf",
+            "has space",
+            "é",
+            "a\u{1b}[2J",
+            "<img>",
+            "a/b",
+            "a`b",
+            &"x".repeat(65),
+        ] {
+            let rule = valid_id(bad).expect_err(bad);
+            assert!(
+                rule.ends_with(
+                    "an ID is 1 to 64 ASCII letters, digits, `-`, `_` or `.`, not starting with `-`"
+                ),
+                "{bad}: {rule}"
+            );
+        }
     }
 }

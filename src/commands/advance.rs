@@ -5,7 +5,7 @@ use crate::context::Context;
 use crate::error::{EXIT_OK, Error};
 use crate::journal::Event;
 use crate::state::Status;
-use crate::text::plural;
+use crate::text::{plural, terminal_safe};
 
 pub fn run(args: AdvanceArgs, ctx: &Context) -> anyhow::Result<u8> {
     let (poc, mut journal) = ctx.load_for_write()?;
@@ -56,7 +56,7 @@ pub fn run(args: AdvanceArgs, ctx: &Context) -> anyhow::Result<u8> {
     // behind unnoticed.
     let failed: Vec<String> = (poc.scope.success_criteria.iter())
         .filter(|c| c.phase == from && poc.state.status_of(&c.id) == Status::Failed)
-        .map(|c| format!("{} ({})", c.id, c.priority.id()))
+        .map(|c| format!("{} ({})", terminal_safe(&c.id), c.priority.id()))
         .collect();
     if !failed.is_empty() {
         crate::say!(

@@ -123,6 +123,7 @@ pub fn run(args: DebriefArgs, ctx: &Context) -> anyhow::Result<u8> {
         crate::out(&render::json(&report)?)?;
         return Ok(EXIT_OK);
     }
+    let given = args.out.is_some();
     let target = args.out.unwrap_or_else(|| poc.dir.join(DEBRIEF_FILE));
     if target.as_os_str() == "-" {
         crate::out(&render::document(
@@ -134,6 +135,15 @@ pub fn run(args: DebriefArgs, ctx: &Context) -> anyhow::Result<u8> {
         return Ok(EXIT_OK);
     }
     refuse_poc_files(&target, &poc.dir)?;
+    // Only a regular file or a new path: never a link (`/dev/stdout` is
+    // one), a device, a FIFO or a socket, and never through a link.
+    let named = if given {
+        format!("--out {}", target.display())
+    } else {
+        fsutil::refuse_links(&poc.dir, DEBRIEF_FILE)?;
+        display_in(&poc.dir, DEBRIEF_FILE)
+    };
+    let exists = fsutil::check_write_target(&target, &named)?;
     // Links to evidence must work from where the file is written.
     let folder = target
         .parent()
@@ -148,7 +158,8 @@ pub fn run(args: DebriefArgs, ctx: &Context) -> anyhow::Result<u8> {
         target.parent().unwrap_or(std::path::Path::new("")),
         &target.file_name().unwrap_or_default().to_string_lossy(),
     );
-    if target.exists() {
+    let shown = crate::text::terminal_safe(&shown);
+    if exists {
         if !args.force {
             return Err(Error::new(format!(
                 "{shown} already exists and may hold your notes; refusing to overwrite it (nothing was changed). Use --force to replace it; the old file is kept as a backup"
@@ -156,9 +167,14 @@ pub fn run(args: DebriefArgs, ctx: &Context) -> anyhow::Result<u8> {
             .into());
         }
         let backup = backup_path(&target, poc.now);
-        let old = std::fs::read(&target)?;
+        // A backup only ever of a regular file, read as one.
+        let mut file = fsutil::open_regular_named(&target, &shown)?;
+        let old = fsutil::read_capped(&mut file, Path::new(&*shown), MAX_BACKUP_BYTES)?;
         fsutil::write_atomic(&backup, &old, false)?;
-        crate::say!("Kept the previous debrief as {}", backup.display());
+        crate::say!(
+            "Kept the previous debrief as {}",
+            crate::text::terminal_safe(&backup.display().to_string())
+        );
     }
     // Without --force the rename itself refuses to replace a file, so one
     // written since the check above is not lost either.
@@ -168,6 +184,9 @@ pub fn run(args: DebriefArgs, ctx: &Context) -> anyhow::Result<u8> {
     );
     Ok(EXIT_OK)
 }
+
+/// The largest debrief kept as a backup before `--force` replaces it.
+const MAX_BACKUP_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Refuses an `--out` that names a folder or a file `poc` keeps for a POC
 /// (its scope, journal or evidence): --force is for replacing a debrief,
@@ -214,7 +233,7 @@ fn backup_path(target: &std::path::Path, now: chrono::DateTime<chrono::Utc>) -> 
             format!("-{n}")
         };
         let candidate = target.with_file_name(format!("{name}.{stamp}{suffix}.bak"));
-        if !candidate.exists() {
+        if std::fs::symlink_metadata(&candidate).is_err() {
             return candidate;
         }
         n += 1;

@@ -67,9 +67,17 @@ pub fn run(args: EvidenceArgs, ctx: &Context) -> anyhow::Result<u8> {
                     )
                 })?;
             } else {
+                let unread = problems
+                    .iter()
+                    .any(|p| matches!(p.problem, "link" | "not-a-file"));
                 crate::say!(
-                    "error: {} missing or changed since recorded",
-                    crate::text::plural(problems.len() as i64, "stored evidence file")
+                    "error: {} missing or changed since recorded{}",
+                    crate::text::plural(problems.len() as i64, "stored evidence file"),
+                    if unread {
+                        ", or not read (not a regular file, or reached through a symbolic link)"
+                    } else {
+                        ""
+                    }
                 );
             }
         }
@@ -92,11 +100,15 @@ pub fn run(args: EvidenceArgs, ctx: &Context) -> anyhow::Result<u8> {
                     cell(r.kind),
                     cell(&r.detail),
                     cell(r.path.as_deref().unwrap_or_default()),
+                    // The hash comes from the journal, which a person may
+                    // have edited: cut it by characters, not bytes.
                     cell(
                         r.sha256
                             .as_deref()
-                            .map(|h| &h[..h.len().min(12)])
-                            .unwrap_or_default(),
+                            .unwrap_or_default()
+                            .chars()
+                            .take(12)
+                            .collect::<String>(),
                     ),
                 ]);
             }

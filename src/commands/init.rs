@@ -15,6 +15,7 @@ use crate::scope::{SCOPE_FILE, Scope};
 use crate::{fsutil, render};
 
 const GITATTRIBUTES_LINE: &str = "journal.yaml merge=union";
+const GITATTRIBUTES: &str = ".gitattributes";
 
 #[derive(Serialize)]
 struct ScopeContext {
@@ -82,13 +83,39 @@ pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
         None => ctx.user.clone(),
     };
 
+    // Everything init will write is checked before anything is: a broken
+    // link is "there" too (writing through it would create its target), and
+    // a half-made POC would make the retry refuse.
     for file in [SCOPE_FILE, JOURNAL_FILE] {
-        if dir.join(file).exists() {
+        if let Ok(meta) = std::fs::symlink_metadata(dir.join(file)) {
+            let what = if meta.file_type().is_symlink() {
+                " (as a symbolic link)"
+            } else {
+                ""
+            };
             crate::fail!(
-                "{} already exists; refusing to overwrite a POC (nothing was changed)",
+                "{} already exists{what}; refusing to overwrite a POC (nothing was changed)",
                 display_in(&dir, file)
             );
         }
+    }
+    if let Ok(meta) = std::fs::symlink_metadata(dir.join(GITATTRIBUTES))
+        && !meta.is_file()
+    {
+        crate::fail!(
+            "{}: is {}, not a regular file; init adds a line to it, so make it a regular file or remove it (nothing was changed)",
+            display_in(&dir, GITATTRIBUTES),
+            fsutil::kind_name(&meta.file_type())
+        );
+    }
+    if let Ok(meta) = std::fs::metadata(&dir)
+        && !meta.is_dir()
+    {
+        crate::fail!(
+            "{}: is {}, not a folder (nothing was changed)",
+            dir.display(),
+            fsutil::kind_name(&meta.file_type())
+        );
     }
 
     let text = render::scope_template(
@@ -105,6 +132,8 @@ pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
     // The bundled template must give a valid scope for any input.
     Scope::parse(&text, SCOPE_FILE).context("the bundled template rendered an invalid scope")?;
 
+    let gitattributes = gitattributes_text(&dir)?;
+
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     fsutil::write_atomic(&dir.join(SCOPE_FILE), text.as_bytes(), false)?;
     let (mut journal, _) = LockedJournal::open(&dir)?;
@@ -116,34 +145,51 @@ pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
             template: template.id(),
         },
     )])?;
-    add_gitattributes(&dir)?;
+    if let Some(text) = gitattributes {
+        fsutil::write_atomic(&dir.join(GITATTRIBUTES), text.as_bytes(), true)?;
+    }
 
     let shown = display_in(&dir, "");
     let dash_c = if shown.is_empty() {
         String::new()
     } else {
-        format!("-C {} ", shown.trim_end_matches('/'))
+        format!(
+            "-C {} ",
+            crate::text::terminal_safe(shown.trim_end_matches('/'))
+        )
     };
+    // The folder is as typed, and may hold anything.
+    let safe = |p: String| crate::text::terminal_safe(&p);
     crate::say!(
         "Created {} from template {} (day 1 is {start}, {}).\n\nNext steps:\n  1. Edit {} with the customer: success criteria with measurable targets, stakeholders, day windows.\n  2. poc {dash_c}validate\n  3. poc {dash_c}check            # today's list; tick items with `poc check ID`\n  4. poc {dash_c}status",
-        display_in(&dir, SCOPE_FILE),
+        safe(display_in(&dir, SCOPE_FILE)),
         template.id(),
         zone.name(),
-        display_in(&dir, SCOPE_FILE),
+        safe(display_in(&dir, SCOPE_FILE)),
     );
     Ok(EXIT_OK)
 }
 
-/// Adds `journal.yaml merge=union` so two SEs' appends merge cleanly.
-fn add_gitattributes(dir: &std::path::Path) -> anyhow::Result<()> {
-    let path = dir.join(".gitattributes");
-    let existing = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
+/// What `.gitattributes` becomes with `journal.yaml merge=union` (so two
+/// SEs' appends merge cleanly), or None when it has the line already. Read
+/// before init writes anything, so a file it cannot use changes nothing.
+fn gitattributes_text(dir: &std::path::Path) -> anyhow::Result<Option<String>> {
+    let path = dir.join(GITATTRIBUTES);
+    let name = display_in(dir, GITATTRIBUTES);
+    let existing = match fsutil::open_regular(&path) {
+        Ok(mut file) => {
+            let bytes = fsutil::read_capped(&mut file, std::path::Path::new(&name), 1024 * 1024)?;
+            String::from_utf8(bytes).map_err(|_| {
+                Error::new(format!(
+                    "{name}: not UTF-8 text; add the line `{GITATTRIBUTES_LINE}` to it yourself, or fix its encoding (nothing was changed)"
+                ))
+            })?
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {name}")),
     };
     if existing.lines().any(|l| l.trim() == GITATTRIBUTES_LINE) {
-        return Ok(());
+        return Ok(None);
     }
     let mut text = existing;
     if !text.is_empty() && !text.ends_with('\n') {
@@ -151,7 +197,7 @@ fn add_gitattributes(dir: &std::path::Path) -> anyhow::Result<()> {
     }
     text.push_str(GITATTRIBUTES_LINE);
     text.push('\n');
-    fsutil::write_atomic(&path, text.as_bytes(), true)
+    Ok(Some(text))
 }
 
 /// Whether two paths as typed name one folder (`eps`, `./eps`, `eps/`),

@@ -16,7 +16,7 @@ pub fn run(args: FormatArgs<StatusFormat>, ctx: &Context) -> anyhow::Result<u8> 
     if let Some((line, id)) = poc.state.unknown_ids.first() {
         crate::say!(
             "warning: {}:{line}: `{}` is no longer in {SCOPE_FILE}{}; its entries are ignored. Run `poc validate` for the details",
-            crate::fsutil::display_in(&poc.dir, JOURNAL_FILE),
+            terminal_safe(&crate::fsutil::display_in(&poc.dir, JOURNAL_FILE)),
             terminal_safe(id),
             match poc.state.unknown_ids.len() - 1 {
                 0 => String::new(),

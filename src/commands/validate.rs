@@ -13,7 +13,7 @@ use crate::journal::{self, Event, JOURNAL_FILE, Journal};
 use crate::render;
 use crate::scope::{SCOPE_FILE, Scope};
 use crate::state::PocState;
-use crate::text::terminal_safe;
+use crate::text::{terminal_safe, terminal_safe_lines};
 
 #[derive(Debug, Serialize)]
 pub struct ValidateReport {
@@ -89,17 +89,19 @@ pub fn check(ctx: &Context) -> anyhow::Result<ValidateReport> {
         let now = ctx.now.resolve(zone);
         journal_warnings(journal, &journal_name, now, zone, &mut warnings);
         for p in crate::evidence::verify(&dir, journal) {
-            let code = if p.problem == "missing" {
-                "evidence-missing"
-            } else {
-                "evidence-changed"
+            let (code, is_error) = match p.problem {
+                "missing" => ("evidence-missing", false),
+                "changed" => ("evidence-changed", false),
+                // Never "ok": the file may be somewhere else entirely.
+                "link" => ("evidence-link", true),
+                _ => ("evidence-not-a-file", true),
             };
-            warnings.push(Diagnostic::warning(
-                &journal_name,
-                p.line,
-                code,
-                p.to_string(),
-            ));
+            let diagnostic = Diagnostic::warning(&journal_name, p.line, code, p.to_string());
+            if is_error {
+                errors.push(diagnostic);
+            } else {
+                warnings.push(diagnostic);
+            }
         }
         if let Some(scope) = &scope {
             state_warnings(scope, journal, &journal_name, &mut warnings);
@@ -217,18 +219,19 @@ pub fn run(args: FormatArgs<ListFormat>, ctx: &Context) -> anyhow::Result<u8> {
     match args.format.unwrap_or(ListFormat::Table) {
         ListFormat::Json => crate::out(&render::json(&report)?)?,
         ListFormat::Table => {
+            // Messages quote the files, which may hold anything.
             for e in &report.errors {
-                crate::say!("error: {e}");
+                crate::say!("error: {}", terminal_safe_lines(&e.to_string()));
             }
             for line in human_warnings(&report.warnings) {
-                crate::say!("{line}");
+                crate::say!("{}", terminal_safe_lines(&line));
             }
             if report.valid {
                 let dir = ctx.poc_dir()?;
                 crate::out(&format!(
                     "ok: {} and {} are valid ({})\n",
-                    display_in(&dir, SCOPE_FILE),
-                    display_in(&dir, JOURNAL_FILE),
+                    crate::text::terminal_safe(&display_in(&dir, SCOPE_FILE)),
+                    crate::text::terminal_safe(&display_in(&dir, JOURNAL_FILE)),
                     crate::text::plural(report.warnings.len() as i64, "warning")
                 ))?;
             }

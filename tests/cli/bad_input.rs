@@ -247,7 +247,7 @@ fn duplicate_ids_name_both_lines() {
 fn an_id_with_a_space() {
     refused_everywhere(
         &scope_with("{id: deployed,", "{id: \"two words\","),
-        "error: acme/poc.yaml:21:14: ID `two words` must be a single word of ASCII letters, digits, `-`, `_` or `.`, without spaces",
+        "error: acme/poc.yaml:21:14: ID `two words` has a character outside the ID set; an ID is 1 to 64 ASCII letters, digits, `-`, `_` or `.`, not starting with `-`",
     );
 }
 

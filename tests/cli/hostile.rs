@@ -479,7 +479,14 @@ fn special_files_in_place_of_the_poc_files_are_refused() {
             }
             _ => {
                 std::os::unix::fs::symlink("moved-away.yaml", &path).unwrap();
-                format!("error: {file}: is a symbolic link to a file that does not exist")
+                if file == "journal.yaml" {
+                    // poc's own files are never read or written through a link.
+                    format!(
+                        "error: {file}: is a symbolic link to moved-away.yaml; poc keeps its own files inside the POC folder and never reads or writes them through a link. Replace the link with the file or folder itself"
+                    )
+                } else {
+                    format!("error: {file}: is a symbolic link to a file that does not exist")
+                }
             }
         };
         for args in [

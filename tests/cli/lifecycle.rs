@@ -566,7 +566,7 @@ fn init_creates_the_poc_and_refuses_to_overwrite_one() {
         "Dana Smith",
     ]);
     run.ok()
-        .stderr_has("Created acme/poc.yaml from template standard@1 (day 1 is 2026-11-23).")
+        .stderr_has("Created acme/poc.yaml from template standard@1 (day 1 is 2026-11-23, UTC).")
         .stderr_has("Next steps:")
         .stderr_has("poc -C acme validate")
         .stderr_has("poc -C acme check")
@@ -617,7 +617,7 @@ fn init_with_no_dir_uses_the_current_folder_and_today() {
     std::fs::create_dir(env.path().join("here")).unwrap();
     env.run_at("here", &["init", "--prospect", "Acme Corp"])
         .ok()
-        .stderr_has("Created poc.yaml from template standard@1 (day 1 is 2026-11-23).")
+        .stderr_has("Created poc.yaml from template standard@1 (day 1 is 2026-11-23, UTC).")
         .stderr_has("poc validate");
     assert!(env.read("here/poc.yaml").contains("start: 2026-11-23\n"));
 }

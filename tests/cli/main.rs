@@ -4,6 +4,8 @@
 mod common;
 
 mod bad_input;
+#[cfg(unix)]
+mod boundaries;
 mod concurrency;
 mod crash;
 mod evidence;

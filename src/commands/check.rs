@@ -1,6 +1,7 @@
 //! `poc check`: today's list, or record items done and criteria met/failed,
 //! with text, attached files or a captured command run as evidence.
 
+use std::io::Write as _;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -16,9 +17,6 @@ use crate::run::{self, RunEnd};
 use crate::scope::{Phase, Scope, Target};
 use crate::state::Status;
 use crate::text::{id_width, plural, terminal_safe};
-
-/// Exit code after Ctrl-C stopped a `--run`, as shells report SIGINT.
-const EXIT_INTERRUPTED: u8 = 130;
 
 pub fn run(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
     if args.ids.is_empty() {
@@ -65,34 +63,71 @@ pub fn run(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
         .map(|p| evidence::check_attachment(p))
         .collect::<Result<Vec<_>, _>>()?;
 
-    // A command may run for minutes: run it before taking the journal lock
-    // so other terminals are not held up.
-    let run = match &args.run {
-        Some(command) => {
-            let command = super::non_empty(command, "--run")?;
-            let poc = ctx.load()?;
-            poc.ensure_open("record checks")?;
-            resolve(&poc.scope, &ids, &args)?;
+    // What can be checked without the journal's lock is checked first; then
+    // the command runs and the attachments are copied, all before the lock
+    // is taken, so other terminals are never held up waiting for them.
+    let command = match &args.run {
+        Some(command) => Some(super::non_empty(command, "--run")?),
+        None => None,
+    };
+    let dir = if command.is_some() || !attachments.is_empty() {
+        let poc = ctx.load()?;
+        poc.ensure_open("record checks")?;
+        resolve(&poc.scope, &ids, &args)?;
+        Some(poc.dir.clone())
+    } else {
+        None
+    };
+    let run = match (&command, &dir) {
+        (Some(command), Some(dir)) => {
             let timeout = args
                 .timeout
                 .map_or(run::DEFAULT_RUN_TIMEOUT, Duration::from_secs);
             eprintln!(
                 "Running `{}` in {} …",
-                terminal_safe(&command),
-                poc.dir.display()
+                terminal_safe(command),
+                dir.display()
             );
-            match run::run_command(&poc.dir, &command, &ids, timeout, ctx.now)? {
+            match run::run_command(dir, command, &ids, timeout, args.interactive, ctx.now)? {
                 RunEnd::Finished(run) => Some(run),
-                RunEnd::Interrupted(log) => {
-                    eprintln!(
-                        "Interrupted: nothing was recorded; the partial log is kept at {log}"
-                    );
-                    return Ok(EXIT_INTERRUPTED);
+                RunEnd::Interrupted { log, stop } => {
+                    return Ok(stopped(
+                        stop,
+                        Some(format!("the partial log is kept at {log}")),
+                    ));
                 }
             }
         }
-        None => None,
+        _ => None,
     };
+    // A signal after the run, or during a copy (which then removes its
+    // temporary file), records nothing.
+    let stopped_after_run = |stop| {
+        let log = run
+            .as_ref()
+            .map(|r| format!("the run's log is kept at {}", r.log));
+        stopped(stop, log)
+    };
+    let files = match &dir {
+        Some(dir) if !attachments.is_empty() => {
+            let _signals = run::SignalGuard::install();
+            let mut files = Vec::new();
+            for a in &attachments {
+                match evidence::store(dir, a) {
+                    Ok(f) => files.push(f),
+                    Err(e) => match e.downcast_ref::<run::Stopped>() {
+                        Some(run::Stopped(stop)) => return Ok(stopped_after_run(*stop)),
+                        None => return Err(e),
+                    },
+                }
+            }
+            files
+        }
+        _ => Vec::new(),
+    };
+    if let Some(stop) = run::stop_requested() {
+        return Ok(stopped_after_run(stop));
+    }
     let failed = args.fail || run.as_ref().is_some_and(|r| !r.passed());
 
     let (poc, mut journal) = ctx.load_for_write()?;
@@ -115,10 +150,17 @@ pub fn run(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
         }
         targets = marked;
     }
-    let files = attachments
-        .iter()
-        .map(|a| evidence::store(&poc.dir, a))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    // A checklist item has no failed state: a failed run records nothing
+    // for it, and says so below.
+    let mut not_done = Vec::new();
+    if failed && run.is_some() {
+        let (items, criteria): (Vec<_>, Vec<_>) = targets
+            .into_iter()
+            .partition(|t| matches!(t, Target::Item(..)));
+        // TODO(lead): record item failure
+        not_done = items;
+        targets = criteria;
+    }
     let evidence_text: Option<Text> = super::optional_text(args.evidence).map(Into::into);
     let note: Option<Text> = super::optional_text(args.note)
         .or_else(|| run.as_ref().filter(|_| failed).map(run_failure))
@@ -148,7 +190,9 @@ pub fn run(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
         })
         .collect();
     let gate_was_open = !poc.state.gate(&poc.scope, poc.state.phase).is_empty();
-    journal.append(&entries)?;
+    if !entries.is_empty() {
+        journal.append(&entries)?;
+    }
     let after = poc.state_after(entries);
 
     for target in &targets {
@@ -175,6 +219,15 @@ pub fn run(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
             ),
         };
         eprintln!("{what}: {id} {}", terminal_safe(title));
+    }
+    for target in &not_done {
+        if let Target::Item(phase, item) = target {
+            eprintln!(
+                "Not done: {} {} ({phase}): the run failed, so nothing was recorded for it",
+                item.id,
+                terminal_safe(&item.title)
+            );
+        }
     }
     for f in &files {
         eprintln!("Attached {} as {}", terminal_safe(&f.name), f.path);
@@ -219,21 +272,29 @@ fn resolve<'a>(
             e.message.push_str(" (nothing was recorded)");
             e
         })?;
-        if let Target::Item(..) = target {
-            if args.fail {
-                crate::fail!(
-                    "`{id}` is a checklist item; --fail is for success criteria (nothing was recorded)"
-                );
-            }
-            if args.run.is_some() {
-                crate::fail!(
-                    "`{id}` is a checklist item; --run proves success criteria (nothing was recorded)"
-                );
-            }
+        if let Target::Item(..) = target
+            && args.fail
+        {
+            crate::fail!(
+                "`{id}` is a checklist item; --fail is for success criteria (nothing was recorded)"
+            );
         }
         targets.push(target);
     }
     Ok(targets)
+}
+
+/// Says that a signal stopped `poc` before anything was recorded, and gives
+/// the exit code for it: 130 (SIGINT), 143 (SIGTERM) or 129 (SIGHUP).
+fn stopped(stop: run::Stop, kept: Option<String>) -> u8 {
+    let what = match stop {
+        run::Stop::Interrupt => "Interrupted".to_string(),
+        other => format!("Stopped by {}", other.name()),
+    };
+    let kept = kept.map(|k| format!("; {k}")).unwrap_or_default();
+    // The terminal may be gone (SIGHUP): never panic on writing to it.
+    let _ = writeln!(std::io::stderr(), "{what}: nothing was recorded{kept}");
+    stop.exit_code()
 }
 
 /// "exit code 3", "timed out after 600 s", "killed by a signal": why a run

@@ -301,13 +301,13 @@ fn ctrl_c_stops_the_run_records_nothing_and_keeps_the_partial_log() {
 }
 
 #[test]
-fn run_and_fail_flags_are_for_criteria_only() {
+fn fail_is_for_criteria_only_and_run_takes_no_fail() {
     let env = TestEnv::with_poc();
-    let run = unchanged(&env, || env.poc_run(&["check", "kickoff", "--run", "true"]));
+    let run = unchanged(&env, || env.poc_run(&["check", "kickoff", "--fail"]));
     run.code(1);
     assert_eq!(
         run.first_err_line(),
-        "error: `kickoff` is a checklist item; --run proves success criteria (nothing was recorded)"
+        "error: `kickoff` is a checklist item; --fail is for success criteria (nothing was recorded)"
     );
     unchanged(&env, || {
         env.poc_run(&["check", "SC1", "--run", "true", "--fail"])

@@ -10,4 +10,5 @@ mod evidence;
 mod hostile;
 mod lifecycle;
 mod properties;
+mod runs;
 mod smoke;

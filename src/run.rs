@@ -13,12 +13,14 @@
 //!   session, so a prompt (a password, `read x`, ssh's host key) fails at
 //!   once instead of stopping the command until the timeout. `--interactive`
 //!   gives it the terminal instead;
-//! - SIGINT, SIGTERM or SIGHUP to `poc` kill the command's process group,
+//! - SIGINT, SIGTERM, SIGHUP or SIGQUIT to `poc` kill the command's process group,
 //!   end the log, and record nothing ([`RunEnd::Interrupted`]);
 //! - on every way out of [`run_command`], early errors included, a drop guard
 //!   ([`Running`]) kills the process group and restores the signal handlers.
 
 use std::collections::VecDeque;
+#[cfg(unix)]
+use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -60,6 +62,8 @@ pub enum Stop {
     Terminate,
     /// SIGHUP (the terminal was closed).
     Hangup,
+    /// SIGQUIT (Ctrl-\).
+    Quit,
 }
 
 impl Stop {
@@ -69,6 +73,7 @@ impl Stop {
             Stop::Interrupt => 130,
             Stop::Terminate => 143,
             Stop::Hangup => 129,
+            Stop::Quit => 131,
         }
     }
 
@@ -77,6 +82,7 @@ impl Stop {
             Stop::Interrupt => "Ctrl-C",
             Stop::Terminate => "SIGTERM",
             Stop::Hangup => "SIGHUP",
+            Stop::Quit => "SIGQUIT",
         }
     }
 
@@ -86,6 +92,7 @@ impl Stop {
             libc::SIGINT => Some(Stop::Interrupt),
             libc::SIGTERM => Some(Stop::Terminate),
             libc::SIGHUP => Some(Stop::Hangup),
+            libc::SIGQUIT => Some(Stop::Quit),
             _ => None,
         }
     }
@@ -113,7 +120,7 @@ impl std::error::Error for Stopped {}
 pub enum RunEnd {
     /// The command finished (met when exit code 0, failed otherwise).
     Finished(RunEvidence),
-    /// `poc` got SIGINT, SIGTERM or SIGHUP: the command was stopped; nothing
+    /// `poc` got SIGINT, SIGTERM, SIGHUP or SIGQUIT: the command was stopped; nothing
     /// is recorded, the partial log is kept at `log`.
     Interrupted { log: String, stop: Stop },
 }
@@ -134,7 +141,7 @@ pub fn stop_requested() -> Option<Stop> {
     Stop::from_signal(STOP_SIGNAL.load(Ordering::SeqCst))
 }
 
-/// While alive, SIGINT, SIGTERM and SIGHUP only note that `poc` should stop
+/// While alive, SIGINT, SIGTERM, SIGHUP and SIGQUIT only note that `poc` should stop
 /// ([`stop_requested`]), so the work in progress can clean up (kill the
 /// command, remove a temporary file) and exit. Dropping it restores the
 /// handlers there were before. A signal that was ignored (`nohup poc …`)
@@ -148,18 +155,30 @@ impl SignalGuard {
     #[cfg(unix)]
     pub fn install() -> SignalGuard {
         let mut previous = Vec::new();
-        for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+        let stop = on_stop_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
+        for (signal, handler) in [
+            (libc::SIGINT, stop),
+            (libc::SIGTERM, stop),
+            (libc::SIGHUP, stop),
+            (libc::SIGQUIT, stop),
+            // Inherited as ignored, SIGCHLD would have the kernel reap the
+            // command behind our back, and waiting for it fail.
+            (libc::SIGCHLD, libc::SIG_DFL),
+        ] {
             // SAFETY: sigaction with zeroed, then filled, plain-data structs;
             // the handler only stores to an atomic.
             unsafe {
                 let mut old: libc::sigaction = std::mem::zeroed();
-                if libc::sigaction(signal, std::ptr::null(), &mut old) != 0
-                    || old.sa_sigaction == libc::SIG_IGN
-                {
+                if libc::sigaction(signal, std::ptr::null(), &mut old) != 0 {
+                    continue;
+                }
+                let ignored = old.sa_sigaction == libc::SIG_IGN;
+                // An ignored stop signal (`nohup poc …`) stays ignored.
+                if ignored == (handler != libc::SIG_DFL) {
                     continue;
                 }
                 let mut new: libc::sigaction = std::mem::zeroed();
-                new.sa_sigaction = on_stop_signal as extern "C" fn(libc::c_int) as usize;
+                new.sa_sigaction = handler;
                 new.sa_flags = libc::SA_RESTART;
                 libc::sigemptyset(&mut new.sa_mask);
                 if libc::sigaction(signal, &new, &mut old) == 0 {
@@ -197,9 +216,10 @@ struct Running {
     /// Set once the shell is reaped; until then its pid (and process group
     /// ID) cannot be reused, so killing the group is safe.
     status: Option<ExitStatus>,
-    /// `--interactive` made the command's group the terminal's foreground.
+    /// `--interactive` made the command's group the foreground of this
+    /// terminal (`/dev/tty`), to be given back to `poc` at the end.
     #[cfg(unix)]
-    took_terminal: bool,
+    terminal: Option<File>,
     // Dropped after `drop` has killed the group.
     _signals: SignalGuard,
 }
@@ -279,27 +299,35 @@ impl Drop for Running {
             self.reap(Duration::from_secs(2));
         }
         #[cfg(unix)]
-        if self.took_terminal {
+        if let Some(tty) = &self.terminal {
+            use std::os::fd::AsRawFd;
             // SAFETY: plain syscalls. SIGTTOU is ignored around tcsetpgrp, as
             // shells do, since poc is in the background at that moment.
             unsafe {
                 let old = libc::signal(libc::SIGTTOU, libc::SIG_IGN);
-                libc::tcsetpgrp(libc::STDIN_FILENO, libc::getpgrp());
+                libc::tcsetpgrp(tty.as_raw_fd(), libc::getpgrp());
                 libc::signal(libc::SIGTTOU, old);
             }
         }
     }
 }
 
-/// Whether `poc` owns the terminal on stdin: a terminal, and our process
-/// group is its foreground.
+/// `poc`'s controlling terminal, when `poc` is in its foreground (run from
+/// a shell, not in the background): the terminal an interactive command is
+/// given. Whatever stdin is, a prompt reads `/dev/tty`.
 #[cfg(unix)]
-fn in_foreground() -> bool {
-    // SAFETY: plain syscalls on fd 0.
-    unsafe {
-        libc::isatty(libc::STDIN_FILENO) == 1
-            && libc::tcgetpgrp(libc::STDIN_FILENO) == libc::getpgrp()
-    }
+fn foreground_terminal() -> Option<File> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::OpenOptionsExt;
+    let tty = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .custom_flags(libc::O_NOCTTY)
+        .open("/dev/tty")
+        .ok()?;
+    // SAFETY: plain syscalls on an open descriptor.
+    let ours = unsafe { libc::tcgetpgrp(tty.as_raw_fd()) == libc::getpgrp() };
+    ours.then_some(tty)
 }
 
 /// Runs `command` through the shell in `poc_dir`, showing its output live and
@@ -373,7 +401,18 @@ pub fn run_command(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     #[cfg(unix)]
-    let took_terminal = interactive && in_foreground();
+    let terminal = if interactive {
+        foreground_terminal()
+    } else {
+        None
+    };
+    #[cfg(unix)]
+    let tty_fd = terminal.as_ref().map(|t| {
+        use std::os::fd::AsRawFd;
+        t.as_raw_fd()
+    });
+    #[cfg(target_os = "linux")]
+    let parent = std::process::id() as libc::pid_t;
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;
@@ -387,15 +426,22 @@ pub fn run_command(
                     if libc::setpgid(0, 0) != 0 {
                         return Err(io::Error::last_os_error());
                     }
-                    if took_terminal {
+                    if let Some(fd) = tty_fd {
                         let old = libc::signal(libc::SIGTTOU, libc::SIG_IGN);
-                        libc::tcsetpgrp(libc::STDIN_FILENO, libc::getpid());
+                        libc::tcsetpgrp(fd, libc::getpid());
                         libc::signal(libc::SIGTTOU, old);
                     }
                 } else if libc::setsid() == -1 {
                     // A new session: a process group of its own, and no
                     // controlling terminal to read a prompt's answer from.
                     return Err(io::Error::last_os_error());
+                }
+                // Even if poc is killed outright (SIGKILL), the shell goes.
+                #[cfg(target_os = "linux")]
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == 0
+                    && libc::getppid() != parent
+                {
+                    libc::_exit(137);
                 }
                 Ok(())
             });
@@ -417,7 +463,7 @@ pub fn run_command(
         child,
         status: None,
         #[cfg(unix)]
-        took_terminal,
+        terminal,
         _signals: signals,
     };
 
@@ -595,36 +641,43 @@ fn read_into(
 }
 
 /// The log's body: output split into prefixed lines, in time linear in its
-/// size. The first half of the cap goes straight to the log; past it, the
-/// most recent lines are kept in memory up to the other half, and
-/// [`Capture::finish`] writes a marker for what was left out, then them.
+/// size and memory bounded by the cap. The first half of the cap goes
+/// straight to the log; past it, the most recent lines are kept in a ring of
+/// the other half, and [`Capture::finish`] writes a marker saying how many
+/// bytes of output were left out, then the ring.
 struct Capture<W: Write> {
     out: W,
     head_cap: u64,
-    tail_cap: u64,
+    tail_cap: usize,
     head: u64,
     head_full: bool,
-    tail: VecDeque<Vec<u8>>,
-    tail_bytes: u64,
+    /// The last lines, formatted, and per line its length in the ring and
+    /// in the command's output.
+    tail: VecDeque<u8>,
+    tail_lines: VecDeque<(u32, u32)>,
+    /// Bytes of the command's output left out.
     left_out: u64,
     /// Per stream: the line so far, and whether it continues a long one.
     lines: [(Vec<u8>, bool); 2],
+    formatted: Vec<u8>,
 }
 
 const PREFIXES: [(&[u8], &[u8]); 2] = [(b"[out] ", b"[out+] "), (b"[err] ", b"[err+] ")];
 
 impl<W: Write> Capture<W> {
     fn new(out: W, cap: u64) -> Self {
+        let head_cap = cap / 2;
         Capture {
             out,
-            head_cap: cap / 2,
-            tail_cap: cap - cap / 2,
+            head_cap,
+            tail_cap: usize::try_from(cap - head_cap).unwrap_or(usize::MAX),
             head: 0,
             head_full: false,
             tail: VecDeque::new(),
-            tail_bytes: 0,
+            tail_lines: VecDeque::new(),
             left_out: 0,
             lines: [(Vec::new(), false), (Vec::new(), false)],
+            formatted: Vec::new(),
         }
     }
 
@@ -634,7 +687,7 @@ impl<W: Write> Capture<W> {
             match data.iter().position(|b| *b == b'\n') {
                 Some(i) => {
                     self.append(stream, &data[..i])?;
-                    self.end_line(stream)?;
+                    self.end_line(stream, true)?;
                     data = &data[i + 1..];
                 }
                 None => return self.append(stream, data),
@@ -649,49 +702,60 @@ impl<W: Write> Capture<W> {
             line.extend_from_slice(&data[..take]);
             data = &data[take..];
             if line.len() >= MAX_LINE_BYTES {
-                self.end_line(stream)?;
+                self.end_line(stream, false)?;
                 self.lines[stream].1 = true;
             }
         }
         Ok(())
     }
 
-    fn end_line(&mut self, stream: usize) -> io::Result<()> {
+    /// Ends the stream's line; `newline` when the output had one there.
+    fn end_line(&mut self, stream: usize, newline: bool) -> io::Result<()> {
         let (line, continued) = &mut self.lines[stream];
+        let raw = line.len() + usize::from(newline);
         if line.is_empty() && *continued {
             // A long line that ended exactly at a split.
             *continued = false;
-            return Ok(());
+            return self.note_left_out_newline(raw);
         }
         let prefix = if *continued {
             PREFIXES[stream].1
         } else {
             PREFIXES[stream].0
         };
-        let mut formatted = Vec::with_capacity(prefix.len() + line.len() + 1);
-        formatted.extend_from_slice(prefix);
-        formatted.extend_from_slice(line);
-        formatted.push(b'\n');
+        self.formatted.clear();
+        self.formatted.extend_from_slice(prefix);
+        self.formatted.extend_from_slice(line);
+        self.formatted.push(b'\n');
         line.clear();
         *continued = false;
-        self.write_line(formatted)
+        self.write_formatted(raw)
     }
 
-    fn write_line(&mut self, line: Vec<u8>) -> io::Result<()> {
-        let len = line.len() as u64;
-        if !self.head_full && self.head + len <= self.head_cap {
-            self.head += len;
-            return self.out.write_all(&line);
+    /// The newline after a split long line: one byte of output, no line.
+    fn note_left_out_newline(&mut self, raw: usize) -> io::Result<()> {
+        if let Some(last) = self.tail_lines.back_mut() {
+            last.1 = last.1.saturating_add(raw as u32);
+        }
+        Ok(())
+    }
+
+    fn write_formatted(&mut self, raw: usize) -> io::Result<()> {
+        let len = self.formatted.len();
+        if !self.head_full && self.head + len as u64 <= self.head_cap {
+            self.head += len as u64;
+            return self.out.write_all(&self.formatted);
         }
         self.head_full = true;
-        self.tail_bytes += len;
-        self.tail.push_back(line);
-        while self.tail_bytes > self.tail_cap {
-            let Some(first) = self.tail.pop_front() else {
+        self.tail.extend(self.formatted.iter());
+        // A line is at most MAX_LINE_BYTES and a prefix: it fits.
+        self.tail_lines.push_back((len as u32, raw as u32));
+        while self.tail.len() > self.tail_cap {
+            let Some((len, raw)) = self.tail_lines.pop_front() else {
                 break;
             };
-            self.tail_bytes -= first.len() as u64;
-            self.left_out += first.len() as u64;
+            self.tail.drain(..(len as usize).min(self.tail.len()));
+            self.left_out += raw as u64;
         }
         Ok(())
     }
@@ -705,11 +769,11 @@ impl<W: Write> Capture<W> {
     fn finish(mut self) -> io::Result<W> {
         for stream in 0..2 {
             if !self.lines[stream].0.is_empty() {
-                self.end_line(stream)?;
+                self.end_line(stream, false)?;
             }
         }
         if self.left_out > 0 {
-            let cap = self.head_cap + self.tail_cap;
+            let cap = self.head_cap + self.tail_cap as u64;
             let cap = if cap.is_multiple_of(1024 * 1024) {
                 format!("{} MiB", cap / (1024 * 1024))
             } else {
@@ -721,9 +785,9 @@ impl<W: Write> Capture<W> {
                 thousands(self.left_out)
             )?;
         }
-        for line in std::mem::take(&mut self.tail) {
-            self.out.write_all(&line)?;
-        }
+        let (a, b) = self.tail.as_slices();
+        self.out.write_all(a)?;
+        self.out.write_all(b)?;
         self.out.flush()?;
         Ok(self.out)
     }
@@ -784,10 +848,19 @@ mod tests {
         assert_eq!(lines[9], "[out] line 0009");
         assert_eq!(
             lines[10],
-            "[poc] … 15,680 bytes of output left out here (log cap 320 bytes) …"
+            "[poc] … 9,800 bytes of output left out here (log cap 320 bytes) …"
         );
         assert_eq!(lines[11], "[out] line 0990");
         assert_eq!(lines.last(), Some(&"[out] line 0999"));
+        assert_eq!(lines.len(), 21);
+        // The ring keeps whole lines only; the count is of output bytes, not log bytes.
+        let log = captured(330, &[(0, &input)]);
+        let lines: Vec<&str> = log.lines().collect();
+        assert_eq!(
+            lines[10],
+            "[poc] … 9,800 bytes of output left out here (log cap 330 bytes) …"
+        );
+        assert_eq!(lines[11], "[out] line 0990");
         assert_eq!(lines.len(), 21);
         // Under the cap, nothing is left out and no marker is written.
         assert!(!captured(1 << 20, &[(0, &input)]).contains("[poc]"));
@@ -798,5 +871,6 @@ mod tests {
         assert_eq!(Stop::Interrupt.exit_code(), 130);
         assert_eq!(Stop::Terminate.exit_code(), 143);
         assert_eq!(Stop::Hangup.exit_code(), 129);
+        assert_eq!(Stop::Quit.exit_code(), 131);
     }
 }

@@ -222,8 +222,15 @@ pub fn run(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
     }
     for target in &not_done {
         if let Target::Item(phase, item) = target {
+            let done_before =
+                (poc.state.marks.get(target.id())).is_some_and(|m| m.status == Status::Met);
+            let state = if done_before {
+                "Still done from before"
+            } else {
+                "Not done"
+            };
             eprintln!(
-                "Not done: {} {} ({phase}): the run failed, so nothing was recorded for it",
+                "{state}: {} {} ({phase}): the run failed, so nothing was recorded for it",
                 item.id,
                 terminal_safe(&item.title)
             );

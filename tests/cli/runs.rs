@@ -225,10 +225,10 @@ fn pty() -> (std::fs::File, std::path::PathBuf) {
     }
 }
 
-/// `cmd` run with the terminal `slave` as its controlling terminal and
-/// stdin, as in a shell.
+/// `cmd` run with the terminal `slave` as its controlling terminal, as in a
+/// shell; stdin is the terminal too, or with `stdin_null` /dev/null.
 #[cfg(target_os = "linux")]
-fn spawn_on_terminal(mut cmd: Command, slave: &Path) -> Child {
+fn spawn_on_terminal(mut cmd: Command, slave: &Path, stdin_null: bool) -> Child {
     use std::os::unix::process::CommandExt;
     let tty = std::fs::OpenOptions::new()
         .read(true)
@@ -236,10 +236,18 @@ fn spawn_on_terminal(mut cmd: Command, slave: &Path) -> Child {
         .open(slave)
         .unwrap();
     cmd.stdin(tty).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let null = c"/dev/null";
     unsafe {
-        cmd.pre_exec(|| {
+        cmd.pre_exec(move || {
             if libc::setsid() == -1 || libc::ioctl(0, libc::TIOCSCTTY, 0) == -1 {
                 return Err(std::io::Error::last_os_error());
+            }
+            if stdin_null {
+                let fd = libc::open(null.as_ptr(), libc::O_RDONLY);
+                if fd < 0 || libc::dup2(fd, 0) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                libc::close(fd);
             }
             Ok(())
         });
@@ -258,6 +266,7 @@ fn a_prompt_on_the_terminal_fails_at_once_instead_of_waiting_for_the_timeout() {
     let child = spawn_on_terminal(
         check(&env, &["SC1", "--run", command, "--timeout", "20"]),
         &slave,
+        false,
     );
     let run = wait_within(child, LIMIT, command);
     run.code(1).stderr_has("The run failed (exit code 5)");
@@ -271,20 +280,28 @@ fn interactive_gives_the_command_the_terminal() {
     use std::io::Write;
     let _alone = alone();
     let env = TestEnv::with_poc();
-    let (mut master, slave) = pty();
     let command = r#"read x < /dev/tty; echo "got=$x""#;
-    let child = spawn_on_terminal(
-        check(
-            &env,
-            &["SC1", "--run", command, "--interactive", "--timeout", "20"],
-        ),
-        &slave,
-    );
-    // The terminal keeps what is typed until the command reads it.
-    master.write_all(b"yes\n").unwrap();
-    let run = wait_within(child, LIMIT, command);
-    run.ok().stdout_has("got=yes").stderr_has("Met: SC1");
-    let log = only_log(&env);
+    // Stdin the terminal, or not: a prompt reads /dev/tty either way.
+    for (n, stdin_null) in [false, true].into_iter().enumerate() {
+        let (mut master, slave) = pty();
+        let id = ["SC1", "SC2"][n];
+        let child = spawn_on_terminal(
+            check(
+                &env,
+                &[id, "--run", command, "--interactive", "--timeout", "20"],
+            ),
+            &slave,
+            stdin_null,
+        );
+        // The terminal keeps what is typed until the command reads it.
+        master.write_all(b"yes\n").unwrap();
+        let run = wait_within(child, LIMIT, command);
+        run.ok()
+            .stdout_has("got=yes")
+            .stderr_has(&format!("Met: {id}"));
+    }
+    let logs = run_logs(&env);
+    let log = env.read(&format!("acme/evidence/{}", logs[0]));
     assert!(
         log.contains("# stdin: the terminal (--interactive)"),
         "{log}"
@@ -301,6 +318,7 @@ fn a_signal_to_poc_kills_the_command_group_and_records_nothing() {
         (libc::SIGTERM, 143, "SIGTERM"),
         (libc::SIGHUP, 129, "SIGHUP"),
         (libc::SIGINT, 130, "Ctrl-C"),
+        (libc::SIGQUIT, 131, "SIGQUIT"),
     ] {
         let env = TestEnv::with_poc();
         let before = env.read("acme/journal.yaml");
@@ -341,7 +359,58 @@ fn a_signal_to_poc_kills_the_command_group_and_records_nothing() {
     }
 }
 
+#[cfg(target_os = "linux")]
+#[test]
+fn poc_killed_outright_takes_the_shell_with_it() {
+    let _alone = alone();
+    let env = TestEnv::with_poc();
+    let mut child = check(
+        &env,
+        &["SC1", "--run", "echo $$ > sh.pid; sleep 60; echo done"],
+    )
+    .stdout(Stdio::null())
+    .stderr(Stdio::null())
+    .spawn()
+    .unwrap();
+    let until = Instant::now() + LIMIT;
+    while std::fs::read_to_string(env.poc().join("sh.pid")).map_or(true, |t| !t.ends_with('\n')) {
+        assert!(Instant::now() < until, "the run never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    kill(child.id() as i32, libc::SIGKILL);
+    child.wait().unwrap();
+    let shell = pid_in(&env, "sh.pid");
+    assert!(dies(shell), "the shell {shell} outlived poc");
+}
+
 // --- 4. Output capture is linear, and the log is capped ---
+
+#[test]
+fn a_flood_of_short_lines_is_capped_too() {
+    let _alone = alone();
+    let env = TestEnv::with_poc();
+    let command = "yes | head -c 20000000";
+    let mut poc = check(&env, &["SC1", "--run", command]);
+    poc.stdout(Stdio::null());
+    run_within(poc, Duration::from_secs(60), command).ok();
+    let log = only_log(&env);
+    assert!(log.len() as u64 <= poc::run::MAX_RUN_LOG_BYTES + 4096);
+    // 20,000,000 bytes of "y\n". The log keeps whole lines, so the output
+    // left out and the lines kept add up to all of it.
+    let marker = log
+        .lines()
+        .find(|l| l.starts_with("[poc] … "))
+        .expect("a marker");
+    let left_out: u64 = marker["[poc] … ".len()..]
+        .split_once(' ')
+        .unwrap()
+        .0
+        .replace(',', "")
+        .parse()
+        .unwrap();
+    let kept = log.lines().filter(|l| *l == "[out] y").count() as u64;
+    assert_eq!(left_out + 2 * kept, 20_000_000, "{marker}");
+}
 
 #[test]
 fn a_flood_of_output_without_newlines_is_fast_and_the_log_is_capped() {
@@ -528,6 +597,12 @@ fn a_run_ticks_a_checklist_item_and_a_failed_run_leaves_it_open() {
     let done = item(&env, "env-access");
     assert_eq!(done["done"], true);
     assert_eq!(done["run"]["exit_code"], 0);
+
+    // A failed run leaves a ticked item ticked, and says so.
+    env.poc_run(&["check", "env-access", "--run", "exit 2"])
+        .code(1)
+        .stderr_has("Still done from before: env-access");
+    assert_eq!(item(&env, "env-access")["done"], true);
 
     // With a criterion: the criterion fails, the item is left as it was.
     env.poc_run(&["check", "SC1", "kickoff", "--run", "exit 3"])

@@ -389,6 +389,30 @@ pub fn verify(poc_dir: &Path, journal: &Journal) -> Vec<Problem> {
 mod tests {
     use super::*;
 
+    #[cfg(unix)]
+    #[test]
+    fn a_signal_during_a_copy_removes_the_temporary_file_and_stops() {
+        let root = tempfile::tempdir().unwrap();
+        let source = root.path().join("proof.png");
+        std::fs::write(&source, b"png").unwrap();
+        let attachment = check_attachment(&source).unwrap();
+        crate::run::pretend_signal(libc::SIGTERM);
+        let stored = store(root.path(), &attachment);
+        crate::run::pretend_signal(0);
+        let err = stored.unwrap_err();
+        assert!(
+            matches!(
+                err.downcast_ref::<crate::run::Stopped>(),
+                Some(crate::run::Stopped(crate::run::Stop::Terminate))
+            ),
+            "{err:#}"
+        );
+        let left: Vec<_> = std::fs::read_dir(root.path().join(EVIDENCE_DIR))
+            .unwrap()
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+
     #[test]
     fn hostile_names_stay_inside_evidence() {
         assert_eq!(safe_file_name("../../x"), "_.._x");

@@ -135,6 +135,12 @@ extern "C" fn on_stop_signal(signal: libc::c_int) {
     let _ = STOP_SIGNAL.compare_exchange(0, signal, Ordering::SeqCst, Ordering::SeqCst);
 }
 
+/// For unit tests: acts as if `signal` had arrived (0 for none).
+#[cfg(test)]
+pub(crate) fn pretend_signal(signal: i32) {
+    STOP_SIGNAL.store(signal, Ordering::SeqCst);
+}
+
 /// The signal that asked `poc` to stop, if one came while a [`SignalGuard`]
 /// was installed.
 pub fn stop_requested() -> Option<Stop> {
@@ -220,8 +226,37 @@ struct Running {
     /// terminal (`/dev/tty`), to be given back to `poc` at the end.
     #[cfg(unix)]
     terminal: Option<File>,
-    // Dropped after `drop` has killed the group.
+    // Dropped after `drop` has killed the group and taken the terminal back.
+    #[cfg(unix)]
+    _background_writes: IgnoreTtou,
     _signals: SignalGuard,
+}
+
+/// While the command has the terminal, `poc` is in the background and
+/// still copies its output to the terminal: with `stty tostop`, SIGTTOU
+/// would stop `poc` for it. Ignored until dropped (the command gets the
+/// disposition back before exec).
+#[cfg(unix)]
+struct IgnoreTtou(Option<libc::sighandler_t>);
+
+#[cfg(unix)]
+impl IgnoreTtou {
+    fn new(active: bool) -> IgnoreTtou {
+        // SAFETY: plain syscall.
+        IgnoreTtou(active.then(|| unsafe { libc::signal(libc::SIGTTOU, libc::SIG_IGN) }))
+    }
+}
+
+#[cfg(unix)]
+impl Drop for IgnoreTtou {
+    fn drop(&mut self) {
+        if let Some(old) = self.0 {
+            // SAFETY: restores the saved disposition.
+            unsafe {
+                libc::signal(libc::SIGTTOU, old);
+            }
+        }
+    }
 }
 
 impl Running {
@@ -301,12 +336,10 @@ impl Drop for Running {
         #[cfg(unix)]
         if let Some(tty) = &self.terminal {
             use std::os::fd::AsRawFd;
-            // SAFETY: plain syscalls. SIGTTOU is ignored around tcsetpgrp, as
+            // SAFETY: plain syscall. SIGTTOU is ignored (`IgnoreTtou`), as
             // shells do, since poc is in the background at that moment.
             unsafe {
-                let old = libc::signal(libc::SIGTTOU, libc::SIG_IGN);
                 libc::tcsetpgrp(tty.as_raw_fd(), libc::getpgrp());
-                libc::signal(libc::SIGTTOU, old);
             }
         }
     }
@@ -411,6 +444,10 @@ pub fn run_command(
         use std::os::fd::AsRawFd;
         t.as_raw_fd()
     });
+    #[cfg(unix)]
+    let background_writes = IgnoreTtou::new(terminal.is_some());
+    #[cfg(unix)]
+    let ttou = background_writes.0.unwrap_or(libc::SIG_DFL);
     #[cfg(target_os = "linux")]
     let parent = std::process::id() as libc::pid_t;
     #[cfg(unix)]
@@ -427,9 +464,11 @@ pub fn run_command(
                         return Err(io::Error::last_os_error());
                     }
                     if let Some(fd) = tty_fd {
-                        let old = libc::signal(libc::SIGTTOU, libc::SIG_IGN);
+                        // SIGTTOU is ignored here (inherited), so this works
+                        // from the background; then the command gets poc's
+                        // own disposition back.
                         libc::tcsetpgrp(fd, libc::getpid());
-                        libc::signal(libc::SIGTTOU, old);
+                        libc::signal(libc::SIGTTOU, ttou);
                     }
                 } else if libc::setsid() == -1 {
                     // A new session: a process group of its own, and no
@@ -464,6 +503,8 @@ pub fn run_command(
         status: None,
         #[cfg(unix)]
         terminal,
+        #[cfg(unix)]
+        _background_writes: background_writes,
         _signals: signals,
     };
 

@@ -220,11 +220,21 @@ pub struct CheckArgs {
     /// a name made from its sha256, which the journal records.
     #[arg(long, value_name = "FILE", conflicts_with = "undo")]
     pub attach: Vec<PathBuf>,
-    /// Prove criteria by running COMMAND through the shell in the POC
-    /// folder: exit 0 records them met, anything else failed. Output is
-    /// shown live and kept in a log under evidence/.
+    /// Prove criteria or tick items by running COMMAND through the shell in
+    /// the POC folder: exit 0 records criteria met and items done; anything
+    /// else records criteria failed and items not done. Output is shown live
+    /// and kept in a log under evidence/. The command gets no terminal
+    /// (stdin is /dev/null), so a prompt fails at once; see --interactive.
     #[arg(long, value_name = "COMMAND", conflicts_with_all = ["undo", "fail"])]
     pub run: Option<String>,
+    /// Let the --run command use the terminal: stdin is inherited and it
+    /// runs in the foreground, so it can ask for a password or a host key
+    /// and read the answer. Ctrl-C then reaches the command; if it dies of
+    /// it, nothing is recorded. Without this flag, stdin is /dev/null and
+    /// the command runs in a new session with no terminal, so a prompt fails
+    /// at once instead of waiting until the timeout.
+    #[arg(long, requires = "run")]
+    pub interactive: bool,
     /// Seconds --run lets the command run before killing it and recording
     /// the criteria failed (default 600).
     #[arg(long, value_name = "SECS", requires = "run", value_parser = clap::value_parser!(u64).range(1..))]

@@ -3,6 +3,7 @@
 //! exit code. Everything is hashed (sha256) so anyone can check later that
 //! nothing changed.
 
+use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -21,18 +22,34 @@ pub const EVIDENCE_DIR: &str = "evidence";
 /// database dump belongs somewhere else, referenced with `--evidence`.
 pub const MAX_ATTACHMENT_BYTES: u64 = 50 * 1024 * 1024;
 
-/// A file checked and ready to attach.
+/// A file checked and ready to attach, held open: what is stored is what
+/// was checked, even if the path is replaced (by a `--run` command, say)
+/// before it is copied.
 #[derive(Debug)]
 pub struct Attachment {
     pub source: PathBuf,
     pub name: String,
+    file: File,
 }
 
-/// Checks a file before anything is recorded: it exists, is a regular file
-/// and is within the size cap.
+/// How old a `.poc-tmp-*` file in `evidence/` must be before [`store`]
+/// removes it as left by a copy that was killed (SIGKILL, a power cut).
+pub const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
+/// Checks a file before anything is recorded, and opens it once: it exists,
+/// is a regular file and is within the size cap. The file is opened without
+/// blocking (a FIFO put in its place cannot hang the open) and checked on the
+/// opened handle, so nothing else can be swapped in between.
 pub fn check_attachment(source: &Path) -> Result<Attachment, UserError> {
     let shown = source.display();
-    let meta = std::fs::metadata(source).map_err(|e| {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let opened = options
+        .open(source)
+        .and_then(|f| f.metadata().map(|m| (f, m)));
+    let (file, meta) = opened.map_err(|e| {
         UserError::new(match e.kind() {
             io::ErrorKind::NotFound => {
                 format!("--attach {shown}: no such file (nothing was recorded)")
@@ -64,7 +81,30 @@ pub fn check_attachment(source: &Path) -> Result<Attachment, UserError> {
     Ok(Attachment {
         source: source.to_path_buf(),
         name,
+        file,
     })
+}
+
+/// Removes `.poc-tmp-*` files in `dir` older than [`STALE_TEMP_AGE`]: left
+/// by a copy killed before it could clean up. Best effort; a younger one may
+/// be another `poc` copying right now and is left alone.
+fn remove_stale_temps(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let now = std::time::SystemTime::now();
+    for entry in entries.flatten() {
+        if !entry.file_name().to_string_lossy().starts_with(".poc-tmp-") {
+            continue;
+        }
+        let stale = entry.metadata().ok().filter(|m| m.is_file()).and_then(|m| {
+            let age = now.duration_since(m.modified().ok()?).ok()?;
+            Some(age > STALE_TEMP_AGE)
+        });
+        if stale == Some(true) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// A name safe in any folder and any markdown link: ASCII letters, digits,
@@ -93,9 +133,11 @@ pub fn safe_file_name(name: &str) -> String {
     out
 }
 
-/// Copies an attachment into `evidence/` under `<hash prefix>-<safe name>`.
-/// The same content attached twice is stored once; a different file never
-/// replaces a stored one.
+/// Copies an attachment into `evidence/` under `<hash prefix>-<safe name>`,
+/// from the handle [`check_attachment`] opened, capped by the bytes read
+/// (a file may grow, or stat as 0 bytes like `/proc/self/environ`). The same
+/// content attached twice is stored once; a different file never replaces a
+/// stored one. Stale temporary files of killed copies are removed first.
 pub fn store(poc_dir: &Path, attachment: &Attachment) -> anyhow::Result<FileEvidence> {
     crate::fsutil::refuse_links(poc_dir, EVIDENCE_DIR)?;
     let dir = poc_dir.join(EVIDENCE_DIR);
@@ -104,10 +146,8 @@ pub fn store(poc_dir: &Path, attachment: &Attachment) -> anyhow::Result<FileEvid
         .prefix(".poc-tmp-")
         .tempfile_in(&dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    let mut source = crate::fsutil::open_regular_named(
-        &attachment.source,
-        &format!("--attach {}", attachment.source.display()),
-    )?;
+    remove_stale_temps(&dir);
+    let mut source = &attachment.file;
     let mut hasher = Sha256::new();
     let mut size = 0u64;
     let mut buf = vec![0u8; 64 * 1024];
@@ -117,6 +157,11 @@ pub fn store(poc_dir: &Path, attachment: &Attachment) -> anyhow::Result<FileEvid
             .with_context(|| format!("cannot read {}", attachment.source.display()))?;
         if n == 0 {
             break;
+        }
+        // SIGINT, SIGTERM or SIGHUP during the copy: the temporary file is
+        // removed as `tmp` drops, and nothing is recorded.
+        if let Some(stop) = crate::run::stop_requested() {
+            return Err(crate::run::Stopped(stop).into());
         }
         size += n as u64;
         if size > MAX_ATTACHMENT_BYTES {
@@ -374,6 +419,30 @@ pub fn verify(poc_dir: &Path, journal: &Journal) -> Vec<Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_signal_during_a_copy_removes_the_temporary_file_and_stops() {
+        let root = tempfile::tempdir().unwrap();
+        let source = root.path().join("proof.png");
+        std::fs::write(&source, b"png").unwrap();
+        let attachment = check_attachment(&source).unwrap();
+        crate::run::pretend_signal(libc::SIGTERM);
+        let stored = store(root.path(), &attachment);
+        crate::run::pretend_signal(0);
+        let err = stored.unwrap_err();
+        assert!(
+            matches!(
+                err.downcast_ref::<crate::run::Stopped>(),
+                Some(crate::run::Stopped(crate::run::Stop::Terminate))
+            ),
+            "{err:#}"
+        );
+        let left: Vec<_> = std::fs::read_dir(root.path().join(EVIDENCE_DIR))
+            .unwrap()
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
 
     #[test]
     fn hostile_names_stay_inside_evidence() {

@@ -30,6 +30,14 @@ pub(crate) mod yaml;
 pub use context::Poc;
 pub use error::Error;
 
+/// The documented size caps, in bytes.
+pub mod limits {
+    pub use crate::evidence::MAX_ATTACHMENT_BYTES;
+    pub use crate::journal::MAX_JOURNAL_BYTES;
+    pub use crate::run::MAX_RUN_LOG_BYTES;
+    pub use crate::scope::MAX_SCOPE_BYTES;
+}
+
 use std::ffi::OsString;
 use std::io::Write;
 

@@ -1,6 +1,7 @@
 //! `poc check`: today's list, or record items done and criteria met/failed,
 //! with text, attached files or a captured command run as evidence.
 
+use std::io::Write as _;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -9,16 +10,13 @@ use crate::cli::{CheckArgs, ListFormat};
 use crate::context::{Context, Poc};
 use crate::error::{EXIT_FAILURE, EXIT_OK, Error};
 use crate::evidence;
-use crate::journal::{Entry, Event, Mark, RunEvidence};
+use crate::journal::{Entry, Event, FileEvidence, Mark, RunEvidence};
 use crate::render;
 use crate::report::{BlockerRow, CriterionRow, ItemRow, StatusReport};
 use crate::run::{self, RunEnd};
 use crate::scope::{Phase, Scope, Target};
 use crate::state::{PocState, Status};
 use crate::text::{id_width, plural, terminal_safe};
-
-/// Exit code after Ctrl-C stopped a `--run`, as shells report SIGINT.
-const EXIT_INTERRUPTED: u8 = 130;
 
 pub fn run(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
     if args.ids.is_empty() {
@@ -44,16 +42,87 @@ pub fn run(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
         .iter()
         .map(|p| evidence::check_attachment(p))
         .collect::<Result<Vec<_>, _>>()?;
-    // A command may run for minutes: run it before taking the journal lock
-    // so other terminals are not held up.
-    let run = match &args.run {
-        Some(command) => match run_first(command, &ids, &args, ctx)? {
-            Ok(run) => Some(run),
-            Err(code) => return Ok(code),
-        },
+    // What can be checked without the journal's lock is checked first; then
+    // the command runs and the attachments are copied, all before the lock
+    // is taken, so other terminals are never held up waiting for them.
+    let prepared = match prepare(&args, ctx, &ids, &attachments)? {
+        Ok(prepared) => prepared,
+        Err(code) => return Ok(code),
+    };
+    record(&args, ctx, &ids, prepared)
+}
+
+/// What a recording brings with it: the run's evidence and the stored files.
+struct Prepared {
+    run: Option<RunEvidence>,
+    files: Vec<FileEvidence>,
+}
+
+/// Runs `--run COMMAND` and copies the attachments before anything is
+/// locked: what they give, or the exit code to end with (stopped by a
+/// signal: nothing recorded).
+fn prepare(
+    args: &CheckArgs,
+    ctx: &Context,
+    ids: &[String],
+    attachments: &[evidence::Attachment],
+) -> anyhow::Result<Result<Prepared, u8>> {
+    let command = match &args.run {
+        Some(command) => Some(super::non_empty(command, "--run")?),
         None => None,
     };
-    record(&args, ctx, &ids, &attachments, run)
+    if command.is_none() && attachments.is_empty() {
+        return Ok(Ok(Prepared {
+            run: None,
+            files: Vec::new(),
+        }));
+    }
+    let poc = ctx.load()?;
+    poc.ensure_open("record checks")?;
+    resolve(&poc.scope, ids, args)?;
+    let run = match &command {
+        Some(command) => {
+            let timeout = args
+                .timeout
+                .map_or(run::DEFAULT_RUN_TIMEOUT, Duration::from_secs);
+            crate::say!(
+                "Running `{}` in {} …",
+                terminal_safe(command),
+                terminal_safe(&poc.dir.display().to_string())
+            );
+            match run::run_command(&poc.dir, command, ids, timeout, args.interactive, poc.now)? {
+                RunEnd::Finished(run) => Some(run),
+                RunEnd::Interrupted { log, stop } => {
+                    let kept = format!("the partial log is kept at {log}");
+                    return Ok(Err(stopped(stop, Some(kept))));
+                }
+            }
+        }
+        None => None,
+    };
+    // A signal after the run, or during a copy (which then removes its
+    // temporary file), records nothing.
+    let stopped_after_run = |stop| {
+        let log = (run.as_ref()).map(|r| format!("the run's log is kept at {}", r.log));
+        stopped(stop, log)
+    };
+    let mut files = Vec::new();
+    if !attachments.is_empty() {
+        let _signals = run::SignalGuard::install();
+        for a in attachments {
+            match evidence::store(&poc.dir, a) {
+                Ok(f) => files.push(f),
+                Err(e) => match e.downcast_ref::<run::Stopped>() {
+                    Some(run::Stopped(stop)) => return Ok(Err(stopped_after_run(*stop))),
+                    None => return Err(e),
+                },
+            }
+        }
+    }
+    if let Some(stop) = run::stop_requested() {
+        return Ok(Err(stopped_after_run(stop)));
+    }
+    Ok(Ok(Prepared { run, files }))
 }
 
 /// Today's list: what is left in the current phase.
@@ -80,45 +149,14 @@ fn todays_list(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
     Ok(EXIT_OK)
 }
 
-/// Runs `--run COMMAND` before anything is locked: the run's evidence, or
-/// the exit code to end with (interrupted).
-fn run_first(
-    command: &str,
-    ids: &[String],
-    args: &CheckArgs,
-    ctx: &Context,
-) -> anyhow::Result<Result<RunEvidence, u8>> {
-    let command = super::non_empty(command, "--run")?;
-    let poc = ctx.load()?;
-    poc.ensure_open("record checks")?;
-    resolve(&poc.scope, ids, args)?;
-    let timeout = args
-        .timeout
-        .map_or(run::DEFAULT_RUN_TIMEOUT, Duration::from_secs);
-    crate::say!(
-        "Running `{}` in {} …",
-        terminal_safe(&command),
-        poc.dir.display()
-    );
-    Ok(
-        match run::run_command(&poc.dir, &command, ids, timeout, poc.now)? {
-            RunEnd::Finished(run) => Ok(run),
-            RunEnd::Interrupted(log) => {
-                crate::say!("Interrupted: nothing was recorded; the partial log is kept at {log}");
-                Err(EXIT_INTERRUPTED)
-            }
-        },
-    )
-}
-
 /// Records the checks, failures or undos of `ids` in one append.
 fn record(
     args: &CheckArgs,
     ctx: &Context,
     ids: &[String],
-    attachments: &[evidence::Attachment],
-    run: Option<RunEvidence>,
+    prepared: Prepared,
 ) -> anyhow::Result<u8> {
+    let Prepared { run, files } = prepared;
     let failed = args.fail || run.as_ref().is_some_and(|r| !r.passed());
     let (poc, mut journal) = ctx.load_for_write()?;
     poc.ensure_open("record checks")?;
@@ -129,10 +167,6 @@ fn record(
             return Ok(EXIT_OK);
         }
     }
-    let files = attachments
-        .iter()
-        .map(|a| evidence::store(&poc.dir, a))
-        .collect::<anyhow::Result<Vec<_>>>()?;
     let note = super::optional_text(args.note.clone())
         .or_else(|| run.as_ref().filter(|_| failed).map(run_failure));
     let mark = |id: &str| Mark {
@@ -279,6 +313,19 @@ fn resolve<'a>(
         targets.push(target);
     }
     Ok(targets)
+}
+
+/// Says that a signal stopped `poc` before anything was recorded, and gives
+/// the exit code for it: 130 (SIGINT), 143 (SIGTERM) or 129 (SIGHUP).
+fn stopped(stop: run::Stop, kept: Option<String>) -> u8 {
+    let what = match stop {
+        run::Stop::Interrupt => "Interrupted".to_string(),
+        other => format!("Stopped by {}", other.name()),
+    };
+    let kept = kept.map(|k| format!("; {k}")).unwrap_or_default();
+    // The terminal may be gone (SIGHUP): never panic on writing to it.
+    let _ = writeln!(std::io::stderr(), "{what}: nothing was recorded{kept}");
+    stop.exit_code()
 }
 
 /// "exit code 3", "timed out after 600 s", "killed by a signal": why a run

@@ -338,7 +338,9 @@ fn a_checklist_item_is_verified_by_a_run_as_a_criterion_is() {
     );
     assert_eq!(item("kickoff")["run"]["exit_code"], 3);
     // --fail stays for criteria: an item's failure is its run's.
-    unchanged(&env, || env.poc_run(&["check", "kickoff", "--fail"])).code(1);
+    unchanged(&env, || env.poc_run(&["check", "kickoff", "--fail"]))
+        .code(1)
+        .first_err_is("error: `kickoff` is a checklist item; --fail is for success criteria; an item's failed verification is recorded by `--run` (nothing was recorded)");
     unchanged(&env, || {
         env.poc_run(&["check", "SC1", "--run", "true", "--fail"])
     })

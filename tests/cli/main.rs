@@ -13,6 +13,7 @@ mod hostile;
 mod lifecycle;
 mod loading;
 mod properties;
+mod runs;
 mod smoke;
 mod teams;
 mod time_zones;

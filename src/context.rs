@@ -170,18 +170,6 @@ impl Poc {
         }
     }
 
-    /// The state once `entries` (just appended) are in the journal, each in
-    /// its place in time.
-    pub fn state_after(&self, entries: &[Entry]) -> PocState {
-        let next = self.journal.lines.last().map_or(0, |l| l.number) + 1;
-        let mut all: Vec<(usize, &Entry)> = (self.journal.lines.iter())
-            .map(|l| (l.number, &l.entry))
-            .chain(entries.iter().enumerate().map(|(i, e)| (next + i, e)))
-            .collect();
-        all.sort_by_key(|(_, e)| e.at);
-        PocState::replay(&self.scope, all.into_iter())
-    }
-
     /// The status report now, with what only the folder can tell.
     pub fn status(&self, state: &PocState) -> StatusReport {
         self.status_at(state, self.now)
@@ -252,6 +240,27 @@ impl Poc {
             None => Ok(()),
         }
     }
+}
+
+/// Takes `entries`, just appended to `journal`, into `state`, each in its
+/// place in time: what `status` will show next.
+pub fn take_in(state: &mut PocState, scope: &Scope, journal: &Journal, entries: &[Entry]) {
+    let latest = journal.latest().map(|l| l.entry.at);
+    let next = journal.lines.last().map_or(0, |l| l.number) + 1;
+    let numbered = entries.iter().enumerate().map(|(i, e)| (next + i, e));
+    if entries.iter().all(|e| latest.is_none_or(|t| e.at >= t)) {
+        // The usual case: they come after everything else.
+        for (line, entry) in numbered {
+            state.apply(scope, line, entry);
+        }
+        return;
+    }
+    let mut all: Vec<(usize, &Entry)> = (journal.lines.iter())
+        .map(|l| (l.number, &l.entry))
+        .chain(numbered)
+        .collect();
+    all.sort_by_key(|(_, e)| e.at);
+    *state = PocState::replay(scope, all.into_iter());
 }
 
 /// `dir` as the user would write it from `cwd`: ".", "acme", "../..", or

@@ -161,7 +161,7 @@ pub fn announce(shown: &Path, absolute: &Path) {
         .file_name()
         .map(|n| format!(" ({})", n.to_string_lossy()))
         .unwrap_or_default();
-    eprintln!(
+    crate::say!(
         "{}",
         crate::text::terminal_safe(&format!("poc: using the POC in {}{name}", shown.display()))
     );

@@ -158,7 +158,7 @@ fn record(
 ) -> anyhow::Result<u8> {
     let Prepared { run, files } = prepared;
     let failed = args.fail || run.as_ref().is_some_and(|r| !r.passed());
-    let (poc, mut journal) = ctx.load_for_write()?;
+    let (mut poc, mut journal) = ctx.load_for_write()?;
     poc.ensure_open("record checks")?;
     let mut targets = resolve(&poc.scope, ids, args)?;
     if args.undo {
@@ -195,8 +195,9 @@ fn record(
         .collect();
     let gate_was_open = !poc.state.gate(&poc.scope, poc.state.phase).is_empty();
     journal.append(&entries)?;
-    let after = poc.state_after(&entries);
-    announce(&poc, &after, &targets, &entries, args.undo);
+    crate::context::take_in(&mut poc.state, &poc.scope, &poc.journal, &entries);
+    let after = &poc.state;
+    announce(&poc, after, &targets, &entries, args.undo);
     for f in &files {
         crate::say!("Attached {} as {}", terminal_safe(&f.name), f.path);
     }

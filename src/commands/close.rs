@@ -61,7 +61,13 @@ pub fn run(args: CloseArgs, ctx: &Context) -> anyhow::Result<u8> {
     );
     poc.ensure_latest(entry.at, "close")?;
     journal.append(std::slice::from_ref(&entry))?;
-    let after = poc.state_after(std::slice::from_ref(&entry));
+    let mut after = poc.state.clone();
+    crate::context::take_in(
+        &mut after,
+        &poc.scope,
+        &poc.journal,
+        std::slice::from_ref(&entry),
+    );
     let report = poc.status_at(&after, entry.at);
     let due = (report.debrief.as_ref())
         .map(|d| describe_due(d, poc.scope.zone))

@@ -232,7 +232,7 @@ pub fn unchanged<T>(env: &TestEnv, f: impl FnOnce() -> T) -> T {
     result
 }
 
-// --- Added for tests/lifecycle.rs and tests/bad_input.rs. ---
+// --- Added for the tests by command and tests/bad_input.rs. ---
 
 impl Run {
     #[track_caller]
@@ -390,4 +390,191 @@ pub fn run_within(mut cmd: Command, limit: std::time::Duration, what: &str) -> R
         stdout: stdout.join().unwrap(),
         stderr: stderr.join().unwrap(),
     })
+}
+
+// --- A POC's lifecycle: the standard template's phases and helpers over
+// them, shared by the test files by command. ---
+
+/// The standard template's deployment items.
+pub const DEPLOYMENT: &[&str] = &[
+    "base-components",
+    "deviations-logged",
+    "solution-deployed",
+    "use-case-config",
+    "smoke-tests",
+    "basic-function",
+    "early-feedback",
+];
+/// The standard template's required validation items.
+pub const VALIDATION: &[&str] = &[
+    "use-cases-run",
+    "criteria-measured",
+    "evidence-captured",
+    "issues-tracked",
+    "status-updates",
+];
+/// The standard template's required integration items.
+pub const INTEGRATION: &[&str] = &["e2e-workflows", "security-review", "customer-testing"];
+/// The standard template's required signoff items.
+pub const SIGNOFF: &[&str] = &[
+    "criteria-walkthrough",
+    "stakeholder-demo",
+    "concerns-addressed",
+    "next-steps",
+    "results-documented",
+    "findings-shared",
+    "crm-updated",
+];
+
+/// `poc -C acme check IDS...`, which must succeed.
+#[track_caller]
+pub fn check(env: &TestEnv, ids: &[&str]) -> Run {
+    let mut args = vec!["check"];
+    args.extend_from_slice(ids);
+    let run = env.poc_run(&args);
+    run.ok();
+    run
+}
+
+/// Fills in the optional deal details, as the SE does after `init`.
+pub fn add_deal_details(env: &TestEnv) {
+    env.edit(
+        "acme/poc.yaml",
+        "# industry: Healthcare",
+        "industry: Healthcare",
+    );
+    env.edit("acme/poc.yaml", "# acv: 120000", "acv: 120000");
+    env.edit(
+        "acme/poc.yaml",
+        "# competitors: [Vendor X, Vendor Y]",
+        "competitors: [Vendor X, Vendor Y]",
+    );
+}
+
+/// Takes a fresh POC to signoff on day 10 with every gate met (SC1–SC4 met).
+pub fn poc_in_signoff() -> TestEnv {
+    let mut env = TestEnv::with_poc();
+    env.at("2026-11-23T10:00:00Z");
+    check(&env, &STANDARD_IDS[..8]);
+    env.poc_run(&["advance"]).ok();
+    env.at("2026-11-25T10:00:00Z");
+    check(&env, DEPLOYMENT);
+    check(&env, &["SC1"]);
+    env.poc_run(&["advance"]).ok();
+    env.at("2026-11-28T10:00:00Z");
+    check(&env, VALIDATION);
+    check(&env, &["SC2", "SC3"]);
+    env.poc_run(&["advance"]).ok();
+    env.at("2026-12-02T10:00:00Z");
+    check(&env, INTEGRATION);
+    check(&env, &["SC4"]);
+    env.poc_run(&["advance"]).ok();
+    env
+}
+
+/// `poc -C acme status --format json`, which must succeed.
+#[track_caller]
+pub fn status_json(env: &TestEnv) -> serde_json::Value {
+    let run = env.poc_run(&["status", "--format", "json"]);
+    run.ok();
+    run.json()
+}
+
+/// The criterion `id` in a status report.
+#[track_caller]
+pub fn criterion<'a>(status: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    status["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no criterion {id} in {status:#}"))
+}
+
+/// Position of `needle` in `haystack`, which must hold it.
+#[track_caller]
+pub fn pos(haystack: &str, needle: &str) -> usize {
+    haystack
+        .find(needle)
+        .unwrap_or_else(|| panic!("lacks {needle:?}:\n{haystack}"))
+}
+
+/// The text between the headings `from` and `to`.
+#[track_caller]
+pub fn section<'a>(doc: &'a str, from: &str, to: &str) -> &'a str {
+    let start = pos(doc, from);
+    let end = start + pos(&doc[start..], to);
+    &doc[start..end]
+}
+
+/// Every markdown table row has as many unescaped `|` as its header row.
+#[track_caller]
+pub fn assert_tables_are_whole(md: &str) {
+    let pipes = |l: &str| l.replace("\\|", "").matches('|').count();
+    let mut expected = None;
+    for line in md.lines() {
+        if line.starts_with('|') {
+            let n = pipes(line);
+            match expected {
+                None => expected = Some(n),
+                Some(e) => assert_eq!(n, e, "broken table row {line:?} in:\n{md}"),
+            }
+        } else {
+            expected = None;
+        }
+    }
+}
+
+// --- Snapshots. ---
+
+/// Asserts long output (a status table, a markdown document, the debrief,
+/// a log) against the reviewed file `tests/cli/snapshots/cli__<module>__<name>.snap`.
+///
+/// The clock is fixed (`POC_NOW`), so dates and durations are part of the
+/// snapshot; what varies from run to run, the test folder's path, is
+/// redacted as `[TEST]`. A missing or differing snapshot fails the test and
+/// never updates the file (`.config/insta.yaml`); see the README's
+/// Development section to review and accept a change.
+macro_rules! snapshot {
+    ($env:expr, $name:expr, $value:expr $(,)?) => {{
+        let value = ::std::string::ToString::to_string(&$value);
+        let mut settings = insta::Settings::clone_current();
+        settings.set_omit_expression(true);
+        for (regex, replacement) in $env.redactions() {
+            settings.add_filter(&regex, replacement);
+        }
+        settings.bind(|| insta::assert_snapshot!($name, value));
+    }};
+}
+pub(crate) use snapshot;
+
+impl TestEnv {
+    /// What varies from run to run in `poc`'s output: the test folder's
+    /// path (as given and as the system resolves it), as regexes for insta.
+    pub fn redactions(&self) -> Vec<(String, &'static str)> {
+        // The resolved path first: the other may be part of it.
+        let mut paths: Vec<String> = self
+            .path()
+            .canonicalize()
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        paths.push(self.path().display().to_string());
+        paths
+            .into_iter()
+            .map(|p| (regex_escape(&p), "[TEST]"))
+            .collect()
+    }
+}
+
+/// `text` as a regex matching exactly it.
+fn regex_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_punctuation() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }

@@ -1,8 +1,24 @@
 //! The integration tests: one binary over the built `poc`, one module per
-//! area. `common` is the harness they share.
+//! command (init, check, advance, notes_and_blockers, close, debrief,
+//! status, usage), a twelve-day story through all of them, and one per
+//! area of robustness. `common` is the harness they share; long output is
+//! compared with reviewed snapshots in `snapshots/`.
 
 mod common;
 
+// By command.
+mod advance;
+mod check;
+mod close;
+mod debrief;
+mod init;
+mod notes_and_blockers;
+mod status;
+mod twelve_days;
+mod usage;
+mod user_text;
+
+// By area.
 mod bad_input;
 #[cfg(unix)]
 mod boundaries;
@@ -10,7 +26,6 @@ mod concurrency;
 mod crash;
 mod evidence;
 mod hostile;
-mod lifecycle;
 mod loading;
 mod properties;
 mod runs;

@@ -784,14 +784,6 @@ enum HostileEvent {
     Init(String),
 }
 
-/// KNOWN BUG, reported in issue 3 and not yet fixed: a blocker's ID is
-/// written into the status.md blockers table without the `md` filter, and
-/// into `poc status`'s headline without `terminal_safe`, so a hand-edited or
-/// merged journal with `|` or an escape in a blocker ID breaks the table or
-/// reaches the terminal. While true, opened blockers get plain IDs; set to
-/// false once fixed.
-const KNOWN_BUG_BLOCKER_ID: bool = false;
-
 fn blocker_id() -> BoxedStrategy<String> {
     let plain = id_suffix().prop_map(|s| {
         format!(
@@ -801,11 +793,7 @@ fn blocker_id() -> BoxedStrategy<String> {
                 .collect::<String>()
         )
     });
-    if KNOWN_BUG_BLOCKER_ID {
-        plain.boxed()
-    } else {
-        prop_oneof![plain, id_suffix().prop_map(|s| format!("B{s}")), text()].boxed()
-    }
+    prop_oneof![plain, id_suffix().prop_map(|s| format!("B{s}")), text()].boxed()
 }
 
 fn hostile_event() -> impl Strategy<Value = HostileEvent> {
@@ -943,14 +931,6 @@ fn layout() -> impl Strategy<Value = Layout> {
         })
 }
 
-/// KNOWN BUG, reported in issue 3 and not yet fixed: `journal::cut_short`
-/// takes a last line without a newline for a torn write only when it starts
-/// with `- {"`, so a write cut in its first three bytes (`-`, `- `, `- {`)
-/// is an error that stops every command instead of a torn line that the
-/// next write drops. While true, torn tails are at least four bytes long;
-/// set to false once fixed.
-const KNOWN_BUG_SHORT_TORN_TAIL: bool = false;
-
 /// The journal file for `entries`, laid out as `layout` says.
 fn journal_bytes(entries: &[Entry], layout: &Layout) -> Vec<u8> {
     let eol = if layout.crlf { "\r\n" } else { "\n" };
@@ -976,9 +956,9 @@ fn journal_bytes(entries: &[Entry], layout: &Layout) -> Vec<u8> {
     let mut bytes = out.into_bytes();
     if let (Some(cut), Some(last)) = (&layout.torn, entries.last()) {
         let line = format!("- {}", serde_json::to_string(last).unwrap());
-        // Strictly shorter than the whole line, which would parse.
-        let shortest = if KNOWN_BUG_SHORT_TORN_TAIL { 4 } else { 1 };
-        let n = shortest + cut.index(line.len() - shortest);
+        // At least one byte, strictly shorter than the whole line (which
+        // would parse).
+        let n = 1 + cut.index(line.len() - 1);
         bytes.extend_from_slice(&line.as_bytes()[..n]);
     }
     bytes
@@ -1423,23 +1403,6 @@ fn check_all(scope: &Scope, journal: &Journal, now: DateTime<Utc>) -> Result<(),
     Ok(())
 }
 
-/// KNOWN BUG, reported in issue 3 and not yet fixed: `poc validate` prints
-/// "evidence PATH (evidence for ID, journal line N) is missing" with the
-/// journal's path and ID as they are (`evidence::Problem`'s Display has no
-/// `terminal_safe`), so control characters in a hand-edited journal reach
-/// the terminal. While true, the binary is given printable evidence paths;
-/// set to false once fixed.
-const KNOWN_BUG_EVIDENCE_WARNING: bool = false;
-
-/// KNOWN BUG, reported in issue 3 and not yet fixed: `PocState::apply` takes
-/// an `advance` entry's `to` whatever the current phase is, so when two SEs'
-/// journals are merged (A advanced setup → deployment → validation, B
-/// advanced setup → deployment), replaying them moves the phase back from
-/// validation to deployment without any reopen. While true, merged and
-/// hostile journals are not held to "phases only move forward"; set to false
-/// once fixed.
-const KNOWN_BUG_MERGED_ADVANCE: bool = false;
-
 /// Phases only move forward, one at a time, except by reopen; only close
 /// closes and only reopen opens.
 ///
@@ -1552,9 +1515,7 @@ proptest! {
         prop_assert_eq!(journal.torn.is_some(), lay.torn.is_some() && !entries.is_empty());
         let read: Vec<&Entry> = journal.lines.iter().map(|l| &l.entry).collect();
         prop_assert_eq!(read, entries.iter().collect::<Vec<_>>());
-        if !KNOWN_BUG_MERGED_ADVANCE {
-            check_phase_moves(&scope, &journal, false)?;
-        }
+        check_phase_moves(&scope, &journal, false)?;
         check_all(&scope, &journal, now_for(&scope, now))?;
     }
 
@@ -1574,9 +1535,7 @@ proptest! {
         let bytes = journal_bytes(&entries, &Layout { header: true, crlf: false, bom: false, extras: vec![], torn: None });
         let journal = Journal::parse(&bytes, "journal.yaml")
             .map_err(|e| TestCaseError::fail(format!("journal refused: {e}")))?;
-        if !KNOWN_BUG_MERGED_ADVANCE {
-            check_phase_moves(&scope, &journal, false)?;
-        }
+        check_phase_moves(&scope, &journal, false)?;
         check_all(&scope, &journal, now_for(&scope, now))?;
     }
 
@@ -1660,22 +1619,7 @@ proptest! {
         now in when(),
     ) {
         let scope = parse_scope(&g)?;
-        let mut entries = hostile_entries(&scope, &g.ids(), &raw);
-        if KNOWN_BUG_EVIDENCE_WARNING {
-            for e in &mut entries {
-                if let Event::Check(m) | Event::Fail(m) = &mut e.event
-                    && (!m.files.is_empty() || m.run.is_some())
-                {
-                    m.id = comment_safe(&m.id);
-                    for f in &mut m.files {
-                        f.path = comment_safe(&f.path);
-                    }
-                    if let Some(r) = &mut m.run {
-                        r.log = comment_safe(&r.log);
-                    }
-                }
-            }
-        }
+        let entries = hostile_entries(&scope, &g.ids(), &raw);
         let bytes = journal_bytes(&entries, &Layout { header: true, crlf: false, bom: false, extras: vec![], torn: None });
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("poc.yaml"), g.yaml()).unwrap();

@@ -290,13 +290,21 @@ impl PocState {
 
     fn advance(&mut self, from: Phase, to: Phase, forced: bool, reason: Option<&str>, e: &Entry) {
         if self.closure.is_some() || to <= self.phase {
-            // After a union merge two SEs may both have made this move: the
-            // second is stale, but a reason it was forced is kept.
-            if forced && self.closure.is_none() && to == self.phase {
+            // After a union merge, the other clone may have made this move
+            // too, or moved on, or closed: the entry is stale, but the
+            // reason it was forced is kept for the debrief.
+            if forced {
+                let what = if self.closure.is_none() && to == self.phase {
+                    format!("also advanced from {from} to {to} with its gate not met")
+                } else {
+                    format!(
+                        "advanced from {from} to {to} with its gate not met, in a clone merged after the POC had moved on"
+                    )
+                };
                 self.overrides.push(Override {
                     at: e.at,
                     by: e.by.clone(),
-                    what: format!("also advanced from {from} to {to} with its gate not met"),
+                    what,
                     reason: reason.unwrap_or_default().to_owned(),
                 });
             }
@@ -354,6 +362,15 @@ impl PocState {
         e: &Entry,
     ) {
         if let Some(c) = &self.closure {
+            if forced {
+                // A second close merged in: its reason is kept all the same.
+                self.overrides.push(Override {
+                    at: e.at,
+                    by: e.by.clone(),
+                    what: format!("also closed as {outcome} with --force, after the close of {}", c.by),
+                    reason: reason.unwrap_or_default().to_owned(),
+                });
+            }
             if c.outcome != outcome {
                 self.conflicts.push(Conflict {
                     at: e.at,

@@ -12,6 +12,7 @@ mod evidence;
 mod hostile;
 mod lifecycle;
 mod loading;
+mod merge_property;
 mod properties;
 mod smoke;
 mod teams;

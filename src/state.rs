@@ -367,7 +367,10 @@ impl PocState {
                 self.overrides.push(Override {
                     at: e.at,
                     by: e.by.clone(),
-                    what: format!("also closed as {outcome} with --force, after the close of {}", c.by),
+                    what: format!(
+                        "also closed as {outcome} with --force, after the close of {}",
+                        c.by
+                    ),
                     reason: reason.unwrap_or_default().to_owned(),
                 });
             }

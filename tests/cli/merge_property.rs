@@ -296,12 +296,10 @@ fn run_step(
 /// forced: `--force` with the gate met is a plain advance, with nothing to
 /// override). `moves` are both clones' phase changes in time order.
 ///
-/// With `stale_exempt` (while [`KNOWN_BUG_STALE_REASONS`] stands), a forced
-/// move that the merge made stale is left out, except the one case the
-/// replay already handles: the same advance made in both clones. Which
-/// moves are stale is worked out by replaying the phase alone, by the rules
-/// of `state.rs`.
-fn expected_reasons(moves: &[Move], stale_exempt: bool) -> Vec<String> {
+/// A forced move that the merge made stale (the other clone had moved on,
+/// or closed) keeps its reason too. Which moves are stale is worked out by
+/// replaying the phase alone, by the rules of `state.rs`.
+fn expected_reasons(moves: &[Move]) -> Vec<String> {
     let (mut phase, mut closed) = (0, false);
     let index = |m: &Move| PHASES.iter().position(|p| m["to"] == *p).unwrap();
     let mut out = Vec::new();
@@ -312,14 +310,12 @@ fn expected_reasons(moves: &[Move], stale_exempt: bool) -> Vec<String> {
                 (phase, closed) = (index(m), false);
                 true
             }
-            "advance" if closed || index(m) <= phase => {
-                forced && (!stale_exempt || (!closed && index(m) == phase))
-            }
+            "advance" if closed || index(m) <= phase => forced,
             "advance" => {
                 phase = index(m);
                 forced
             }
-            _ if closed => forced && !stale_exempt,
+            _ if closed => forced,
             _ => {
                 closed = true;
                 forced
@@ -369,8 +365,7 @@ fn check_validates(dir: &Path, now: DateTime<Utc>) -> Result<(), TestCaseError> 
 }
 
 /// One case: `steps` run on two clones, merged both ways, checked.
-/// `stale_exempt`: see [`expected_reasons`].
-fn run_case(steps: &[Step], stale_exempt: bool) -> Result<(), TestCaseError> {
+fn run_case(steps: &[Step]) -> Result<(), TestCaseError> {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
     let start: DateTime<Utc> = "2026-11-23T08:00:00Z".parse().unwrap();
@@ -452,7 +447,7 @@ fn run_case(steps: &[Step], stale_exempt: bool) -> Result<(), TestCaseError> {
         .iter()
         .map(|o| o["reason"].as_str().unwrap())
         .collect();
-    for reason in &expected_reasons(&moves, stale_exempt) {
+    for reason in &expected_reasons(&moves) {
         prop_assert!(
             kept.contains(&reason.as_str()),
             "the reason {:?} is lost; overrides: {:#}",
@@ -516,36 +511,21 @@ fn config() -> ProptestConfig {
 fn random_work_on_two_clones_merges_into_one_poc() {
     let _alone = crate::common::alone();
     let mut runner = proptest::test_runner::TestRunner::new(config());
-    let result = runner.run(&steps(), |steps| run_case(&steps, KNOWN_BUG_STALE_REASONS));
+    let result = runner.run(&steps(), |steps| run_case(&steps));
     if let Err(e) = result {
         panic!("{e}");
     }
 }
 
-/// KNOWN BUG, found by this property and reported, not yet fixed: a forced
-/// advance or close that the merge makes stale loses its reason (it is not
-/// in `overrides`, so neither `status` nor the debrief shows it), unless it
-/// is the same advance both clones made. It happens when the other clone
-/// had closed the POC before (the advance or close is skipped in silence,
-/// or as a conflict that does not carry the reason), or had already
-/// advanced further (the advance's `to` is behind the phase). While true,
-/// the property leaves such reasons out; set to false once fixed, and the
-/// test below runs too.
-const KNOWN_BUG_STALE_REASONS: bool = true;
-
 /// The smallest case the property found: A force-closes, B then forces an
-/// advance in its clone; in the merge, B's reason is gone. Ignored while
-/// the bug stands (`cargo test --test cli -- --ignored` shows it); the
-/// same happens when B force-closes too, or when A advanced twice and B,
-/// later, once.
+/// advance in its clone; in the merge, B's reason was gone.
 #[test]
-#[ignore = "KNOWN_BUG_STALE_REASONS: a stale forced move's reason is lost"]
 fn a_forced_advance_after_the_other_clone_closed_keeps_its_reason() {
     let steps = [
         (false, 1, Cmd::Close(0)),
         (true, 1, Cmd::Advance { force: true }),
     ];
-    if let Err(e) = run_case(&steps, false) {
+    if let Err(e) = run_case(&steps) {
         panic!("{e}");
     }
 }

@@ -325,15 +325,38 @@ pub fn run_summary(run: &RunEvidence) -> String {
     format!("`{}` {}", run.command, run.outcome())
 }
 
+/// What is wrong with a stored evidence file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileProblem {
+    Missing,
+    Changed,
+    /// A FIFO, a device or a folder: not read.
+    NotAFile,
+    /// Reached through a symbolic link, which may lead outside the POC.
+    Link,
+}
+
+impl FileProblem {
+    /// The code `validate` reports it under, and whether it is an error
+    /// (never "ok": a file not read may be anything, anywhere).
+    pub fn code(self) -> (&'static str, bool) {
+        match self {
+            FileProblem::Missing => ("evidence-missing", false),
+            FileProblem::Changed => ("evidence-changed", false),
+            FileProblem::Link => ("evidence-link", true),
+            FileProblem::NotAFile => ("evidence-not-a-file", true),
+        }
+    }
+}
+
 /// A stored file that no longer matches what was recorded.
 #[derive(Debug, Clone, Serialize)]
 pub struct Problem {
     pub path: String,
     pub id: String,
     pub line: usize,
-    /// missing | changed | not-a-file (a FIFO, a device, a folder) | link
-    /// (reached through a symbolic link, which may lead outside the POC)
-    pub problem: &'static str,
+    pub problem: FileProblem,
     pub expected_sha256: String,
     pub actual_sha256: Option<String>,
 }
@@ -344,19 +367,19 @@ impl std::fmt::Display for Problem {
         let (path, id) = (terminal_safe(&self.path), terminal_safe(&self.id));
         let line = self.line;
         match self.problem {
-            "missing" => write!(
+            FileProblem::Missing => write!(
                 f,
                 "{path} (evidence for {id}, journal line {line}) is missing"
             ),
-            "not-a-file" => write!(
+            FileProblem::NotAFile => write!(
                 f,
                 "{path} (evidence for {id}, journal line {line}) is not a regular file; it was not read"
             ),
-            "link" => write!(
+            FileProblem::Link => write!(
                 f,
                 "{path} (evidence for {id}, journal line {line}) is reached through a symbolic link, which may lead outside the POC folder; it was not read"
             ),
-            _ => match &self.actual_sha256 {
+            FileProblem::Changed => match &self.actual_sha256 {
                 Some(actual) => write!(
                     f,
                     "{path} (evidence for {id}, journal line {line}) changed since it was recorded: sha256 {} expected {}",
@@ -389,19 +412,19 @@ pub fn verify(poc_dir: &Path, journal: &Journal) -> Vec<Problem> {
             .components()
             .all(|c| matches!(c, std::path::Component::Normal(_)));
         let (actual, problem) = if !inside {
-            (None, "missing")
+            (None, FileProblem::Missing)
         } else if crate::fsutil::link_in(poc_dir, &path).is_some() {
-            (None, "link")
+            (None, FileProblem::Link)
         } else {
             // A file longer than recorded has changed: no need to read
             // more of it than that to know.
             let cap = row.size.unwrap_or(u64::MAX);
             match hash_file_upto(&poc_dir.join(&path), cap) {
-                Ok((_, _, true)) => (None, "changed"),
+                Ok((_, _, true)) => (None, FileProblem::Changed),
                 Ok((h, _, _)) if h == expected => continue,
-                Ok((h, _, _)) => (Some(h), "changed"),
-                Err(e) if crate::fsutil::not_regular(&e).is_some() => (None, "not-a-file"),
-                Err(_) => (None, "missing"),
+                Ok((h, _, _)) => (Some(h), FileProblem::Changed),
+                Err(e) if crate::fsutil::not_regular(&e).is_some() => (None, FileProblem::NotAFile),
+                Err(_) => (None, FileProblem::Missing),
             }
         };
         problems.push(Problem {

@@ -193,6 +193,17 @@ fn is_cut_short(line: &str) -> bool {
 }
 
 fn parse_line(text: &str, file: &str, number: usize) -> Result<Entry, Error> {
+    if ["<<<<<<<", "=======", ">>>>>>>", "|||||||"]
+        .iter()
+        .any(|m| text.starts_with(m))
+    {
+        // A merge without the union driver: both sides are there, between
+        // markers. Say what happened and how to stop it happening again.
+        return Err(Error::invalid(
+            Location::at(file, number, 1),
+            "a git conflict marker: this journal was merged without the union driver. Keep the lines of both sides, delete the marker lines, and add `journal.yaml merge=union` to the POC folder's .gitattributes (poc init writes it) so the next merge keeps both sides by itself",
+        ));
+    }
     if let Some(json) = text.strip_prefix("- ")
         && json.starts_with('{')
     {

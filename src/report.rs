@@ -277,7 +277,7 @@ impl StatusReport {
     }
 
     /// POC duration in days: from start to close (or to today), counted in
-    /// the POC's days; never below 0 (closed before it started).
+    /// the POC's days; 0 when it closed before day 1.
     pub fn duration_days(&self) -> i64 {
         let end = self.closed_at.unwrap_or(self.now);
         let zone = crate::clock::parse_zone(&self.timezone).unwrap_or(chrono_tz::Tz::UTC);

@@ -81,9 +81,12 @@ pub fn run(args: CloseArgs, ctx: &Context) -> anyhow::Result<u8> {
         "run `poc debrief`".to_string()
     };
     crate::say!(
-        "Closed: {} after {}. Debrief {due}: {next}.",
+        "Closed: {} {}. Debrief {due}: {next}.",
         outcome.title(),
-        crate::text::plural(report.duration_days(), "day")
+        match report.duration_days() {
+            0 => "before day 1".to_string(),
+            days => format!("after {}", crate::text::plural(days, "day")),
+        }
     );
     Ok(EXIT_OK)
 }

@@ -67,9 +67,7 @@ pub fn run(args: EvidenceArgs, ctx: &Context) -> anyhow::Result<u8> {
                     )
                 })?;
             } else {
-                let unread = problems
-                    .iter()
-                    .any(|p| matches!(p.problem, "link" | "not-a-file"));
+                let unread = problems.iter().any(|p| p.problem.code().1);
                 crate::say!(
                     "error: {} missing or changed since recorded{}",
                     crate::text::plural(problems.len() as i64, "stored evidence file"),

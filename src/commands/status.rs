@@ -111,12 +111,15 @@ fn open_line(r: &StatusReport) -> String {
 
 fn closed_lines(r: &StatusReport, scope: &Scope, outcome: &str, due: &DebriefDue) -> String {
     let mut out = format!(
-        "Closed: {outcome} on {}, in {}, after {} (planned {})\n",
+        "Closed: {outcome} on {}, in {}, {} (planned {})\n",
         r.closed_at
             .map(|t| crate::clock::local_date(t, scope.zone).to_string())
             .unwrap_or_default(),
         r.last_phase,
-        plural(r.duration_days(), "day"),
+        match r.duration_days() {
+            0 => "before day 1".to_string(),
+            days => format!("after {}", plural(days, "day")),
+        },
         r.total_days
     );
     if due.written {

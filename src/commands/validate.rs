@@ -89,13 +89,7 @@ pub fn check(ctx: &Context) -> anyhow::Result<ValidateReport> {
         let now = ctx.now.resolve(zone);
         journal_warnings(journal, &journal_name, now, zone, &mut warnings);
         for p in crate::evidence::verify(&dir, journal) {
-            let (code, is_error) = match p.problem {
-                "missing" => ("evidence-missing", false),
-                "changed" => ("evidence-changed", false),
-                // Never "ok": the file may be somewhere else entirely.
-                "link" => ("evidence-link", true),
-                _ => ("evidence-not-a-file", true),
-            };
+            let (code, is_error) = p.problem.code();
             let diagnostic = Diagnostic::warning(&journal_name, p.line, code, p.to_string());
             if is_error {
                 errors.push(diagnostic);

@@ -27,6 +27,7 @@ mod crash;
 mod evidence;
 mod hostile;
 mod loading;
+mod lost_entries;
 mod merge_property;
 mod properties;
 mod runs;

@@ -288,6 +288,25 @@ pub struct Measured {
     pub max_rss_kib: Option<u64>,
 }
 
+/// Whether a tool a test needs is here. When it is not, the test skips with
+/// a printed note; with `POC_TEST_REQUIRE_TOOLS` set (as `.ci/run` sets it,
+/// after installing them) it fails instead, so CI never skips in silence.
+pub fn have(tool: &str, found: bool, for_what: &str) -> bool {
+    if found {
+        return true;
+    }
+    if std::env::var_os("POC_TEST_REQUIRE_TOOLS").is_some_and(|v| !v.is_empty()) {
+        panic!("{tool} is missing and POC_TEST_REQUIRE_TOOLS is set: {for_what} cannot run");
+    }
+    eprintln!("note: {tool} is missing; skipping {for_what}");
+    false
+}
+
+/// Whether `program --version` runs.
+pub fn runs(program: &str) -> bool {
+    Command::new(program).arg("--version").output().is_ok()
+}
+
 /// `/usr/bin/time` if it is GNU time (it understands `-f %M -o FILE`).
 pub fn gnu_time() -> Option<&'static Path> {
     static FOUND: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
@@ -304,7 +323,7 @@ pub fn gnu_time() -> Option<&'static Path> {
             .is_ok_and(|o| o.status.success())
             && peak_kib(report.path()).is_some()
     });
-    found.then_some(path)
+    have("GNU time (/usr/bin/time)", found, "the peak-memory checks").then_some(path)
 }
 
 /// The last line of a GNU time report: the `%M` figure.

@@ -132,8 +132,8 @@ fn a_time_poc_could_not_read_back_is_refused() {
 
 #[test]
 fn a_full_disk_during_a_write_records_none_of_the_commands_entries() {
-    if Command::new("prlimit").arg("--version").output().is_err() {
-        eprintln!("note: prlimit is missing; skipping the full-disk test");
+    let found = crate::common::runs("prlimit");
+    if !crate::common::have("prlimit (util-linux)", found, "the full-disk test") {
         return;
     }
     let env = TestEnv::with_poc();

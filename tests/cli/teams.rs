@@ -32,11 +32,7 @@ fn git(dir: &Path, args: &[&str]) -> String {
 }
 
 fn have_git() -> bool {
-    let ok = Command::new("git").arg("--version").output().is_ok();
-    if !ok {
-        eprintln!("note: git is missing; skipping the two-clone tests");
-    }
-    ok
+    crate::common::have("git", crate::common::runs("git"), "the two-clone tests")
 }
 
 impl Team {

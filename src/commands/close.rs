@@ -1,7 +1,9 @@
 //! `poc close`: record the outcome.
 
 use crate::cli::{CloseArgs, OutcomeArg};
-use crate::context::Context;
+use chrono::{DateTime, Utc};
+
+use crate::context::{Context, Poc};
 use crate::error::{EXIT_OK, Error};
 use crate::journal::{Event, Outcome};
 use crate::report::{DEBRIEF_FILE, describe_due};
@@ -13,31 +15,14 @@ pub fn run(args: CloseArgs, ctx: &Context) -> anyhow::Result<u8> {
         OutcomeArg::Loss => Outcome::Loss,
         OutcomeArg::Inconclusive => Outcome::Inconclusive,
     };
-    let (poc, mut journal) = ctx.load_for_write()?;
+    let (mut poc, mut journal) = ctx.load_for_write()?;
     if let Some(c) = &poc.state.closure {
         crate::fail!(
             "the POC is already closed ({}); run `poc reopen PHASE --reason TEXT` first to change it",
             c.outcome.id()
         );
     }
-    let phase = poc.state.phase;
-    let mut needs_force = Vec::new();
-    if phase != Phase::Signoff {
-        needs_force.push(format!(
-            "the POC is in {phase}, not signoff (closing now cancels it)"
-        ));
-    }
-    if outcome == Outcome::Win {
-        let unmet: Vec<_> = poc
-            .state
-            .unmet_musts(&poc.scope)
-            .iter()
-            .map(|c| c.id.as_str())
-            .collect();
-        if !unmet.is_empty() {
-            needs_force.push(format!("`must` criteria not met: {}", unmet.join(", ")));
-        }
-    }
+    let needs_force = needs_force(&poc, outcome);
     if !needs_force.is_empty() && !args.force {
         return Err(Error::new(format!(
             "cannot close as {}: {} (nothing was changed); pass --force --reason TEXT to close anyway",
@@ -50,25 +35,46 @@ pub fn run(args: CloseArgs, ctx: &Context) -> anyhow::Result<u8> {
     if args.force && reason.is_none() {
         return Err(Error::usage("--force needs --reason TEXT saying why").into());
     }
-    let entry = ctx.entry(
-        &poc,
-        Event::Close {
-            outcome,
-            reason,
-            forced: !needs_force.is_empty(),
-            from: Some(phase),
-        },
-    );
+    let close = Event::Close {
+        outcome,
+        reason,
+        forced: !needs_force.is_empty(),
+        from: Some(poc.state.phase),
+    };
+    let entry = ctx.entry(&poc, close);
     poc.ensure_latest(entry.at, "close")?;
     journal.append(std::slice::from_ref(&entry))?;
-    let mut after = poc.state.clone();
     crate::context::take_in(
-        &mut after,
+        &mut poc.state,
         &poc.scope,
         &poc.journal,
         std::slice::from_ref(&entry),
     );
-    let report = poc.status_at(&after, entry.at);
+    announce(&poc, outcome, entry.at);
+    Ok(EXIT_OK)
+}
+
+/// Why closing with `outcome` now takes `--force`: closing before signoff
+/// cancels the POC; a win with a `must` unmet is no clear win.
+fn needs_force(poc: &Poc, outcome: Outcome) -> Vec<String> {
+    let mut out = Vec::new();
+    let phase = poc.state.phase;
+    if phase != Phase::Signoff {
+        out.push(format!(
+            "the POC is in {phase}, not signoff (closing now cancels it)"
+        ));
+    }
+    let unmet = poc.state.unmet_musts(&poc.scope);
+    if outcome == Outcome::Win && !unmet.is_empty() {
+        let ids: Vec<&str> = unmet.iter().map(|c| c.id.as_str()).collect();
+        out.push(format!("`must` criteria not met: {}", ids.join(", ")));
+    }
+    out
+}
+
+/// "Closed: Technical Win after 12 days. Debrief due in 48 h (…): run …".
+fn announce(poc: &Poc, outcome: Outcome, at: DateTime<Utc>) {
+    let report = poc.status_at(&poc.state, at);
     let due = (report.debrief.as_ref())
         .map(|d| describe_due(d, poc.scope.zone))
         .unwrap_or_default();
@@ -80,13 +86,12 @@ pub fn run(args: CloseArgs, ctx: &Context) -> anyhow::Result<u8> {
     } else {
         "run `poc debrief`".to_string()
     };
+    let after = match report.duration_days() {
+        0 => "before day 1".to_string(),
+        days => format!("after {}", crate::text::plural(days, "day")),
+    };
     crate::say!(
-        "Closed: {} {}. Debrief {due}: {next}.",
-        outcome.title(),
-        match report.duration_days() {
-            0 => "before day 1".to_string(),
-            days => format!("after {}", crate::text::plural(days, "day")),
-        }
+        "Closed: {} {after}. Debrief {due}: {next}.",
+        outcome.title()
     );
-    Ok(EXIT_OK)
 }

@@ -8,6 +8,7 @@ use crate::context::Context;
 use crate::error::{EXIT_FAILURE, EXIT_OK};
 use crate::evidence::{self, EvidenceRow, Problem};
 use crate::render::{self, cell, status_cell};
+use crate::scope::Scope;
 
 #[derive(Serialize)]
 struct EvidenceReport {
@@ -44,74 +45,73 @@ pub fn run(args: EvidenceArgs, ctx: &Context) -> anyhow::Result<u8> {
     };
     match args.format.unwrap_or(ListFormat::Table) {
         ListFormat::Json => crate::out(&render::json(&report)?)?,
-        ListFormat::Table if args.verify => {
-            let problems = report.problems.as_deref().unwrap_or_default();
-            for p in problems {
-                crate::say!("error: {p}");
-            }
-            // A file attached to two IDs is one file.
-            let stored: std::collections::BTreeSet<&str> = report
-                .evidence
-                .iter()
-                .filter_map(|r| r.path.as_deref())
-                .collect();
-            if problems.is_empty() {
-                crate::out(&if stored.is_empty() {
-                    "ok: no stored evidence files to verify (text evidence has none)\n".to_string()
-                } else if stored.len() == 1 {
-                    "ok: 1 stored evidence file matches its recorded sha256\n".to_string()
-                } else {
-                    format!(
-                        "ok: {} match their recorded sha256\n",
-                        crate::text::plural(stored.len() as i64, "stored evidence file")
-                    )
-                })?;
-            } else {
-                let unread = problems.iter().any(|p| p.problem.code().1);
-                crate::say!(
-                    "error: {} missing or changed since recorded{}",
-                    crate::text::plural(problems.len() as i64, "stored evidence file"),
-                    if unread {
-                        ", or not read (not a regular file, or reached through a symbolic link)"
-                    } else {
-                        ""
-                    }
-                );
-            }
-        }
-        ListFormat::Table => {
-            if report.evidence.is_empty() {
-                crate::say!(
-                    "No evidence recorded yet. Add it with `poc check ID --evidence TEXT`, `--attach FILE` or `--run COMMAND`."
-                );
-                return Ok(EXIT_OK);
-            }
-            let mut table = render::table(&[
-                "id", "result", "when", "who", "kind", "evidence", "path", "sha256",
-            ]);
-            for r in &report.evidence {
-                table.add_row(vec![
-                    cell(&r.id),
-                    status_cell(r.result.id(), r.result.into(), ctx.color),
-                    cell(r.at.format("%Y-%m-%d %H:%M").to_string()),
-                    cell(&r.by),
-                    cell(r.kind),
-                    cell(&r.detail),
-                    cell(r.path.as_deref().unwrap_or_default()),
-                    // The hash comes from the journal, which a person may
-                    // have edited: cut it by characters, not bytes.
-                    cell(
-                        r.sha256
-                            .as_deref()
-                            .unwrap_or_default()
-                            .chars()
-                            .take(12)
-                            .collect::<String>(),
-                    ),
-                ]);
-            }
-            crate::out(&format!("{table}\n"))?;
-        }
+        ListFormat::Table if args.verify => say_verified(&report)?,
+        ListFormat::Table if report.evidence.is_empty() => crate::say!(
+            "No evidence recorded yet. Add it with `poc check ID --evidence TEXT`, `--attach FILE` or `--run COMMAND`."
+        ),
+        ListFormat::Table => crate::out(&table(&report, &poc.scope, ctx.color))?,
     }
     Ok(if failed { EXIT_FAILURE } else { EXIT_OK })
+}
+
+/// `--verify` as people read it: each problem on stderr, or "ok: …".
+fn say_verified(report: &EvidenceReport) -> anyhow::Result<()> {
+    let problems = report.problems.as_deref().unwrap_or_default();
+    for p in problems {
+        crate::say!("error: {p}");
+    }
+    if !problems.is_empty() {
+        let unread = problems.iter().any(|p| p.problem.code().1);
+        crate::say!(
+            "error: {} missing or changed since recorded{}",
+            crate::text::plural(problems.len() as i64, "stored evidence file"),
+            if unread {
+                ", or not read (not a regular file, or reached through a symbolic link)"
+            } else {
+                ""
+            }
+        );
+        return Ok(());
+    }
+    // A file attached to two IDs is one file.
+    let stored: std::collections::BTreeSet<&str> = (report.evidence.iter())
+        .filter_map(|r| r.path.as_deref())
+        .collect();
+    crate::out(&match stored.len() {
+        0 => "ok: no stored evidence files to verify (text evidence has none)\n".to_string(),
+        1 => "ok: 1 stored evidence file matches its recorded sha256\n".to_string(),
+        n => format!(
+            "ok: {} match their recorded sha256\n",
+            crate::text::plural(n as i64, "stored evidence file")
+        ),
+    })
+}
+
+/// Every piece of evidence, a row each, times in the POC's zone.
+fn table(report: &EvidenceReport, scope: &Scope, color: bool) -> String {
+    let mut table = render::table(&[
+        "id", "result", "when", "who", "kind", "evidence", "path", "sha256",
+    ]);
+    for r in &report.evidence {
+        // The hash comes from the journal, which a person may have edited:
+        // cut it by characters, not bytes.
+        let sha: String = r
+            .sha256
+            .as_deref()
+            .unwrap_or_default()
+            .chars()
+            .take(12)
+            .collect();
+        table.add_row(vec![
+            cell(&r.id),
+            status_cell(r.result.id(), r.result.into(), color),
+            cell(scope.show(r.at)),
+            cell(&r.by),
+            cell(r.kind),
+            cell(&r.detail),
+            cell(r.path.as_deref().unwrap_or_default()),
+            cell(sha),
+        ]);
+    }
+    format!("{table}\n")
 }

@@ -1,6 +1,6 @@
 //! `poc init`: create a POC folder from a bundled template.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use serde::Serialize;
@@ -10,7 +10,7 @@ use crate::context::Context;
 use crate::error::{EXIT_OK, Error, did_you_mean};
 use crate::fsutil::display_in;
 use crate::journal::{Event, JOURNAL_FILE, LockedJournal};
-use crate::render::SCOPE_TEMPLATES;
+use crate::render::{SCOPE_TEMPLATES, ScopeTemplate};
 use crate::scope::{SCOPE_FILE, Scope};
 use crate::{fsutil, render};
 
@@ -28,34 +28,8 @@ struct ScopeContext {
 }
 
 pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
-    let dir = match (args.folder, &ctx.dir) {
-        (Some(folder), Some(dir)) if !same_place(&folder, dir) => {
-            return Err(Error::usage(format!(
-                "-C {} and init's folder {} name two places; give one of them",
-                dir.display(),
-                folder.display()
-            ))
-            .into());
-        }
-        (Some(folder), _) => folder,
-        (None, Some(dir)) => dir.clone(),
-        (None, None) => PathBuf::from("."),
-    };
-    let template = SCOPE_TEMPLATES
-        .iter()
-        .find(|t| t.name == args.template)
-        .ok_or_else(|| {
-            Error::usage(format!(
-                "unknown template `{}`{}; bundled templates: {}",
-                args.template,
-                did_you_mean(&args.template, SCOPE_TEMPLATES.iter().map(|t| t.name)),
-                SCOPE_TEMPLATES
-                    .iter()
-                    .map(|t| t.name)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-        })?;
+    let dir = target_dir(args.folder.as_deref(), ctx.dir.as_deref())?;
+    let template = find_template(&args.template)?;
     let zone = match &args.timezone {
         Some(name) => crate::clock::parse_zone(name).ok_or_else(|| {
             Error::usage(format!(
@@ -65,13 +39,14 @@ pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
         })?,
         None => crate::clock::machine_zone(),
     };
+    let now = ctx.now.resolve(zone);
     let start = match &args.start {
         Some(s) => crate::clock::parse_date(s).map_err(|problem| {
             Error::usage(format!(
                 "--start: `{s}` {problem} (expected YYYY-MM-DD, such as 2026-11-23)"
             ))
         })?,
-        None => crate::clock::local_date(ctx.now.resolve(zone), zone),
+        None => crate::clock::local_date(now, zone),
     };
     let prospect = super::non_empty(&args.prospect, "--prospect")?;
     let name = match &args.name {
@@ -82,41 +57,7 @@ pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
         Some(o) => super::non_empty(o, "--owner")?,
         None => ctx.user.clone(),
     };
-
-    // Everything init will write is checked before anything is: a broken
-    // link is "there" too (writing through it would create its target), and
-    // a half-made POC would make the retry refuse.
-    for file in [SCOPE_FILE, JOURNAL_FILE] {
-        if let Ok(meta) = std::fs::symlink_metadata(dir.join(file)) {
-            let what = if meta.file_type().is_symlink() {
-                " (as a symbolic link)"
-            } else {
-                ""
-            };
-            crate::fail!(
-                "{} already exists{what}; refusing to overwrite a POC (nothing was changed)",
-                display_in(&dir, file)
-            );
-        }
-    }
-    if let Ok(meta) = std::fs::symlink_metadata(dir.join(GITATTRIBUTES))
-        && !meta.is_file()
-    {
-        crate::fail!(
-            "{}: is {}, not a regular file; init adds a line to it, so make it a regular file or remove it (nothing was changed)",
-            display_in(&dir, GITATTRIBUTES),
-            fsutil::kind_name(&meta.file_type())
-        );
-    }
-    if let Ok(meta) = std::fs::metadata(&dir)
-        && !meta.is_dir()
-    {
-        crate::fail!(
-            "{}: is {}, not a folder (nothing was changed)",
-            dir.display(),
-            fsutil::kind_name(&meta.file_type())
-        );
-    }
+    ensure_free(&dir)?;
 
     let text = render::scope_template(
         template.path,
@@ -131,43 +72,106 @@ pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
     )?;
     // The bundled template must give a valid scope for any input.
     Scope::parse(&text, SCOPE_FILE).context("the bundled template rendered an invalid scope")?;
-
     let gitattributes = gitattributes_text(&dir)?;
 
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     fsutil::write_atomic(&dir.join(SCOPE_FILE), text.as_bytes(), false)?;
     let (mut journal, _) = LockedJournal::open(&dir)?;
-    let now = ctx.now.resolve(zone);
-    journal.append(&[ctx.entry_in(
-        zone,
-        now,
-        Event::Init {
-            template: template.id(),
-        },
-    )])?;
+    let init = Event::Init {
+        template: template.id(),
+    };
+    journal.append(&[ctx.entry_in(zone, now, init)])?;
     if let Some(text) = gitattributes {
         fsutil::write_atomic(&dir.join(GITATTRIBUTES), text.as_bytes(), true)?;
     }
+    announce(&dir, template, start, zone);
+    Ok(EXIT_OK)
+}
 
-    let shown = display_in(&dir, "");
+/// The folder to create the POC in: init's own argument or `-C`, which
+/// must not name two places.
+fn target_dir(folder: Option<&Path>, dash_c: Option<&Path>) -> Result<PathBuf, Error> {
+    match (folder, dash_c) {
+        (Some(folder), Some(dir)) if !same_place(folder, dir) => Err(Error::usage(format!(
+            "-C {} and init's folder {} name two places; give one of them",
+            dir.display(),
+            folder.display()
+        ))),
+        (Some(folder), _) => Ok(folder.to_path_buf()),
+        (None, Some(dir)) => Ok(dir.to_path_buf()),
+        (None, None) => Ok(PathBuf::from(".")),
+    }
+}
+
+fn find_template(name: &str) -> Result<&'static ScopeTemplate, Error> {
+    let names = || SCOPE_TEMPLATES.iter().map(|t| t.name);
+    SCOPE_TEMPLATES
+        .iter()
+        .find(|t| t.name == name)
+        .ok_or_else(|| {
+            Error::usage(format!(
+                "unknown template `{name}`{}; bundled templates: {}",
+                did_you_mean(name, names()),
+                names().collect::<Vec<_>>().join(", ")
+            ))
+        })
+}
+
+/// Checks everything init will write before anything is: a broken link is
+/// "there" too (writing through it would create its target), and a
+/// half-made POC would make the retry refuse.
+fn ensure_free(dir: &Path) -> anyhow::Result<()> {
+    for file in [SCOPE_FILE, JOURNAL_FILE] {
+        if let Ok(meta) = std::fs::symlink_metadata(dir.join(file)) {
+            let what = if meta.file_type().is_symlink() {
+                " (as a symbolic link)"
+            } else {
+                ""
+            };
+            crate::fail!(
+                "{} already exists{what}; refusing to overwrite a POC (nothing was changed)",
+                display_in(dir, file)
+            );
+        }
+    }
+    if let Ok(meta) = std::fs::symlink_metadata(dir.join(GITATTRIBUTES))
+        && !meta.is_file()
+    {
+        crate::fail!(
+            "{}: is {}, not a regular file; init adds a line to it, so make it a regular file or remove it (nothing was changed)",
+            display_in(dir, GITATTRIBUTES),
+            fsutil::kind_name(&meta.file_type())
+        );
+    }
+    if let Ok(meta) = std::fs::metadata(dir)
+        && !meta.is_dir()
+    {
+        crate::fail!(
+            "{}: is {}, not a folder (nothing was changed)",
+            dir.display(),
+            fsutil::kind_name(&meta.file_type())
+        );
+    }
+    Ok(())
+}
+
+/// "Created … (day 1 is …, ZONE)." and the next steps, with `-C DIR` when
+/// the POC is not the current folder.
+fn announce(dir: &Path, template: &ScopeTemplate, start: chrono::NaiveDate, zone: chrono_tz::Tz) {
+    // The folder is as typed, and may hold anything.
+    let safe = |p: String| crate::text::terminal_safe(&p);
+    let shown = display_in(dir, "");
     let dash_c = if shown.is_empty() {
         String::new()
     } else {
-        format!(
-            "-C {} ",
-            crate::text::terminal_safe(shown.trim_end_matches('/'))
-        )
+        format!("-C {} ", safe(shown.trim_end_matches('/').to_string()))
     };
-    // The folder is as typed, and may hold anything.
-    let safe = |p: String| crate::text::terminal_safe(&p);
+    let scope = safe(display_in(dir, SCOPE_FILE));
     crate::say!(
-        "Created {} from template {} (day 1 is {start}, {}).\n\nNext steps:\n  1. Edit {} with the customer: success criteria with measurable targets, stakeholders, day windows.\n  2. poc {dash_c}validate\n  3. poc {dash_c}check            # today's list; tick items with `poc check ID`\n  4. poc {dash_c}status",
-        safe(display_in(&dir, SCOPE_FILE)),
+        "Created {scope} from template {} (day 1 is {start}, {}).\n\nNext steps:\n  1. Edit {scope} with the customer: success criteria with measurable targets, stakeholders, day windows.\n  2. poc {dash_c}validate\n  3. poc {dash_c}check            # today's list; tick items with `poc check ID`\n  4. poc {dash_c}status",
         template.id(),
         zone.name(),
-        safe(display_in(&dir, SCOPE_FILE)),
     );
-    Ok(EXIT_OK)
 }
 
 /// What `.gitattributes` becomes with `journal.yaml merge=union` (so two

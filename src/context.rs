@@ -153,9 +153,23 @@ pub struct Poc {
 impl Poc {
     /// Loads the POC in `dir`.
     pub fn open(dir: &Path, now: Now) -> anyhow::Result<Poc> {
-        let scope = load_scope(dir)?;
-        let journal = journal::read(dir)?;
-        Ok(Poc::new(dir.to_path_buf(), scope, journal, now))
+        // A year-long journal takes a while to read: the scope parses on the
+        // second core meanwhile. A small POC spawns no thread.
+        let large = std::fs::metadata(dir.join(journal::JOURNAL_FILE))
+            .is_ok_and(|m| m.len() >= journal::PARALLEL_PARSE_BYTES as u64);
+        let (scope, journal) = if large {
+            std::thread::scope(|s| {
+                let scope = s.spawn(|| load_scope(dir));
+                let journal = journal::read(dir);
+                let scope = scope.join().unwrap_or_else(|_| {
+                    Err(Error::new(format!("{}: the parser stopped", SCOPE_FILE)).into())
+                });
+                (scope, journal)
+            })
+        } else {
+            (load_scope(dir), journal::read(dir))
+        };
+        Ok(Poc::new(dir.to_path_buf(), scope?, journal?, now))
     }
 
     fn new(dir: PathBuf, scope: Scope, journal: Journal, now: Now) -> Poc {

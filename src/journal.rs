@@ -21,7 +21,7 @@ pub const JOURNAL_FILE: &str = "journal.yaml";
 /// A year-long journal is a few MiB; refuse anything past this before reading.
 pub const MAX_JOURNAL_BYTES: u64 = 32 * 1024 * 1024;
 /// Journals at least this large are parsed on two threads.
-const PARALLEL_PARSE_BYTES: usize = 1024 * 1024;
+pub(crate) const PARALLEL_PARSE_BYTES: usize = 1024 * 1024;
 /// The first line of a new journal.
 pub const JOURNAL_HEADER: &str = "# poc journal: one entry per line, appended by poc and never rewritten. Record with poc commands; see `poc log`.\n";
 
@@ -58,13 +58,15 @@ impl Journal {
             .flatten()
             .filter(|at| *at < bytes.len());
         let Some(at) = split else {
-            return Journal::parse_chunk(bytes, 0, 0, file);
+            return Journal::parse_chunk(bytes, 0, 0, bytes.len(), file);
         };
         let (head, tail) = bytes.split_at(at);
         let head_lines = head.iter().filter(|b| **b == b'\n').count();
         let (first, second) = std::thread::scope(|scope| {
-            let first = scope.spawn(|| Journal::parse_chunk(head, 0, 0, file));
-            let second = Journal::parse_chunk(tail, at, head_lines, file);
+            // Room for both halves in the first, so appending the second
+            // copies it once rather than growing (and copying) the first.
+            let first = scope.spawn(|| Journal::parse_chunk(head, 0, 0, bytes.len(), file));
+            let second = Journal::parse_chunk(tail, at, head_lines, tail.len(), file);
             (first.join(), second)
         });
         let mut journal =
@@ -78,17 +80,19 @@ impl Journal {
     }
 
     /// Parses `bytes`, which start at byte `base` of the file, after line
-    /// `skipped`. Only the chunk that ends the file can end in a torn line.
+    /// `skipped`, reserving room for the entries of `room` bytes. Only the
+    /// chunk that ends the file can end in a torn line.
     fn parse_chunk(
         bytes: &[u8],
         base: usize,
         skipped: usize,
+        room: usize,
         file: &str,
     ) -> Result<Journal, Error> {
         let mut journal = Journal {
             // Most lines are 100–200 bytes: reserving up front saves
             // copying every entry as the vector grows.
-            lines: Vec::with_capacity(bytes.len() / 128),
+            lines: Vec::with_capacity(room / 128),
             ..Journal::default()
         };
         let mut start = 0usize;
@@ -207,7 +211,7 @@ fn parse_line(text: &str, file: &str, number: usize) -> Result<Entry, Error> {
     if let Some(json) = text.strip_prefix("- ")
         && json.starts_with('{')
     {
-        match serde_json::from_str::<Entry>(json) {
+        match Entry::from_json(json) {
             Ok(entry) => return Ok(entry),
             // Strict JSON that is not a valid entry: say why, at the column.
             Err(e) if !e.is_syntax() && !e.is_eof() => {

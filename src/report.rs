@@ -406,7 +406,7 @@ fn earlier_failures(state: &PocState, id: &str, latest: Option<&state::Marked>) 
         .map(Vec::as_slice)
         .unwrap_or_default();
     let is_latest = |f: &&state::Failure| {
-        latest.status == Status::Failed && f.at == latest.at && f.mark == *latest.mark()
+        latest.status == Status::Failed && f.at == latest.at && *f.mark == *latest.mark()
     };
     failures
         .iter()

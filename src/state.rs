@@ -7,7 +7,7 @@
 //! hand still gives a state, and what looks wrong is kept for `validate`
 //! and `status` to show (unknown IDs, conflicting outcomes).
 
-use std::collections::hash_map::Entry as Slot;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
@@ -47,7 +47,7 @@ pub struct Marked {
     /// Every mark since the status last changed, oldest first: checking a
     /// met criterion again adds evidence rather than replacing it. The
     /// last is the latest mark.
-    pub evidence: Vec<Mark>,
+    pub evidence: Vec<Arc<Mark>>,
 }
 
 impl Marked {
@@ -93,7 +93,7 @@ impl Marked {
 pub struct Failure {
     pub at: DateTime<Utc>,
     pub by: String,
-    pub mark: Mark,
+    pub mark: Arc<Mark>,
 }
 
 /// When a phase was actually entered and left.
@@ -421,37 +421,39 @@ impl PocState {
         });
     }
 
-    fn mark(&mut self, mark: &Mark, status: Status, entry: &Entry) {
+    fn mark(&mut self, mark: &Arc<Mark>, status: Status, entry: &Entry) {
         if status == Status::Failed {
-            self.failures
-                .entry(mark.id.clone())
-                .or_default()
-                .push(Failure {
-                    at: entry.at,
-                    by: entry.by.clone(),
-                    mark: mark.clone(),
-                });
-        }
-        match self.marks.entry(mark.id.clone()) {
-            Slot::Occupied(mut slot) => {
-                let marked = slot.get_mut();
-                if marked.status != status {
-                    marked.status = status;
-                    marked.evidence.clear();
+            let failure = Failure {
+                at: entry.at,
+                by: entry.by.clone(),
+                mark: Arc::clone(mark),
+            };
+            match self.failures.get_mut(&mark.id) {
+                Some(failures) => failures.push(failure),
+                None => {
+                    self.failures.insert(mark.id.clone(), vec![failure]);
                 }
-                marked.at = entry.at;
-                marked.by.clone_from(&entry.by);
-                marked.evidence.push(mark.clone());
-            }
-            Slot::Vacant(slot) => {
-                slot.insert(Marked {
-                    status,
-                    at: entry.at,
-                    by: entry.by.clone(),
-                    evidence: vec![mark.clone()],
-                });
             }
         }
+        // Looked up before inserting: most entries mark an ID seen before,
+        // and a year-long journal need not copy its ID each time.
+        let Some(marked) = self.marks.get_mut(&mark.id) else {
+            let marked = Marked {
+                status,
+                at: entry.at,
+                by: entry.by.clone(),
+                evidence: vec![Arc::clone(mark)],
+            };
+            self.marks.insert(mark.id.clone(), marked);
+            return;
+        };
+        if marked.status != status {
+            marked.status = status;
+            marked.evidence.clear();
+        }
+        marked.at = entry.at;
+        marked.by.clone_from(&entry.by);
+        marked.evidence.push(Arc::clone(mark));
     }
 
     pub fn is_closed(&self) -> bool {
@@ -541,10 +543,10 @@ mod tests {
     }
 
     fn check(id: &str) -> Event {
-        Event::Check(Mark {
+        Event::Check(Arc::new(Mark {
             id: id.into(),
             ..Mark::default()
-        })
+        }))
     }
 
     fn derive(entries: &[Entry]) -> (Scope, PocState) {
@@ -577,10 +579,10 @@ mod tests {
             .map(|b| b.id)
             .collect();
         assert_eq!(ids, ["SC1"]);
-        let fail = Event::Fail(Mark {
+        let fail = Event::Fail(Arc::new(Mark {
             id: "SC1".into(),
             ..Mark::default()
-        });
+        }));
         entries.push(entry("2026-11-23T11:00:00Z", "d", fail));
         let (scope, state) = derive(&entries);
         assert!(state.gate(&scope, Phase::Deployment).is_empty());

@@ -146,6 +146,7 @@ fn todays_list(args: CheckArgs, ctx: &Context) -> anyhow::Result<u8> {
         ListFormat::Json => render::json(&report)?,
         ListFormat::Table => human(&report, poc.scope.zone),
     })?;
+    super::done(poc);
     Ok(EXIT_OK)
 }
 
@@ -187,8 +188,8 @@ fn record(
                         id: id.to_string(),
                         note: note.clone(),
                     },
-                    (false, true) => Event::Fail(mark(id)),
-                    (false, false) => Event::Check(mark(id)),
+                    (false, true) => Event::Fail(mark(id).into()),
+                    (false, false) => Event::Check(mark(id).into()),
                 },
             )
         })
@@ -198,10 +199,25 @@ fn record(
     crate::context::take_in(&mut poc.state, &poc.scope, &poc.journal, &entries);
     let after = &poc.state;
     announce(&poc, after, &targets, &entries, args.undo);
-    for f in &files {
+    say_evidence(&files, run.as_ref(), failed);
+    if gate_was_open && after.gate(&poc.scope, after.phase).is_empty() && !after.is_closed() {
+        say_gate_met(after.phase);
+    }
+    super::done(poc);
+    // A captured run that failed is a check that did not pass.
+    Ok(if run.is_some() && failed {
+        EXIT_FAILURE
+    } else {
+        EXIT_OK
+    })
+}
+
+/// Where the attached files went, and how the run ended.
+fn say_evidence(files: &[FileEvidence], run: Option<&RunEvidence>, failed: bool) {
+    for f in files {
         crate::say!("Attached {} as {}", terminal_safe(&f.name), f.path);
     }
-    if let Some(run) = &run {
+    if let Some(run) = run {
         let result = if failed {
             format!("failed ({})", run_failure(run))
         } else {
@@ -209,23 +225,18 @@ fn record(
         };
         crate::say!("The run {result}; its log is {}", run.log);
     }
-    if gate_was_open && after.gate(&poc.scope, after.phase).is_empty() && !after.is_closed() {
-        match after.phase.next() {
-            Some(next) => crate::say!(
-                "The {} phase is complete: run `poc advance` to move to {next}.",
-                after.phase
-            ),
-            None => {
-                crate::say!("Signoff is complete: run `poc close --outcome win|loss|inconclusive`.")
-            }
+}
+
+/// The next command once a phase's gate is met.
+fn say_gate_met(phase: Phase) {
+    match phase.next() {
+        Some(next) => {
+            crate::say!("The {phase} phase is complete: run `poc advance` to move to {next}.")
+        }
+        None => {
+            crate::say!("Signoff is complete: run `poc close --outcome win|loss|inconclusive`.")
         }
     }
-    // A captured run that failed is a check that did not pass.
-    Ok(if run.is_some() && failed {
-        EXIT_FAILURE
-    } else {
-        EXIT_OK
-    })
 }
 
 /// The targets there is something to undo for; says which are already open.

@@ -13,5 +13,6 @@ pub fn run(args: FormatArgs<DocumentFormat>, ctx: &Context) -> anyhow::Result<u8
         DocumentFormat::Json => render::json(&report)?,
     };
     crate::out(&text)?;
+    super::done(poc);
     Ok(EXIT_OK)
 }

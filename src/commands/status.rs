@@ -30,6 +30,7 @@ pub fn run(args: FormatArgs<StatusFormat>, ctx: &Context) -> anyhow::Result<u8> 
         StatusFormat::Table => human(&report, &poc.scope, ctx.color),
     };
     crate::out(&text)?;
+    super::done(poc);
     Ok(EXIT_OK)
 }
 

@@ -698,9 +698,9 @@ fn cli_entries(scope: &Scope, ids: &[String], cmds: &[(Cmd, u32, String)]) -> Ve
                     mark.id = ids[mark.id.len() % ids.len()].clone();
                 }
                 if matches!(cmd, Cmd::Check(_)) {
-                    Event::Check(mark)
+                    Event::Check(mark.into())
                 } else {
-                    Event::Fail(mark)
+                    Event::Fail(mark.into())
                 }
             }
             Cmd::Undo(p, note) if !closed => {
@@ -820,8 +820,8 @@ fn hostile_entries(
         .map(|(w, by, ev)| {
             let event = match ev {
                 HostileEvent::Cmd(c) => match c {
-                    Cmd::Check(m) => Event::Check(m.mark(ids)),
-                    Cmd::Fail(m) => Event::Fail(m.mark(ids)),
+                    Cmd::Check(m) => Event::Check(m.mark(ids).into()),
+                    Cmd::Fail(m) => Event::Fail(m.mark(ids).into()),
                     Cmd::Undo(p, note) => Event::Undo {
                         id: resolve_pick(p, ids),
                         note: text_of(note),

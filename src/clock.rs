@@ -10,9 +10,12 @@ use chrono_tz::Tz;
 
 use crate::error::Error;
 
-/// The years a journal timestamp may fall in: the four-digit years of
+/// The years a journal timestamp is read in: the four-digit years of
 /// RFC 3339, in UTC, as the journal stores them.
-const YEARS: std::ops::RangeInclusive<i32> = 0..=9999;
+const READ_YEARS: std::ops::RangeInclusive<i32> = 0..=9999;
+/// The years poc records: year 0, though RFC 3339 has it, is refused by
+/// common readers (Python's among them).
+const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
 
 /// What time it is: an instant, or (`POC_NOW=2026-11-19`) the start of a
 /// day, which depends on the POC's zone.
@@ -50,15 +53,21 @@ impl Now {
 fn parse_now(value: &str) -> Option<Now> {
     if let Ok(t) = DateTime::parse_from_rfc3339(value) {
         let t = t.with_timezone(&Utc);
-        return YEARS.contains(&t.year()).then_some(Now::At(t));
+        return storable(t).then_some(Now::At(t));
     }
     let day = NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()?;
     YEARS.contains(&day.year()).then_some(Now::StartOf(day))
 }
 
-/// Whether a journal timestamp is one poc can write and read back.
+/// Whether poc records a time: years 1 to 9999, and no leap second (a
+/// `:60` other tools refuse).
 pub fn storable(t: DateTime<Utc>) -> bool {
-    YEARS.contains(&t.year())
+    YEARS.contains(&t.year()) && t.timestamp_subsec_nanos() < 1_000_000_000
+}
+
+/// Whether a journal timestamp is read: any four-digit year.
+pub fn readable(t: DateTime<Utc>) -> bool {
+    READ_YEARS.contains(&t.year())
 }
 
 /// Parses a `YYYY-MM-DD` date; the error says whether the form is wrong
@@ -140,6 +149,8 @@ mod tests {
         assert!(parse_now("yesterday").is_none());
         // Times a journal line could not hold are refused.
         assert!(parse_now("0000-01-01T00:00:00+23:59").is_none());
+        assert!(parse_now("0000-06-01T00:00:00Z").is_none());
+        assert!(parse_now("2026-11-17T23:59:60+05:00").is_none());
         assert!(parse_now("9999-12-31T23:59:59-23:59").is_none());
     }
 

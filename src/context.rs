@@ -198,19 +198,32 @@ impl Poc {
         report
     }
 
-    /// Refuses a phase change recorded as of `at` when the journal already
-    /// holds an entry dated later (a clock set wrong, or `POC_NOW` in the
-    /// past): replayed in time order it would land before that entry, and
-    /// `status` would not show what the command announced.
-    pub fn ensure_latest(&self, at: DateTime<Utc>, doing: &str) -> Result<(), Error> {
-        match self.journal.latest().filter(|l| l.entry.at > at) {
-            Some(Line { number, entry }) => Err(Error::new(format!(
-                "cannot {doing} as of {}: {}:{number} is dated later ({}), and phase changes are recorded in order (nothing was changed). If that date is wrong, fix the clock of whoever wrote it or the entry's time",
-                self.scope.show(at),
-                display_in(&self.dir, journal::JOURNAL_FILE),
-                self.scope.show(entry.at),
-            ))),
+    /// Places a phase change after every entry in the journal: replayed
+    /// in time order it must come last, or `status` would not show what the
+    /// command announced. A later entry from a clock a few minutes ahead
+    /// (two laptops) moves it to just after that entry; one further ahead
+    /// (a clock set wrong, or `POC_NOW` in the past) refuses.
+    pub fn place_last(&self, entry: &mut Entry, doing: &str) -> Result<(), Error> {
+        let skew = chrono::Duration::minutes(5);
+        let later = self
+            .journal
+            .latest()
+            .filter(|l| l.entry.order_key() > entry.order_key());
+        match later {
             None => Ok(()),
+            Some(l) if l.entry.at - entry.at <= skew => {
+                entry.at = l.entry.at + chrono::Duration::milliseconds(1);
+                Ok(())
+            }
+            Some(Line {
+                number,
+                entry: later,
+            }) => Err(Error::new(format!(
+                "cannot {doing} as of {}: {}:{number} is dated later ({}), and phase changes are recorded in order (nothing was changed). If that date is wrong, fix the clock of whoever wrote it or the entry's time",
+                self.scope.show(entry.at),
+                display_in(&self.dir, journal::JOURNAL_FILE),
+                self.scope.show(later.at),
+            ))),
         }
     }
 
@@ -259,10 +272,13 @@ impl Poc {
 /// Takes `entries`, just appended to `journal`, into `state`, each in its
 /// place in time: what `status` will show next.
 pub fn take_in(state: &mut PocState, scope: &Scope, journal: &Journal, entries: &[Entry]) {
-    let latest = journal.latest().map(|l| l.entry.at);
+    let latest = journal.latest().map(|l| l.entry.order_key());
     let next = journal.lines.last().map_or(0, |l| l.number) + 1;
     let numbered = entries.iter().enumerate().map(|(i, e)| (next + i, e));
-    if entries.iter().all(|e| latest.is_none_or(|t| e.at >= t)) {
+    if entries
+        .iter()
+        .all(|e| latest.is_none_or(|t| e.order_key() >= t))
+    {
         // The usual case: they come after everything else.
         for (line, entry) in numbered {
             state.apply(scope, line, entry);
@@ -273,7 +289,7 @@ pub fn take_in(state: &mut PocState, scope: &Scope, journal: &Journal, entries: 
         .map(|l| (l.number, &l.entry))
         .chain(numbered)
         .collect();
-    all.sort_by_key(|(_, e)| e.at);
+    all.sort_by(|(_, a), (_, b)| a.order_key().cmp(&b.order_key()));
     *state = PocState::replay(scope, all.into_iter());
 }
 

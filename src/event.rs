@@ -273,6 +273,14 @@ impl Event {
 }
 
 impl Entry {
+    /// Where the entry falls in replay: by time, then (for entries of the
+    /// same instant, common with `POC_NOW=YYYY-MM-DD`) by who wrote it, so
+    /// that a union merge replays the same whichever side came first. One
+    /// person's entries of one instant keep their file order.
+    pub fn order_key(&self) -> (DateTime<Utc>, &str) {
+        (self.at, &self.by)
+    }
+
     /// Reads one journal line's JSON object.
     ///
     /// The kinds a long journal is made of (checks, failures, undos, notes,
@@ -379,7 +387,7 @@ fn timestamp<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D:
 pub fn parse_timestamp(v: &str) -> Option<DateTime<Utc>> {
     parse_utc_fast(v)
         .or_else(|| DateTime::parse_from_rfc3339(v).ok().map(|t| t.to_utc()))
-        .filter(|t| crate::clock::storable(*t))
+        .filter(|t| crate::clock::readable(*t))
 }
 
 /// `YYYY-MM-DDTHH:MM:SSZ` exactly, else None.

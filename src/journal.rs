@@ -141,13 +141,15 @@ impl Journal {
     /// lines); entries with the same time keep their file order.
     pub fn in_time_order(&self) -> Vec<&Line> {
         let mut lines: Vec<&Line> = self.lines.iter().collect();
-        lines.sort_by_key(|l| l.entry.at);
+        lines.sort_by(|a, b| a.entry.order_key().cmp(&b.entry.order_key()));
         lines
     }
 
-    /// The latest entry, by time.
+    /// The last entry in replay order.
     pub fn latest(&self) -> Option<&Line> {
-        self.lines.iter().max_by_key(|l| l.entry.at)
+        self.lines
+            .iter()
+            .max_by(|a, b| a.entry.order_key().cmp(&b.entry.order_key()))
     }
 }
 
@@ -184,16 +186,16 @@ fn bad_utf8(raw: &[u8], number: usize, file: &str) -> Error {
 
 /// Whether a last line is one of poc's own entries cut short by an
 /// interrupted write, rather than a line a person got wrong (which is an
-/// error, and never dropped).
+/// error, and never dropped). poc writes compact JSON that starts
+/// `- {"at":"`: a line with a space after a colon was typed.
 fn is_cut_short(line: &str) -> bool {
-    // A write cut within its first bytes leaves a prefix of `- {"`.
-    if !line.is_empty() && "- {\"".starts_with(line) {
+    const OWN: &str = "- {\"at\":\"";
+    // A write cut within its first bytes leaves a prefix of that.
+    if !line.is_empty() && OWN.starts_with(line) {
         return true;
     }
-    line.strip_prefix("- ").is_some_and(|json| {
-        json.starts_with("{\"")
-            && serde_json::from_str::<serde::de::IgnoredAny>(json).is_err_and(|e| e.is_eof())
-    })
+    line.starts_with(OWN)
+        && serde_json::from_str::<serde::de::IgnoredAny>(&line[2..]).is_err_and(|e| e.is_eof())
 }
 
 fn parse_line(text: &str, file: &str, number: usize) -> Result<Entry, Error> {
@@ -393,7 +395,7 @@ impl LockedJournal {
         for entry in entries {
             if !crate::clock::storable(entry.at) {
                 crate::fail!(
-                    "{}: cannot record a time in the year {}; poc stores the years 0 to 9999 (nothing was recorded)",
+                    "{}: cannot record a time in the year {}; poc stores the years 1 to 9999 (nothing was recorded)",
                     self.name,
                     chrono::Datelike::year(&entry.at)
                 );

@@ -219,6 +219,11 @@ impl Scope {
         (crate::clock::local_date(t, self.zone) - self.start).num_days() + 1
     }
 
+    /// The POC-zone calendar day of `t`, as `2026-11-23`.
+    pub fn day_named(&self, t: DateTime<Utc>) -> String {
+        crate::clock::local_date(t, self.zone).to_string()
+    }
+
     /// A time as a person reads it, in the POC's zone.
     pub fn show(&self, t: DateTime<Utc>) -> String {
         crate::clock::show(t, self.zone)

@@ -173,6 +173,9 @@ pub struct PocState {
     pub conflicts: Vec<Conflict>,
     /// Journal lines whose ID is no longer in the scope: (line, id).
     pub unknown_ids: Vec<(usize, String)>,
+    /// Entries that change nothing where they fall: a resolve of no open
+    /// blocker, an advance made where the POC did not stand: (line, why).
+    pub unmatched: Vec<(usize, String)>,
 }
 
 impl PocState {
@@ -192,6 +195,7 @@ impl PocState {
             overrides: Vec::new(),
             conflicts: Vec::new(),
             unknown_ids: Vec::new(),
+            unmatched: Vec::new(),
         }
     }
 
@@ -251,30 +255,54 @@ impl PocState {
                 resolved: None,
                 resolution: None,
             }),
-            Event::Resolve { id, note, opened } => self.resolve(id, *opened, note, at),
+            Event::Resolve { id, note, opened } => {
+                if !self.resolve(id, *opened, note, at) {
+                    self.unmatched.push((
+                        line,
+                        format!(
+                            "resolves `{id}`, but no blocker with that ID is open at that time"
+                        ),
+                    ));
+                }
+            }
             Event::Advance {
                 from,
                 to,
                 forced,
                 reason,
-            } => self.advance(*from, *to, *forced, reason.as_deref(), entry),
+            } => {
+                if !self.advance(*from, *to, *forced, reason.as_deref(), entry) {
+                    self.unmatched.push((
+                        line,
+                        format!(
+                            "advance from {from} to {to} is not applied: the POC stood in {} then",
+                            self.describe_phase()
+                        ),
+                    ));
+                }
+            }
             Event::Reopen { to, reason } => self.reopen(*to, reason, entry),
             Event::Close {
                 outcome,
                 reason,
                 forced,
                 from,
-            } => self.close(*outcome, reason.as_deref(), *forced, *from, line, entry),
+            } => {
+                let close = (*outcome, reason.as_deref(), *forced, *from);
+                self.close(scope, close, line, entry);
+            }
         }
     }
 
+    /// Resolves a blocker; false when none matches (a resolve dated before
+    /// its blocker was opened, or of an ID no blocker has).
     fn resolve(
         &mut self,
         id: &str,
         opened: Option<DateTime<Utc>>,
         note: &Option<String>,
         at: DateTime<Utc>,
-    ) {
+    ) -> bool {
         // The first open blocker with this ID (and open time, when the
         // entry names one): two blockers a hand edit gave one ID are
         // resolved one after the other.
@@ -282,14 +310,40 @@ impl PocState {
             .blockers
             .iter_mut()
             .find(|b| b.id == id && b.resolved.is_none() && opened.is_none_or(|t| t == b.opened));
-        if let Some(b) = target {
-            b.resolved = Some(at);
-            b.resolution = note.clone();
+        let Some(b) = target else {
+            return false;
+        };
+        b.resolved = Some(at);
+        b.resolution = note.clone();
+        true
+    }
+
+    /// "setup", or "closed (win)".
+    fn describe_phase(&self) -> String {
+        match &self.closure {
+            Some(c) => format!("{}, closed ({})", self.phase, c.outcome),
+            None => self.phase.to_string(),
         }
     }
 
-    fn advance(&mut self, from: Phase, to: Phase, forced: bool, reason: Option<&str>, e: &Entry) {
-        if self.closure.is_some() || to <= self.phase {
+    /// Moves to the next phase; false when the entry is stale: made in a
+    /// clone that stood elsewhere (another phase, or closed), or a jump a
+    /// hand edit made. Only the move from the current phase to the next
+    /// one is applied.
+    fn advance(
+        &mut self,
+        from: Phase,
+        to: Phase,
+        forced: bool,
+        reason: Option<&str>,
+        e: &Entry,
+    ) -> bool {
+        let applies = self.closure.is_none() && from == self.phase && from.next() == Some(to);
+        if !applies {
+            // A move the POC has already made (in two clones, or past it)
+            // is what merges look like; a jump or a move after the close
+            // is reported.
+            let already_there = self.closure.is_none() && to <= self.phase;
             // After a union merge, the other clone may have made this move
             // too, or moved on, or closed: the entry is stale, but the
             // reason it was forced is kept for the debrief.
@@ -308,9 +362,8 @@ impl PocState {
                     reason: reason.unwrap_or_default().to_owned(),
                 });
             }
-            return;
+            return already_there;
         }
-        let from = self.phase;
         self.times[from.index()].left = Some(e.at);
         self.times[from.index()].forced = forced;
         self.times[to.index()].entered = Some(e.at);
@@ -324,6 +377,7 @@ impl PocState {
                 reason: reason.unwrap_or_default().to_owned(),
             });
         }
+        true
     }
 
     fn reopen(&mut self, to: Phase, reason: &str, e: &Entry) {
@@ -354,10 +408,8 @@ impl PocState {
 
     fn close(
         &mut self,
-        outcome: Outcome,
-        reason: Option<&str>,
-        forced: bool,
-        from: Option<Phase>,
+        scope: &Scope,
+        (outcome, reason, forced, from): (Outcome, Option<&str>, bool, Option<Phase>),
         line: usize,
         e: &Entry,
     ) {
@@ -384,7 +436,7 @@ impl PocState {
                         e.by,
                         c.outcome,
                         c.by,
-                        c.at.format("%Y-%m-%d")
+                        scope.day_named(c.at)
                     ),
                 });
             }
@@ -500,15 +552,17 @@ impl PocState {
     }
 
     /// Blocker IDs held by more than one blocker (a hand edit or an old
-    /// journal merged), each once.
+    /// journal merged), compared as commands take them (any case), each
+    /// once, as first written.
     pub fn duplicate_blocker_ids(&self) -> Vec<&str> {
-        let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut seen: FxHashMap<String, usize> = FxHashMap::default();
         for b in &self.blockers {
-            *seen.entry(b.id.as_str()).or_default() += 1;
+            *seen.entry(b.id.to_ascii_uppercase()).or_default() += 1;
         }
         let mut out: Vec<&str> = Vec::new();
         for b in &self.blockers {
-            if seen[b.id.as_str()] > 1 && !out.contains(&b.id.as_str()) {
+            let twice = seen[&b.id.to_ascii_uppercase()] > 1;
+            if twice && !out.iter().any(|o| o.eq_ignore_ascii_case(&b.id)) {
                 out.push(&b.id);
             }
         }
@@ -552,7 +606,7 @@ mod tests {
     fn derive(entries: &[Entry]) -> (Scope, PocState) {
         let scope = Scope::parse(MINIMAL, "poc.yaml").unwrap();
         let mut sorted: Vec<(usize, &Entry)> = entries.iter().enumerate().collect();
-        sorted.sort_by_key(|(_, e)| e.at);
+        sorted.sort_by(|(_, a), (_, b)| a.order_key().cmp(&b.order_key()));
         let state = PocState::replay(&scope, sorted.into_iter());
         (scope, state)
     }

@@ -25,7 +25,7 @@ pub fn run(args: AdvanceArgs, ctx: &Context) -> anyhow::Result<u8> {
         return Err(Error::usage("--force needs --reason TEXT saying why").into());
     }
     let forced = args.force && !blocks.is_empty();
-    let entry = ctx.entry(
+    let mut entry = ctx.entry(
         &poc,
         Event::Advance {
             from,
@@ -34,7 +34,7 @@ pub fn run(args: AdvanceArgs, ctx: &Context) -> anyhow::Result<u8> {
             reason,
         },
     );
-    poc.ensure_latest(entry.at, "advance")?;
+    poc.place_last(&mut entry, "advance")?;
     journal.append(std::slice::from_ref(&entry))?;
     let plan = poc.scope.plan(to);
     crate::say!(

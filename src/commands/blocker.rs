@@ -18,6 +18,10 @@ pub fn run(args: BlockerArgs, ctx: &Context) -> anyhow::Result<u8> {
     }
     let (poc, journal) = ctx.load_for_write()?;
     match args.resolve {
+        Some(id) if id.trim().is_empty() => Err(Error::usage(
+            "--resolve needs the blocker's ID, such as B3 (nothing was recorded)",
+        )
+        .into()),
         Some(id) => {
             let note = super::optional_text((!args.note.is_empty()).then(|| args.note.join(" ")));
             resolve(ctx, &poc, journal, id.trim(), note)
@@ -61,17 +65,27 @@ fn resolve(
         .state
         .blockers
         .iter()
-        .filter(|b| b.id == blocker.id)
+        .filter(|b| b.id.eq_ignore_ascii_case(&blocker.id))
         .count()
         > 1;
-    journal.append(&[ctx.entry(
+    let mut entry = ctx.entry(
         poc,
         Event::Resolve {
             id: blocker.id.clone(),
             note,
             opened: duplicated.then_some(blocker.opened),
         },
-    )])?;
+    );
+    // A blocker opened on a clock running ahead cannot be resolved before
+    // it was opened: replayed, such a resolve would find nothing to close.
+    if entry.at < blocker.opened {
+        entry.at = blocker.opened;
+        crate::say!(
+            "Recorded as of {}, when {shown} was opened (its time is later than now; check the clock of whoever opened it).",
+            poc.scope.show(entry.at)
+        );
+    }
+    journal.append(&[entry])?;
     crate::say!("Resolved {shown}: {}", terminal_safe(&blocker.text));
     Ok(EXIT_OK)
 }
@@ -80,6 +94,13 @@ fn resolve(
 /// `B3-K7Q`) when only one has it, or `ID#N`, the Nth of several blockers
 /// a hand edit gave one ID.
 fn find<'a>(blockers: &'a [Blocker], input: &str) -> Result<&'a Blocker, Error> {
+    // An ID written whole comes first, whatever it holds.
+    let exact: Vec<&Blocker> = (blockers.iter())
+        .filter(|b| b.id.eq_ignore_ascii_case(input))
+        .collect();
+    if let [one] = exact.as_slice() {
+        return Ok(one);
+    }
     let (base, nth) = match input.rsplit_once('#') {
         Some((base, n)) => (base, n.parse::<usize>().ok()),
         None => (input, None),
@@ -117,7 +138,9 @@ fn addresses(blockers: &[&Blocker]) -> Vec<String> {
     blockers
         .iter()
         .map(|b| {
-            let same: Vec<_> = blockers.iter().filter(|o| o.id == b.id).collect();
+            let same: Vec<_> = (blockers.iter())
+                .filter(|o| o.id.eq_ignore_ascii_case(&b.id))
+                .collect();
             let id = terminal_safe(&b.id);
             let text = crate::text::truncate(&terminal_safe(&b.text), 40);
             match same.iter().position(|o| std::ptr::eq(**o, *b)) {

@@ -455,8 +455,16 @@ fn human(r: &TodayReport, zone: chrono_tz::Tz) -> String {
         let width = id_width(r.open_items.iter().map(|i| i.id.as_str()));
         for i in &r.open_items {
             let optional = if i.required { "" } else { " (optional)" };
+            // An item whose verification run failed: run it again once fixed.
+            let (marker, failed) = match (i.status, &i.run) {
+                (Status::Failed, Some(run)) => {
+                    ("[!]", format!(" — its run failed: {}", run.outcome()))
+                }
+                (Status::Failed, None) => ("[!]", " — failed".to_string()),
+                _ => ("[ ]", String::new()),
+            };
             out.push_str(&format!(
-                "  [ ] {:<width$}  {}{optional}\n",
+                "  {marker} {:<width$}  {}{optional}{failed}\n",
                 i.id,
                 terminal_safe(&i.title)
             ));

@@ -41,8 +41,8 @@ pub fn run(args: CloseArgs, ctx: &Context) -> anyhow::Result<u8> {
         forced: !needs_force.is_empty(),
         from: Some(poc.state.phase),
     };
-    let entry = ctx.entry(&poc, close);
-    poc.ensure_latest(entry.at, "close")?;
+    let mut entry = ctx.entry(&poc, close);
+    poc.place_last(&mut entry, "close")?;
     journal.append(std::slice::from_ref(&entry))?;
     crate::context::take_in(
         &mut poc.state,

@@ -25,8 +25,8 @@ pub fn run(args: ReopenArgs, ctx: &Context) -> anyhow::Result<u8> {
     if poc.state.is_closed() && to > current {
         crate::fail!("the POC was closed in {current}; reopen it at {current} or an earlier phase");
     }
-    let entry = ctx.entry(&poc, Event::Reopen { to, reason });
-    poc.ensure_latest(entry.at, "reopen")?;
+    let mut entry = ctx.entry(&poc, Event::Reopen { to, reason });
+    poc.place_last(&mut entry, "reopen")?;
     journal.append(&[entry])?;
     crate::say!("Reopened at {to}. Run `poc check` for its open items.");
     Ok(EXIT_OK)

@@ -191,6 +191,26 @@ fn state_warnings(scope: &Scope, journal: &Journal, file: &str, out: &mut Vec<Di
             ),
         ));
     }
+    for (line, why) in &state.unmatched {
+        out.push(Diagnostic::warning(
+            file,
+            *line,
+            "no-effect",
+            format!("this entry {}", terminal_safe(why)),
+        ));
+    }
+    for l in &journal.lines {
+        if let Event::Blocker { id, .. } = &l.entry.event
+            && let Err(rule) = crate::text::valid_id(id)
+        {
+            out.push(Diagnostic::warning(
+                file,
+                l.number,
+                "bad-id",
+                format!("blocker ID `{}` {rule}", terminal_safe(id)),
+            ));
+        }
+    }
     for c in &state.conflicts {
         out.push(Diagnostic::warning(
             file,

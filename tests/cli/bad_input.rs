@@ -289,7 +289,7 @@ fn an_impossible_date_on_the_command_line_or_clock() {
     env.at("2026-02-30");
     let run = unchanged(&env, || env.poc_run(&["note", "x"]));
     run.code(1).first_err_is(
-        "error: POC_NOW: `2026-02-30` is not an RFC 3339 timestamp or a YYYY-MM-DD date between the years 0 and 9999",
+        "error: POC_NOW: `2026-02-30` is not an RFC 3339 timestamp or a YYYY-MM-DD date between the years 1 and 9999",
     );
 }
 

@@ -220,3 +220,18 @@ fn a_journal_linked_outside_the_poc_is_never_written() {
         );
     }
 }
+
+#[test]
+fn a_typed_last_line_that_does_not_parse_is_reported_never_dropped() {
+    let env = TestEnv::with_poc();
+    let mut journal = env.read("acme/journal.yaml");
+    journal.push_str(r#"- {"at": "2026-11-23T08:00:00Z", "by": "Lee", "kind": "note", "text": "typed by hand, no brace""#);
+    env.write("acme/journal.yaml", &journal);
+    let run = unchanged(&env, || env.poc_run(&["note", "next"]));
+    run.code(1);
+    assert!(
+        run.first_err_line()
+            .starts_with("error: acme/journal.yaml:3:"),
+        "{run:?}"
+    );
+}

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::{BIN, TestEnv};
+use crate::common::{BIN, TestEnv, unchanged};
 
 /// A bare repository with a POC pushed to it, and two clones of it.
 struct Team {
@@ -316,4 +316,163 @@ fn a_later_entry_is_never_hidden_behind_an_announcement() {
         .code(1)
         .stderr_has("error: cannot advance as of 2026-11-24 10:00 UTC: acme/journal.yaml:3 is dated later (2026-11-25 09:00 UTC)");
     assert_eq!(env.snapshot(), before);
+}
+
+/// The journal of `env`'s POC with `lines` (JSON objects) appended, as a
+/// union merge leaves it.
+fn merge_in(env: &TestEnv, lines: &[&str]) {
+    let mut journal = env.read("acme/journal.yaml");
+    for l in lines {
+        journal.push_str(&format!("- {l}\n"));
+    }
+    env.write("acme/journal.yaml", &journal);
+}
+
+#[test]
+fn a_resolve_on_a_clock_behind_the_blockers_is_recorded_when_it_can_take_effect() {
+    let mut env = TestEnv::with_poc();
+    env.at("2026-11-25T10:00:00Z");
+    env.poc_run(&["blocker", "VPN late"]).ok();
+    env.at("2026-11-24T10:00:00Z");
+    env.poc_run(&["blocker", "--resolve", "B1", "--note", "done"])
+        .ok()
+        .stderr_has("Recorded as of 2026-11-25 10:00 UTC, when B1-JJG was opened")
+        .stderr_has("Resolved B1-JJG: VPN late");
+    env.at("2026-11-26T10:00:00Z");
+    assert_eq!(
+        env.poc_run(&["status", "--format", "json"]).json()["open_blockers"],
+        0
+    );
+    env.poc_run(&["blocker", "--resolve", "B1"])
+        .code(1)
+        .first_err_is("error: blocker B1-JJG is already resolved");
+    // A resolve that finds nothing open where it falls is reported.
+    merge_in(
+        &env,
+        &[r#"{"at":"2026-11-23T08:00:00Z","by":"lee","kind":"resolve","id":"B9"}"#],
+    );
+    env.poc_run(&["validate"]).ok().stderr_has(
+        "warning: acme/journal.yaml:5: this entry resolves `B9`, but no blocker with that ID is open at that time",
+    );
+}
+
+#[test]
+fn an_advance_merged_from_a_clone_that_stood_elsewhere_jumps_no_gate() {
+    let mut env = TestEnv::with_poc();
+    env.at("2026-11-24T09:00:00Z");
+    env.poc_run(&["advance", "--force", "--reason", "x"]).ok();
+    env.at("2026-11-24T10:00:00Z");
+    env.poc_run(&["reopen", "setup", "--reason", "redo access"])
+        .ok();
+    // The other clone, still in deployment, advanced later.
+    merge_in(
+        &env,
+        &[
+            r#"{"at":"2026-11-24T11:00:00Z","by":"lee","kind":"advance","from":"deployment","to":"validation","forced":true,"reason":"waived"}"#,
+        ],
+    );
+    env.at("2026-11-25T09:00:00Z");
+    let json = env.poc_run(&["status", "--format", "json"]).json();
+    assert_eq!(json["phase"], "setup");
+    let reasons: Vec<&str> = (json["overrides"].as_array().unwrap().iter())
+        .map(|o| o["reason"].as_str().unwrap())
+        .collect();
+    assert!(reasons.contains(&"waived"), "{reasons:?}");
+    env.poc_run(&["validate"]).ok().stderr_has(
+        "this entry advance from deployment to validation is not applied: the POC stood in setup then",
+    );
+    // A hand-made jump over phases is not applied either.
+    merge_in(
+        &env,
+        &[
+            r#"{"at":"2026-11-24T12:00:00Z","by":"lee","kind":"advance","from":"setup","to":"signoff"}"#,
+        ],
+    );
+    assert_eq!(
+        env.poc_run(&["status", "--format", "json"]).json()["phase"],
+        "setup"
+    );
+}
+
+#[test]
+fn entries_of_one_instant_replay_the_same_whichever_side_a_merge_put_first() {
+    let env = TestEnv::with_poc();
+    let base = env.read("acme/journal.yaml");
+    let dana = r#"{"at":"2026-11-24T00:00:00Z","by":"dana","kind":"check","id":"SC1"}"#;
+    let lee = r#"{"at":"2026-11-24T00:00:00Z","by":"lee","kind":"fail","id":"SC1"}"#;
+    let mut seen = Vec::new();
+    for order in [[dana, lee], [lee, dana]] {
+        env.write("acme/journal.yaml", &base);
+        merge_in(&env, &order);
+        seen.push(env.poc_run(&["status", "--format", "json"]).json());
+    }
+    assert_eq!(seen[0], seen[1]);
+    assert_eq!(seen[0]["criteria"][0]["status"], "failed");
+}
+
+#[test]
+fn a_phase_change_a_few_minutes_behind_a_colleagues_clock_goes_just_after_it() {
+    let mut env = TestEnv::with_poc();
+    merge_in(
+        &env,
+        &[r#"{"at":"2026-11-23T09:03:00Z","by":"lee","kind":"note","text":"from a fast laptop"}"#],
+    );
+    env.at("2026-11-23T09:00:00Z");
+    env.poc_run(&["advance", "--force", "--reason", "x"]).ok();
+    let journal = env.read("acme/journal.yaml");
+    let last = journal.lines().last().unwrap();
+    assert!(
+        last.contains(r#""at":"2026-11-23T09:03:00.001Z""#),
+        "{last}"
+    );
+    env.at("2026-11-23T09:10:00Z");
+    assert_eq!(
+        env.poc_run(&["status", "--format", "json"]).json()["phase"],
+        "deployment"
+    );
+}
+
+#[test]
+fn a_conflict_shows_in_every_document_and_holds_back_the_debrief() {
+    let mut env = TestEnv::with_poc();
+    merge_in(
+        &env,
+        &[
+            r#"{"at":"2026-11-24T09:00:00Z","by":"dana","kind":"close","outcome":"win","forced":true,"reason":"w","from":"setup"}"#,
+            r#"{"at":"2026-11-24T10:00:00Z","by":"lee","kind":"close","outcome":"loss","forced":true,"reason":"l","from":"setup"}"#,
+        ],
+    );
+    env.at("2026-11-25T09:00:00Z");
+    let what = "closed as loss by lee while already closed as win by dana on 2026-11-24";
+    env.poc_run(&["status", "--format", "markdown"])
+        .ok()
+        .stdout_has(what);
+    env.poc_run(&["checklist"])
+        .ok()
+        .stdout_has(&format!("(in conflict: {what})"));
+    let run = unchanged(&env, || env.poc_run(&["debrief"]));
+    run.code(1).first_err_is(&format!(
+        "error: the outcome is in conflict: {what} (journal line 4); a debrief would pick one. Agree on the outcome, then `poc reopen PHASE --reason TEXT` and `poc close` again (nothing was written)"
+    ));
+}
+
+#[test]
+fn blocker_ids_outside_the_id_set_are_reported_and_a_whole_id_comes_first() {
+    let env = TestEnv::with_poc();
+    merge_in(
+        &env,
+        &[
+            r#"{"at":"2026-11-23T07:00:00Z","by":"d","kind":"blocker","id":"B1#1","text":"odd"}"#,
+            r#"{"at":"2026-11-23T07:01:00Z","by":"d","kind":"blocker","id":"B1","text":"plain"}"#,
+        ],
+    );
+    env.poc_run(&["validate"]).ok().stderr_has(
+        "warning: acme/journal.yaml:3: blocker ID `B1#1` has a character outside the ID set",
+    );
+    env.poc_run(&["blocker", "--resolve", "B1#1"])
+        .ok()
+        .stderr_has("Resolved B1#1: odd");
+    unchanged(&env, || env.poc_run(&["blocker", "--resolve", " "]))
+        .code(2)
+        .first_err_is("error: --resolve needs the blocker's ID, such as B3 (nothing was recorded)");
 }

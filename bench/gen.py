@@ -76,7 +76,8 @@ def ids_by_phase(items, criteria):
 
 
 def stamp(t):
-    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # As poc writes them on a real clock: nanoseconds, from chrono.
+    return t.strftime("%Y-%m-%dT%H:%M:%S") + ".%09dZ" % (t.microsecond * 1000 + 417)
 
 
 def journal_lines(items, criteria, entries, start, rng):

@@ -390,16 +390,18 @@ pub fn parse_timestamp(v: &str) -> Option<DateTime<Utc>> {
         .filter(|t| crate::clock::readable(*t))
 }
 
-/// `YYYY-MM-DDTHH:MM:SSZ` exactly, else None.
+/// `YYYY-MM-DDTHH:MM:SS[.fraction]Z`, the form poc writes (chrono's own
+/// serialisation: a fraction of up to nine digits when the clock has one),
+/// else None for the general parser.
 fn parse_utc_fast(v: &str) -> Option<DateTime<Utc>> {
     let b = v.as_bytes();
-    let shape = b.len() == 20
+    let shape = b.len() >= 20
         && b[4] == b'-'
         && b[7] == b'-'
         && b[10] == b'T'
         && b[13] == b':'
         && b[16] == b':'
-        && b[19] == b'Z';
+        && b[b.len() - 1] == b'Z';
     if !shape {
         return None;
     }
@@ -408,9 +410,16 @@ fn parse_utc_fast(v: &str) -> Option<DateTime<Utc>> {
             c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
         })
     };
+    let nanos = match &b[19..b.len() - 1] {
+        [] => 0,
+        [b'.', digits @ ..] if (1..=9).contains(&digits.len()) => {
+            num(20..20 + digits.len())? * 10u32.pow(9 - digits.len() as u32)
+        }
+        _ => return None,
+    };
     let date = chrono::NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
     Some(
-        date.and_hms_opt(num(11..13)?, num(14..16)?, num(17..19)?)?
+        date.and_hms_nano_opt(num(11..13)?, num(14..16)?, num(17..19)?, nanos)?
             .and_utc(),
     )
 }
@@ -488,11 +497,28 @@ mod tests {
             "2026-11-23T09:00:00.000Z",
         ] {
             assert_eq!(
+                parse_utc_fast(t),
+                DateTime::parse_from_rfc3339(t)
+                    .ok()
+                    .map(|t| t.to_utc())
+                    .filter(|_| t.ends_with('Z')),
+                "{t}"
+            );
+            assert_eq!(
                 parse_timestamp(t).unwrap().to_rfc3339(),
                 "2026-11-23T09:00:00+00:00",
                 "{t}"
             );
         }
+        for t in ["2026-11-29T09:40:11.431440167Z", "2026-11-29T09:40:11.4Z"] {
+            assert_eq!(
+                parse_utc_fast(t),
+                DateTime::parse_from_rfc3339(t).ok().map(|t| t.to_utc()),
+                "{t}"
+            );
+        }
+        assert!(parse_utc_fast("2026-11-29T09:40:11.Z").is_none());
+        assert!(parse_utc_fast("2026-11-29T09:40:11.1234567890Z").is_none());
         assert!(parse_utc_fast("2026-02-30T09:00:00Z").is_none());
         assert!(parse_utc_fast("2026-11-23T25:00:00Z").is_none());
         assert!(parse_timestamp("0000-01-01T00:00:00+01:00").is_none());

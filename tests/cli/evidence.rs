@@ -339,7 +339,9 @@ fn a_checklist_item_is_verified_by_a_run_as_a_criterion_is() {
     assert_eq!(item("kickoff")["run"]["exit_code"], 3);
     // Today's list and the checklist mark it to run again once fixed.
     env.poc_run(&["check"]).ok().stdout_has("  [!] kickoff ");
-    env.poc_run(&["check"]).ok().stdout_has(" — its run failed: exit 3\n");
+    env.poc_run(&["check"])
+        .ok()
+        .stdout_has(" — its run failed: exit 3\n");
     env.poc_run(&["checklist"]).ok().stdout_has("- [!] ");
     // --fail stays for criteria: an item's failure is its run's.
     unchanged(&env, || env.poc_run(&["check", "kickoff", "--fail"]))

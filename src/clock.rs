@@ -89,19 +89,47 @@ pub fn parse_zone(name: &str) -> Option<Tz> {
     name.trim().parse::<Tz>().ok()
 }
 
-/// The machine's zone for a new POC: `TZ` when it names an IANA zone, else
-/// the system's setting, else UTC.
+/// The machine's zone for a new POC: `TZ` when it names an IANA zone
+/// (`Asia/Tokyo`, `:Asia/Tokyo`, `/usr/share/zoneinfo/Asia/Tokyo`), else the
+/// system's setting, else UTC. A `TZ` that is set but names no IANA zone (a
+/// POSIX rule such as `EST5EDT,M3.2.0,M11.1.0`) is warned about, once.
 pub fn machine_zone() -> Tz {
-    let from_env = std::env::var("TZ")
-        .ok()
-        .and_then(|v| parse_zone(v.trim_start_matches(':')));
-    from_env
+    let tz = std::env::var("TZ").ok().filter(|v| !v.trim().is_empty());
+    let from_env = tz.as_deref().and_then(zone_from_tz);
+    let zone = from_env
         .or_else(|| {
             iana_time_zone::get_timezone()
                 .ok()
                 .and_then(|n| parse_zone(&n))
         })
-        .unwrap_or(Tz::UTC)
+        .unwrap_or(Tz::UTC);
+    if let (Some(value), None) = (&tz, from_env) {
+        crate::warn!(
+            "TZ={}: not an IANA time zone name; the POC's zone is {}; pass --timezone to choose",
+            crate::text::terminal_safe(value),
+            zone.name()
+        );
+    }
+    zone
+}
+
+/// The IANA zone a `TZ` value names: the name itself, after a leading `:`,
+/// or the part after `zoneinfo/` of a path to a zone file (and its `posix/`
+/// or `right/` variants).
+fn zone_from_tz(value: &str) -> Option<Tz> {
+    let value = value.trim();
+    let value = value.strip_prefix(':').unwrap_or(value);
+    let name = match value.rfind("/zoneinfo/") {
+        Some(at) if value.starts_with('/') => {
+            let name = &value[at + "/zoneinfo/".len()..];
+            ["posix/", "right/"]
+                .iter()
+                .find_map(|p| name.strip_prefix(p))
+                .unwrap_or(name)
+        }
+        _ => value,
+    };
+    parse_zone(name)
 }
 
 /// The first instant of `day` in `zone`: midnight, or the first moment

@@ -37,7 +37,8 @@ pub struct Attachment {
 pub const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(60 * 60);
 
 /// Checks a file before anything is recorded, and opens it once: it exists,
-/// is a regular file and is within the size cap. The file is opened without
+/// is a regular file, not on a system pseudo-filesystem such as `/proc`
+/// (whose files stat as regular), and is within the size cap. The file is opened without
 /// blocking (a FIFO put in its place cannot hang the open) and checked on the
 /// opened handle, so nothing else can be swapped in between.
 pub fn check_attachment(source: &Path) -> Result<Attachment, UserError> {
@@ -60,6 +61,11 @@ pub fn check_attachment(source: &Path) -> Result<Attachment, UserError> {
     if meta.is_dir() {
         return Err(UserError::new(format!(
             "--attach {shown}: is a folder; attach files one by one, or an archive of it (nothing was recorded)"
+        )));
+    }
+    if let Some(at) = crate::fsutil::pseudo_filesystem(&file) {
+        return Err(UserError::new(format!(
+            "--attach {shown}: is on {at}, a system pseudo-filesystem, not a file to attach (nothing was recorded)"
         )));
     }
     if !meta.is_file() {
@@ -135,7 +141,7 @@ pub fn safe_file_name(name: &str) -> String {
 
 /// Copies an attachment into `evidence/` under `<hash prefix>-<safe name>`,
 /// from the handle [`check_attachment`] opened, capped by the bytes read
-/// (a file may grow, or stat as 0 bytes like `/proc/self/environ`). The same
+/// (a file may grow after it was checked). The same
 /// content attached twice is stored once; a different file never replaces a
 /// stored one. Stale temporary files of killed copies are removed first.
 pub fn store(poc_dir: &Path, attachment: &Attachment) -> anyhow::Result<FileEvidence> {
@@ -335,6 +341,9 @@ pub enum FileProblem {
     NotAFile,
     /// Reached through a symbolic link, which may lead outside the POC.
     Link,
+    /// A path outside `evidence/` (`/etc/passwd`, `evidence/../../x`): only
+    /// a hand-edited journal names one. Not read.
+    Outside,
 }
 
 impl FileProblem {
@@ -346,6 +355,7 @@ impl FileProblem {
             FileProblem::Changed => ("evidence-changed", false),
             FileProblem::Link => ("evidence-link", true),
             FileProblem::NotAFile => ("evidence-not-a-file", true),
+            FileProblem::Outside => ("evidence-outside", true),
         }
     }
 }
@@ -379,6 +389,10 @@ impl std::fmt::Display for Problem {
                 f,
                 "{path} (evidence for {id}, journal line {line}) is reached through a symbolic link, which may lead outside the POC folder; it was not read"
             ),
+            FileProblem::Outside => write!(
+                f,
+                "{path} (evidence for {id}, journal line {line}) is outside the POC's evidence folder; it was not read"
+            ),
             FileProblem::Changed => match &self.actual_sha256 {
                 Some(actual) => write!(
                     f,
@@ -395,6 +409,16 @@ impl std::fmt::Display for Problem {
     }
 }
 
+/// Whether `path` is one `poc` records: relative, below `evidence/`, with
+/// no `..` or `.` on the way. Anything else (a hand-edited journal) is
+/// reported rather than followed.
+fn in_evidence_dir(path: &str) -> bool {
+    let mut parts = Path::new(path).components();
+    parts.next() == Some(std::path::Component::Normal(EVIDENCE_DIR.as_ref()))
+        && parts.clone().next().is_some()
+        && parts.all(|c| matches!(c, std::path::Component::Normal(_)))
+}
+
 /// Re-hashes every stored file the journal names; each path is checked once.
 pub fn verify(poc_dir: &Path, journal: &Journal) -> Vec<Problem> {
     let mut seen = std::collections::HashSet::new();
@@ -406,13 +430,8 @@ pub fn verify(poc_dir: &Path, journal: &Journal) -> Vec<Problem> {
         if !seen.insert(path.clone()) {
             continue;
         }
-        // Recorded paths are relative and inside evidence/; anything else
-        // (a hand-edited journal) is reported rather than followed.
-        let inside = Path::new(&path)
-            .components()
-            .all(|c| matches!(c, std::path::Component::Normal(_)));
-        let (actual, problem) = if !inside {
-            (None, FileProblem::Missing)
+        let (actual, problem) = if !in_evidence_dir(&path) {
+            (None, FileProblem::Outside)
         } else if crate::fsutil::link_in(poc_dir, &path).is_some() {
             (None, FileProblem::Link)
         } else {
@@ -465,6 +484,24 @@ mod tests {
             .unwrap()
             .collect();
         assert!(left.is_empty(), "{left:?}");
+    }
+
+    #[test]
+    fn only_paths_below_evidence_are_read() {
+        assert!(in_evidence_dir("evidence/abc-x.png"));
+        assert!(in_evidence_dir("evidence/run-20261123T090000Z-SC1.log"));
+        for outside in [
+            "/etc/passwd",
+            "evidence/../../x",
+            "../evidence/x",
+            "./evidence/x",
+            "poc.yaml",
+            "evidence",
+            "evidence/",
+            "",
+        ] {
+            assert!(!in_evidence_dir(outside), "{outside}");
+        }
     }
 
     #[test]

@@ -199,6 +199,44 @@ pub fn open_regular(path: &Path) -> io::Result<File> {
     Ok(file)
 }
 
+/// Where the system pseudo-filesystem holding `file` is usually mounted
+/// (`/proc`, `/sys`, …), when it is on one: its files stat as regular files
+/// but hold the state of the machine and its processes (environment
+/// variables, memory maps), never something to keep as evidence. Checked on
+/// the open handle (`fstatfs`), so no other file can be swapped in. Linux
+/// only; elsewhere, and when the check itself fails, None.
+pub fn pseudo_filesystem(file: &File) -> Option<&'static str> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd as _;
+        // The magic numbers of linux/magic.h.
+        const KINDS: [(u32, &str); 8] = [
+            (0x9fa0, "/proc"),                     // PROC_SUPER_MAGIC
+            (0x6265_6572, "/sys"),                 // SYSFS_MAGIC
+            (0x6462_6720, "/sys/kernel/debug"),    // DEBUGFS_MAGIC
+            (0x7472_6163, "/sys/kernel/tracing"),  // TRACEFS_MAGIC
+            (0x0027_e0eb, "/sys/fs/cgroup"),       // CGROUP_SUPER_MAGIC
+            (0x6367_7270, "/sys/fs/cgroup"),       // CGROUP2_SUPER_MAGIC
+            (0x7363_6673, "/sys/kernel/security"), // SECURITYFS_MAGIC
+            (0xcafe_4a11, "/sys/fs/bpf"),          // BPF_FS_MAGIC
+        ];
+        // SAFETY: fstatfs fills the zeroed struct from an open descriptor.
+        let mut st: libc::statfs = unsafe { std::mem::zeroed() };
+        if unsafe { libc::fstatfs(file.as_raw_fd(), &mut st) } != 0 {
+            return None;
+        }
+        // Its type differs by platform; every magic number fits in 32 bits.
+        #[allow(clippy::unnecessary_cast)]
+        let magic = st.f_type as u32;
+        KINDS.iter().find(|(m, _)| *m == magic).map(|(_, at)| *at)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = file;
+        None
+    }
+}
+
 /// [`open_regular`], with errors that name the file as `name`.
 pub fn open_regular_named(path: &Path, name: &str) -> anyhow::Result<File> {
     open_regular(path).map_err(|e| match not_regular(&e) {
@@ -378,6 +416,15 @@ mod tests {
             not_regular(&open_regular(&dir.path().join("none")).unwrap_err()),
             None
         );
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn proc_files_are_on_a_pseudo_filesystem_and_temp_files_are_not() {
+        let on = |p: &str| pseudo_filesystem(&File::open(p).unwrap());
+        assert_eq!(on("/proc/self/status"), Some("/proc"));
+        let tmp = tempfile::NamedTempFile::new().unwrap();
+        assert_eq!(pseudo_filesystem(tmp.as_file()), None);
     }
 
     #[cfg(unix)]

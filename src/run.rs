@@ -378,7 +378,13 @@ pub fn run_command(
 ) -> anyhow::Result<RunEnd> {
     crate::fsutil::refuse_links(poc_dir, EVIDENCE_DIR)?;
     let dir = poc_dir.join(EVIDENCE_DIR);
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let shown_dir = crate::fsutil::display_in(poc_dir, EVIDENCE_DIR);
+    let cannot_create = |e: io::Error| {
+        crate::error::Error::new(format!(
+            "cannot create a run log in {shown_dir}: {e} (nothing was recorded)"
+        ))
+    };
+    std::fs::create_dir_all(&dir).map_err(cannot_create)?;
     let stamp = now.format("%Y%m%dT%H%M%SZ");
     let label = safe_file_name(&ids.join("-"));
     let mut created = None;
@@ -399,16 +405,43 @@ pub fn run_command(
                 break;
             }
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 10_000 => {}
-            Err(e) => {
-                return Err(anyhow::Error::new(e)
-                    .context(format!("cannot create a log in {}", dir.display())));
-            }
+            Err(e) => return Err(cannot_create(e).into()),
         }
     }
     let Some((log_file, rel)) = created else {
-        crate::fail!("cannot create a log in {}", dir.display());
+        crate::fail!("cannot create a run log in {shown_dir} (nothing was recorded)");
     };
-    let mut log = BufWriter::new(log_file);
+    let path = poc_dir.join(&rel);
+    let shown = crate::fsutil::display_in(poc_dir, &rel);
+    let log = (BufWriter::new(log_file), rel);
+    run_logged(poc_dir, command, ids, timeout, interactive, now, log).map_err(|e| {
+        // Nothing refers to the log, so none is left half-written: a full
+        // disk leaves no empty or partial log behind.
+        let _ = std::fs::remove_file(&path);
+        // In `run_logged` every other error carries its own context: a
+        // bare I/O error is one of writing the log.
+        match e.downcast_ref::<io::Error>() {
+            Some(io) if e.chain().count() == 1 => crate::error::Error::new(format!(
+                "cannot write the run log {shown}: {io} (removed it; nothing was recorded)"
+            ))
+            .into(),
+            _ => e,
+        }
+    })
+}
+
+/// The run itself, once its log is created: the command's output goes to
+/// `log` (`rel` in the POC folder). A bare I/O error is one of writing the
+/// log; every other error says what it is about.
+fn run_logged(
+    poc_dir: &Path,
+    command: &str,
+    ids: &[String],
+    timeout: Duration,
+    interactive: bool,
+    now: DateTime<Utc>,
+    (mut log, rel): (BufWriter<File>, String),
+) -> anyhow::Result<RunEnd> {
     writeln!(log, "# poc run evidence for {}", ids.join(", "))?;
     writeln!(log, "# command: {}", command.replace('\n', "\n#          "))?;
     writeln!(log, "# folder: the POC folder")?;
@@ -546,7 +579,10 @@ pub fn run_command(
             break;
         }
         if ended.is_none() {
-            if running.exited()? {
+            if running
+                .exited()
+                .with_context(|| format!("cannot wait for `{command}`"))?
+            {
                 ended = Some(Instant::now());
             } else if started.elapsed() >= timeout {
                 timed_out = true;
@@ -612,7 +648,8 @@ pub fn run_command(
     if let Some(stop) = stop {
         return Ok(RunEnd::Interrupted { log: rel, stop });
     }
-    let (sha256, size) = hash_file(&poc_dir.join(&rel))?;
+    let (sha256, size) = hash_file(&poc_dir.join(&rel))
+        .with_context(|| format!("cannot read back the run log {rel}"))?;
     Ok(RunEnd::Finished(RunEvidence {
         command: command.to_string(),
         log: rel,

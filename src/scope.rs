@@ -506,6 +506,16 @@ impl IdRegistry {
     }
 }
 
+/// "; did you mean `America/New_York`?" for a zone name typed with the
+/// wrong case (that match first) or a typo, or nothing.
+fn zone_did_you_mean(input: &str) -> String {
+    let names = || chrono_tz::TZ_VARIANTS.iter().map(|z| z.name());
+    match names().find(|n| n.eq_ignore_ascii_case(input)) {
+        Some(exact) => format!("; did you mean `{exact}`?"),
+        None => did_you_mean(input, names()),
+    }
+}
+
 impl RawScope {
     fn validate(self, file: &str) -> Result<Scope, Error> {
         check_version(&self.version, file)?;
@@ -517,8 +527,9 @@ impl RawScope {
                     file,
                     &name.referenced,
                     format!(
-                        "`timezone` `{}` is not an IANA time zone name, such as Europe/Berlin, America/Los_Angeles or UTC",
-                        crate::text::terminal_safe(&name.value)
+                        "`timezone` `{}` is not an IANA time zone name, such as Europe/Berlin, America/Los_Angeles or UTC{}",
+                        crate::text::terminal_safe(&name.value),
+                        zone_did_you_mean(name.value.trim())
                     ),
                 )
             })?,

@@ -66,7 +66,7 @@ fn say_verified(report: &EvidenceReport) -> anyhow::Result<()> {
             "error: {} missing or changed since recorded{}",
             crate::text::plural(problems.len() as i64, "stored evidence file"),
             if unread {
-                ", or not read (not a regular file, or reached through a symbolic link)"
+                ", or not read (not a regular file, reached through a symbolic link, or outside evidence/)"
             } else {
                 ""
             }

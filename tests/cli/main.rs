@@ -30,6 +30,7 @@ mod loading;
 mod lost_entries;
 mod merge_property;
 mod properties;
+mod review_fixes;
 mod runs;
 mod smoke;
 mod teams;

@@ -1630,7 +1630,9 @@ proptest! {
         std::fs::write(dir.path().join("journal.yaml"), &bytes).unwrap();
         let journal = Journal::parse(&bytes, "journal.yaml").unwrap();
         let state = PocState::derive(&scope, &journal);
-        let now = now_for(&scope, now);
+        // POC_NOW takes the years 1 to 9999 (year 0 is refused).
+        let year_1 = DateTime::from_timestamp(-62_135_596_800, 0).unwrap();
+        let now = now_for(&scope, now).max(year_1);
         let report = StatusReport::build(&scope, &state, now);
         let run = |args: &[&str]| {
             let out = std::process::Command::new(env!("CARGO_BIN_EXE_poc"))

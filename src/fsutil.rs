@@ -96,18 +96,8 @@ pub fn display_in(dir: &Path, file: &str) -> String {
 /// read too, so a file that grows meanwhile (or reports no size, as a
 /// device does) is refused rather than read past it.
 pub fn read_capped(file: &mut File, path: &Path, cap: u64) -> anyhow::Result<Vec<u8>> {
-    let len = file
-        .metadata()
-        .with_context(|| format!("cannot read {}", path.display()))?
-        .len();
+    let len = capped_len(file, path, cap)?;
     let limit = cap / (1024 * 1024);
-    if len > cap {
-        return Err(crate::error::Error::invalid(
-            crate::error::Location::file(&path.display().to_string()),
-            format!("the file is {len} bytes, over the {limit} MiB limit; refusing to read it"),
-        )
-        .into());
-    }
     let mut bytes = Vec::with_capacity(len as usize);
     file.take(cap + 1)
         .read_to_end(&mut bytes)
@@ -119,6 +109,26 @@ pub fn read_capped(file: &mut File, path: &Path, cap: u64) -> anyhow::Result<Vec
         );
     }
     Ok(bytes)
+}
+
+/// The length of an open file, refusing one over `cap` bytes before
+/// anything is read.
+pub fn capped_len(file: &File, path: &Path, cap: u64) -> anyhow::Result<u64> {
+    let len = file
+        .metadata()
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .len();
+    if len > cap {
+        return Err(crate::error::Error::invalid(
+            crate::error::Location::file(&path.display().to_string()),
+            format!(
+                "the file is {len} bytes, over the {} MiB limit; refusing to read it",
+                cap / (1024 * 1024)
+            ),
+        )
+        .into());
+    }
+    Ok(len)
 }
 
 /// What a file is, as messages name it: "a folder", "a FIFO", ….

@@ -8,7 +8,7 @@
 //! is the fallback for a line a person edited.
 
 use std::fs::{File, OpenOptions};
-use std::io::{Seek, SeekFrom, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -89,12 +89,7 @@ impl Journal {
         room: usize,
         file: &str,
     ) -> Result<Journal, Error> {
-        let mut journal = Journal {
-            // Most lines are 100–200 bytes: reserving up front saves
-            // copying every entry as the vector grows.
-            lines: Vec::with_capacity(room / 128),
-            ..Journal::default()
-        };
+        let mut journal = Journal::with_room(room);
         let mut start = 0usize;
         let mut number = skipped;
         while start < bytes.len() {
@@ -103,33 +98,145 @@ impl Journal {
             let raw = &bytes[start..end.unwrap_or(bytes.len())];
             let line_start = base + start;
             start = end.map_or(bytes.len(), |e| e + 1);
-            let text = match line_text(raw, number) {
-                Ok(text) => text,
-                // A write cut inside a multi-byte character: torn if the
-                // rest of the line is one of poc's own entries cut short.
-                Err(valid) if end.is_none() && is_cut_short(valid) => {
-                    journal.mark_torn(number, line_start);
-                    break;
-                }
-                Err(_) => return Err(bad_utf8(raw, number, file)),
-            };
-            let line = text.strip_suffix('\r').unwrap_or(text);
-            let trimmed = line.trim();
-            if trimmed.is_empty() || trimmed.starts_with('#') {
-                continue;
-            }
-            match parse_line(line, file, number) {
-                Ok(entry) => journal.lines.push(Line { number, entry }),
-                Err(_) if end.is_none() && is_cut_short(line) => {
-                    journal.mark_torn(number, line_start);
-                    break;
-                }
-                Err(e) => return Err(e),
+            if journal.take_line(raw, end.is_none(), number, line_start, file)? {
+                break;
             }
         }
         journal.missing_newline =
             !bytes.is_empty() && !bytes.ends_with(b"\n") && journal.torn.is_none();
         Ok(journal)
+    }
+
+    /// An empty journal with room for the entries of `room` bytes: most
+    /// lines are 100–200 bytes, and reserving up front saves copying every
+    /// entry as the vector grows.
+    fn with_room(room: usize) -> Journal {
+        Journal {
+            lines: Vec::with_capacity(room / 128),
+            ..Journal::default()
+        }
+    }
+
+    /// Takes line `number` (without its newline; `last` when none followed
+    /// it, at the end of the file), which starts at byte `line_start`.
+    /// True when reading stops there: a torn last line.
+    fn take_line(
+        &mut self,
+        raw: &[u8],
+        last: bool,
+        number: usize,
+        line_start: usize,
+        file: &str,
+    ) -> Result<bool, Error> {
+        let text = match line_text(raw, number) {
+            Ok(text) => text,
+            // A write cut inside a multi-byte character: torn if the rest
+            // of the line is one of poc's own entries cut short.
+            Err(valid) if last && is_cut_short(valid) => {
+                self.mark_torn(number, line_start);
+                return Ok(true);
+            }
+            Err(_) => return Err(bad_utf8(raw, number, file)),
+        };
+        let line = text.strip_suffix('\r').unwrap_or(text);
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            return Ok(false);
+        }
+        match parse_line(line, file, number) {
+            Ok(entry) => self.lines.push(Line { number, entry }),
+            Err(_) if last && is_cut_short(line) => {
+                self.mark_torn(number, line_start);
+                return Ok(true);
+            }
+            Err(e) => return Err(e),
+        }
+        Ok(false)
+    }
+
+    /// Reads the (locked) journal `file` of `len` bytes. A long one is read
+    /// as two halves, each by its own thread in blocks straight from the
+    /// file: holding the whole text as well as its entries cost a fifth of
+    /// `status`, in memory the kernel had to hand out page by page.
+    #[cfg(unix)]
+    fn read_from(file: &File, len: u64, name: &str) -> anyhow::Result<Journal> {
+        let whole = |file: &File| -> anyhow::Result<Journal> {
+            let bytes = read_all(file, len, name)?;
+            Ok(Journal::parse(&bytes, name)?)
+        };
+        if len < PARALLEL_PARSE_BYTES as u64 {
+            return whole(file);
+        }
+        let Some(at) = split_point(file, len)? else {
+            return whole(file);
+        };
+        let (first, second) = std::thread::scope(|scope| {
+            let first = scope.spawn(|| Journal::parse_range(file, 0..at, len, name));
+            let second = Journal::parse_range(file, at..len, len - at, name);
+            (first.join(), second)
+        });
+        let first = first.map_err(|_| Error::new(format!("{name}: the parser stopped")))?;
+        let (mut journal, head_lines) = first?;
+        // The second half counted its lines from its own start; an error in
+        // it is read again from the top, to name its line.
+        let Ok((second, _)) = second else {
+            return whole(file);
+        };
+        journal.lines.extend(second.lines.into_iter().map(|l| Line {
+            number: l.number + head_lines,
+            entry: l.entry,
+        }));
+        journal.torn = second.torn.map(|n| n + head_lines);
+        journal.torn_offset = second.torn_offset;
+        journal.missing_newline = second.missing_newline;
+        Ok(journal)
+    }
+
+    #[cfg(not(unix))]
+    fn read_from(file: &File, len: u64, name: &str) -> anyhow::Result<Journal> {
+        let bytes = read_all(file, len, name)?;
+        Ok(Journal::parse(&bytes, name)?)
+    }
+
+    /// Parses bytes `range` of `file` (line numbers counted from the
+    /// range's start), with room for `room` bytes of entries; also returns
+    /// how many lines it read.
+    #[cfg(unix)]
+    fn parse_range(
+        file: &File,
+        range: std::ops::Range<u64>,
+        room: u64,
+        name: &str,
+    ) -> anyhow::Result<(Journal, usize)> {
+        use std::io::BufRead as _;
+        let mut journal = Journal::with_room(room as usize);
+        let mut reader = std::io::BufReader::with_capacity(
+            256 * 1024,
+            RangeReader {
+                file,
+                range: range.clone(),
+            },
+        );
+        let (mut line, mut number, mut offset) = (Vec::new(), 0usize, range.start as usize);
+        let mut ended_with_newline = true;
+        loop {
+            line.clear();
+            let n = reader
+                .read_until(b'\n', &mut line)
+                .with_context(|| format!("cannot read {name}"))?;
+            if n == 0 {
+                break;
+            }
+            number += 1;
+            ended_with_newline = line.last() == Some(&b'\n');
+            let raw = line.strip_suffix(b"\n").unwrap_or(&line);
+            if journal.take_line(raw, !ended_with_newline, number, offset, name)? {
+                break;
+            }
+            offset += n;
+        }
+        journal.missing_newline = !ended_with_newline && journal.torn.is_none();
+        Ok((journal, number))
     }
 
     fn mark_torn(&mut self, number: usize, start: usize) {
@@ -155,6 +262,65 @@ impl Journal {
 
 fn memchr_newline(bytes: &[u8]) -> Option<usize> {
     bytes.iter().position(|b| *b == b'\n')
+}
+
+/// Bytes `range` of a file, read with positioned reads: two threads read
+/// their halves of one open file at once.
+#[cfg(unix)]
+struct RangeReader<'a> {
+    file: &'a File,
+    range: std::ops::Range<u64>,
+}
+
+#[cfg(unix)]
+impl std::io::Read for RangeReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use std::os::unix::fs::FileExt as _;
+        let left = (self.range.end - self.range.start).min(buf.len() as u64) as usize;
+        if left == 0 {
+            return Ok(0);
+        }
+        let n = self.file.read_at(&mut buf[..left], self.range.start)?;
+        self.range.start += n as u64;
+        Ok(n)
+    }
+}
+
+/// Where the second half of a long journal starts: just after the first
+/// line break at or past the middle, found in the file; None when there is
+/// none before the end.
+#[cfg(unix)]
+fn split_point(file: &File, len: u64) -> anyhow::Result<Option<u64>> {
+    use std::os::unix::fs::FileExt as _;
+    let mut at = len / 2;
+    let mut window = vec![0u8; 64 * 1024];
+    while at < len {
+        let n = file.read_at(&mut window, at)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        if let Some(i) = memchr_newline(&window[..n]) {
+            let split = at + i as u64 + 1;
+            return Ok((split < len).then_some(split));
+        }
+        at += n as u64;
+    }
+    Ok(None)
+}
+
+/// The whole (locked) file, which is `len` bytes, over the cap refused.
+fn read_all(file: &File, len: u64, name: &str) -> anyhow::Result<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(len as usize);
+    Read::take(file, MAX_JOURNAL_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {name}"))?;
+    if bytes.len() as u64 > MAX_JOURNAL_BYTES {
+        crate::fail!(
+            "{name}: the file holds more than {MAX_JOURNAL_BYTES} bytes, over the {} MiB limit; refusing to read it",
+            MAX_JOURNAL_BYTES / (1024 * 1024)
+        );
+    }
+    Ok(bytes)
 }
 
 /// The line as text (a BOM dropped from the first), or the valid UTF-8
@@ -289,16 +455,15 @@ pub fn read(dir: &Path) -> anyhow::Result<Journal> {
     if !crate::fsutil::regular_file_exists(&path, &name)? {
         return Ok(Journal::default());
     }
-    let mut file = match File::open(&path) {
+    let file = match File::open(&path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Journal::default()),
         Err(e) => return Err(e).with_context(|| format!("cannot open {name}")),
     };
     file.lock_shared()
         .with_context(|| format!("cannot lock {name}"))?;
-    let bytes = crate::fsutil::read_capped(&mut file, Path::new(&name), MAX_JOURNAL_BYTES)?;
-    drop(file);
-    Ok(Journal::parse(&bytes, &name)?)
+    let len = crate::fsutil::capped_len(&file, Path::new(&name), MAX_JOURNAL_BYTES)?;
+    Journal::read_from(&file, len, &name)
 }
 
 /// Whether `file` is still the file at `path`.
@@ -347,7 +512,7 @@ impl LockedJournal {
         let path = dir.join(JOURNAL_FILE);
         let name = crate::fsutil::display_in(dir, JOURNAL_FILE);
         crate::fsutil::refuse_links(dir, JOURNAL_FILE)?;
-        let mut file = loop {
+        let file = loop {
             if !crate::fsutil::regular_file_exists(&path, &name)? && !create {
                 return Ok(None);
             }
@@ -369,8 +534,8 @@ impl LockedJournal {
                 break file;
             }
         };
-        let bytes = crate::fsutil::read_capped(&mut file, Path::new(&name), MAX_JOURNAL_BYTES)?;
-        let journal = Journal::parse(&bytes, &name)?;
+        let len = crate::fsutil::capped_len(&file, Path::new(&name), MAX_JOURNAL_BYTES)?;
+        let journal = Journal::read_from(&file, len, &name)?;
         let locked = LockedJournal {
             file,
             path,

@@ -235,3 +235,40 @@ fn a_typed_last_line_that_does_not_parse_is_reported_never_dropped() {
         "{run:?}"
     );
 }
+
+#[test]
+fn a_long_journal_read_in_two_halves_names_lines_and_drops_only_a_torn_tail() {
+    let env = TestEnv::with_poc();
+    let mut journal = env.read("acme/journal.yaml");
+    let mut n = journal.lines().count();
+    while journal.len() < 1024 * 1024 + 4096 {
+        n += 1;
+        journal.push_str(&format!(
+            "- {{\"at\":\"2026-11-23T08:00:00Z\",\"by\":\"Zoë\",\"kind\":\"note\",\"text\":\"é {n}\"}}\n"
+        ));
+    }
+    // A broken line late in the file is named by its own line number.
+    let broken = journal.replacen(&format!("\"text\":\"é {}\"", n - 3), "\"text\":[", 1);
+    env.write("acme/journal.yaml", &broken);
+    let run = unchanged(&env, || env.poc_run(&["status"]));
+    run.code(1);
+    let at = format!("error: acme/journal.yaml:{}:", n - 3);
+    assert!(run.first_err_line().starts_with(&at), "{run:?}");
+    // A torn tail is dropped by the next write, and only it.
+    let torn = format!("{journal}- {{\"at\":\"2026-11-23T08:");
+    env.write("acme/journal.yaml", &torn);
+    env.poc_run(&["validate"]).ok().stderr_has(&format!(
+        "warning: acme/journal.yaml:{}: torn last line",
+        n + 1
+    ));
+    env.poc_run(&["note", "after"]).ok().stderr_has(&format!(
+        "warning: acme/journal.yaml:{}: dropped a torn last line",
+        n + 1
+    ));
+    let after = env.read("acme/journal.yaml");
+    assert_eq!(
+        after.len(),
+        journal.len() + after.lines().last().unwrap().len() + 1
+    );
+    assert!(after.starts_with(&journal));
+}

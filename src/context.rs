@@ -133,7 +133,7 @@ impl Context {
         let now = Now::from_env().map_or(floor, |now| now.resolve(zone).max(floor));
         Entry {
             at: now,
-            by: self.user.clone(),
+            by: self.user.as_str().into(),
             event,
         }
     }

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 
 use crate::error::{Error, Location};
+use crate::event::Authors;
 pub use crate::event::{Entry, Event, FileEvidence, Mark, Outcome, RunEvidence};
 
 /// The journal file name inside a POC folder.
@@ -43,6 +44,8 @@ pub struct Journal {
     torn_offset: Option<u64>,
     /// Whether the file ends without a newline (a person's edit).
     missing_newline: bool,
+    /// Who wrote entries, each name held once for all their entries.
+    authors: Authors,
 }
 
 impl Journal {
@@ -143,7 +146,7 @@ impl Journal {
         if trimmed.is_empty() || trimmed.starts_with('#') {
             return Ok(false);
         }
-        match parse_line(line, file, number) {
+        match parse_line(line, file, number, &mut self.authors) {
             Ok(entry) => self.lines.push(Line { number, entry }),
             Err(_) if last && is_cut_short(line) => {
                 self.mark_torn(number, line_start);
@@ -364,7 +367,12 @@ fn is_cut_short(line: &str) -> bool {
         && serde_json::from_str::<serde::de::IgnoredAny>(&line[2..]).is_err_and(|e| e.is_eof())
 }
 
-fn parse_line(text: &str, file: &str, number: usize) -> Result<Entry, Error> {
+fn parse_line(
+    text: &str,
+    file: &str,
+    number: usize,
+    authors: &mut Authors,
+) -> Result<Entry, Error> {
     if ["<<<<<<<", "=======", ">>>>>>>", "|||||||"]
         .iter()
         .any(|m| text.starts_with(m))
@@ -379,7 +387,7 @@ fn parse_line(text: &str, file: &str, number: usize) -> Result<Entry, Error> {
     if let Some(json) = text.strip_prefix("- ")
         && json.starts_with('{')
     {
-        match Entry::from_json(json) {
+        match Entry::from_json(json, authors) {
             Ok(entry) => return Ok(entry),
             // Strict JSON that is not a valid entry: say why, at the column.
             Err(e) if !e.is_syntax() && !e.is_eof() => {

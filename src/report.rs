@@ -360,7 +360,7 @@ impl ItemRow {
             done: mark.is_some_and(|m| m.status == Status::Met),
             status: mark.map_or(Status::Pending, |m| m.status),
             at: mark.map(|m| m.at),
-            by: mark.map(|m| m.by.clone()),
+            by: mark.map(|m| m.by.to_string()),
             evidence: mark.and_then(|m| m.evidence_text()),
             files: mark.map(|m| m.files()).unwrap_or_default(),
             run: mark.and_then(|m| m.run()),
@@ -387,7 +387,7 @@ fn criterion_rows(scope: &Scope, state: &PocState) -> Vec<CriterionRow> {
                 files: mark.map(|m| m.files()).unwrap_or_default(),
                 run: mark.and_then(|m| m.run()),
                 at: mark.map(|m| m.at),
-                by: mark.map(|m| m.by.clone()),
+                by: mark.map(|m| m.by.to_string()),
                 earlier_failures: earlier_failures(state, &c.id, mark),
             }
         })
@@ -413,7 +413,7 @@ fn earlier_failures(state: &PocState, id: &str, latest: Option<&state::Marked>) 
         .filter(|f| !is_latest(f))
         .map(|f| Attempt {
             at: f.at,
-            by: f.by.clone(),
+            by: f.by.to_string(),
             evidence: f.mark.evidence.clone(),
             note: f.mark.note.clone(),
             run: f.mark.run.as_deref().cloned(),

@@ -43,7 +43,7 @@ impl Status {
 pub struct Marked {
     pub status: Status,
     pub at: DateTime<Utc>,
-    pub by: String,
+    pub by: Arc<str>,
     /// Every mark since the status last changed, oldest first: checking a
     /// met criterion again adds evidence rather than replacing it. The
     /// last is the latest mark.
@@ -92,7 +92,7 @@ impl Marked {
 #[derive(Debug, Clone)]
 pub struct Failure {
     pub at: DateTime<Utc>,
-    pub by: String,
+    pub by: Arc<str>,
     pub mark: Arc<Mark>,
 }
 
@@ -110,7 +110,7 @@ pub struct Blocker {
     pub id: String,
     pub text: String,
     pub opened: DateTime<Utc>,
-    pub by: String,
+    pub by: Arc<str>,
     pub resolved: Option<DateTime<Utc>>,
     pub resolution: Option<String>,
 }
@@ -119,7 +119,7 @@ pub struct Blocker {
 #[derive(Debug, Clone, Serialize)]
 pub struct Remark {
     pub at: DateTime<Utc>,
-    pub by: String,
+    pub by: Arc<str>,
     pub text: String,
 }
 
@@ -127,7 +127,7 @@ pub struct Remark {
 pub struct Closure {
     pub outcome: Outcome,
     pub at: DateTime<Utc>,
-    pub by: String,
+    pub by: Arc<str>,
     pub reason: Option<String>,
     pub forced: bool,
 }
@@ -136,7 +136,7 @@ pub struct Closure {
 #[derive(Debug, Clone, Serialize)]
 pub struct Override {
     pub at: DateTime<Utc>,
-    pub by: String,
+    pub by: Arc<str>,
     pub what: String,
     pub reason: String,
 }
@@ -147,7 +147,7 @@ pub struct Override {
 #[derive(Debug, Clone, Serialize)]
 pub struct Conflict {
     pub at: DateTime<Utc>,
-    pub by: String,
+    pub by: Arc<str>,
     /// The journal line of the entry that conflicts.
     pub line: usize,
     pub what: String,

@@ -760,7 +760,7 @@ fn cli_entries(scope: &Scope, ids: &[String], cmds: &[(Cmd, u32, String)]) -> Ve
         };
         let entry = Entry {
             at,
-            by: by.clone(),
+            by: by.as_str().into(),
             event,
         };
         out.push(entry);
@@ -885,7 +885,7 @@ fn hostile_entries(
             };
             Entry {
                 at: resolve_when(*w, scope.start),
-                by: by.clone(),
+                by: by.as_str().into(),
                 event,
             }
         })

@@ -90,6 +90,10 @@ pub enum Event {
         to: Phase,
         #[serde(default)]
         reason: String,
+        /// The outcome it reopened, when it reopened a closed POC: a reopen
+        /// made in a clone that saw another outcome settles no conflict.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        closed: Option<Outcome>,
     },
     /// The outcome. `from` is the phase it was decided in (absent in
     /// journals before it was recorded): a close merged in from a clone
@@ -273,7 +277,7 @@ impl Event {
                 forced.then(|| "forced".to_string()),
                 reason.clone(),
             ]),
-            Event::Reopen { to, reason } => format!("back to {to} · {reason}"),
+            Event::Reopen { to, reason, .. } => format!("back to {to} · {reason}"),
             Event::Close {
                 outcome,
                 reason,

@@ -281,7 +281,7 @@ impl PocState {
                     ));
                 }
             }
-            Event::Reopen { to, reason } => self.reopen(*to, reason, entry),
+            Event::Reopen { to, reason, closed } => self.reopen(*to, reason, *closed, entry),
             Event::Close {
                 outcome,
                 reason,
@@ -380,7 +380,7 @@ impl PocState {
         true
     }
 
-    fn reopen(&mut self, to: Phase, reason: &str, e: &Entry) {
+    fn reopen(&mut self, to: Phase, reason: &str, closed: Option<Outcome>, e: &Entry) {
         let what = match &self.closure {
             Some(c) => format!("reopened the {} POC at {to}", c.outcome),
             None => format!("went back from {} to {to}", self.phase),
@@ -391,8 +391,16 @@ impl PocState {
             what,
             reason: reason.to_string(),
         });
-        // A reopen is how a conflict is settled.
-        self.conflicts.clear();
+        // A reopen is how a conflict is settled, by someone who saw the
+        // outcome it stands on: one from a clone that had closed otherwise
+        // (and never saw this outcome) leaves the conflict standing.
+        let knew = match (closed, &self.closure) {
+            (Some(reopened), Some(c)) => reopened == c.outcome,
+            _ => true,
+        };
+        if knew {
+            self.conflicts.clear();
+        }
         self.closure = None;
         self.phase = to;
         let times = &mut self.times[to.index()];
@@ -684,6 +692,7 @@ mod tests {
         let reopen = Event::Reopen {
             to: Phase::Setup,
             reason: "new data".into(),
+            closed: None,
         };
         entries.push(entry("2026-11-26T10:00:00Z", "d", reopen));
         let (_, state) = derive(&entries);
@@ -733,6 +742,7 @@ mod tests {
             Event::Reopen {
                 to: Phase::Setup,
                 reason: "settle".into(),
+                closed: Some(Outcome::Win),
             },
         ));
         assert!(derive(&entries).1.conflicts.is_empty());

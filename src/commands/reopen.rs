@@ -25,7 +25,8 @@ pub fn run(args: ReopenArgs, ctx: &Context) -> anyhow::Result<u8> {
     if poc.state.is_closed() && to > current {
         crate::fail!("the POC was closed in {current}; reopen it at {current} or an earlier phase");
     }
-    let mut entry = ctx.entry(&poc, Event::Reopen { to, reason });
+    let closed = poc.state.closure.as_ref().map(|c| c.outcome);
+    let mut entry = ctx.entry(&poc, Event::Reopen { to, reason, closed });
     poc.place_last(&mut entry, "reopen")?;
     journal.append(&[entry])?;
     crate::say!("Reopened at {to}. Run `poc check` for its open items.");

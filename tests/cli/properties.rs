@@ -748,6 +748,7 @@ fn cli_entries(scope: &Scope, ids: &[String], cmds: &[(Cmd, u32, String)]) -> Ve
                 Event::Reopen {
                     to: Phase::ALL[i.index(upto)],
                     reason: reason.clone(),
+                    closed: state.closure.as_ref().map(|c| c.outcome),
                 }
             }
             Cmd::Close(outcome, reason) if !closed => Event::Close {
@@ -846,6 +847,7 @@ fn hostile_entries(
                     Cmd::Reopen(i, reason) => Event::Reopen {
                         to: Phase::ALL[i.index(5)],
                         reason: reason.clone(),
+                        closed: None,
                     },
                     Cmd::Close(o, reason) => Event::Close {
                         from: None,
@@ -872,6 +874,7 @@ fn hostile_entries(
                 HostileEvent::Reopen(to, reason) => Event::Reopen {
                     to: *to,
                     reason: reason.clone(),
+                    closed: None,
                 },
                 HostileEvent::Close(outcome, reason, forced) => Event::Close {
                     from: None,

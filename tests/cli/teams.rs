@@ -476,3 +476,40 @@ fn blocker_ids_outside_the_id_set_are_reported_and_a_whole_id_comes_first() {
         .code(2)
         .first_err_is("error: --resolve needs the blocker's ID, such as B3 (nothing was recorded)");
 }
+
+#[test]
+fn a_reopen_from_a_clone_that_never_saw_the_other_outcome_settles_nothing() {
+    let mut env = TestEnv::with_poc();
+    // A closed as win; B, which never saw that, closed as loss, reopened
+    // and closed as inconclusive. Merged: the win still conflicts.
+    merge_in(
+        &env,
+        &[
+            r#"{"at":"2026-11-24T09:00:00Z","by":"dana","kind":"close","outcome":"win","forced":true,"reason":"w","from":"setup"}"#,
+            r#"{"at":"2026-11-24T10:00:00Z","by":"lee","kind":"close","outcome":"loss","forced":true,"reason":"l","from":"setup"}"#,
+            r#"{"at":"2026-11-24T11:00:00Z","by":"lee","kind":"reopen","to":"setup","reason":"again","closed":"loss"}"#,
+            r#"{"at":"2026-11-24T12:00:00Z","by":"lee","kind":"close","outcome":"inconclusive","forced":true,"reason":"i","from":"setup"}"#,
+        ],
+    );
+    env.at("2026-11-25T09:00:00Z");
+    let json = env.poc_run(&["status", "--format", "json"]).json();
+    assert_eq!(
+        json["conflicts"].as_array().unwrap().len(),
+        1,
+        "{}",
+        json["conflicts"]
+    );
+    // Whoever sees it settles it: their reopen names the outcome they saw.
+    env.poc_run(&["reopen", "setup", "--reason", "agreed on inconclusive"])
+        .ok();
+    let json = env.poc_run(&["status", "--format", "json"]).json();
+    assert_eq!(json["conflicts"], serde_json::json!([]));
+    let last = env.read("acme/journal.yaml");
+    assert!(
+        last.lines()
+            .last()
+            .unwrap()
+            .contains(r#""closed":"inconclusive""#),
+        "{last}"
+    );
+}

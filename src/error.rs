@@ -234,9 +234,6 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// The name the hardening work and older code use; one type either way.
-pub type UserError = Error;
-
 /// Shorthand for returning an [`Error`] said in words, wrapped in `anyhow`.
 #[macro_export]
 macro_rules! fail {

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::error::UserError;
+use crate::error::Error;
 use crate::journal::{Event, FileEvidence, Journal, RunEvidence};
 use crate::text::terminal_safe;
 
@@ -41,7 +41,7 @@ pub const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(6
 /// (whose files stat as regular), and is within the size cap. The file is opened without
 /// blocking (a FIFO put in its place cannot hang the open) and checked on the
 /// opened handle, so nothing else can be swapped in between.
-pub fn check_attachment(source: &Path) -> Result<Attachment, UserError> {
+pub fn check_attachment(source: &Path) -> Result<Attachment, Error> {
     let shown = source.display();
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
@@ -51,7 +51,7 @@ pub fn check_attachment(source: &Path) -> Result<Attachment, UserError> {
         .open(source)
         .and_then(|f| f.metadata().map(|m| (f, m)));
     let (file, meta) = opened.map_err(|e| {
-        UserError::new(match e.kind() {
+        Error::new(match e.kind() {
             io::ErrorKind::NotFound => {
                 format!("--attach {shown}: no such file (nothing was recorded)")
             }
@@ -59,22 +59,22 @@ pub fn check_attachment(source: &Path) -> Result<Attachment, UserError> {
         })
     })?;
     if meta.is_dir() {
-        return Err(UserError::new(format!(
+        return Err(Error::new(format!(
             "--attach {shown}: is a folder; attach files one by one, or an archive of it (nothing was recorded)"
         )));
     }
     if let Some(at) = crate::fsutil::pseudo_filesystem(&file) {
-        return Err(UserError::new(format!(
+        return Err(Error::new(format!(
             "--attach {shown}: is on {at}, a system pseudo-filesystem, not a file to attach (nothing was recorded)"
         )));
     }
     if !meta.is_file() {
-        return Err(UserError::new(format!(
+        return Err(Error::new(format!(
             "--attach {shown}: not a regular file (nothing was recorded)"
         )));
     }
     if meta.len() > MAX_ATTACHMENT_BYTES {
-        return Err(UserError::new(format!(
+        return Err(Error::new(format!(
             "--attach {shown}: {} bytes is over the {} MiB limit for attachments; keep it elsewhere and reference it with --evidence (nothing was recorded)",
             meta.len(),
             MAX_ATTACHMENT_BYTES / (1024 * 1024)

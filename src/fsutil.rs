@@ -36,7 +36,7 @@ pub fn write_atomic(path: &Path, contents: &[u8], overwrite: bool) -> anyhow::Re
     } else {
         tmp.persist_noclobber(path).map_err(|e| {
             if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-                anyhow::Error::new(crate::error::UserError::new(format!(
+                anyhow::Error::new(crate::error::Error::new(format!(
                     "{} already exists; refusing to overwrite it",
                     path.display()
                 )))
@@ -250,7 +250,7 @@ pub fn pseudo_filesystem(file: &File) -> Option<&'static str> {
 /// [`open_regular`], with errors that name the file as `name`.
 pub fn open_regular_named(path: &Path, name: &str) -> anyhow::Result<File> {
     open_regular(path).map_err(|e| match not_regular(&e) {
-        Some(kind) => anyhow::Error::new(crate::error::UserError::new(format!(
+        Some(kind) => anyhow::Error::new(crate::error::Error::new(format!(
             "{name}: is {kind}, not a regular file; refusing to read it"
         ))),
         None => anyhow::Error::new(e).context(format!("cannot read {name}")),
@@ -308,12 +308,12 @@ pub fn refuse_links(dir: &Path, rel: &str) -> anyhow::Result<()> {
 /// refused with one line naming it as `shown`: writing would replace a
 /// system link such as `/dev/stdout`, or reach whatever the link names.
 /// Returns whether a regular file is there.
-pub fn check_write_target(path: &Path, shown: &str) -> Result<bool, crate::error::UserError> {
+pub fn check_write_target(path: &Path, shown: &str) -> Result<bool, crate::error::Error> {
     let meta = match std::fs::symlink_metadata(path) {
         Ok(meta) => meta,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
         Err(e) => {
-            return Err(crate::error::UserError::new(format!(
+            return Err(crate::error::Error::new(format!(
                 "{shown}: cannot check it: {e} (nothing was changed)"
             )));
         }
@@ -323,11 +323,11 @@ pub fn check_write_target(path: &Path, shown: &str) -> Result<bool, crate::error
         return Ok(true);
     }
     if file_type.is_dir() {
-        return Err(crate::error::UserError::new(format!(
+        return Err(crate::error::Error::new(format!(
             "{shown}: is a folder; name the file to write (nothing was changed)"
         )));
     }
-    Err(crate::error::UserError::new(format!(
+    Err(crate::error::Error::new(format!(
         "{shown}: is {}, not a regular file; poc writes only to a regular file or a new path (`-` for stdout) (nothing was changed)",
         kind_name(&file_type)
     )))

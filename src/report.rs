@@ -5,8 +5,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::journal::{FileEvidence, RunEvidence};
-use crate::scope::{Phase, Priority, Scope};
+use crate::journal::{FileEvidence, Outcome, RunEvidence};
+use crate::scope::{Phase, Priority, Scope, Tier};
 use crate::state::{self, Blocker, Conflict, Override, PocState, Remark, Status};
 
 /// The debrief `poc debrief` writes in the POC folder.
@@ -27,7 +27,7 @@ pub struct StatusReport {
     pub account_exec: Option<String>,
     pub industry: Option<String>,
     pub acv: Option<u64>,
-    pub deal_size_tier: Option<&'static str>,
+    pub deal_size_tier: Option<Tier>,
     pub competitors: Vec<String>,
     pub out_of_scope: Vec<String>,
     pub start: NaiveDate,
@@ -42,7 +42,7 @@ pub struct StatusReport {
     /// The last planned day.
     pub total_days: u32,
     /// The current phase, or `closed`.
-    pub phase: String,
+    pub phase: Standing,
     /// The phase the POC is in, or was closed in.
     pub last_phase: Phase,
     pub phase_window: [u32; 2],
@@ -62,7 +62,7 @@ pub struct StatusReport {
     /// with `reopen` and a new `close`.
     pub conflicts: Vec<Conflict>,
     /// `win`, `loss`, `inconclusive`, or null until closed.
-    pub outcome: Option<&'static str>,
+    pub outcome: Option<Outcome>,
     pub outcome_title: Option<&'static str>,
     pub closed_at: Option<DateTime<Utc>>,
     pub close_reason: Option<String>,
@@ -173,6 +173,35 @@ pub struct Attempt {
     pub run: Option<RunEvidence>,
 }
 
+/// Where the POC stands: in a phase, or closed. Written as the phase's
+/// name or `closed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    In(Phase),
+    Closed,
+}
+
+impl Standing {
+    pub fn id(self) -> &'static str {
+        match self {
+            Standing::In(phase) => phase.id(),
+            Standing::Closed => "closed",
+        }
+    }
+}
+
+impl Serialize for Standing {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id())
+    }
+}
+
+impl std::fmt::Display for Standing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
 /// Where a phase stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum PhaseState {
@@ -247,8 +276,8 @@ impl StatusReport {
             starts_in_days: (day < 1).then_some(1 - day),
             total_days: scope.total_days(),
             phase: match closed {
-                Some(_) => "closed".to_string(),
-                None => state.phase.id().to_string(),
+                Some(_) => Standing::Closed,
+                None => Standing::In(state.phase),
             },
             last_phase: state.phase,
             phase_window: [plan.days.0, plan.days.1],
@@ -266,7 +295,7 @@ impl StatusReport {
             notes: state.notes,
             overrides: state.overrides.clone(),
             conflicts: state.conflicts.clone(),
-            outcome: closed.map(|c| c.outcome.id()),
+            outcome: closed.map(|c| c.outcome),
             outcome_title: closed.map(|c| c.outcome.title()),
             closed_at: closed.map(|c| c.at),
             close_reason: closed.and_then(|c| c.reason.clone()),

@@ -103,6 +103,17 @@ impl Priority {
     }
 }
 
+/// The debrief framework's deal size tier, from the ACV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Tier {
+    #[serde(rename = "SMB")]
+    Smb,
+    #[serde(rename = "Mid-Market")]
+    MidMarket,
+    #[serde(rename = "Enterprise")]
+    Enterprise,
+}
+
 /// A validated scope.
 #[derive(Debug, Clone, Serialize)]
 pub struct Scope {
@@ -275,11 +286,11 @@ impl Scope {
     }
 
     /// Deal size tier from the ACV, the debrief framework's tag.
-    pub fn deal_size_tier(&self) -> Option<&'static str> {
+    pub fn deal_size_tier(&self) -> Option<Tier> {
         self.acv.map(|acv| match acv {
-            0..25_000 => "SMB",
-            25_000..100_000 => "Mid-Market",
-            _ => "Enterprise",
+            0..25_000 => Tier::Smb,
+            25_000..100_000 => Tier::MidMarket,
+            _ => Tier::Enterprise,
         })
     }
 
@@ -825,10 +836,10 @@ phases:
     fn deal_size_tiers() {
         let mut s = Scope::parse(MINIMAL, "poc.yaml").unwrap();
         for (acv, tier) in [
-            (24_999, "SMB"),
-            (25_000, "Mid-Market"),
-            (99_999, "Mid-Market"),
-            (100_000, "Enterprise"),
+            (24_999, Tier::Smb),
+            (25_000, Tier::MidMarket),
+            (99_999, Tier::MidMarket),
+            (100_000, Tier::Enterprise),
         ] {
             s.acv = Some(acv);
             assert_eq!(s.deal_size_tier(), Some(tier));

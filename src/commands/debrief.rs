@@ -45,9 +45,9 @@ pub struct DebriefReport {
 pub struct Tags {
     pub prospect: String,
     pub industry: Option<String>,
-    pub deal_size_tier: Option<&'static str>,
+    pub deal_size_tier: Option<crate::scope::Tier>,
     pub acv: Option<u64>,
-    pub outcome: &'static str,
+    pub outcome: crate::journal::Outcome,
     pub competitors: Vec<String>,
     pub duration_days: i64,
     pub closed: String,

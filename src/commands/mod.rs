@@ -56,10 +56,10 @@ pub fn optional_text(text: Option<String>) -> Option<String> {
 }
 
 /// Rejects empty or whitespace-only text for a journal entry.
-pub fn non_empty(text: &str, what: &str) -> Result<String, crate::error::UserError> {
+pub fn non_empty(text: &str, what: &str) -> Result<String, crate::error::Error> {
     let t = text.trim();
     if t.is_empty() {
-        return Err(crate::error::UserError::usage(format!(
+        return Err(crate::error::Error::usage(format!(
             "{what} must not be empty"
         )));
     }

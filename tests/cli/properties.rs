@@ -1163,12 +1163,12 @@ fn check_report(
     prop_assert_eq!(r.open_blockers, state.open_blockers().count());
     prop_assert!(r.blockers.iter().all(|b| b.days_open >= 0));
 
-    prop_assert_eq!(r.phase == "closed", closed);
+    prop_assert_eq!(r.phase.id() == "closed", closed);
     prop_assert_eq!(r.outcome.is_some(), closed);
     prop_assert_eq!(r.debrief.is_some(), closed);
     prop_assert_eq!(r.last_phase, state.phase);
     if !closed {
-        prop_assert_eq!(r.phase.as_str(), state.phase.id());
+        prop_assert_eq!(r.phase.id(), state.phase.id());
     }
     if let Some(d) = &r.debrief {
         prop_assert!(d.overdue_hours >= 0 && d.hours_left >= 0);
@@ -1219,7 +1219,7 @@ fn check_json(r: &StatusReport) -> Result<(), TestCaseError> {
     );
     prop_assert_eq!(v["name"].as_str(), Some(r.name.as_str()));
     prop_assert_eq!(v["prospect"].as_str(), Some(r.prospect.as_str()));
-    prop_assert_eq!(v["phase"].as_str(), Some(r.phase.as_str()));
+    prop_assert_eq!(v["phase"].as_str(), Some(r.phase.id()));
     prop_assert_eq!(v["open_blockers"].as_u64(), Some(r.open_blockers as u64));
     for key in [
         "total",

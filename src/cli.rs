@@ -81,7 +81,7 @@ pub enum Command {
     /// Example: poc park "Custom retention per tenant (ask product)"
     #[command(verbatim_doc_comment)]
     Park(TextArgs),
-    /// Open a blocker (B1, B2, …), or resolve one with --resolve
+    /// Open a blocker (B3-K7Q; B3 works while it names one), or resolve one
     ///
     /// Examples:
     ///   poc blocker "VPN access not granted"

@@ -70,6 +70,23 @@ pub struct GateBlock {
     pub id: String,
     pub title: String,
     pub reason: &'static str,
+    /// A success criterion, rather than a checklist item.
+    pub criterion: bool,
+}
+
+/// "3 items", "1 criterion", "2 items and 1 criterion": what blocks a gate.
+pub fn open_count(blocks: &[GateBlock]) -> String {
+    let criteria = blocks.iter().filter(|b| b.criterion).count() as i64;
+    let items = blocks.len() as i64 - criteria;
+    let criteria_text = match criteria {
+        1 => "1 criterion".to_string(),
+        n => format!("{n} criteria"),
+    };
+    match (items, criteria) {
+        (_, 0) => crate::text::plural(items, "item"),
+        (0, _) => criteria_text,
+        _ => format!("{} and {criteria_text}", crate::text::plural(items, "item")),
+    }
 }
 
 /// An error the user can act on. Its first line says what and where;
@@ -96,7 +113,12 @@ pub enum Error {
         hint: String,
     },
     /// An ID that names more than one thing after a merge or a hand edit.
-    AmbiguousId { id: String, candidates: Vec<String> },
+    AmbiguousId {
+        id: String,
+        /// "blockers", ….
+        what: &'static str,
+        candidates: Vec<String>,
+    },
     /// `advance` refused: what is still open in `from`.
     GateNotMet {
         from: Phase,
@@ -198,9 +220,13 @@ impl fmt::Display for Error {
                 }
                 f.write_str(hint)
             }
-            Error::AmbiguousId { id, candidates } => write!(
+            Error::AmbiguousId {
+                id,
+                what,
+                candidates,
+            } => write!(
                 f,
-                "`{id}` names {} things after a merge; use one of: {} (nothing was recorded)",
+                "`{id}` names {} {what} (a merge or a hand edit); use one of: {} (nothing was recorded)",
                 candidates.len(),
                 candidates.join(", ")
             ),
@@ -208,7 +234,7 @@ impl fmt::Display for Error {
                 write!(
                     f,
                     "cannot advance from {from} to {to}: {} still open in {from} (nothing was changed)",
-                    crate::text::plural(blocks.len() as i64, "item")
+                    open_count(blocks)
                 )?;
                 let width = crate::text::id_width(blocks.iter().map(|b| b.id.as_str()));
                 for b in blocks {

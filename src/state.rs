@@ -534,6 +534,7 @@ impl PocState {
                 id: i.id.clone(),
                 title: i.title.clone(),
                 reason: "required checklist item not done",
+                criterion: false,
             });
         let criteria = scope.success_criteria.iter();
         let criteria = criteria
@@ -542,6 +543,7 @@ impl PocState {
                 id: c.id.clone(),
                 title: c.title.clone(),
                 reason: "success criterion not yet evaluated (met or failed)",
+                criterion: true,
             });
         items.chain(criteria).collect()
     }

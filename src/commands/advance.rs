@@ -5,7 +5,7 @@ use crate::context::Context;
 use crate::error::{EXIT_OK, Error};
 use crate::journal::Event;
 use crate::state::Status;
-use crate::text::{plural, terminal_safe};
+use crate::text::terminal_safe;
 
 pub fn run(args: AdvanceArgs, ctx: &Context) -> anyhow::Result<u8> {
     let (poc, mut journal) = ctx.load_for_write()?;
@@ -46,7 +46,7 @@ pub fn run(args: AdvanceArgs, ctx: &Context) -> anyhow::Result<u8> {
         if forced {
             format!(
                 ", forced past {} open in {from}",
-                plural(blocks.len() as i64, "item")
+                crate::error::open_count(&blocks)
             )
         } else {
             String::new()

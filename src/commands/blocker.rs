@@ -59,7 +59,7 @@ fn resolve(
     let blocker = find(&poc.state.blockers, input)?;
     let shown = terminal_safe(&blocker.id);
     if blocker.resolved.is_some() {
-        crate::fail!("blocker {shown} is already resolved");
+        crate::fail!("blocker {shown} is already resolved (nothing was recorded)");
     }
     let duplicated = poc
         .state
@@ -118,17 +118,13 @@ fn find<'a>(blockers: &'a [Blocker], input: &str) -> Result<&'a Blocker, Error> 
     match matching.as_slice() {
         [] => Err(unknown(blockers, input)),
         [one] => Ok(one),
-        many => {
-            // Only one still open: that is the one to resolve.
-            let open: Vec<&&Blocker> = many.iter().filter(|b| b.resolved.is_none()).collect();
-            if let [one] = open.as_slice() {
-                return Ok(one);
-            }
-            Err(Error::AmbiguousId {
-                id: terminal_safe(input),
-                candidates: addresses(many),
-            })
-        }
+        // Never a guess: after a merge, the blocker still open may be the
+        // colleague's, not the one the SE meant.
+        many => Err(Error::AmbiguousId {
+            id: terminal_safe(input),
+            what: "blockers",
+            candidates: addresses(many),
+        }),
     }
 }
 
@@ -143,9 +139,14 @@ fn addresses(blockers: &[&Blocker]) -> Vec<String> {
                 .collect();
             let id = terminal_safe(&b.id);
             let text = crate::text::truncate(&terminal_safe(&b.text), 40);
+            let resolved = if b.resolved.is_some() {
+                ", resolved"
+            } else {
+                ""
+            };
             match same.iter().position(|o| std::ptr::eq(**o, *b)) {
-                Some(i) if same.len() > 1 => format!("{id}#{} ({text})", i + 1),
-                _ => format!("{id} ({text})"),
+                Some(i) if same.len() > 1 => format!("{id}#{} ({text}{resolved})", i + 1),
+                _ => format!("{id} ({text}{resolved})"),
             }
         })
         .collect()

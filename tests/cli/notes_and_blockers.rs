@@ -31,7 +31,7 @@ fn notes_parks_and_blockers_are_numbered_and_logged() {
     .stderr_has("Resolved B1-JJG: VPN access not granted");
     unchanged(&env, || env.poc_run(&["blocker", "--resolve", "B1"]))
         .code(1)
-        .first_err_is("error: blocker B1-JJG is already resolved");
+        .first_err_is("error: blocker B1-JJG is already resolved (nothing was recorded)");
     unchanged(&env, || env.poc_run(&["blocker", "--resolve", "B7"]))
         .code(1)
         .first_err_is("error: unknown ID `B7`: no blocker has it; blockers: B1-JJG, B2-HZ7");

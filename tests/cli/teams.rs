@@ -265,7 +265,11 @@ fn a_hand_made_duplicate_blocker_id_is_reported_and_each_can_be_resolved() {
     env.poc_run(&["blocker", "--resolve", "B3#2", "--note", "fixed"])
         .ok()
         .stderr_has("Resolved B3: DNS");
+    // The short form never guesses: the first is addressed as B3#1.
     env.poc_run(&["blocker", "--resolve", "B3"])
+        .code(1)
+        .stderr_has("`B3` names 2 blockers (a merge or a hand edit); use one of: B3#1 (VPN), B3#2 (DNS, resolved)");
+    env.poc_run(&["blocker", "--resolve", "B3#1"])
         .ok()
         .stderr_has("Resolved B3: VPN");
     let json = env.poc_run(&["status", "--format", "json"]).json();
@@ -284,13 +288,17 @@ fn a_short_id_that_names_two_blockers_asks_which() {
     let before = env.snapshot();
     env.poc_run(&["blocker", "--resolve", "b3"])
         .code(1)
-        .stderr_has("error: `b3` names 2 things after a merge; use one of: B3-AAA (VPN), B3-BBB (DNS) (nothing was recorded)");
+        .stderr_has("error: `b3` names 2 blockers (a merge or a hand edit); use one of: B3-AAA (VPN), B3-BBB (DNS) (nothing was recorded)");
     assert_eq!(env.snapshot(), before);
     env.poc_run(&["blocker", "--resolve", "b3-bbb"])
         .ok()
         .stderr_has("Resolved B3-BBB: DNS");
-    // With one of them resolved, the short form names the open one.
+    // With one of them resolved, the short form still names two: it never
+    // guesses which one the SE meant.
     env.poc_run(&["blocker", "--resolve", "B3"])
+        .code(1)
+        .stderr_has("use one of: B3-AAA (VPN), B3-BBB (DNS, resolved)");
+    env.poc_run(&["blocker", "--resolve", "B3-aaa"])
         .ok()
         .stderr_has("Resolved B3-AAA: VPN");
 }
@@ -345,7 +353,7 @@ fn a_resolve_on_a_clock_behind_the_blockers_is_recorded_when_it_can_take_effect(
     );
     env.poc_run(&["blocker", "--resolve", "B1"])
         .code(1)
-        .first_err_is("error: blocker B1-JJG is already resolved");
+        .first_err_is("error: blocker B1-JJG is already resolved (nothing was recorded)");
     // A resolve that finds nothing open where it falls is reported.
     merge_in(
         &env,

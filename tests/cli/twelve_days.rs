@@ -200,7 +200,7 @@ fn a_whole_poc_over_twelve_days() {
     refused.code(1);
     assert_eq!(
         refused.stderr,
-        "error: cannot advance from integration to signoff: 1 item still open in integration (nothing was changed)\n  \
+        "error: cannot advance from integration to signoff: 1 criterion still open in integration (nothing was changed)\n  \
          SC4  Works with the customer's single sign-on — success criterion not yet evaluated (met or failed)\n\
          Finish them with `poc check ID`, or override with `poc advance --force --reason TEXT`.\n"
     );

@@ -37,23 +37,12 @@ mkdir -p "$WORK"
 [ -n "${BENCH_DIR:-}" ] || trap 'rm -rf "$WORK"' EXIT
 export POC_USER=bench NO_COLOR=1
 
-# hyperfine's median, in milliseconds, of one command (no shell in between;
-# hyperfine splits it into words, so paths are single-quoted).
+# hyperfine's medians, in milliseconds, of one or more commands measured in
+# one run (so they share the machine's state), printed as "A B …" (no shell
+# in between; hyperfine splits each into words, so paths are single-quoted).
 median_ms() {
     local json=$WORK/hf.json
     if ! hyperfine --shell=none --style=none --warmup 5 --min-runs 30 \
-        --export-json "$json" "$@" >/dev/null 2>"$WORK/hf.err" </dev/null; then
-        cat "$WORK/hf.err" >&2
-        exit 2
-    fi
-    python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.2f" % (r["median"]*1000))' "$json"
-}
-
-# Medians, in milliseconds, of two commands measured in one hyperfine run
-# (so they share the machine's state), printed as "A B".
-medians_ms() {
-    local json=$WORK/hf2.json
-    if ! hyperfine --shell=none --style=none --warmup 5 --min-runs 50 \
         --export-json "$json" "$@" >/dev/null 2>"$WORK/hf.err" </dev/null; then
         cat "$WORK/hf.err" >&2
         exit 2
@@ -105,7 +94,7 @@ fi
 echo "Example: $EX_NAME …" >&2
 # Starting the process is the floor: `poc --version` and the example's
 # `status`, side by side in one hyperfine run.
-read -r VER_MS EX_MS <<<"$(medians_ms "'$POC' --version" "'$POC' -C '$EX' status")"
+read -r VER_MS EX_MS <<<"$(median_ms "'$POC' --version" "'$POC' -C '$EX' status")"
 VER_MB=$(peak_mb "$POC" --version)
 EX_MB=$(peak_mb "$POC" -C "$EX" status)
 row "\`poc --version\` (starting the process)" "$VER_MS" "$VER_MB" "floor" "—"

@@ -313,8 +313,8 @@ pub fn load_scope(dir: &Path) -> anyhow::Result<Scope> {
     let path = dir.join(SCOPE_FILE);
     let name = display_in(dir, SCOPE_FILE);
     crate::fsutil::regular_file_exists(&path, &name)?;
-    let mut file = std::fs::File::open(&path).with_context(|| format!("cannot open {name}"))?;
-    let bytes = crate::fsutil::read_capped(&mut file, Path::new(&name), MAX_SCOPE_BYTES)?;
+    let file = std::fs::File::open(&path).with_context(|| format!("cannot open {name}"))?;
+    let bytes = crate::fsutil::read_capped(&file, Path::new(&name), MAX_SCOPE_BYTES)?;
     let text = std::str::from_utf8(&bytes).map_err(|e| {
         let at = crate::text::BadUtf8::locate(&bytes, &e);
         Error::invalid(

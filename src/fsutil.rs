@@ -95,7 +95,7 @@ pub fn display_in(dir: &Path, file: &str) -> String {
 /// the cap is refused before reading; the cap holds on the bytes actually
 /// read too, so a file that grows meanwhile (or reports no size, as a
 /// device does) is refused rather than read past it.
-pub fn read_capped(file: &mut File, path: &Path, cap: u64) -> anyhow::Result<Vec<u8>> {
+pub fn read_capped(file: &File, path: &Path, cap: u64) -> anyhow::Result<Vec<u8>> {
     let len = capped_len(file, path, cap)?;
     let limit = cap / (1024 * 1024);
     let mut bytes = Vec::with_capacity(len as usize);
@@ -393,15 +393,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("f");
         std::fs::write(&path, vec![b'x'; 10]).unwrap();
-        let mut file = File::open(&path).unwrap();
-        assert_eq!(read_capped(&mut file, &path, 10).unwrap().len(), 10);
-        let mut file = File::open(&path).unwrap();
-        assert!(read_capped(&mut file, &path, 9).is_err());
+        let file = File::open(&path).unwrap();
+        assert_eq!(read_capped(&file, &path, 10).unwrap().len(), 10);
+        let file = File::open(&path).unwrap();
+        assert!(read_capped(&file, &path, 9).is_err());
         // A device reports no size; the cap still holds.
         #[cfg(unix)]
         {
-            let mut zero = File::open("/dev/zero").unwrap();
-            let e = read_capped(&mut zero, Path::new("/dev/zero"), 1024).unwrap_err();
+            let zero = File::open("/dev/zero").unwrap();
+            let e = read_capped(&zero, Path::new("/dev/zero"), 1024).unwrap_err();
             assert!(e.to_string().contains("over the 0 MiB limit"), "{e}");
         }
     }

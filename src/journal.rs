@@ -8,7 +8,7 @@
 //! is the fallback for a line a person edited.
 
 use std::fs::{File, OpenOptions};
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -49,37 +49,10 @@ pub struct Journal {
 }
 
 impl Journal {
-    /// Parses the bytes of a journal; `file` names it in errors.
-    ///
-    /// A journal of 1 MiB or more is read in two halves on two threads,
-    /// split at a line break found in the bytes: this is most of what
-    /// `status` does on a year-long POC, and the machine has a second core.
+    /// Parses the bytes of a journal; `file` names it in errors. (A long
+    /// journal on disk is read in two halves: [`read`].)
     pub fn parse(bytes: &[u8], file: &str) -> Result<Journal, Error> {
-        let mid = bytes.len() / 2;
-        let split = (bytes.len() >= PARALLEL_PARSE_BYTES)
-            .then(|| memchr_newline(&bytes[mid..]).map(|i| mid + i + 1))
-            .flatten()
-            .filter(|at| *at < bytes.len());
-        let Some(at) = split else {
-            return Journal::parse_chunk(bytes, 0, 0, bytes.len(), file);
-        };
-        let (head, tail) = bytes.split_at(at);
-        let head_lines = head.iter().filter(|b| **b == b'\n').count();
-        let (first, second) = std::thread::scope(|scope| {
-            // Room for both halves in the first, so appending the second
-            // copies it once rather than growing (and copying) the first.
-            let first = scope.spawn(|| Journal::parse_chunk(head, 0, 0, bytes.len(), file));
-            let second = Journal::parse_chunk(tail, at, head_lines, tail.len(), file);
-            (first.join(), second)
-        });
-        let mut journal =
-            first.map_err(|_| Error::new(format!("{file}: the parser stopped")))??;
-        let second = second?;
-        journal.lines.extend(second.lines);
-        journal.torn = second.torn;
-        journal.torn_offset = second.torn_offset;
-        journal.missing_newline = second.missing_newline;
-        Ok(journal)
+        Journal::parse_chunk(bytes, 0, 0, bytes.len(), file)
     }
 
     /// Parses `bytes`, which start at byte `base` of the file, after line
@@ -163,8 +136,10 @@ impl Journal {
     /// `status`, in memory the kernel had to hand out page by page.
     #[cfg(unix)]
     fn read_from(file: &File, len: u64, name: &str) -> anyhow::Result<Journal> {
-        let whole = |file: &File| -> anyhow::Result<Journal> {
-            let bytes = read_all(file, len, name)?;
+        let whole = |mut file: &File| -> anyhow::Result<Journal> {
+            // From the top, wherever the file's position was left.
+            file.seek(SeekFrom::Start(0))?;
+            let bytes = crate::fsutil::read_capped(file, Path::new(name), MAX_JOURNAL_BYTES)?;
             Ok(Journal::parse(&bytes, name)?)
         };
         if len < PARALLEL_PARSE_BYTES as u64 {
@@ -196,8 +171,8 @@ impl Journal {
     }
 
     #[cfg(not(unix))]
-    fn read_from(file: &File, len: u64, name: &str) -> anyhow::Result<Journal> {
-        let bytes = read_all(file, len, name)?;
+    fn read_from(file: &File, _len: u64, name: &str) -> anyhow::Result<Journal> {
+        let bytes = crate::fsutil::read_capped(file, Path::new(name), MAX_JOURNAL_BYTES)?;
         Ok(Journal::parse(&bytes, name)?)
     }
 
@@ -309,21 +284,6 @@ fn split_point(file: &File, len: u64) -> anyhow::Result<Option<u64>> {
         at += n as u64;
     }
     Ok(None)
-}
-
-/// The whole (locked) file, which is `len` bytes, over the cap refused.
-fn read_all(file: &File, len: u64, name: &str) -> anyhow::Result<Vec<u8>> {
-    let mut bytes = Vec::with_capacity(len as usize);
-    Read::take(file, MAX_JOURNAL_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .with_context(|| format!("cannot read {name}"))?;
-    if bytes.len() as u64 > MAX_JOURNAL_BYTES {
-        crate::fail!(
-            "{name}: the file holds more than {MAX_JOURNAL_BYTES} bytes, over the {} MiB limit; refusing to read it",
-            MAX_JOURNAL_BYTES / (1024 * 1024)
-        );
-    }
-    Ok(bytes)
 }
 
 /// The line as text (a BOM dropped from the first), or the valid UTF-8
@@ -684,32 +644,40 @@ mod tests {
             ));
             i += 1;
         }
-        let j = Journal::parse(text.as_bytes(), "journal.yaml").unwrap();
+        let j = read_file(text.as_bytes()).unwrap();
         assert_eq!(j.lines.len(), i);
         assert!(j.lines.iter().enumerate().all(|(n, l)| l.number == n + 2));
-        // Wherever the middle falls (inside a character or not), both halves
-        // read, a torn tail is found, and errors name their own line.
+        // Read from a file in two halves, wherever the middle falls (inside
+        // a character or not): a torn tail is found at its offset, and
+        // errors name their own line.
         for cut in 0..8 {
             let mut bytes = text.as_bytes()[cut..].to_vec();
             let torn_at = bytes.len();
             bytes.extend_from_slice("- {\"at\":\"2026-11-23T09:00:00Z\",\"by\":\"Zoë".as_bytes());
             bytes.pop();
-            match Journal::parse(&bytes, "journal.yaml") {
+            match read_file(&bytes) {
                 Ok(j) => assert_eq!(j.torn_offset, Some(torn_at as u64)),
                 // Cutting the head off the first line leaves a broken line 1.
-                Err(e) => assert!(e.to_string().starts_with("journal.yaml:1:"), "{e}"),
+                Err(e) => assert!(e.starts_with("journal.yaml:1:"), "{e}"),
             }
         }
         // An error in either half names its own line.
         for n in [100, i - 50] {
             let note = format!("\"text\":\"{}é{n}\"", "ü".repeat(n % 7));
             let broken = text.replacen(&note, "\"text\":[", 1);
-            let Err(e) = Journal::parse(broken.as_bytes(), "journal.yaml") else {
+            let Err(e) = read_file(broken.as_bytes()) else {
                 panic!("line {} was not refused", n + 2);
             };
             let at = format!("journal.yaml:{}:", n + 2);
-            assert!(e.to_string().starts_with(&at), "{e}");
+            assert!(e.starts_with(&at), "{e}");
         }
+    }
+
+    /// `bytes` read from a file as poc reads a journal.
+    fn read_file(bytes: &[u8]) -> Result<Journal, String> {
+        let mut file = tempfile::tempfile().unwrap();
+        file.write_all(bytes).unwrap();
+        Journal::read_from(&file, bytes.len() as u64, "journal.yaml").map_err(|e| e.to_string())
     }
 
     #[test]

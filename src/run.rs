@@ -363,19 +363,29 @@ fn foreground_terminal() -> Option<File> {
     ours.then_some(tty)
 }
 
+/// What `check --run` asks to run, and how.
+#[derive(Debug, Clone, Copy)]
+pub struct RunRequest<'a> {
+    /// The POC folder: where the command runs, and `evidence/` for its log.
+    pub poc_dir: &'a Path,
+    pub command: &'a str,
+    /// The IDs the run is evidence for (they name the log).
+    pub ids: &'a [String],
+    pub timeout: Duration,
+    pub interactive: bool,
+    /// When the run starts, as recorded.
+    pub now: DateTime<Utc>,
+}
+
 /// Runs `command` through the shell in `poc_dir`, showing its output live and
 /// keeping stdout and stderr, with the command line, start time, duration and
 /// exit code, in a log under `evidence/`. With `interactive`, the command
 /// gets the terminal (stdin, and the foreground); without, stdin is
 /// `/dev/null` and it has no controlling terminal.
-pub fn run_command(
-    poc_dir: &Path,
-    command: &str,
-    ids: &[String],
-    timeout: Duration,
-    interactive: bool,
-    now: DateTime<Utc>,
-) -> anyhow::Result<RunEnd> {
+pub fn run_command(run: &RunRequest) -> anyhow::Result<RunEnd> {
+    let RunRequest {
+        poc_dir, ids, now, ..
+    } = *run;
     crate::fsutil::refuse_links(poc_dir, EVIDENCE_DIR)?;
     let dir = poc_dir.join(EVIDENCE_DIR);
     let shown_dir = crate::fsutil::display_in(poc_dir, EVIDENCE_DIR);
@@ -414,7 +424,7 @@ pub fn run_command(
     let path = poc_dir.join(&rel);
     let shown = crate::fsutil::display_in(poc_dir, &rel);
     let log = (BufWriter::new(log_file), rel);
-    run_logged(poc_dir, command, ids, timeout, interactive, now, log).map_err(|e| {
+    run_logged(run, log).map_err(|e| {
         // Nothing refers to the log, so none is left half-written: a full
         // disk leaves no empty or partial log behind.
         let _ = std::fs::remove_file(&path);
@@ -434,14 +444,17 @@ pub fn run_command(
 /// `log` (`rel` in the POC folder). A bare I/O error is one of writing the
 /// log; every other error says what it is about.
 fn run_logged(
-    poc_dir: &Path,
-    command: &str,
-    ids: &[String],
-    timeout: Duration,
-    interactive: bool,
-    now: DateTime<Utc>,
+    run: &RunRequest,
     (mut log, rel): (BufWriter<File>, String),
 ) -> anyhow::Result<RunEnd> {
+    let RunRequest {
+        poc_dir,
+        command,
+        ids,
+        timeout,
+        interactive,
+        now,
+    } = *run;
     writeln!(log, "# poc run evidence for {}", ids.join(", "))?;
     writeln!(log, "# command: {}", command.replace('\n', "\n#          "))?;
     writeln!(log, "# folder: the POC folder")?;

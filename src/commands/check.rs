@@ -90,7 +90,15 @@ fn prepare(
                 terminal_safe(command),
                 terminal_safe(&poc.dir.display().to_string())
             );
-            match run::run_command(&poc.dir, command, ids, timeout, args.interactive, poc.now)? {
+            let request = run::RunRequest {
+                poc_dir: &poc.dir,
+                command,
+                ids,
+                timeout,
+                interactive: args.interactive,
+                now: poc.now,
+            };
+            match run::run_command(&request)? {
                 RunEnd::Finished(run) => Some(run),
                 RunEnd::Interrupted { log, stop } => {
                     let kept = format!("the partial log is kept at {log}");

@@ -175,8 +175,8 @@ pub fn run(args: DebriefArgs, ctx: &Context) -> anyhow::Result<u8> {
         }
         let backup = backup_path(&target, poc.now);
         // A backup only ever of a regular file, read as one.
-        let mut file = fsutil::open_regular_named(&target, &shown)?;
-        let old = fsutil::read_capped(&mut file, Path::new(&*shown), MAX_BACKUP_BYTES)?;
+        let file = fsutil::open_regular_named(&target, &shown)?;
+        let old = fsutil::read_capped(&file, Path::new(&*shown), MAX_BACKUP_BYTES)?;
         fsutil::write_atomic(&backup, &old, false)?;
         crate::say!(
             "Kept the previous debrief as {}",

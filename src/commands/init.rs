@@ -181,8 +181,8 @@ fn gitattributes_text(dir: &std::path::Path) -> anyhow::Result<Option<String>> {
     let path = dir.join(GITATTRIBUTES);
     let name = display_in(dir, GITATTRIBUTES);
     let existing = match fsutil::open_regular(&path) {
-        Ok(mut file) => {
-            let bytes = fsutil::read_capped(&mut file, std::path::Path::new(&name), 1024 * 1024)?;
+        Ok(file) => {
+            let bytes = fsutil::read_capped(&file, std::path::Path::new(&name), 1024 * 1024)?;
             String::from_utf8(bytes).map_err(|_| {
                 Error::new(format!(
                     "{name}: not UTF-8 text; add the line `{GITATTRIBUTES_LINE}` to it yourself, or fix its encoding (nothing was changed)"

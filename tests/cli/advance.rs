@@ -60,15 +60,7 @@ fn phase_states_say_how_each_phase_ended() {
         ]
     );
 
-    env.poc_run(&[
-        "close",
-        "--outcome",
-        "loss",
-        "--force",
-        "--reason",
-        "budget cut",
-    ])
-    .ok();
+    env.poc_run(&forced_close("loss", "budget cut")).ok();
     assert_eq!(states(&env)[0].0, "cut short");
     assert_eq!(states(&env)[1].0, "skipped");
 
@@ -76,7 +68,6 @@ fn phase_states_say_how_each_phase_ended() {
     let mut env = poc_in_signoff();
     env.at("2026-12-03T10:00:00Z");
     check(&env, &["SC2", "--fail"]);
-    env.poc_run(&["close", "--outcome", "win", "--force", "--reason", "waived"])
-        .ok();
+    env.poc_run(&forced_close("win", "waived")).ok();
     assert_eq!(states(&env)[4].0, "done");
 }

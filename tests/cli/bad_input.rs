@@ -406,7 +406,7 @@ fn a_broken_journal_line_is_reported_and_never_written_over() {
         &["blocker", "x"][..],
         &["park", "x"],
         &["check", "SC1", "--evidence", "x"],
-        &["close", "--outcome", "loss", "--force", "--reason", "x"],
+        &forced_close("loss", "x"),
         &["log"],
     ] {
         unchanged(&env, || env.poc_run(args)).code(1);

@@ -112,8 +112,7 @@ fn evidence_reached_through_a_link_is_never_ok() {
 fn a_debrief_linked_outside_is_neither_written_nor_backed_up() {
     let mut env = TestEnv::with_poc();
     env.at("2026-11-30T10:00:00Z");
-    env.poc_run(&["close", "--outcome", "loss", "--force", "--reason", "x"])
-        .ok();
+    env.poc_run(&forced_close("loss", "x")).ok();
     let outside = env.path().join("secret.txt");
     std::fs::write(&outside, "not the POC's").unwrap();
     symlink(&outside, env.poc().join("debrief.md"));
@@ -136,8 +135,7 @@ fn a_debrief_linked_outside_is_neither_written_nor_backed_up() {
 fn debrief_out_refuses_links_fifos_sockets_and_devices() {
     let mut env = TestEnv::with_poc();
     env.at("2026-11-30T10:00:00Z");
-    env.poc_run(&["close", "--outcome", "loss", "--force", "--reason", "x"])
-        .ok();
+    env.poc_run(&forced_close("loss", "x")).ok();
     std::fs::write(env.path().join("target.md"), "keep me").unwrap();
     symlink("target.md", env.path().join("link.md"));
     mkfifo(&env.path().join("fifo.md"));
@@ -322,8 +320,7 @@ fn special_files_as_evidence_or_debrief_never_hang() {
 
     // A FIFO as debrief.md.
     env.at("2026-11-30T10:00:00Z");
-    env.poc_run(&["close", "--outcome", "loss", "--force", "--reason", "x"])
-        .ok();
+    env.poc_run(&forced_close("loss", "x")).ok();
     mkfifo(&env.poc().join("debrief.md"));
     for args in [
         &["status"][..],

@@ -18,21 +18,12 @@ fn close_needs_force_before_signoff_and_for_a_win_with_an_unmet_must() {
     })
     .code(2)
     .first_err_is("error: the following required arguments were not provided:");
-    unchanged(&env, || {
-        env.poc_run(&["close", "--outcome", "loss", "--force", "--reason", " "])
-    })
-    .code(2)
-    .first_err_is("error: --force needs --reason TEXT saying why");
-    env.poc_run(&[
-        "close",
-        "--outcome",
-        "loss",
-        "--force",
-        "--reason",
-        "budget cut",
-    ])
-    .ok()
-    .stderr_has("Closed: Technical Loss after 3 days.");
+    unchanged(&env, || env.poc_run(&forced_close("loss", " ")))
+        .code(2)
+        .first_err_is("error: --force needs --reason TEXT saying why");
+    env.poc_run(&forced_close("loss", "budget cut"))
+        .ok()
+        .stderr_has("Closed: Technical Loss after 3 days.");
     let last = env.journal().pop().unwrap();
     assert_eq!(last["kind"], "close");
     assert_eq!(last["outcome"], "loss");
@@ -58,16 +49,9 @@ fn close_needs_force_before_signoff_and_for_a_win_with_an_unmet_must() {
     assert_eq!(env.journal().pop().unwrap().get("forced"), None);
     env.poc_run(&["reopen", "signoff", "--reason", "champion overruled"])
         .ok();
-    env.poc_run(&[
-        "close",
-        "--outcome",
-        "win",
-        "--force",
-        "--reason",
-        "SC2 waived by the champion",
-    ])
-    .ok()
-    .stderr_has("Closed: Technical Win");
+    env.poc_run(&forced_close("win", "SC2 waived by the champion"))
+        .ok()
+        .stderr_has("Closed: Technical Win");
     let s = status_json(&env);
     assert_eq!(s["outcome"], "win");
     assert!(

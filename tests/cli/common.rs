@@ -15,6 +15,23 @@ pub fn alone() -> std::sync::MutexGuard<'static, ()> {
     LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// `poc init` of the POC most tests use: the standard template, starting
+/// 2026-11-23, in `acme/`.
+pub const INIT_ACME: &[&str] = &[
+    "init",
+    "acme",
+    "--prospect",
+    "Acme Corp",
+    "--start",
+    "2026-11-23",
+];
+
+/// `poc close --outcome OUTCOME --force --reason REASON`: a close that
+/// needs no gate.
+pub fn forced_close<'a>(outcome: &'a str, reason: &'a str) -> [&'a str; 6] {
+    ["close", "--outcome", outcome, "--force", "--reason", reason]
+}
+
 /// The IDs of the bundled standard template: the eight setup items, then the
 /// four success criteria.
 pub const STANDARD_IDS: [&str; 12] = [
@@ -100,15 +117,7 @@ impl TestEnv {
     /// A fresh POC from the standard template starting 2026-11-23, in `acme/`.
     pub fn with_poc() -> TestEnv {
         let env = TestEnv::new();
-        env.run(&[
-            "init",
-            "acme",
-            "--prospect",
-            "Acme Corp",
-            "--start",
-            "2026-11-23",
-        ])
-        .ok();
+        env.run(INIT_ACME).ok();
         env
     }
 

@@ -127,8 +127,7 @@ fn debrief_out_file_json_and_due_or_overdue() {
 #[test]
 fn a_json_debrief_is_not_written_to_a_file() {
     let env = TestEnv::with_poc();
-    env.poc_run(&["close", "--outcome", "loss", "--force", "--reason", "x"])
-        .ok();
+    env.poc_run(&forced_close("loss", "x")).ok();
     unchanged(&env, || {
         env.poc_run(&["debrief", "--format", "json", "--out", "d.json"])
     })
@@ -158,15 +157,7 @@ fn debrief_lists_are_separated_from_the_paragraph_after_them() {
     env.poc_run(&["blocker", "No VPN"]).ok();
     env.poc_run(&["park", "A dashboard for finance"]).ok();
     env.at("2026-11-27T09:00:00Z");
-    env.poc_run(&[
-        "close",
-        "--outcome",
-        "loss",
-        "--force",
-        "--reason",
-        "budget",
-    ])
-    .ok();
+    env.poc_run(&forced_close("loss", "budget")).ok();
     let doc = env.poc_run(&["debrief", "--out", "-"]).ok().stdout.clone();
     for heading in [
         "Criteria failed or not met:",

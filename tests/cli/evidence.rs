@@ -535,15 +535,7 @@ fn a_debrief_written_elsewhere_links_to_the_evidence_from_where_it_is() {
         .ok();
     env.poc_run(&["check", "SC2", "--run", "exit 4"]).code(1);
     env.at("2026-11-25T10:00:00Z");
-    env.poc_run(&[
-        "close",
-        "--outcome",
-        "loss",
-        "--force",
-        "--reason",
-        "budget",
-    ])
-    .ok();
+    env.poc_run(&forced_close("loss", "budget")).ok();
     std::fs::create_dir_all(env.path().join("reports/2026")).unwrap();
     for (out, cwd, expected_prefix) in [
         (

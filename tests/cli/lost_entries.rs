@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use crate::common::{BIN, TestEnv, unchanged};
+use crate::common::{BIN, INIT_ACME, TestEnv, forced_close, unchanged};
 
 /// `poc` in the POC folder through `sh -c`, so a test can close or fill
 /// stderr or set resource limits around it.
@@ -175,26 +175,11 @@ fn conflict_markers_from_a_merge_without_the_union_driver_name_the_cause() {
 fn closing_before_day_1_says_so() {
     let mut env = TestEnv::new();
     env.at("2026-11-10T09:00:00Z");
-    env.run(&[
-        "init",
-        "acme",
-        "--prospect",
-        "Acme Corp",
-        "--start",
-        "2026-11-23",
-    ])
-    .ok();
+    env.run(INIT_ACME).ok();
     env.at("2026-11-20T09:00:00Z");
-    env.poc_run(&[
-        "close",
-        "--outcome",
-        "loss",
-        "--force",
-        "--reason",
-        "budget cut",
-    ])
-    .ok()
-    .stderr_has("Closed: Technical Loss before day 1.");
+    env.poc_run(&forced_close("loss", "budget cut"))
+        .ok()
+        .stderr_has("Closed: Technical Loss before day 1.");
     env.poc_run(&["status"])
         .ok()
         .stdout_has("Closed: Technical Loss on 2026-11-20, in setup, before day 1 (planned 12)");

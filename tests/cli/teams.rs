@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::{BIN, TestEnv, unchanged};
+use crate::common::{BIN, INIT_ACME, TestEnv, forced_close, unchanged};
 
 /// A bare repository with a POC pushed to it, and two clones of it.
 struct Team {
@@ -42,18 +42,7 @@ impl Team {
         git(&root, &["init", "-q", "--bare", "-b", "main", "origin.git"]);
         git(&root, &["clone", "-q", "origin.git", "a"]);
         let a = root.join("a");
-        env.run_in(
-            &a,
-            &[
-                "init",
-                "acme",
-                "--prospect",
-                "Acme Corp",
-                "--start",
-                "2026-11-23",
-            ],
-        )
-        .ok();
+        env.run_in(&a, INIT_ACME).ok();
         git(&a, &["add", "-A"]);
         git(&a, &["commit", "-qm", "kickoff"]);
         git(&a, &["push", "-q", "origin", "HEAD:main"]);
@@ -133,14 +122,7 @@ fn two_clones_merge_into_one_poc_with_every_id_and_reason_kept() {
         a,
         "dana",
         "2026-11-25T09:00:00Z",
-        &[
-            "close",
-            "--outcome",
-            "loss",
-            "--force",
-            "--reason",
-            "budget cut",
-        ],
+        &forced_close("loss", "budget cut"),
     )
     .ok();
     team.poc(
@@ -200,20 +182,10 @@ fn two_outcomes_merged_are_a_conflict_to_settle_not_a_pick() {
     }
     let team = Team::new();
     let (a, b) = (&team.a, &team.b);
-    team.poc(
-        a,
-        "dana",
-        "2026-11-25T09:00:00Z",
-        &["close", "--outcome", "win", "--force", "--reason", "x"],
-    )
-    .ok();
-    team.poc(
-        b,
-        "lee",
-        "2026-11-25T10:00:00Z",
-        &["close", "--outcome", "loss", "--force", "--reason", "y"],
-    )
-    .ok();
+    team.poc(a, "dana", "2026-11-25T09:00:00Z", &forced_close("win", "x"))
+        .ok();
+    team.poc(b, "lee", "2026-11-25T10:00:00Z", &forced_close("loss", "y"))
+        .ok();
     team.commit_and_sync();
     let now = "2026-11-26T09:00:00Z";
     team.poc(a, "dana", now, &["status"])

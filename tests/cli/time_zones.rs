@@ -2,7 +2,7 @@
 //! poc.yaml), not in UTC: day numbers, "today", due dates and the times
 //! shown to people. JSON keeps UTC timestamps.
 
-use crate::common::TestEnv;
+use crate::common::{TestEnv, forced_close};
 
 fn poc_in(zone: &str, start: &str) -> TestEnv {
     let env = TestEnv::new();
@@ -69,16 +69,9 @@ fn a_daylight_saving_change_inside_the_poc_keeps_days_and_the_48_hours() {
     env.at("2027-03-15T00:30:00-07:00");
     env.poc_run(&["check"]).ok().stdout_has("Day 4 of 12");
     env.at("2027-03-13T20:00:00-08:00");
-    env.poc_run(&[
-        "close",
-        "--outcome",
-        "loss",
-        "--force",
-        "--reason",
-        "budget",
-    ])
-    .ok()
-    .stderr_has("due in 48 h (2027-03-15 21:00 PDT)");
+    env.poc_run(&forced_close("loss", "budget"))
+        .ok()
+        .stderr_has("due in 48 h (2027-03-15 21:00 PDT)");
     env.at("2027-03-15T20:00:00-07:00");
     env.poc_run(&["status"])
         .ok()

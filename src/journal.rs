@@ -104,7 +104,7 @@ impl Journal {
         line_start: usize,
         file: &str,
     ) -> Result<bool, Error> {
-        let text = match line_text(raw, number) {
+        let text = match line_text(raw, line_start == 0) {
             Ok(text) => text,
             // A write cut inside a multi-byte character: torn if the rest
             // of the line is one of poc's own entries cut short.
@@ -288,8 +288,8 @@ fn split_point(file: &File, len: u64) -> anyhow::Result<Option<u64>> {
 
 /// The line as text (a BOM dropped from the first), or the valid UTF-8
 /// prefix of a line that is not valid UTF-8 throughout.
-fn line_text(raw: &[u8], number: usize) -> Result<&str, &str> {
-    let raw = if number == 1 {
+fn line_text(raw: &[u8], starts_file: bool) -> Result<&str, &str> {
+    let raw = if starts_file {
         raw.strip_prefix("\u{feff}".as_bytes()).unwrap_or(raw)
     } else {
         raw

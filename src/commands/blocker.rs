@@ -78,12 +78,15 @@ fn resolve(
     );
     // A blocker opened on a clock running ahead cannot be resolved before
     // it was opened: replayed, such a resolve would find nothing to close.
-    if entry.at < blocker.opened {
-        entry.at = blocker.opened;
-        crate::say!(
-            "Recorded as of {}, when {shown} was opened (its time is later than now; check the clock of whoever opened it).",
-            poc.scope.show(entry.at)
-        );
+    if entry.at <= blocker.opened {
+        if entry.at < blocker.opened {
+            crate::say!(
+                "Recorded as of {}, when {shown} was opened (its time is later than now; check the clock of whoever opened it).",
+                poc.scope.show(blocker.opened)
+            );
+        }
+        // Just after: at the same instant, replay order could put it first.
+        entry.at = blocker.opened + chrono::Duration::milliseconds(1);
     }
     journal.append(&[entry])?;
     crate::say!("Resolved {shown}: {}", terminal_safe(&blocker.text));
@@ -110,10 +113,17 @@ fn find<'a>(blockers: &'a [Blocker], input: &str) -> Result<&'a Blocker, Error> 
         .filter(|b| crate::ids::addresses(base, &b.id))
         .collect();
     if let Some(n) = nth {
-        return matching
-            .get(n.wrapping_sub(1))
-            .copied()
-            .ok_or_else(|| unknown(blockers, input));
+        let one =
+            (matching.get(n.wrapping_sub(1)).copied()).ok_or_else(|| unknown(blockers, input))?;
+        // A resolve names its blocker by ID and opening time: two of one
+        // instant cannot be told apart.
+        if matching.iter().filter(|b| b.opened == one.opened).count() > 1 {
+            return Err(Error::new(format!(
+                "`{}` and another blocker with its ID were opened at the same instant, so a resolve cannot tell them apart; give one of them another ID in journal.yaml (nothing was recorded)",
+                terminal_safe(input)
+            )));
+        }
+        return Ok(one);
     }
     match matching.as_slice() {
         [] => Err(unknown(blockers, input)),
@@ -154,7 +164,8 @@ fn addresses(blockers: &[&Blocker]) -> Vec<String> {
 
 fn unknown(blockers: &[Blocker], input: &str) -> Error {
     let ids = blockers.iter().map(|b| b.id.as_str());
-    let known: Vec<String> = ids.clone().map(terminal_safe).collect();
+    let mut known: Vec<String> = ids.clone().map(terminal_safe).collect();
+    known.dedup();
     Error::UnknownId {
         id: terminal_safe(input),
         what: "blocker",

@@ -257,3 +257,27 @@ fn a_long_journal_read_in_two_halves_names_lines_and_drops_only_a_torn_tail() {
     );
     assert!(after.starts_with(&journal));
 }
+
+#[test]
+fn a_byte_order_mark_is_taken_only_at_the_start_of_the_file() {
+    let env = TestEnv::with_poc();
+    let mut journal = env.read("acme/journal.yaml");
+    while journal.len() < 1024 * 1024 + 4096 {
+        journal.push_str(
+            "- {\"at\":\"2026-11-23T08:00:00Z\",\"by\":\"d\",\"kind\":\"note\",\"text\":\"n\"}\n",
+        );
+    }
+    // Just after the first line break past the middle: where the second
+    // half of a long journal starts.
+    let mid = journal.len() / 2;
+    let at = mid + journal[mid..].find('\n').unwrap() + 1;
+    let line = journal[..at].lines().count() + 1;
+    journal.insert(at, '\u{feff}');
+    env.write("acme/journal.yaml", &journal);
+    let run = unchanged(&env, || env.poc_run(&["status"]));
+    run.code(1);
+    let expected = format!(
+        "error: acme/journal.yaml:{line}:1: expected a journal entry line starting with `- `"
+    );
+    assert_eq!(run.first_err_line(), expected);
+}

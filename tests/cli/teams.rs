@@ -493,3 +493,34 @@ fn a_reopen_from_a_clone_that_never_saw_the_other_outcome_settles_nothing() {
         "{last}"
     );
 }
+
+#[test]
+fn a_resolve_behind_a_colleagues_blocker_lands_after_it_whoever_sorts_first() {
+    let mut env = TestEnv::with_poc();
+    // lee's blocker, from a clock five minutes ahead; dana ("d" < "l")
+    // resolves it at what her clock says.
+    merge_in(
+        &env,
+        &[r#"{"at":"2026-11-24T09:05:00Z","by":"lee","kind":"blocker","id":"B1-AAA","text":"x"}"#],
+    );
+    env.at("2026-11-24T09:00:00Z");
+    env.poc_run(&["blocker", "--resolve", "B1"])
+        .ok()
+        .stderr_has("Resolved B1-AAA: x");
+    env.at("2026-11-24T10:00:00Z");
+    assert_eq!(
+        env.poc_run(&["status", "--format", "json"]).json()["open_blockers"],
+        0
+    );
+    // Two blockers with one ID opened at one instant cannot be told apart.
+    merge_in(
+        &env,
+        &[
+            r#"{"at":"2026-11-23T07:00:00Z","by":"lee","kind":"blocker","id":"B4-EEE","text":"dupA"}"#,
+            r#"{"at":"2026-11-23T07:00:00Z","by":"lee","kind":"blocker","id":"B4-EEE","text":"dupB"}"#,
+        ],
+    );
+    unchanged(&env, || env.poc_run(&["blocker", "--resolve", "B4#2"]))
+        .code(1)
+        .stderr_has("were opened at the same instant");
+}

@@ -90,11 +90,55 @@ pub enum Command {
     Blocker(BlockerArgs),
     /// Show the journal, in time order
     ///
+    /// Dates are YYYY-MM-DD (the start of that day in the POC's time zone)
+    /// or RFC 3339 timestamps.
+    ///
     /// Examples:
     ///   poc log
-    ///   poc log --format json
+    ///   poc log --since 2026-11-20 --kind note
+    ///   poc log --id SC2 --format json
+    ///   poc log --format tsv | awk -F'\t' '$3 == "fail"'
     #[command(verbatim_doc_comment)]
-    Log(FormatArgs<ListFormat>),
+    Log(LogArgs),
+    /// Write the customer update: what happened since the last one, and what comes next
+    ///
+    /// Items done, criteria met with their evidence, failures and what is
+    /// being done about them, blockers and what is needed from whom, parked
+    /// requests, and what comes next. Starts where the last recorded update
+    /// ended (--record), else at the start of the POC.
+    ///
+    /// Formats: text (default) pastes into any email or CRM note as is;
+    /// html is an email-safe fragment; markdown for Slack, Confluence and
+    /// GitHub; json for tools.
+    ///
+    /// Examples:
+    ///   poc update
+    ///   poc update --format html > update.html
+    ///   poc update --since 2026-11-20 --format markdown
+    ///   poc update --record
+    #[command(verbatim_doc_comment)]
+    Update(UpdateArgs),
+    /// Write a one-page HTML report a customer can read, with a phase timeline
+    ///
+    /// Self-contained: no network, no JavaScript, inline CSS and SVG;
+    /// prints on A4 and Letter.
+    ///
+    /// Examples:
+    ///   poc report
+    ///   poc report --out ~/Desktop/acme-poc.html
+    #[command(verbatim_doc_comment)]
+    Report(OutArgs),
+    /// Write the plan as an iCalendar file for the SE's calendar
+    ///
+    /// An all-day event per phase window, the POC's last day and, once
+    /// closed, the debrief deadline. Importing it again updates the events
+    /// instead of duplicating them.
+    ///
+    /// Examples:
+    ///   poc calendar
+    ///   poc calendar --out - > acme.ics
+    #[command(verbatim_doc_comment)]
+    Calendar(OutArgs),
     /// Print the whole plan as a shareable markdown checklist
     ///
     /// Example: poc checklist > acme-checklist.md
@@ -185,6 +229,64 @@ pub struct FormatArgs<F: ValueEnum + Clone + Send + Sync + 'static> {
 pub enum ListFormat {
     Table,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Only entries at or after DATE.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only entries before DATE (a date: before that day starts).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Only entries about this item, criterion or blocker.
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+    /// Only entries of this kind (check, fail, note, blocker, …; repeatable).
+    #[arg(long, value_name = "KIND")]
+    pub kind: Vec<String>,
+    /// Only the last N entries that match.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Output format: tsv is one line per entry, tab-separated, no padding.
+    #[arg(long, value_enum)]
+    pub format: Option<LogFormat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Table,
+    Json,
+    Tsv,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// Start at DATE instead of where the last recorded update ended.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum)]
+    pub format: Option<UpdateFormat>,
+    /// Record in the journal that this update was sent, so the next one
+    /// starts where it ends.
+    #[arg(long)]
+    pub record: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UpdateFormat {
+    Text,
+    Markdown,
+    Html,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct OutArgs {
+    /// Where to write it (default: in the POC folder); `-` for stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -50,13 +50,29 @@ impl Now {
     }
 }
 
-fn parse_now(value: &str) -> Option<Now> {
+/// An RFC 3339 timestamp, or a `YYYY-MM-DD` date (the start of that day in
+/// the POC's zone once resolved): what `POC_NOW`, `--since` and `--until`
+/// take.
+pub fn parse_now(value: &str) -> Option<Now> {
     if let Ok(t) = DateTime::parse_from_rfc3339(value) {
         let t = t.with_timezone(&Utc);
         return storable(t).then_some(Now::At(t));
     }
     let day = NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()?;
     YEARS.contains(&day.year()).then_some(Now::StartOf(day))
+}
+
+/// A `--since`/`--until` value as an instant: a date is the start of that
+/// day in the POC's zone.
+pub fn parse_flag(flag: &str, value: &str, zone: Tz) -> Result<DateTime<Utc>, Error> {
+    parse_now(value.trim())
+        .map(|now| now.resolve(zone))
+        .ok_or_else(|| {
+            Error::usage(format!(
+                "{flag}: `{}` is not a YYYY-MM-DD date or an RFC 3339 timestamp (2026-11-23T14:05:00Z)",
+                crate::text::terminal_safe(value)
+            ))
+        })
 }
 
 /// Whether poc records a time: years 1 to 9999, and no leap second (a

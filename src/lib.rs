@@ -21,6 +21,7 @@ pub(crate) mod commands;
 pub(crate) mod context;
 pub(crate) mod evidence;
 pub(crate) mod fsutil;
+pub(crate) mod html;
 pub(crate) mod ids;
 pub(crate) mod locate;
 pub(crate) mod run;

@@ -6,8 +6,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::journal::{FileEvidence, Outcome, RunEvidence};
-use crate::scope::{Phase, Priority, Scope, Tier};
-use crate::state::{self, Blocker, Conflict, Override, PocState, Remark, Status};
+use crate::scope::{Phase, Priority, Scope, Stakeholder, Tier};
+use crate::state::{self, Blocker, Conflict, Note, Override, PocState, Remark, Status};
 
 /// The debrief `poc debrief` writes in the POC folder.
 pub const DEBRIEF_FILE: &str = "debrief.md";
@@ -15,8 +15,9 @@ pub const DEBRIEF_FILE: &str = "debrief.md";
 /// The version of the JSON the read commands print; bumped on breaking change
 /// (3: a phase's `state` may be `forced` or `cut short`, where it read `done`;
 /// 4: `day` is 0 before the start, with `starts_in_days`; blocker IDs carry
-/// a suffix, `B3-K7Q`).
-pub const JSON_SCHEMA_VERSION: u32 = 4;
+/// a suffix, `B3-K7Q`; 5: `notes` is the list of notes, not their count,
+/// and `stakeholders` is there).
+pub const JSON_SCHEMA_VERSION: u32 = 5;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct StatusReport {
@@ -30,6 +31,7 @@ pub struct StatusReport {
     pub deal_size_tier: Option<Tier>,
     pub competitors: Vec<String>,
     pub out_of_scope: Vec<String>,
+    pub stakeholders: Vec<Stakeholder>,
     pub start: NaiveDate,
     /// The POC's time zone: days, due dates and the times people read are
     /// in it; timestamps in JSON stay UTC.
@@ -55,8 +57,8 @@ pub struct StatusReport {
     pub duplicate_blocker_ids: Vec<String>,
     pub blockers: Vec<BlockerRow>,
     pub parked: Vec<Remark>,
-    /// How many notes the journal holds (`poc log` shows them).
-    pub notes: usize,
+    /// The notes, oldest first, each with the phase it was written in.
+    pub notes: Vec<Note>,
     pub overrides: Vec<Override>,
     /// Decisions two clones made differently (two outcomes), to settle
     /// with `reopen` and a new `close`.
@@ -269,6 +271,7 @@ impl StatusReport {
             deal_size_tier: scope.deal_size_tier(),
             competitors: scope.competitors.clone(),
             out_of_scope: scope.out_of_scope.clone(),
+            stakeholders: scope.stakeholders.clone(),
             start: scope.start,
             timezone: scope.timezone.clone(),
             now,
@@ -292,7 +295,7 @@ impl StatusReport {
                 .collect(),
             blockers,
             parked: state.parked.clone(),
-            notes: state.notes,
+            notes: state.notes.clone(),
             overrides: state.overrides.clone(),
             conflicts: state.conflicts.clone(),
             outcome: closed.map(|c| c.outcome),

@@ -155,8 +155,31 @@ pub struct Stakeholder {
     pub name: String,
     #[serde(default)]
     pub role: Option<String>,
+    /// Whose side they are on; the customer's unless the scope says.
+    #[serde(default)]
+    pub side: Side,
     #[serde(default)]
     pub email: Option<String>,
+}
+
+/// Which side of the deal a stakeholder is on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    #[default]
+    Customer,
+    Vendor,
+    Partner,
+}
+
+impl Side {
+    pub fn id(self) -> &'static str {
+        match self {
+            Side::Customer => "customer",
+            Side::Vendor => "vendor",
+            Side::Partner => "partner",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

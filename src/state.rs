@@ -123,6 +123,16 @@ pub struct Remark {
     pub text: String,
 }
 
+/// A note, and the phase the POC stood in when it was written (the
+/// debrief groups notes by phase).
+#[derive(Debug, Clone, Serialize)]
+pub struct Note {
+    pub at: DateTime<Utc>,
+    pub by: Arc<str>,
+    pub text: String,
+    pub phase: Phase,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Closure {
     pub outcome: Outcome,
@@ -168,7 +178,7 @@ pub struct PocState {
     pub failures: FxHashMap<String, Vec<Failure>>,
     pub blockers: Vec<Blocker>,
     pub parked: Vec<Remark>,
-    pub notes: usize,
+    pub notes: Vec<Note>,
     pub overrides: Vec<Override>,
     pub conflicts: Vec<Conflict>,
     /// Journal lines whose ID is no longer in the scope: (line, id).
@@ -191,7 +201,7 @@ impl PocState {
             failures: FxHashMap::default(),
             blockers: Vec::new(),
             parked: Vec::new(),
-            notes: 0,
+            notes: Vec::new(),
             overrides: Vec::new(),
             conflicts: Vec::new(),
             unknown_ids: Vec::new(),
@@ -245,7 +255,12 @@ impl PocState {
             Event::Undo { id, .. } => {
                 self.marks.remove(id);
             }
-            Event::Note { .. } => self.notes += 1,
+            Event::Note { text } => self.notes.push(Note {
+                at,
+                by: entry.by.clone(),
+                text: text.clone(),
+                phase: self.phase,
+            }),
             Event::Park { text } => self.parked.push(remark(entry, text)),
             Event::Blocker { id, text } => self.blockers.push(Blocker {
                 id: id.clone(),

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::cli::{FormatArgs, ListFormat};
+use crate::cli::{LogArgs, LogFormat};
 use crate::context::Context;
 use crate::error::EXIT_OK;
 use crate::journal::Entry;
@@ -23,7 +23,7 @@ struct LogRow<'a> {
     entry: &'a Entry,
 }
 
-pub fn run(args: FormatArgs<ListFormat>, ctx: &Context) -> anyhow::Result<u8> {
+pub fn run(args: LogArgs, ctx: &Context) -> anyhow::Result<u8> {
     let poc = ctx.load()?;
     let report = LogReport {
         schema_version: crate::report::JSON_SCHEMA_VERSION,
@@ -38,9 +38,9 @@ pub fn run(args: FormatArgs<ListFormat>, ctx: &Context) -> anyhow::Result<u8> {
             })
             .collect(),
     };
-    match args.format.unwrap_or(ListFormat::Table) {
-        ListFormat::Json => crate::out(&render::json(&report)?)?,
-        ListFormat::Table => {
+    match args.format.unwrap_or(LogFormat::Table) {
+        LogFormat::Json | LogFormat::Tsv => crate::out(&render::json(&report)?)?,
+        LogFormat::Table => {
             let mut table = render::table(&["when", "who", "what", "id", "detail"]);
             for row in &report.entries {
                 let e = row.entry;

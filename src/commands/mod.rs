@@ -5,6 +5,7 @@ use crate::context::{Context, Poc};
 
 pub mod advance;
 pub mod blocker;
+pub mod calendar;
 pub mod check;
 pub mod checklist;
 pub mod close;
@@ -15,8 +16,10 @@ pub mod log;
 pub mod note;
 pub mod park;
 pub mod reopen;
+pub mod report;
 pub mod status;
 pub mod templates;
+pub mod update;
 pub mod validate;
 
 /// Runs the parsed command; returns the exit code.
@@ -38,6 +41,9 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Close(args) => close::run(args, &ctx),
         Command::Debrief(args) => debrief::run(args, &ctx),
         Command::Evidence(args) => evidence::run(args, &ctx),
+        Command::Update(args) => update::run(args, &ctx),
+        Command::Report(args) => report::run(args, &ctx),
+        Command::Calendar(args) => calendar::run(args, &ctx),
     }
 }
 

@@ -208,7 +208,7 @@ fn unknown_fields_suggest_the_nearest() {
             "owner: Dana Smith",
             "stakeholders: [{name: Sam, rol: Champion}]",
         ),
-        "error: acme/poc.yaml:4:28: unknown field `rol`; did you mean `role`?; valid fields: name, role, email",
+        "error: acme/poc.yaml:4:28: unknown field `rol`; did you mean `role`?; valid fields: name, role, side, email",
     );
 }
 
@@ -471,7 +471,7 @@ fn validate_json_locates_each_error_and_names_each_kind_of_problem() {
     let run = unchanged(&env, || env.poc_run(&["validate", "--format", "json"]));
     run.code(1);
     let report = run.json();
-    assert_eq!(report["schema_version"], 4);
+    assert_eq!(report["schema_version"], 5);
     assert_eq!(report["valid"], false);
     assert_eq!(
         report["errors"],

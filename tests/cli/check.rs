@@ -99,7 +99,7 @@ fn todays_list_as_json_for_scripts() {
     env.at("2026-11-25T15:00:00Z");
     let run = unchanged(&env, || env.poc_run(&["check", "--format", "json"]));
     let today = run.ok().json();
-    assert_eq!(today["schema_version"], 4);
+    assert_eq!(today["schema_version"], 5);
     assert_eq!(
         (&today["day"], &today["total_days"], &today["phase"]),
         (&3.into(), &12.into(), &"setup".into())

@@ -1150,7 +1150,7 @@ fn check_report(
     );
 
     let count = |f: fn(&Event) -> bool| entries.iter().filter(|e| f(&e.event)).count();
-    prop_assert_eq!(r.notes, count(|e| matches!(e, Event::Note { .. })));
+    prop_assert_eq!(r.notes.len(), count(|e| matches!(e, Event::Note { .. })));
     prop_assert_eq!(r.parked.len(), count(|e| matches!(e, Event::Park { .. })));
     prop_assert_eq!(
         r.blockers.len(),

@@ -218,6 +218,13 @@ impl Event {
         }
     }
 
+    /// Every kind, as [`Event::kind`] writes it (a test checks the list
+    /// against serde's).
+    pub const KINDS: &[&str] = &[
+        "init", "check", "fail", "undo", "note", "park", "blocker", "resolve", "advance", "reopen",
+        "close",
+    ];
+
     /// The kind as written in the journal: `check`, `advance`, ….
     pub fn kind(&self) -> &'static str {
         match self {
@@ -464,6 +471,19 @@ fn parse_utc_fast(v: &str) -> Option<DateTime<Utc>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_list_of_kinds_is_serdes() {
+        // serde names every variant it expects when a kind is unknown.
+        let err = serde_json::from_str::<Event>(r#"{"kind":"nope"}"#).unwrap_err();
+        let msg = err.to_string();
+        let expected = msg
+            .split("expected one of ")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{msg}"));
+        let serde_kinds: Vec<&str> = (expected.split('`')).skip(1).step_by(2).collect();
+        assert_eq!(serde_kinds, Event::KINDS, "{msg}");
+    }
 
     #[test]
     fn entries_round_trip_as_one_json_line() {

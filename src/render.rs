@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
+use comfy_table::{Cell, Color, ColumnConstraint, ContentArrangement, Table, Width, presets};
 use minijinja::{Environment, State, Value, context};
 use serde::Serialize;
 
@@ -263,6 +263,54 @@ pub fn table(headers: &[&str]) -> Table {
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(headers.iter().map(|h| Cell::new(*h)));
     t
+}
+
+/// The table as text, fitted to the output's width (see [`output_width`]),
+/// with a newline. Each column is kept at least as wide as its longest word
+/// when all of them fit, so cells wrap at spaces and never mid-word.
+pub fn shown(mut table: Table) -> String {
+    let width = output_width(table.width());
+    table.set_width(width);
+    let words = longest_words(&table);
+    // UTF8_FULL_CONDENSED: one border per column and one more, and a space
+    // of padding on each side of every cell.
+    let frame = 3 * words.len() + 1;
+    if words.iter().map(|w| usize::from(*w)).sum::<usize>() + frame <= usize::from(width) {
+        for (column, word) in table.column_iter_mut().zip(&words) {
+            column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(word + 2)));
+        }
+    }
+    format!("{table}\n")
+}
+
+/// The width tables are fitted to: `COLUMNS` when set, else the terminal's
+/// when it reports one (a pty of size 0×0, under `script`, reports none),
+/// else 100 (piped, redirected).
+pub fn output_width(terminal: Option<u16>) -> u16 {
+    let columns = std::env::var("COLUMNS").ok();
+    let columns = columns.and_then(|c| c.trim().parse::<u16>().ok());
+    columns
+        .filter(|w| *w > 0)
+        .or(terminal.filter(|w| *w > 0))
+        .unwrap_or(100)
+        .max(20)
+}
+
+/// The widest word of each column, header included, in characters.
+fn longest_words(table: &Table) -> Vec<u16> {
+    let header = table.header().into_iter();
+    let mut widest = vec![0u16; table.column_iter().count()];
+    for row in header.chain(table.row_iter()) {
+        for (i, cell) in row.cell_iter().enumerate() {
+            let content = cell.content();
+            let word = content.split_whitespace().map(|w| w.chars().count());
+            let longest = u16::try_from(word.max().unwrap_or(0)).unwrap_or(u16::MAX);
+            if let Some(w) = widest.get_mut(i) {
+                *w = (*w).max(longest);
+            }
+        }
+    }
+    widest
 }
 
 /// A cell of user text.

@@ -113,5 +113,5 @@ fn table(report: &EvidenceReport, scope: &Scope, color: bool) -> String {
             cell(sha),
         ]);
     }
-    format!("{table}\n")
+    render::shown(table)
 }

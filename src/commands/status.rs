@@ -155,8 +155,7 @@ fn human(r: &StatusReport, scope: &Scope, color: bool) -> String {
         ]);
     }
     out.push('\n');
-    out.push_str(&phases.to_string());
-    out.push('\n');
+    out.push_str(&render::shown(phases));
     if !r.criteria.is_empty() {
         let mut criteria =
             render::table(&["id", "criterion", "priority", "status", "evidence", "when"]);
@@ -174,8 +173,7 @@ fn human(r: &StatusReport, scope: &Scope, color: bool) -> String {
             ]);
         }
         out.push('\n');
-        out.push_str(&criteria.to_string());
-        out.push('\n');
+        out.push_str(&render::shown(criteria));
     }
     out
 }

@@ -42,7 +42,7 @@ pub fn run(args: FormatArgs<ListFormat>, _ctx: &Context) -> anyhow::Result<u8> {
                     render::cell(t.template.description),
                 ]);
             }
-            crate::out(&format!("{table}\n"))?;
+            crate::out(&render::shown(table))?;
         }
     }
     Ok(EXIT_OK)

@@ -12,6 +12,7 @@ mod check;
 mod close;
 mod debrief;
 mod init;
+mod log;
 mod notes_and_blockers;
 mod status;
 mod twelve_days;

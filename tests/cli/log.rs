@@ -152,8 +152,8 @@ fn tables_fit_columns_else_100_and_wrap_between_words() {
         .stdout
         .lines()
         .map(|l| {
-            l.split('┆')
-                .last()
+            l.rsplit('┆')
+                .next()
                 .unwrap_or_default()
                 .trim_end_matches(['│', ' '])
         })

@@ -16,8 +16,8 @@ use crate::journal::JOURNAL_FILE;
 use crate::report::{
     BlockerRow, CriterionRow, DEBRIEF_FILE, DebriefDue, PhaseRow, StatusReport, describe_due,
 };
-use crate::scope::SCOPE_FILE;
-use crate::state::{Override, Remark, Status};
+use crate::scope::{Phase, SCOPE_FILE};
+use crate::state::{Note, Override, Remark, Status};
 use crate::{fsutil, render};
 
 /// What `poc debrief` renders: the status at the close, sorted for the
@@ -37,7 +37,31 @@ pub struct DebriefReport {
     pub overrides: Vec<Override>,
     pub blockers: Vec<BlockerRow>,
     pub parked: Vec<Remark>,
+    /// The notes, grouped by the phase they were written in; only phases
+    /// with notes, in phase order.
+    pub notes_by_phase: Vec<PhaseNotes>,
     pub status: StatusReport,
+}
+
+/// The notes written during one phase, oldest first.
+#[derive(Debug, Serialize)]
+pub struct PhaseNotes {
+    pub phase: Phase,
+    pub title: &'static str,
+    pub notes: Vec<Note>,
+}
+
+impl PhaseNotes {
+    fn group(notes: &[Note]) -> Vec<PhaseNotes> {
+        (Phase::ALL.iter())
+            .map(|&phase| PhaseNotes {
+                phase,
+                title: phase.title(),
+                notes: (notes.iter().filter(|n| n.phase == phase).cloned()).collect(),
+            })
+            .filter(|group| !group.notes.is_empty())
+            .collect()
+    }
 }
 
 /// The debrief framework's tags, for a library of debriefs.
@@ -99,6 +123,7 @@ impl DebriefReport {
             overrides: status.overrides.clone(),
             blockers: status.blockers.clone(),
             parked: status.parked.clone(),
+            notes_by_phase: PhaseNotes::group(&status.notes),
             status,
         })
     }

@@ -606,3 +606,17 @@ fn regex_escape(text: &str) -> String {
     }
     out
 }
+
+impl TestEnv {
+    /// A copy of the bundled example (`examples/acme-observability`) in
+    /// `acme/`, so commands that write leave the repository alone.
+    pub fn with_example() -> TestEnv {
+        let env = TestEnv::new();
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme-observability");
+        std::fs::create_dir(env.poc()).unwrap();
+        for file in ["poc.yaml", "journal.yaml"] {
+            std::fs::copy(from.join(file), env.poc().join(file)).unwrap();
+        }
+        env
+    }
+}

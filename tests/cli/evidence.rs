@@ -114,8 +114,8 @@ fn hostile_original_names_stay_inside_evidence_and_do_not_break_documents() {
     let row = md.lines().find(|l| l.starts_with("| SC1 ")).unwrap();
     assert_eq!(
         row.matches(" | ").count(),
-        6,
-        "the row keeps its 7 cells: {row}"
+        7,
+        "the row keeps its 8 cells: {row}"
     );
     assert!(!md.contains('\u{1b}'));
     let checklist = env.poc_run(&["checklist"]).ok().stdout.clone();

@@ -1332,8 +1332,13 @@ fn check_status_md(r: &StatusReport) -> Result<(), TestCaseError> {
     let md = poc::render::document("status.md", r, &r.timezone)
         .map_err(|e| TestCaseError::fail(format!("status.md: {e:#}")))?;
     let tables = check_tables(&md)?;
-    // Summary, phases, criteria (if any), blockers (if any).
-    let mut expected = vec![tables.first().copied().unwrap_or(0), 5];
+    // Summary, stakeholders (if any), phases, criteria (if any), blockers
+    // (if any).
+    let mut expected = vec![tables.first().copied().unwrap_or(0)];
+    if !r.stakeholders.is_empty() {
+        expected.push(r.stakeholders.len());
+    }
+    expected.push(5);
     if !r.criteria.is_empty() {
         expected.push(r.criteria.len());
     }
@@ -1342,6 +1347,8 @@ fn check_status_md(r: &StatusReport) -> Result<(), TestCaseError> {
     }
     prop_assert_eq!(&tables, &expected, "{}", md);
     let mut allowed: BTreeSet<&str> = ["## Phases", "## Success criteria", "## Blockers"].into();
+    allowed.insert("## Stakeholders");
+    allowed.insert("## Notes");
     allowed.insert("## Parked for after the POC");
     let heads = headings(&md);
     prop_assert!(heads.first().is_some_and(|h| h.starts_with("# ")));
@@ -1354,7 +1361,7 @@ fn check_status_md(r: &StatusReport) -> Result<(), TestCaseError> {
         );
     }
     let items = md.lines().filter(|l| l.starts_with("- ")).count();
-    prop_assert_eq!(items, r.parked.len(), "{}", md);
+    prop_assert_eq!(items, r.parked.len() + r.notes.len(), "{}", md);
     prop_assert!(
         !md.contains(ESC) && !md.contains('\r'),
         "raw control characters\n{}",
@@ -1378,7 +1385,12 @@ fn check_checklist_md(r: &StatusReport) -> Result<(), TestCaseError> {
     let items: usize = r.phases.iter().map(|p| p.total).sum();
     prop_assert_eq!(boxes, items + r.criteria.len(), "{}", md);
     let list_lines = md.lines().filter(|l| l.starts_with("- ")).count();
-    prop_assert_eq!(list_lines, boxes, "user text started a list item\n{}", md);
+    prop_assert_eq!(
+        list_lines,
+        boxes + r.notes.len(),
+        "user text started a list item\n{}",
+        md
+    );
     let heads = headings(&md);
     prop_assert_eq!(heads.len(), 1 + 5 + 1, "user text made a heading\n{}", md);
     prop_assert!(

@@ -67,3 +67,55 @@ fn validate_warns_about_targets_without_numbers_and_too_many_musts() {
         "{run:?}"
     );
 }
+
+/// The people and the SE's notes are in every document a person reads:
+/// stakeholders with role and side, the account executive, each
+/// criterion's owner, and the notes (the debrief groups them by phase).
+#[test]
+fn stakeholders_owners_and_notes_reach_every_document() {
+    let mut env = TestEnv::with_example();
+    env.at("2026-11-24T15:00:00Z");
+    let status = env.poc_run(&["status", "--format", "markdown"]);
+    status
+        .ok()
+        .stdout_has("| **Account executive** | Lee Park |")
+        .stdout_has("| Priya Raman | Champion (Director of Platform Engineering) | customer |")
+        .stdout_has("| Sam Ortiz | Ingest specialist | vendor |")
+        .stdout_has("| Ingest production logs at peak volume | \\>= 10,000 events/s sustained for 1 hour, 0 dropped events | must | Priya Raman | met |")
+        .stdout_has("## Notes\n\n- 2026-11-17, Lee Park (deployment): prod-west runs CRI-O");
+    let checklist = env.poc_run(&["checklist"]);
+    checklist
+        .ok()
+        .stdout_has("**Account executive:** Lee Park")
+        .stdout_has("**Stakeholders:** Priya Raman, Champion (Director of Platform Engineering) · ")
+        .stdout_has("Sam Ortiz, Ingest specialist (vendor)")
+        .stdout_has("(must, owner: Jordan Ellis)");
+    // Each note under the phase it was written in.
+    let md = &checklist.stdout;
+    let deployment = section(md, "## 2. Core deployment", "## 3.");
+    assert!(
+        deployment.contains("Notes:\n\n- 2026-11-17, Lee Park: prod-west runs CRI-O"),
+        "{deployment}"
+    );
+    let validation = section(md, "## 3. Use-case validation", "## 4.");
+    assert!(
+        validation.contains("- 2026-11-20, Lee Park: Gateway raised to 4 vCPU"),
+        "{validation}"
+    );
+    env.poc_run(&forced_close("loss", "budget frozen")).ok();
+    let debrief = env.poc_run(&["debrief", "--out", "-"]);
+    debrief
+        .ok()
+        .stdout_has("| **Team** | SE Dana Smith; account executive Lee Park |")
+        .stdout_has(
+            "| **Stakeholders** | Priya Raman, Champion (Director of Platform Engineering); ",
+        )
+        .stdout_has("Sam Ortiz, Ingest specialist (vendor) |")
+        .stdout_has(", confirmed by Jordan Ellis, met 2026-11-20");
+    let notes = &debrief.stdout[pos(&debrief.stdout, "## Notes taken during the POC")..];
+    assert!(
+        notes.contains("### Core deployment\n\n- 2026-11-17, Lee Park: prod-west runs CRI-O")
+            && notes.contains("### Use-case validation\n\n- 2026-11-20, Lee Park: Gateway raised"),
+        "{notes}"
+    );
+}

@@ -13,6 +13,7 @@ mod close;
 mod debrief;
 mod init;
 mod notes_and_blockers;
+mod report;
 mod status;
 mod twelve_days;
 mod usage;

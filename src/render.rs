@@ -4,7 +4,7 @@
 use std::sync::OnceLock;
 
 use comfy_table::{Cell, Color, ColumnConstraint, ContentArrangement, Table, Width, presets};
-use minijinja::{Environment, State, Value, context};
+use minijinja::{AutoEscape, Environment, State, Value, context};
 use serde::Serialize;
 
 use crate::text;
@@ -15,6 +15,7 @@ const DOCUMENTS: &[(&str, &str)] = &[
     ("checklist.md", include_str!("../templates/checklist.md.j2")),
     ("debrief.md", include_str!("../templates/debrief.md.j2")),
     ("evidence.md", include_str!("../templates/evidence.md.j2")),
+    ("report.html", include_str!("../templates/report.html.j2")),
 ];
 
 /// A bundled scope template: what `poc init --template NAME` starts from.
@@ -71,8 +72,26 @@ fn environment() -> &'static Environment<'static> {
             let _ = env.add_template(name, source);
         }
         add_filters(&mut env);
+        env.set_formatter(html_formatter);
         env
     })
+}
+
+/// Writes a value into a document. In an HTML template (`.html`, which
+/// minijinja escapes) user text goes through [`crate::html::escape`], which
+/// also replaces control and bidirectional characters; everything else is
+/// written as minijinja would.
+fn html_formatter(
+    out: &mut minijinja::Output,
+    state: &State,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
+    match value.as_str() {
+        Some(s) if state.auto_escape() == AutoEscape::Html && !value.is_safe() => {
+            Ok(out.write_str(&crate::html::escape(s))?)
+        }
+        _ => minijinja::escape_formatter(out, state, value),
+    }
 }
 
 /// The context variable holding the POC's time zone.

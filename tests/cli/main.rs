@@ -14,6 +14,7 @@ mod debrief;
 mod init;
 mod log;
 mod notes_and_blockers;
+mod report;
 mod status;
 mod twelve_days;
 mod usage;

@@ -134,9 +134,19 @@ pub enum Command {
     /// closed, the debrief deadline. Importing it again updates the events
     /// instead of duplicating them.
     ///
+    /// The events are the plan: each phase sits on its planned days (day 1
+    /// is `start`), however early or late it really ran; its description
+    /// lists the checklist and criteria, and says what happened so far. A
+    /// closed POC keeps its phase events as history; the phases it closed
+    /// before show as cancelled. The debrief deadline is the half hour
+    /// ending 48 hours after the close. Writes calendar.ics in the POC
+    /// folder unless --out says otherwise; a file already there is replaced
+    /// only if it is a calendar.
+    ///
     /// Examples:
     ///   poc calendar
     ///   poc calendar --out - > acme.ics
+    ///   poc calendar --out ~/Desktop/acme-poc.ics
     #[command(verbatim_doc_comment)]
     Calendar(OutArgs),
     /// Print the whole plan as a shareable markdown checklist

@@ -22,6 +22,7 @@ pub(crate) mod context;
 pub(crate) mod evidence;
 pub(crate) mod fsutil;
 pub(crate) mod html;
+pub(crate) mod ical;
 pub(crate) mod ids;
 pub(crate) mod locate;
 pub(crate) mod run;

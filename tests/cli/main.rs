@@ -8,6 +8,7 @@ mod common;
 
 // By command.
 mod advance;
+mod calendar;
 mod check;
 mod close;
 mod debrief;

@@ -25,6 +25,7 @@ pub(crate) mod html;
 pub(crate) mod ical;
 pub(crate) mod ids;
 pub(crate) mod locate;
+pub(crate) mod output;
 pub(crate) mod run;
 pub(crate) mod text;
 pub(crate) mod yaml;

@@ -12,17 +12,19 @@ use sha2::{Digest, Sha256};
 
 use crate::cli::OutArgs;
 use crate::context::{Context, Poc};
-use crate::error::{EXIT_OK, Error};
+use crate::error::EXIT_OK;
 use crate::event::Event;
-use crate::evidence::EVIDENCE_DIR;
 use crate::ical::{self, Calendar, When};
-use crate::journal::JOURNAL_FILE;
-use crate::report::{DEBRIEF_FILE, PhaseRow, PhaseState, StatusReport};
-use crate::scope::SCOPE_FILE;
+use crate::output::{self, Destination, Document};
+use crate::report::{PhaseRow, PhaseState, StatusReport};
 use crate::{fsutil, text};
 
 /// The calendar `poc calendar` writes in the POC folder.
-pub const CALENDAR_FILE: &str = "calendar.ics";
+/// The calendar: `calendar.ics` in the POC folder unless `--out` says.
+pub const DOCUMENT: Document = Document {
+    file: "calendar.ics",
+    noun: "calendar",
+};
 
 pub fn run(args: OutArgs, ctx: &Context) -> anyhow::Result<u8> {
     let poc = ctx.load()?;
@@ -30,32 +32,22 @@ pub fn run(args: OutArgs, ctx: &Context) -> anyhow::Result<u8> {
     let calendar = build(&poc, &status)?;
     let told = told(&status, &calendar);
     let ics = calendar.write();
-    let given = args.out.is_some();
-    let target = args.out.unwrap_or_else(|| poc.dir.join(CALENDAR_FILE));
-    if target.as_os_str() == "-" {
+    let Destination::File {
+        path,
+        named,
+        exists,
+    } = output::destination(args.out, &poc.dir, DOCUMENT)?
+    else {
         crate::out(&ics)?;
         crate::say!("Printed {told}.");
         return Ok(EXIT_OK);
-    }
-    let shown = if given {
-        format!("--out {}", target.display())
-    } else {
-        fsutil::refuse_links(&poc.dir, CALENDAR_FILE)?;
-        fsutil::display_in(&poc.dir, CALENDAR_FILE)
     };
-    let shown = text::terminal_safe(&shown);
-    refuse_poc_files(&target, &poc.dir, &shown)?;
-    let exists = fsutil::check_write_target(&target, &shown)?;
     if exists {
-        refuse_other_files(&target, &shown)?;
+        refuse_other_files(&path, &named)?;
     }
     // A file that appears meanwhile is not replaced unchecked.
-    fsutil::write_atomic(&target, ics.as_bytes(), exists)?;
-    let written = fsutil::display_in(
-        target.parent().unwrap_or(Path::new("")),
-        &target.file_name().unwrap_or_default().to_string_lossy(),
-    );
-    let written = text::terminal_safe(&written);
+    fsutil::write_atomic(&path, ics.as_bytes(), exists)?;
+    let written = output::written(&path);
     crate::say!(
         "Wrote {written}: {told}. Import it into your calendar; importing a newer one moves the events rather than adding copies."
     );
@@ -185,7 +177,7 @@ fn day(poc: &Poc, n: u32) -> anyhow::Result<NaiveDate> {
         Some(date) => Ok(date),
         None => crate::fail!(
             "{}: day {n} of a POC starting {start} falls outside the dates a calendar holds (the years 1 to 9999); fix `start`",
-            fsutil::display_in(&poc.dir, SCOPE_FILE)
+            fsutil::display_in(&poc.dir, crate::scope::SCOPE_FILE)
         ),
     }
 }
@@ -309,37 +301,6 @@ fn sequence(now: DateTime<Utc>) -> u32 {
     let epoch = DateTime::<Utc>::from_timestamp(1_704_067_200, 0).unwrap_or_default();
     let seconds = (now - epoch).num_seconds().clamp(0, i64::from(i32::MAX));
     u32::try_from(seconds).unwrap_or(0)
-}
-
-/// Refuses an `--out` that names a folder, or a file `poc` keeps for a POC
-/// (its scope, journal, debrief or evidence).
-fn refuse_poc_files(target: &Path, poc_dir: &Path, shown: &str) -> Result<(), Error> {
-    if target.is_dir() {
-        return Err(Error::new(format!(
-            "{shown}: is a folder; name the file to write, such as {} (nothing was changed)",
-            text::terminal_safe(&target.join(CALENDAR_FILE).display().to_string())
-        )));
-    }
-    let name = target.file_name().unwrap_or_default();
-    let own = [SCOPE_FILE, JOURNAL_FILE, DEBRIEF_FILE, ".gitattributes"];
-    if let Some(own) = own.iter().find(|own| name == **own) {
-        return Err(Error::new(format!(
-            "{shown}: {own} is a POC file, not a calendar; refusing to write it (nothing was changed)"
-        )));
-    }
-    let folder = target
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let evidence = poc_dir.join(EVIDENCE_DIR);
-    if let (Ok(folder), Ok(evidence)) = (folder.canonicalize(), evidence.canonicalize())
-        && folder.starts_with(&evidence)
-    {
-        return Err(Error::new(format!(
-            "{shown}: is inside the POC's evidence folder, which poc keeps; refusing to write it (nothing was changed)"
-        )));
-    }
-    Ok(())
 }
 
 /// Refuses to replace a file that is not a calendar (an `--out notes.md`

@@ -10,13 +10,11 @@ use serde::Serialize;
 use crate::cli::{DebriefArgs, DocumentFormat};
 use crate::context::Context;
 use crate::error::{EXIT_OK, Error};
-use crate::evidence::EVIDENCE_DIR;
-use crate::fsutil::display_in;
-use crate::journal::JOURNAL_FILE;
+use crate::output::{self, Destination, Document};
 use crate::report::{
     BlockerRow, CriterionRow, DEBRIEF_FILE, DebriefDue, PhaseRow, StatusReport, describe_due,
 };
-use crate::scope::{Phase, SCOPE_FILE};
+use crate::scope::Phase;
 use crate::state::{Note, Override, Remark, Status};
 use crate::{fsutil, render};
 
@@ -155,9 +153,12 @@ pub fn run(args: DebriefArgs, ctx: &Context) -> anyhow::Result<u8> {
         crate::out(&render::json(&report)?)?;
         return Ok(EXIT_OK);
     }
-    let given = args.out.is_some();
-    let target = args.out.unwrap_or_else(|| poc.dir.join(DEBRIEF_FILE));
-    if target.as_os_str() == "-" {
+    let Destination::File {
+        path: target,
+        exists,
+        ..
+    } = output::destination(args.out, &poc.dir, DOCUMENT)?
+    else {
         crate::out(&render::document(
             "debrief.md",
             &report,
@@ -165,32 +166,11 @@ pub fn run(args: DebriefArgs, ctx: &Context) -> anyhow::Result<u8> {
         )?)?;
         crate::say!("Debrief {due}.");
         return Ok(EXIT_OK);
-    }
-    refuse_poc_files(&target, &poc.dir)?;
-    // Only a regular file or a new path: never a link (`/dev/stdout` is
-    // one), a device, a FIFO or a socket, and never through a link.
-    let named = if given {
-        format!("--out {}", target.display())
-    } else {
-        fsutil::refuse_links(&poc.dir, DEBRIEF_FILE)?;
-        display_in(&poc.dir, DEBRIEF_FILE)
     };
-    let exists = fsutil::check_write_target(&target, &named)?;
     // Links to evidence must work from where the file is written.
-    let folder = target
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let poc_dir = fsutil::link_prefix(folder, &poc.dir).unwrap_or_else(|| {
-        let absolute = std::fs::canonicalize(&poc.dir).unwrap_or_else(|_| poc.dir.clone());
-        format!("{}/", absolute.display())
-    });
+    let poc_dir = output::poc_dir_from(&target, &poc.dir);
     let text = render::document_at("debrief.md", &report, &poc.scope.timezone, &poc_dir)?;
-    let shown = display_in(
-        target.parent().unwrap_or(std::path::Path::new("")),
-        &target.file_name().unwrap_or_default().to_string_lossy(),
-    );
-    let shown = crate::text::terminal_safe(&shown);
+    let shown = output::written(&target);
     if exists {
         if !args.force {
             return Err(Error::new(format!(
@@ -217,41 +197,14 @@ pub fn run(args: DebriefArgs, ctx: &Context) -> anyhow::Result<u8> {
     Ok(EXIT_OK)
 }
 
+/// The debrief: `debrief.md` in the POC folder unless `--out` says.
+pub const DOCUMENT: Document = Document {
+    file: DEBRIEF_FILE,
+    noun: "debrief",
+};
+
 /// The largest debrief kept as a backup before `--force` replaces it.
 const MAX_BACKUP_BYTES: u64 = 64 * 1024 * 1024;
-
-/// Refuses an `--out` that names a folder or a file `poc` keeps for a POC
-/// (its scope, journal or evidence): --force is for replacing a debrief,
-/// never those.
-fn refuse_poc_files(target: &Path, poc_dir: &Path) -> Result<(), Error> {
-    let shown = target.display();
-    if target.is_dir() {
-        return Err(Error::new(format!(
-            "--out {shown}: is a folder; name the file to write, such as {} (nothing was changed)",
-            target.join(DEBRIEF_FILE).display()
-        )));
-    }
-    let name = target.file_name().unwrap_or_default();
-    let own = [SCOPE_FILE, JOURNAL_FILE, ".gitattributes"];
-    if let Some(own) = own.iter().find(|own| name == **own) {
-        return Err(Error::new(format!(
-            "--out {shown}: {own} is a POC file, not a debrief; refusing to write it (nothing was changed)"
-        )));
-    }
-    let folder = target
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let evidence = poc_dir.join(EVIDENCE_DIR);
-    if let (Ok(folder), Ok(evidence)) = (folder.canonicalize(), evidence.canonicalize())
-        && folder.starts_with(&evidence)
-    {
-        return Err(Error::new(format!(
-            "--out {shown}: is inside the POC's evidence folder, which poc keeps; refusing to write it (nothing was changed)"
-        )));
-    }
-    Ok(())
-}
 
 /// `debrief.md.20261205T100000Z.bak`, or with a counter if that exists.
 fn backup_path(target: &std::path::Path, now: chrono::DateTime<chrono::Utc>) -> PathBuf {

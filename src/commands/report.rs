@@ -4,26 +4,27 @@
 //! requests and the latest notes. No script and nothing fetched: inline CSS
 //! and inline SVG, from `templates/report.html.j2`.
 
-use std::path::Path;
-
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::cli::OutArgs;
 use crate::context::Context;
-use crate::error::{EXIT_OK, Error};
-use crate::evidence::EVIDENCE_DIR;
-use crate::fsutil::{self, display_in};
-use crate::journal::JOURNAL_FILE;
+use crate::error::EXIT_OK;
+use crate::fsutil;
+use crate::output::{self, Destination, Document};
 use crate::render;
 use crate::report::{BlockerRow, DEBRIEF_FILE, PhaseRow, PhaseState, StatusReport, describe_due};
-use crate::scope::{Phase, SCOPE_FILE, Scope};
+use crate::scope::{Phase, Scope};
 use crate::state::Note;
 use crate::text::plural;
 
 /// The report `poc report` writes in the POC folder; generated, so written
 /// over each time.
-pub const REPORT_FILE: &str = "report.html";
+/// The report: `report.html` in the POC folder unless `--out` says.
+pub const DOCUMENT: Document = Document {
+    file: "report.html",
+    noun: "report",
+};
 /// How many notes the report shows, newest first.
 const RECENT_NOTES: usize = 10;
 
@@ -375,87 +376,20 @@ pub fn run(args: OutArgs, ctx: &Context) -> anyhow::Result<u8> {
     let poc = ctx.load()?;
     let report = HtmlReport::build(poc.status(&poc.state), &poc.scope);
     let zone = &poc.scope.timezone;
-    let given = args.out.is_some();
-    let target = args.out.unwrap_or_else(|| poc.dir.join(REPORT_FILE));
-    if target.as_os_str() == "-" {
+    let Destination::File { path, .. } = output::destination(args.out, &poc.dir, DOCUMENT)? else {
         crate::out(&render::document("report.html", &report, zone)?)?;
         return Ok(EXIT_OK);
-    }
-    refuse_poc_files(&target, &poc.dir)?;
-    // Only a regular file or a new path: never a link (`/dev/stdout` is
-    // one), a device, a FIFO or a socket, and never through a link.
-    let named = if given {
-        format!("--out {}", target.display())
-    } else {
-        fsutil::refuse_links(&poc.dir, REPORT_FILE)?;
-        display_in(&poc.dir, REPORT_FILE)
     };
-    fsutil::check_write_target(&target, &named)?;
-    let html = render::document_at(
-        "report.html",
-        &report,
-        zone,
-        &poc_dir_from(&target, &poc.dir),
-    )?;
-    fsutil::write_atomic(&target, html.as_bytes(), true)?;
-    let shown = display_in(
-        target.parent().unwrap_or(Path::new("")),
-        &target.file_name().unwrap_or_default().to_string_lossy(),
-    );
+    let poc_dir = output::poc_dir_from(&path, &poc.dir);
+    let html = render::document_at("report.html", &report, zone, &poc_dir)?;
+    fsutil::write_atomic(&path, html.as_bytes(), true)?;
     crate::say!(
         "Wrote {}: {}. Open it in a browser, or print it to PDF to send.",
-        crate::text::terminal_safe(&shown),
+        output::written(&path),
         crate::text::terminal_safe(&report.standing)
     );
     super::done(poc);
     Ok(EXIT_OK)
-}
-
-/// The POC folder as seen from the folder `target` is written in, as a link
-/// prefix (`../acme/`), so links to evidence open from there; absolute when
-/// no relative path leads there.
-fn poc_dir_from(target: &Path, poc_dir: &Path) -> String {
-    let folder = target
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fsutil::link_prefix(folder, poc_dir).unwrap_or_else(|| {
-        let absolute = std::fs::canonicalize(poc_dir).unwrap_or_else(|_| poc_dir.to_path_buf());
-        format!("{}/", absolute.display())
-    })
-}
-
-/// Refuses an `--out` that names a folder or a file the SE keeps for a POC
-/// (its scope, journal, debrief or evidence): a report is generated, and
-/// replaces only what it wrote before.
-fn refuse_poc_files(target: &Path, poc_dir: &Path) -> Result<(), Error> {
-    let shown = target.display();
-    if target.is_dir() {
-        return Err(Error::new(format!(
-            "--out {shown}: is a folder; name the file to write, such as {} (nothing was changed)",
-            target.join(REPORT_FILE).display()
-        )));
-    }
-    let name = target.file_name().unwrap_or_default();
-    let own = [SCOPE_FILE, JOURNAL_FILE, DEBRIEF_FILE, ".gitattributes"];
-    if let Some(own) = own.iter().find(|own| name == **own) {
-        return Err(Error::new(format!(
-            "--out {shown}: {own} is a POC file, not a report; refusing to write it (nothing was changed)"
-        )));
-    }
-    let folder = target
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let evidence = poc_dir.join(EVIDENCE_DIR);
-    if let (Ok(folder), Ok(evidence)) = (folder.canonicalize(), evidence.canonicalize())
-        && folder.starts_with(&evidence)
-    {
-        return Err(Error::new(format!(
-            "--out {shown}: is inside the POC's evidence folder, which poc keeps; refusing to write it (nothing was changed)"
-        )));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

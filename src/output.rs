@@ -1,0 +1,121 @@
+//! Where a document a command writes goes (`debrief`, `report`,
+//! `calendar`): its default file in the POC folder, `--out FILE`, or `-` for
+//! stdout. Never over a file poc keeps for the POC, never a folder, never
+//! through a link or into a device.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+use crate::evidence::EVIDENCE_DIR;
+use crate::fsutil;
+use crate::journal::JOURNAL_FILE;
+use crate::report::DEBRIEF_FILE;
+use crate::scope::SCOPE_FILE;
+
+/// A kind of document: its default file name and what people call it.
+#[derive(Debug, Clone, Copy)]
+pub struct Document {
+    pub file: &'static str,
+    pub noun: &'static str,
+}
+
+/// Where the document goes.
+pub enum Destination {
+    Stdout,
+    File {
+        path: PathBuf,
+        /// How messages name it: `--out FILE`, or the default file as typed.
+        named: String,
+        /// Whether a regular file is there already.
+        exists: bool,
+    },
+}
+
+/// The destination `out` names (default: the document's file in the POC
+/// folder), once it is known to be one poc may write.
+pub fn destination(
+    out: Option<PathBuf>,
+    poc_dir: &Path,
+    document: Document,
+) -> anyhow::Result<Destination> {
+    let given = out.is_some();
+    let path = out.unwrap_or_else(|| poc_dir.join(document.file));
+    if path.as_os_str() == "-" {
+        return Ok(Destination::Stdout);
+    }
+    let named = if given {
+        format!("--out {}", path.display())
+    } else {
+        fsutil::refuse_links(poc_dir, document.file)?;
+        fsutil::display_in(poc_dir, document.file)
+    };
+    let named = crate::text::terminal_safe(&named);
+    refuse_poc_files(&path, poc_dir, &named, document)?;
+    let exists = fsutil::check_write_target(&path, &named)?;
+    Ok(Destination::File {
+        path,
+        named,
+        exists,
+    })
+}
+
+/// Refuses a folder, or a file poc keeps for a POC: its scope, journal,
+/// debrief (to any command but `debrief`) or evidence.
+fn refuse_poc_files(
+    target: &Path,
+    poc_dir: &Path,
+    named: &str,
+    document: Document,
+) -> Result<(), Error> {
+    if target.is_dir() {
+        return Err(Error::new(format!(
+            "{named}: is a folder; name the file to write, such as {} (nothing was changed)",
+            crate::text::terminal_safe(&target.join(document.file).display().to_string())
+        )));
+    }
+    let name = target.file_name().unwrap_or_default();
+    let own = [SCOPE_FILE, JOURNAL_FILE, DEBRIEF_FILE, ".gitattributes"];
+    let own = own.iter().filter(|own| **own != document.file);
+    if let Some(own) = own.into_iter().find(|own| name == **own) {
+        return Err(Error::new(format!(
+            "{named}: {own} is a POC file, not a {}; refusing to write it (nothing was changed)",
+            document.noun
+        )));
+    }
+    let evidence = poc_dir.join(EVIDENCE_DIR);
+    if let (Ok(folder), Ok(evidence)) = (folder_of(target).canonicalize(), evidence.canonicalize())
+        && folder.starts_with(&evidence)
+    {
+        return Err(Error::new(format!(
+            "{named}: is inside the POC's evidence folder, which poc keeps; refusing to write it (nothing was changed)"
+        )));
+    }
+    Ok(())
+}
+
+/// The folder `target` is written in.
+fn folder_of(target: &Path) -> &Path {
+    target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// The POC folder as seen from the folder `target` is written in, as a
+/// link prefix (`../acme/`), so links to evidence open from there; absolute
+/// when no relative path leads there.
+pub fn poc_dir_from(target: &Path, poc_dir: &Path) -> String {
+    fsutil::link_prefix(folder_of(target), poc_dir).unwrap_or_else(|| {
+        let absolute = std::fs::canonicalize(poc_dir).unwrap_or_else(|_| poc_dir.to_path_buf());
+        format!("{}/", absolute.display())
+    })
+}
+
+/// The written file as a person would type it, for "Wrote …".
+pub fn written(target: &Path) -> String {
+    let shown = fsutil::display_in(
+        target.parent().unwrap_or(Path::new("")),
+        &target.file_name().unwrap_or_default().to_string_lossy(),
+    );
+    crate::text::terminal_safe(&shown)
+}

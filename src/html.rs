@@ -1,8 +1,6 @@
 //! HTML for the reports people read: escaping user text so that a
 //! prospect named `<script>` shows as text and runs nothing.
 
-// Used by the report and update commands, being built (issue 11).
-#[allow(dead_code)]
 /// `text` escaped for an HTML element's content or a quoted attribute.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);

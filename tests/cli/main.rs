@@ -15,6 +15,7 @@ mod init;
 mod notes_and_blockers;
 mod status;
 mod twelve_days;
+mod update;
 mod usage;
 mod user_text;
 

@@ -358,3 +358,41 @@ fn the_period_is_in_the_poc_time_zone() {
         .ok()
         .stdout_has("Period: 2026-11-24 00:00 PST to 2026-11-25 12:00 PST\n");
 }
+
+#[test]
+fn attached_files_runs_and_undos_are_reported() {
+    let mut env = example();
+    env.write("grafana-export.png", b"png bytes");
+    env.poc_run(&[
+        "check",
+        "SC4",
+        "--attach",
+        "grafana-export.png",
+        "--run",
+        "true",
+    ])
+    .ok();
+    env.poc_run(&["check", "use-cases-run", "--evidence", "ran them"])
+        .ok();
+    env.poc_run(&["update", "--record"]).ok();
+    env.at("2026-11-22T09:00:00Z");
+    env.poc_run(&[
+        "check",
+        "use-cases-run",
+        "--undo",
+        "--note",
+        "Priya wants the HL7 case rerun",
+    ])
+    .ok();
+    env.poc_run(&["update", "--since", "2026-11-21T17:00:00Z"])
+        .ok()
+        .stdout_has("- SC4 Fast search over 30 days of logs (should, met 2026-11-21)\n")
+        .stdout_has("  Files: grafana-export.png\n  Ran: true (exit 0)\n")
+        // Checked and put back within the period: only where it stands now.
+        .stdout_lacks("BACK TO OPEN")
+        .stdout_has("  - Core use cases from scope executed\n");
+    env.poc_run(&["update"])
+        .ok()
+        .stdout_has("BACK TO OPEN\n- Core use cases from scope executed (2026-11-22)\n  Why: Priya wants the HL7 case rerun\n")
+        .stdout_lacks("SC4 Fast search over 30 days of logs (should, met");
+}

@@ -664,99 +664,84 @@ impl Bullet {
 impl Doc {
     fn of(r: &UpdateReport) -> Doc {
         let zone = crate::clock::parse_zone(&r.timezone).unwrap_or(chrono_tz::Tz::UTC);
-        let when = |t: DateTime<Utc>| crate::clock::show(t, zone);
-        let date = |t: DateTime<Utc>| crate::clock::local_date(t, zone).to_string();
-        let mut header = vec![format!("Prospect: {}", r.prospect), standing(r, &date)];
-        let s = &r.criteria_summary;
-        if s.total > 0 {
-            header.push(format!(
-                "Success criteria: {} of {} met (must: {} of {})",
-                s.met, s.total, s.must_met, s.must_total
-            ));
-        }
-        let from = match r.since_from {
-            SinceFrom::Flag => String::new(),
-            SinceFrom::LastUpdate => " (the last update)".to_string(),
-            SinceFrom::Start => " (the start)".to_string(),
-        };
-        header.push(format!(
-            "Period: {}{from} to {}",
-            when(r.since),
-            when(r.now)
-        ));
-        let mut sections = Vec::new();
-        let mut add = |heading: &str, bullets: Vec<Bullet>| {
-            if !bullets.is_empty() {
-                sections.push(Section {
-                    heading: heading.to_string(),
-                    bullets,
-                });
-            }
-        };
-        add(
-            "Phase changes",
-            r.moves.iter().map(|m| move_bullet(m, &date)).collect(),
-        );
-        add(
-            "Success criteria met",
-            r.criteria_met
-                .iter()
-                .map(|d| done_bullet(d, &date))
-                .collect(),
-        );
-        add(
-            "Done",
-            r.items_done.iter().map(|d| done_bullet(d, &date)).collect(),
-        );
-        add(
-            "Failed, and what is being done",
-            r.failures
-                .iter()
-                .map(|f| failure_bullet(f, &date))
-                .collect(),
-        );
-        add(
-            "Back to open",
-            (r.reopened.iter())
-                .map(|u| {
-                    Bullet::new(
-                        labelled(&u.id, u.subject, &u.title),
-                        format!("({})", date(u.at)),
-                    )
-                    .detail("Why", u.note.clone())
-                })
-                .collect(),
-        );
-        add(
-            "Blockers",
-            r.blockers
-                .iter()
-                .map(|b| blocker_bullet(b, &date))
-                .collect(),
-        );
-        add(
-            "Parked for after the POC",
-            (r.parked.iter())
-                .map(|p| Bullet::new("", format!("{} ({})", p.text, date(p.at))))
-                .collect(),
-        );
-        if let Some(next) = &r.next {
-            add("Next", next_bullets(r, next));
-        }
+        let when = move |t: DateTime<Utc>| crate::clock::show(t, zone);
+        let date = move |t: DateTime<Utc>| crate::clock::local_date(t, zone).to_string();
         Doc {
             title: format!("{}: update", r.name),
-            header,
-            nothing_new: r
-                .nothing_new
-                .then(|| format!("Nothing new since {}.", when(r.since))),
-            sections,
+            header: header(r, &when, &date),
+            nothing_new: (r.nothing_new).then(|| format!("Nothing new since {}.", when(r.since))),
+            sections: sections(r, &date),
         }
     }
 }
 
+/// Who, where the POC stands, and the period covered.
+fn header(r: &UpdateReport, when: &dyn Fn(DateTime<Utc>) -> String, date: &Day) -> Vec<String> {
+    let mut header = vec![format!("Prospect: {}", r.prospect), standing(r, date)];
+    let s = &r.criteria_summary;
+    if s.total > 0 {
+        header.push(format!(
+            "Success criteria: {} of {} met (must: {} of {})",
+            s.met, s.total, s.must_met, s.must_total
+        ));
+    }
+    let from = match r.since_from {
+        SinceFrom::Flag => "",
+        SinceFrom::LastUpdate => " (the last update)",
+        SinceFrom::Start => " (the start)",
+    };
+    header.push(format!(
+        "Period: {}{from} to {}",
+        when(r.since),
+        when(r.now)
+    ));
+    header
+}
+
+/// The sections that have something to say, in the order a customer reads
+/// them: what moved, what was proven, what went wrong, what is needed,
+/// what comes next.
+fn sections(r: &UpdateReport, date: &Day) -> Vec<Section> {
+    let mut sections = Vec::new();
+    let mut add = |heading: &str, bullets: Vec<Bullet>| {
+        if !bullets.is_empty() {
+            let heading = heading.to_string();
+            sections.push(Section { heading, bullets });
+        }
+    };
+    let moves = r.moves.iter().map(|m| move_bullet(m, date));
+    add("Phase changes", moves.collect());
+    let met = r.criteria_met.iter().map(|d| done_bullet(d, date));
+    add("Success criteria met", met.collect());
+    add(
+        "Done",
+        r.items_done.iter().map(|d| done_bullet(d, date)).collect(),
+    );
+    let failed = r.failures.iter().map(|f| failure_bullet(f, date));
+    add("Failed, and what is being done", failed.collect());
+    let undone = r.reopened.iter().map(|u| {
+        let lead = labelled(&u.id, u.subject, &u.title);
+        Bullet::new(lead, format!("({})", date(u.at))).detail("Why", u.note.clone())
+    });
+    add("Back to open", undone.collect());
+    add(
+        "Blockers",
+        r.blockers.iter().map(|b| blocker_bullet(b, date)).collect(),
+    );
+    let parked = (r.parked.iter()).map(|p| Bullet::new("", format!("{} ({})", p.text, date(p.at))));
+    add("Parked for after the POC", parked.collect());
+    if let Some(next) = &r.next {
+        add("Next", next_bullets(r, next));
+    }
+    sections
+}
+
+/// A time as its calendar day in the POC's zone.
+type Day = dyn Fn(DateTime<Utc>) -> String;
+
 /// "Day 6 of 12 · phase validation (planned days 4–7) · on time", when it
 /// starts, or the outcome.
-fn standing(r: &UpdateReport, date: &dyn Fn(DateTime<Utc>) -> String) -> String {
+fn standing(r: &UpdateReport, date: &Day) -> String {
     let window = format!(
         "phase {} (planned days {}–{})",
         r.last_phase, r.phase_window[0], r.phase_window[1]
@@ -803,7 +788,7 @@ fn joined(parts: &[String], sep: &str) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(sep))
 }
 
-fn done_bullet(d: &Done, date: &dyn Fn(DateTime<Utc>) -> String) -> Bullet {
+fn done_bullet(d: &Done, date: &Day) -> Bullet {
     let mut rest = match d.priority {
         Some(p) => format!("({}, met {}", p.id(), date(d.at)),
         None => format!("({}, {}", d.phase, date(d.at)),
@@ -820,7 +805,7 @@ fn done_bullet(d: &Done, date: &dyn Fn(DateTime<Utc>) -> String) -> Bullet {
         .detail("Ran", joined(&runs, "; "))
 }
 
-fn failure_bullet(f: &FailureRow, date: &dyn Fn(DateTime<Utc>) -> String) -> Bullet {
+fn failure_bullet(f: &FailureRow, date: &Day) -> Bullet {
     let since = match (f.status, f.rechecked) {
         (Status::Met, Some(t)) => format!("met on a later check, {}", date(t)),
         (Status::Failed, Some(t)) => format!("failed again, {}", date(t)),
@@ -838,7 +823,7 @@ fn failure_bullet(f: &FailureRow, date: &dyn Fn(DateTime<Utc>) -> String) -> Bul
     .detail("Since", Some(since))
 }
 
-fn blocker_bullet(b: &BlockerUpdate, date: &dyn Fn(DateTime<Utc>) -> String) -> Bullet {
+fn blocker_bullet(b: &BlockerUpdate, date: &Day) -> Bullet {
     let rest = match b.resolved {
         None if b.opened_in_period => format!("(new, open {})", b.open_for),
         None => format!("(open {}, since {})", b.open_for, date(b.opened)),
@@ -847,7 +832,7 @@ fn blocker_bullet(b: &BlockerUpdate, date: &dyn Fn(DateTime<Utc>) -> String) -> 
     Bullet::new(format!("{} {}", b.id, b.text), rest).detail("Resolution", b.resolution.clone())
 }
 
-fn move_bullet(m: &Move, date: &dyn Fn(DateTime<Utc>) -> String) -> Bullet {
+fn move_bullet(m: &Move, date: &Day) -> Bullet {
     let lead = match (m.kind, m.from, m.to, m.outcome) {
         (MoveKind::Advanced, Some(from), Some(to), _) => format!("Moved from {from} to {to}"),
         (MoveKind::Reopened, _, Some(to), _) => format!("Back to {to}"),
@@ -918,6 +903,8 @@ fn next_bullets(r: &UpdateReport, next: &Next) -> Vec<Bullet> {
             r.total_days,
             plural(r.day - i64::from(r.total_days), "day")
         )
+    } else if next.days_left == 0 {
+        format!("today is the last planned day, day {}{last}", r.total_days)
     } else {
         format!(
             "{} left after today; the last planned day is day {}{last}",

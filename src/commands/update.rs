@@ -5,7 +5,7 @@
 use crate::cli::{UpdateArgs, UpdateFormat};
 use crate::clock;
 use crate::context::Context;
-use crate::error::EXIT_OK;
+use crate::error::{EXIT_OK, Error};
 use crate::journal::Event;
 use crate::render;
 use crate::update::{self, UpdateReport};
@@ -27,6 +27,16 @@ pub fn run(args: UpdateArgs, ctx: &Context) -> anyhow::Result<u8> {
     let since = (args.since.as_deref())
         .map(|value| clock::parse_flag("--since", value, poc.scope.zone))
         .transpose()?;
+    if let (Some(value), Some(since)) = (&args.since, since)
+        && since > poc.now
+    {
+        return Err(Error::usage(format!(
+            "--since: `{}` is after now ({}); the update covers from then to now",
+            crate::text::terminal_safe(value),
+            poc.scope.show(poc.now)
+        ))
+        .into());
+    }
     let report = UpdateReport::build(&poc.scope, &poc.journal, &poc.state, poc.now, since);
     let text = match args.format.unwrap_or(UpdateFormat::Text) {
         UpdateFormat::Text => update::text(&report),
@@ -52,7 +62,7 @@ pub fn run(args: UpdateArgs, ctx: &Context) -> anyhow::Result<u8> {
     crate::out(&text)?;
     if report.notes_left_out > 0 {
         crate::say!(
-            "{} from this period left out: notes are the SE's own record (see `poc log`).",
+            "{} from this period left out of the update: notes are your own record (see `poc log`).",
             crate::text::plural(report.notes_left_out as i64, "note")
         );
     }

@@ -105,7 +105,7 @@ fn the_example_update_says_what_happened_and_what_comes_next() {
         // The SE's notes stay out of the customer's inbox, and the SE is told.
         .stdout_lacks("Gateway raised to 4 vCPU")
         .stdout_lacks("SC4 latency test waits on B2")
-        .stderr_has("2 notes from this period left out");
+        .stderr_has("2 notes from this period left out of the update");
     snapshot!(env, "example_since_day_5", run.stdout);
     assert_plain_text(&run.stdout);
 }
@@ -395,4 +395,24 @@ fn attached_files_runs_and_undos_are_reported() {
         .ok()
         .stdout_has("BACK TO OPEN\n- Core use cases from scope executed (2026-11-22)\n  Why: Priya wants the HL7 case rerun\n")
         .stdout_lacks("SC4 Fast search over 30 days of logs (should, met");
+}
+
+#[test]
+fn a_since_after_now_is_a_usage_error() {
+    let env = example();
+    let run = unchanged(&env, || env.poc_run(&["update", "--since", "2026-11-22"]));
+    run.code(2).first_err_is(
+        "error: --since: `2026-11-22` is after now (2026-11-21 18:00 UTC); the update covers from then to now",
+    );
+}
+
+#[test]
+fn on_the_last_planned_day_the_timeline_says_so() {
+    let mut env = example();
+    env.at("2026-11-27T12:00:00Z");
+    env.poc_run(&["update"])
+        .ok()
+        .stdout_has("Day 12 of 12 · phase validation (planned days 4–7) · 5 days late\n")
+        .stdout_has("- Next gate: integration, planned by day 7 (2026-11-22), 5 days late\n")
+        .stdout_has("- Timeline: today is the last planned day, day 12 (2026-11-27)\n");
 }

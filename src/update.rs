@@ -807,7 +807,10 @@ fn done_bullet(d: &Done, date: &Day) -> Bullet {
 
 fn failure_bullet(f: &FailureRow, date: &Day) -> Bullet {
     let since = match (f.status, f.rechecked) {
-        (Status::Met, Some(t)) => format!("met on a later check, {}", date(t)),
+        (Status::Met, Some(t)) => match f.subject {
+            Subject::Criterion => format!("met on a later check, {}", date(t)),
+            Subject::Item => format!("done on a later check, {}", date(t)),
+        },
         (Status::Failed, Some(t)) => format!("failed again, {}", date(t)),
         (Status::Pending, _) => "back to pending, to be checked again".to_string(),
         _ => "not checked again yet".to_string(),

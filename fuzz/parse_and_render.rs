@@ -70,5 +70,10 @@ pub fn parse_and_render(data: &[u8]) {
         // Rendering may refuse (an error), never panic.
         let _ = poc::render::document("status.md", &report, &scope.timezone);
         let _ = poc::render::document("checklist.md", &report, &scope.timezone);
+        let update = poc::update::UpdateReport::build(&scope, &journal, &state, now, None);
+        let _ = poc::update::text(&update);
+        let _ = poc::update::markdown(&update);
+        let _ = poc::update::html(&update);
+        poc::render::json(&update).expect("the update serialises");
     }
 }

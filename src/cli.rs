@@ -105,7 +105,12 @@ pub enum Command {
     /// Items done, criteria met with their evidence, failures and what is
     /// being done about them, blockers and what is needed from whom, parked
     /// requests, and what comes next. Starts where the last recorded update
-    /// ended (--record), else at the start of the POC.
+    /// ended (--record), else at the start of the POC. A period where
+    /// nothing happened says so in one line.
+    ///
+    /// Your notes (poc note) are left out: they are your own record of the
+    /// POC, not written for the customer; poc log shows them, and stderr
+    /// says how many were left out.
     ///
     /// Formats: text (default) pastes into any email or CRM note as is;
     /// html is an email-safe fragment; markdown for Slack, Confluence and
@@ -272,14 +277,17 @@ pub enum LogFormat {
 
 #[derive(Debug, Args)]
 pub struct UpdateArgs {
-    /// Start at DATE instead of where the last recorded update ended.
+    /// Start at DATE instead of where the last recorded update ended:
+    /// YYYY-MM-DD (the start of that day in the POC's time zone) or an
+    /// RFC 3339 time.
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
     /// Output format.
     #[arg(long, value_enum)]
     pub format: Option<UpdateFormat>,
     /// Record in the journal that this update was sent, so the next one
-    /// starts where it ends.
+    /// starts where it ends. An update with nothing new is recorded too:
+    /// the customer was told so.
     #[arg(long)]
     pub record: bool,
 }

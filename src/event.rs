@@ -107,6 +107,13 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         from: Option<Phase>,
     },
+    /// A customer update was sent (`poc update --record`), covering what
+    /// happened from `since` to the entry's time: the next update starts
+    /// where this one ends.
+    Update {
+        #[serde(deserialize_with = "timestamp")]
+        since: DateTime<Utc>,
+    },
 }
 
 fn is_false(b: &bool) -> bool {
@@ -239,6 +246,7 @@ impl Event {
             Event::Advance { .. } => "advance",
             Event::Reopen { .. } => "reopen",
             Event::Close { .. } => "close",
+            Event::Update { .. } => "update",
         }
     }
 
@@ -295,6 +303,10 @@ impl Event {
                 forced.then(|| "forced".to_string()),
                 reason.clone(),
             ]),
+            Event::Update { since } => format!(
+                "customer update sent, covering from {}",
+                since.format("%Y-%m-%d %H:%M UTC")
+            ),
         }
     }
 }
@@ -520,6 +532,9 @@ mod tests {
             r#"{"at":"2026-11-23T09:00:00Z","by":"d","kind":"advance","from":"setup","to":"deployment","forced":true,"reason":"r"}"#,
             r#"{"at":"2026-11-23T09:00:00Z","by":"d","kind":"reopen","to":"setup","reason":"r"}"#,
             r#"{"at":"2026-11-23T09:00:00Z","by":"d","kind":"close","outcome":"win","from":"signoff"}"#,
+            r#"{"at":"2026-11-23T09:00:00Z","by":"d","kind":"update","since":"2026-11-22T00:00:00Z"}"#,
+            // A field the fast path reads, on a kind it leaves to serde.
+            r#"{"at":"2026-11-23T09:00:00Z","by":"d","kind":"update","since":"2026-11-22T05:00:00+05:00","id":"x"}"#,
             // Odd but valid: extra fields, a field of another kind, a
             // different key order.
             r#"{"kind":"note","text":"t","by":"d","at":"2026-11-23T10:00:00+01:00","x":[1]}"#,
@@ -535,6 +550,8 @@ mod tests {
             r#"{"at":"2026-11-23T09:00:00Z","by":"d","kind":"chek","id":"SC1"}"#,
             r#"{"at":"2026-11-23T09:00:00Z","by":"d","kind":"note"}"#,
             r#"{"at":"nope","by":"d","kind":"note","text":"t"}"#,
+            r#"{"at":"2026-11-23T09:00:00Z","by":"d","kind":"update"}"#,
+            r#"{"at":"2026-11-23T09:00:00Z","by":"d","kind":"update","since":"yesterday"}"#,
         ] {
             let slow = serde_json::from_str::<Entry>(bad).map_err(|e| e.to_string());
             let fast = Entry::from_json(bad, &mut Authors::default());

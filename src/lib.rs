@@ -15,6 +15,7 @@ pub mod render;
 pub mod report;
 pub mod scope;
 pub mod state;
+pub mod update;
 
 pub(crate) mod cli;
 pub(crate) mod commands;

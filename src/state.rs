@@ -181,6 +181,9 @@ pub struct PocState {
     pub notes: Vec<Note>,
     pub overrides: Vec<Override>,
     pub conflicts: Vec<Conflict>,
+    /// When the latest customer update was sent (`poc update --record`):
+    /// the next one starts there.
+    pub last_update: Option<DateTime<Utc>>,
     /// Journal lines whose ID is no longer in the scope: (line, id).
     pub unknown_ids: Vec<(usize, String)>,
     /// Entries that change nothing where they fall: a resolve of no open
@@ -204,6 +207,7 @@ impl PocState {
             notes: Vec::new(),
             overrides: Vec::new(),
             conflicts: Vec::new(),
+            last_update: None,
             unknown_ids: Vec::new(),
             unmatched: Vec::new(),
         }
@@ -306,6 +310,8 @@ impl PocState {
                 let close = (*outcome, reason.as_deref(), *forced, *from);
                 self.close(scope, close, line, entry);
             }
+            // Replayed in time order: the latest update sent wins.
+            Event::Update { .. } => self.last_update = Some(at),
         }
     }
 
@@ -811,6 +817,22 @@ mod tests {
             state.times[0].entered.unwrap().to_rfc3339(),
             "2026-11-23T00:00:00+00:00"
         );
+    }
+
+    #[test]
+    fn the_latest_update_sent_is_kept_whatever_the_file_order() {
+        let update = |since: &str| Event::Update {
+            since: since.parse().unwrap(),
+        };
+        let (_, state) = derive(&[
+            entry("2026-11-25T10:00:00Z", "d", update("2026-11-24T10:00:00Z")),
+            entry("2026-11-24T10:00:00Z", "d", update("2026-11-23T00:00:00Z")),
+        ]);
+        assert_eq!(
+            state.last_update.unwrap().to_rfc3339(),
+            "2026-11-25T10:00:00+00:00"
+        );
+        assert_eq!(derive(&[]).1.last_update, None);
     }
 
     #[test]

@@ -69,6 +69,57 @@ pub fn markdown_inline(text: &str) -> String {
     out
 }
 
+/// `text` wrapped at `width` characters (chars, not bytes) for plain text:
+/// broken at spaces, every line after the first indented by `indent`
+/// spaces (a hanging indent, for bullets). Runs of whitespace become one
+/// space; the text's own leading spaces stay on the first line. A word is
+/// cut only when it is longer than a whole line.
+pub fn wrap(text: &str, width: usize, indent: usize) -> String {
+    let indent = indent.min(width / 2);
+    let lead = text
+        .chars()
+        .take_while(|c| *c == ' ')
+        .count()
+        .min(width / 2);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = " ".repeat(lead);
+    // Characters on `line`, and whether a word is on it yet.
+    let (mut len, mut empty) = (lead, true);
+    for word in text.split_whitespace() {
+        let mut word = word;
+        loop {
+            let room = width.saturating_sub(len + usize::from(!empty));
+            let chars = word.chars().count();
+            if chars <= room {
+                if !empty {
+                    line.push(' ');
+                }
+                line.push_str(word);
+                (len, empty) = (len + usize::from(!empty) + chars, false);
+                break;
+            }
+            if empty {
+                // Longer than a whole line: cut it where the line ends.
+                let cut = word
+                    .char_indices()
+                    .nth(room.max(1))
+                    .map_or(word.len(), |(i, _)| i);
+                line.push_str(&word[..cut]);
+                word = &word[cut..];
+            }
+            lines.push(std::mem::replace(&mut line, " ".repeat(indent)));
+            (len, empty) = (indent, true);
+            if word.is_empty() {
+                break;
+            }
+        }
+    }
+    if !empty || lines.is_empty() {
+        lines.push(line);
+    }
+    lines.join("\n")
+}
+
 /// "1 day", "3 days".
 pub fn plural(n: i64, noun: &str) -> String {
     let sign = if n < 0 { "-" } else { "" };
@@ -186,6 +237,36 @@ mod tests {
     #[test]
     fn control_characters_never_reach_the_terminal() {
         assert_eq!(terminal_safe("a\u{1b}[31mb\nc"), "a\u{fffd}[31mb c");
+    }
+
+    #[test]
+    fn wrap_breaks_at_spaces_with_a_hanging_indent() {
+        let text = "- Evidence: Load test run 2: 12,400 events/s for 1 h, 0 dropped";
+        assert_eq!(
+            wrap(text, 30, 2),
+            "- Evidence: Load test run 2:\n  12,400 events/s for 1 h, 0\n  dropped"
+        );
+        for line in wrap(text, 30, 2).lines() {
+            assert!(line.chars().count() <= 30, "{line:?}");
+        }
+        // Short text stays as it is; leading spaces stay on the first line.
+        assert_eq!(wrap("  - a  b", 72, 4), "  - a b");
+        assert_eq!(wrap("", 72, 2), "");
+        // A word is never cut unless it is longer than a line.
+        assert_eq!(wrap("aaaa bbbbbb", 6, 0), "aaaa\nbbbbbb");
+        assert_eq!(wrap("x abcdefghij", 6, 2), "x\n  abcd\n  efgh\n  ij");
+    }
+
+    #[test]
+    fn wrap_counts_characters_not_bytes() {
+        let text = "é".repeat(10) + " " + &"ü".repeat(10);
+        assert_eq!(wrap(&text, 21, 0), text);
+        assert_eq!(
+            wrap(&text, 20, 0),
+            format!("{}\n{}", "é".repeat(10), "ü".repeat(10))
+        );
+        // Cut inside a long word on a character boundary.
+        assert_eq!(wrap(&"€".repeat(5), 2, 0), "€€\n€€\n€");
     }
 
     #[test]

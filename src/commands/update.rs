@@ -1,8 +1,77 @@
-//! `poc update`: being built (issue 11).
+//! `poc update`: the customer update, what happened since the last one and
+//! what comes next (see [`crate::update`]); `--record` notes in the journal
+//! that it was sent, so the next one starts where it ends.
 
-use crate::cli::UpdateArgs;
+use crate::cli::{UpdateArgs, UpdateFormat};
+use crate::clock;
 use crate::context::Context;
+use crate::error::{EXIT_OK, Error};
+use crate::journal::Event;
+use crate::render;
+use crate::update::{self, UpdateReport};
 
-pub fn run(_args: UpdateArgs, _ctx: &Context) -> anyhow::Result<u8> {
-    Err(crate::error::Error::usage("`poc update` is not built yet").into())
+pub fn run(args: UpdateArgs, ctx: &Context) -> anyhow::Result<u8> {
+    // Checked before the POC is loaded (a date's instant needs the POC's
+    // zone), so that a bad value changes nothing, journal lock included.
+    if let Some(value) = &args.since {
+        clock::parse_flag("--since", value, chrono_tz::Tz::UTC)?;
+    }
+    // Recording holds the journal's lock from reading to appending: the
+    // entry marks the end of exactly what this update covered.
+    let (poc, mut journal) = if args.record {
+        let (poc, journal) = ctx.load_for_write()?;
+        (poc, Some(journal))
+    } else {
+        (ctx.load()?, None)
+    };
+    let since = (args.since.as_deref())
+        .map(|value| clock::parse_flag("--since", value, poc.scope.zone))
+        .transpose()?;
+    if let (Some(value), Some(since)) = (&args.since, since)
+        && since > poc.now
+    {
+        return Err(Error::usage(format!(
+            "--since: `{}` is after now ({}); the update covers from then to now",
+            crate::text::terminal_safe(value),
+            poc.scope.show(poc.now)
+        ))
+        .into());
+    }
+    let report = UpdateReport::build(&poc.scope, &poc.journal, &poc.state, poc.now, since);
+    let text = match args.format.unwrap_or(UpdateFormat::Text) {
+        UpdateFormat::Text => update::text(&report),
+        UpdateFormat::Markdown => update::markdown(&report),
+        UpdateFormat::Html => update::html(&report),
+        UpdateFormat::Json => render::json(&report)?,
+    };
+    // Recorded before it is printed: an update whose record failed is not
+    // shown as if it had been.
+    let recorded = match &mut journal {
+        Some(journal) => {
+            let entry = ctx.entry(
+                &poc,
+                Event::Update {
+                    since: report.since,
+                },
+            );
+            journal.append(std::slice::from_ref(&entry))?;
+            Some(entry.at)
+        }
+        None => None,
+    };
+    crate::out(&text)?;
+    if report.notes_left_out > 0 {
+        crate::say!(
+            "{} from this period left out of the update: notes are your own record (see `poc log`).",
+            crate::text::plural(report.notes_left_out as i64, "note")
+        );
+    }
+    if let Some(at) = recorded {
+        crate::say!(
+            "Recorded: the next `poc update` starts here ({}).",
+            poc.scope.show(at)
+        );
+    }
+    super::done(poc);
+    Ok(EXIT_OK)
 }

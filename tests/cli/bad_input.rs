@@ -482,7 +482,7 @@ fn validate_json_locates_each_error_and_names_each_kind_of_problem() {
             },
             {
                 "file": "acme/journal.yaml", "line": 2, "column": 3, "code": "invalid",
-                "message": "unknown entry kind `innit`; did you mean `init`?; this poc knows init, check, fail, undo, note, park, blocker, resolve, advance, reopen, close; an entry from a newer poc needs an upgrade\n 2 | - {\"at\":\"2026-11-23T09:00:00Z\",\"by\":\"dana\",\"kind\":\"innit\",\"template\":\"standard@1\"}\n   |   ^",
+                "message": "unknown entry kind `innit`; did you mean `init`?; this poc knows init, check, fail, undo, note, park, blocker, resolve, advance, reopen, close, update; an entry from a newer poc needs an upgrade\n 2 | - {\"at\":\"2026-11-23T09:00:00Z\",\"by\":\"dana\",\"kind\":\"innit\",\"template\":\"standard@1\"}\n   |   ^",
             },
         ])
     );

@@ -18,6 +18,7 @@ mod notes_and_blockers;
 mod report;
 mod status;
 mod twelve_days;
+mod update;
 mod usage;
 mod user_text;
 

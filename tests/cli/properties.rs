@@ -783,6 +783,8 @@ enum HostileEvent {
     Reopen(Phase, String),
     Close(Outcome, Option<String>, bool),
     Init(String),
+    /// A customer update sent, covering from then.
+    Update(When),
 }
 
 fn blocker_id() -> BoxedStrategy<String> {
@@ -809,6 +811,7 @@ fn hostile_event() -> impl Strategy<Value = HostileEvent> {
         1 => (outcome(), prop::option::of(text()), any::<bool>())
             .prop_map(|(o, r, f)| HostileEvent::Close(o, r, f)),
         1 => text().prop_map(HostileEvent::Init),
+        1 => when().prop_map(HostileEvent::Update),
     ]
 }
 
@@ -884,6 +887,9 @@ fn hostile_entries(
                 },
                 HostileEvent::Init(template) => Event::Init {
                     template: template.clone(),
+                },
+                HostileEvent::Update(since) => Event::Update {
+                    since: resolve_when(*since, scope.start),
                 },
             };
             Entry {
@@ -1418,6 +1424,59 @@ fn check_all(scope: &Scope, journal: &Journal, now: DateTime<Utc>) -> Result<(),
     let _ = report.duration_days();
     if let Some(d) = &report.debrief {
         let _ = poc::report::describe_due(d, Default::default());
+    }
+    check_update(scope, journal, &state, now)
+}
+
+/// The customer update, from the last update sent and over the whole
+/// journal: plain text within 72 columns with no raw control character,
+/// HTML with every user text escaped, JSON that parses back.
+fn check_update(
+    scope: &Scope,
+    journal: &Journal,
+    state: &PocState,
+    now: DateTime<Utc>,
+) -> Result<(), TestCaseError> {
+    use poc::update::{self, UpdateReport};
+    let first = DateTime::from_timestamp(FIRST_INSTANT, 0).unwrap();
+    for since in [None, Some(first)] {
+        let r = UpdateReport::build(scope, journal, state, now, since);
+        let text = update::text(&r);
+        for line in text.lines() {
+            prop_assert!(line.chars().count() <= 72, "{:?}\n{}", line, text);
+        }
+        prop_assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "raw control characters\n{}",
+            text
+        );
+        let html = update::html(&r);
+        prop_assert!(!html.contains("<script"), "{}", html);
+        let tags = html.matches('<').count();
+        let known = [
+            "<table ",
+            "</table>",
+            "<tr>",
+            "</tr>",
+            "<td ",
+            "</td>",
+            "<strong ",
+            "</strong>",
+            "<span ",
+            "</span>",
+            "<br>",
+        ]
+        .iter()
+        .map(|t| html.matches(t).count())
+        .sum::<usize>();
+        prop_assert_eq!(tags, known, "user text opened a tag\n{}", html);
+        let _ = update::markdown(&r);
+        let json = poc::render::json(&r).unwrap();
+        let back: Value = serde_json::from_str(&json).unwrap();
+        prop_assert_eq!(
+            &back["schema_version"],
+            &json!(poc::report::JSON_SCHEMA_VERSION)
+        );
     }
     Ok(())
 }

@@ -1,0 +1,1098 @@
+//! The customer update: what happened in a period (by default since the
+//! last update sent) and what comes next, written for the customer's inbox.
+//!
+//! One serde model, [`UpdateReport`], built from the scope and the journal
+//! (the entries of the period, in time order), and one renderer per format:
+//! plain text that pastes into any email or CRM note, markdown for Slack,
+//! Confluence and GitHub, an email-safe HTML fragment, and JSON. What the
+//! update says is decided once, in [`Doc`]; the renderers differ only in
+//! syntax and escaping.
+//!
+//! The SE's notes (`poc note`) are left out: they are the SE's own record of
+//! the POC, often candid, and not written for the customer; `poc log` shows
+//! them. So are the reasons given for forcing past a gate, which the debrief
+//! lists. What the SE recorded about the work itself is in: evidence, the
+//! note on a failure, blockers and their resolution, parked requests, and the
+//! reason for a reopen or the close.
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::journal::{Event, Journal, Line, Mark, Outcome};
+use crate::report::{CriteriaSummary, JSON_SCHEMA_VERSION, Standing, StatusReport};
+use crate::scope::{Phase, Priority, Scope, Target};
+use crate::state::{PocState, Remark, Status};
+use crate::text::{plural, terminal_safe};
+
+/// The column plain text is wrapped at: what every mail client shows whole.
+pub const TEXT_WIDTH: usize = 72;
+
+/// The customer update, as one model: `--format json` prints it.
+#[derive(Debug, Clone, Serialize)]
+pub struct UpdateReport {
+    pub schema_version: u32,
+    pub name: String,
+    pub prospect: String,
+    pub owner: Option<String>,
+    /// The POC's time zone, in which the update shows times; JSON is UTC.
+    pub timezone: String,
+    /// The end of the period: now.
+    pub now: DateTime<Utc>,
+    /// The start of the period.
+    pub since: DateTime<Utc>,
+    /// Where the start came from: `flag` (`--since`), `last_update` (the
+    /// last update recorded with `--record`) or `start` (none was: the
+    /// update covers the whole POC).
+    pub since_from: SinceFrom,
+    /// Today's POC day; 0 before the start.
+    pub day: i64,
+    /// Days until day 1, before the start.
+    pub starts_in_days: Option<i64>,
+    pub start: NaiveDate,
+    /// The last planned day, and its date.
+    pub total_days: u32,
+    pub last_date: Option<NaiveDate>,
+    /// The current phase, or `closed`.
+    pub phase: Standing,
+    /// The phase the POC is in, or was closed in.
+    pub last_phase: Phase,
+    pub phase_window: [u32; 2],
+    pub days_late: i64,
+    pub outcome: Option<Outcome>,
+    pub outcome_title: Option<&'static str>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub close_reason: Option<String>,
+    /// Days from the start to the close, once closed.
+    pub duration_days: Option<i64>,
+    pub criteria_summary: CriteriaSummary,
+    /// Nothing the update reports happened in the period.
+    pub nothing_new: bool,
+    /// Criteria met in the period (and still met), latest check last.
+    pub criteria_met: Vec<Done>,
+    /// Checklist items done in the period (and still done).
+    pub items_done: Vec<Done>,
+    /// Failures recorded in the period, and what came of them since.
+    pub failures: Vec<FailureRow>,
+    /// Items and criteria put back to pending in the period.
+    pub reopened: Vec<Reopened>,
+    /// Phase changes and the close, in the period.
+    pub moves: Vec<Move>,
+    /// Blockers opened or resolved in the period, and every open one.
+    pub blockers: Vec<BlockerUpdate>,
+    /// Requests parked for after the POC, in the period.
+    pub parked: Vec<Remark>,
+    /// Notes written in the period, left out of the update (see the module
+    /// documentation): their count, so the SE knows.
+    pub notes_left_out: usize,
+    /// What comes next; null once closed.
+    pub next: Option<Next>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SinceFrom {
+    Flag,
+    LastUpdate,
+    Start,
+}
+
+/// What an ID names: a success criterion or a checklist item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Subject {
+    Criterion,
+    Item,
+}
+
+/// A criterion met or an item done in the period, with the evidence
+/// recorded for it in the period.
+#[derive(Debug, Clone, Serialize)]
+pub struct Done {
+    pub id: String,
+    pub subject: Subject,
+    pub title: String,
+    /// The criterion's priority; null for an item.
+    pub priority: Option<Priority>,
+    pub target: Option<String>,
+    pub phase: Phase,
+    /// The latest check in the period.
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub evidence: Vec<String>,
+    /// The attached files' original names.
+    pub files: Vec<String>,
+    pub runs: Vec<RunRef>,
+    /// A failure was recorded for it before it was met.
+    pub after_failure: bool,
+}
+
+/// A command run as evidence: what ran and how it ended.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunRef {
+    pub command: String,
+    /// "exit 0", "exit 3", "timed out", "killed".
+    pub outcome: String,
+    pub passed: bool,
+}
+
+/// A failure recorded in the period.
+#[derive(Debug, Clone, Serialize)]
+pub struct FailureRow {
+    pub id: String,
+    pub subject: Subject,
+    pub title: String,
+    pub at: DateTime<Utc>,
+    pub evidence: Option<String>,
+    pub note: Option<String>,
+    pub files: Vec<String>,
+    pub run: Option<RunRef>,
+    /// Where the ID stands now.
+    pub status: Status,
+    /// When it was checked again after this failure (met, or failed
+    /// again); null while it has not been.
+    pub rechecked: Option<DateTime<Utc>>,
+}
+
+/// An item or criterion put back to pending (`poc check --undo`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Reopened {
+    pub id: String,
+    pub subject: Subject,
+    pub title: String,
+    pub at: DateTime<Utc>,
+    pub note: Option<String>,
+}
+
+/// A phase change or the close.
+#[derive(Debug, Clone, Serialize)]
+pub struct Move {
+    pub at: DateTime<Utc>,
+    pub day: i64,
+    pub kind: MoveKind,
+    pub from: Option<Phase>,
+    pub to: Option<Phase>,
+    pub outcome: Option<Outcome>,
+    /// Why, for a reopen or the close.
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MoveKind {
+    Advanced,
+    Reopened,
+    Closed,
+}
+
+/// A blocker the customer should hear about: opened or resolved in the
+/// period, or still open.
+#[derive(Debug, Clone, Serialize)]
+pub struct BlockerUpdate {
+    pub id: String,
+    pub text: String,
+    pub opened: DateTime<Utc>,
+    pub resolved: Option<DateTime<Utc>>,
+    pub resolution: Option<String>,
+    pub open: bool,
+    /// "5 h", "2 days": how long it has been (or stayed) open.
+    pub open_for: String,
+    pub opened_in_period: bool,
+    pub resolved_in_period: bool,
+}
+
+/// What comes next, while the POC is open.
+#[derive(Debug, Clone, Serialize)]
+pub struct Next {
+    pub phase: Phase,
+    /// The current phase's checklist items not done yet.
+    pub open_items: Vec<OpenItem>,
+    /// The current phase's criteria not met yet.
+    pub open_criteria: Vec<OpenCriterion>,
+    /// The phase the next gate leads to; null in signoff, where the
+    /// decision comes next.
+    pub gate_to: Option<Phase>,
+    /// The day the current phase is planned to end by, and its date.
+    pub gate_day: u32,
+    pub gate_date: Option<NaiveDate>,
+    /// Days after today until the last planned day (0 on it or past it).
+    pub days_left: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenItem {
+    pub id: String,
+    pub title: String,
+    pub required: bool,
+    /// pending, or failed (its verification run failed).
+    pub status: Status,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenCriterion {
+    pub id: String,
+    pub title: String,
+    pub priority: Priority,
+    pub target: Option<String>,
+    pub status: Status,
+}
+
+impl UpdateReport {
+    /// The update for the period from `since` (or, when None, from the end
+    /// of the last update recorded, else from the start) to `now`.
+    pub fn build(
+        scope: &Scope,
+        journal: &Journal,
+        state: &PocState,
+        now: DateTime<Utc>,
+        since: Option<DateTime<Utc>>,
+    ) -> UpdateReport {
+        let status = StatusReport::build(scope, state, now);
+        let ordered = journal.in_time_order();
+        let (since, since_from, first) = period_start(scope, state, &ordered, since);
+        // Entries dated after now (a colleague's clock ahead) wait for the
+        // update that covers their time.
+        let period: Vec<&Line> = (ordered[first..].iter())
+            .filter(|l| l.entry.at <= now)
+            .copied()
+            .collect();
+        let (criteria_met, items_done) = done(scope, state, &period);
+        let failures = failures(scope, state, &period);
+        let reopened = reopened(scope, state, &period);
+        let moves = moves(scope, state, &period);
+        let blockers = blockers(&status, &period);
+        let parked: Vec<Remark> = (period.iter())
+            .filter_map(|l| match &l.entry.event {
+                Event::Park { text } => Some(Remark {
+                    at: l.entry.at,
+                    by: l.entry.by.clone(),
+                    text: text.clone(),
+                }),
+                _ => None,
+            })
+            .collect();
+        let nothing_new = criteria_met.is_empty()
+            && items_done.is_empty()
+            && failures.is_empty()
+            && reopened.is_empty()
+            && moves.is_empty()
+            && parked.is_empty()
+            && !blockers
+                .iter()
+                .any(|b| b.opened_in_period || b.resolved_in_period);
+        let closed = state.closure.as_ref();
+        UpdateReport {
+            schema_version: JSON_SCHEMA_VERSION,
+            name: scope.name.clone(),
+            prospect: scope.prospect.clone(),
+            owner: scope.owner.clone(),
+            timezone: scope.timezone.clone(),
+            now,
+            since,
+            since_from,
+            day: status.day,
+            starts_in_days: status.starts_in_days,
+            start: scope.start,
+            total_days: status.total_days,
+            last_date: date_of_day(scope, status.total_days),
+            phase: status.phase,
+            last_phase: status.last_phase,
+            phase_window: status.phase_window,
+            days_late: status.days_late,
+            outcome: status.outcome,
+            outcome_title: status.outcome_title,
+            closed_at: status.closed_at,
+            close_reason: status.close_reason.clone(),
+            duration_days: closed.map(|_| status.duration_days()),
+            criteria_summary: status.criteria_summary.clone(),
+            nothing_new,
+            criteria_met,
+            items_done,
+            failures,
+            reopened,
+            moves,
+            blockers,
+            parked,
+            notes_left_out: (period.iter())
+                .filter(|l| matches!(l.entry.event, Event::Note { .. }))
+                .count(),
+            next: closed.is_none().then(|| next(scope, state, &status)),
+        }
+    }
+}
+
+/// The start of the period, where it came from, and the index in
+/// `ordered` of its first entry.
+fn period_start(
+    scope: &Scope,
+    state: &PocState,
+    ordered: &[&Line],
+    since: Option<DateTime<Utc>>,
+) -> (DateTime<Utc>, SinceFrom, usize) {
+    if let Some(since) = since {
+        return (
+            since,
+            SinceFrom::Flag,
+            ordered.partition_point(|l| l.entry.at < since),
+        );
+    }
+    // After the latest update in time order (the one the replay kept), by
+    // position: entries of the same instant recorded after it are new.
+    let last = (ordered.iter()).rposition(|l| matches!(l.entry.event, Event::Update { .. }));
+    match (state.last_update, last) {
+        (Some(at), Some(i)) => (at, SinceFrom::LastUpdate, i + 1),
+        _ => {
+            let first = ordered.first().map(|l| l.entry.at);
+            let start = first.map_or(scope.day_one(), |t| t.min(scope.day_one()));
+            (start, SinceFrom::Start, 0)
+        }
+    }
+}
+
+/// The date of POC day `day`.
+fn date_of_day(scope: &Scope, day: u32) -> Option<NaiveDate> {
+    let after = u64::from(day.checked_sub(1)?);
+    scope.start.checked_add_days(Days::new(after))
+}
+
+/// What an ID names, as the update shows it.
+struct Named {
+    subject: Subject,
+    title: String,
+    phase: Phase,
+    /// A criterion's; None for an item.
+    priority: Option<Priority>,
+    target: Option<String>,
+}
+
+fn named(scope: &Scope, id: &str) -> Option<Named> {
+    Some(match scope.find(id)? {
+        Target::Criterion(c) => Named {
+            subject: Subject::Criterion,
+            title: c.title.clone(),
+            phase: c.phase,
+            priority: Some(c.priority),
+            target: c.target.clone(),
+        },
+        Target::Item(phase, item) => Named {
+            subject: Subject::Item,
+            title: item.title.clone(),
+            phase,
+            priority: None,
+            target: None,
+        },
+    })
+}
+
+fn run_ref(mark: &Mark) -> Option<RunRef> {
+    mark.run.as_ref().map(|r| RunRef {
+        command: r.command.clone(),
+        outcome: r.outcome(),
+        passed: r.passed(),
+    })
+}
+
+fn file_names(mark: &Mark) -> impl Iterator<Item = String> + '_ {
+    mark.files.iter().map(|f| f.name.clone())
+}
+
+/// Criteria met and items done in the period that still are, one row per
+/// ID with the evidence of each check in the period.
+fn done(scope: &Scope, state: &PocState, period: &[&Line]) -> (Vec<Done>, Vec<Done>) {
+    let mut rows: Vec<Done> = Vec::new();
+    for line in period {
+        let Event::Check(mark) = &line.entry.event else {
+            continue;
+        };
+        let (Some(named), Status::Met) = (named(scope, &mark.id), state.status_of(&mark.id)) else {
+            continue;
+        };
+        let i = match rows.iter().position(|r| r.id == mark.id) {
+            Some(i) => i,
+            None => {
+                rows.push(Done {
+                    id: mark.id.clone(),
+                    subject: named.subject,
+                    title: named.title,
+                    priority: named.priority,
+                    target: named.target,
+                    phase: named.phase,
+                    at: line.entry.at,
+                    by: line.entry.by.to_string(),
+                    evidence: Vec::new(),
+                    files: Vec::new(),
+                    runs: Vec::new(),
+                    after_failure: false,
+                });
+                rows.len() - 1
+            }
+        };
+        let row = &mut rows[i];
+        row.at = line.entry.at;
+        row.by = line.entry.by.to_string();
+        if let Some(e) = &mark.evidence
+            && !row.evidence.contains(e)
+        {
+            row.evidence.push(e.clone());
+        }
+        for name in file_names(mark) {
+            if !row.files.contains(&name) {
+                row.files.push(name);
+            }
+        }
+        row.runs.extend(run_ref(mark));
+    }
+    for row in &mut rows {
+        let failures = state.failures.get(&row.id).map(Vec::as_slice);
+        row.after_failure = failures.unwrap_or_default().iter().any(|f| f.at <= row.at);
+    }
+    rows.sort_by_key(|r| r.at);
+    rows.into_iter()
+        .partition(|r| r.subject == Subject::Criterion)
+}
+
+fn failures(scope: &Scope, state: &PocState, period: &[&Line]) -> Vec<FailureRow> {
+    let rows = period.iter().filter_map(|line| {
+        let Event::Fail(mark) = &line.entry.event else {
+            return None;
+        };
+        let named = named(scope, &mark.id)?;
+        let latest = state.marks.get(&mark.id);
+        Some(FailureRow {
+            id: mark.id.clone(),
+            subject: named.subject,
+            title: named.title,
+            at: line.entry.at,
+            evidence: mark.evidence.clone(),
+            note: mark.note.clone(),
+            files: file_names(mark).collect(),
+            run: run_ref(mark),
+            status: latest.map_or(Status::Pending, |m| m.status),
+            rechecked: latest.map(|m| m.at).filter(|t| *t > line.entry.at),
+        })
+    });
+    rows.collect()
+}
+
+/// Undos in the period of IDs still pending, unless the ID was marked
+/// earlier in the same period (then neither is news).
+fn reopened(scope: &Scope, state: &PocState, period: &[&Line]) -> Vec<Reopened> {
+    let mut rows: Vec<Reopened> = Vec::new();
+    for (i, line) in period.iter().enumerate() {
+        let Event::Undo { id, note } = &line.entry.event else {
+            continue;
+        };
+        let marked_before = period[..i]
+            .iter()
+            .any(|l| matches!(&l.entry.event, Event::Check(m) | Event::Fail(m) if m.id == *id));
+        let Some(named) = named(scope, id) else {
+            continue;
+        };
+        if marked_before || state.status_of(id) != Status::Pending {
+            continue;
+        }
+        rows.retain(|r| r.id != *id);
+        rows.push(Reopened {
+            id: id.clone(),
+            subject: named.subject,
+            title: named.title,
+            at: line.entry.at,
+            note: note.clone(),
+        });
+    }
+    rows
+}
+
+/// The phase changes that took effect in the period, and the close that
+/// stands (not a second outcome merged from another clone).
+fn moves(scope: &Scope, state: &PocState, period: &[&Line]) -> Vec<Move> {
+    let stale = |n: usize| state.unmatched.iter().any(|(line, _)| *line == n);
+    let conflicting = |n: usize| state.conflicts.iter().any(|c| c.line == n);
+    let mut rows = Vec::new();
+    for line in period {
+        let e = &line.entry;
+        let mut row = Move {
+            at: e.at,
+            day: scope.day_of(e.at),
+            kind: MoveKind::Advanced,
+            from: None,
+            to: None,
+            outcome: None,
+            reason: None,
+        };
+        match &e.event {
+            Event::Advance { from, to, .. } if !stale(line.number) => {
+                row.from = Some(*from);
+                row.to = Some(*to);
+            }
+            Event::Reopen { to, reason, .. } => {
+                row.kind = MoveKind::Reopened;
+                row.to = Some(*to);
+                row.reason = Some(reason.clone()).filter(|r| !r.trim().is_empty());
+            }
+            Event::Close {
+                outcome, reason, ..
+            } if !conflicting(line.number) => {
+                row.kind = MoveKind::Closed;
+                row.outcome = Some(*outcome);
+                row.reason = reason.clone();
+            }
+            _ => continue,
+        }
+        rows.push(row);
+    }
+    rows
+}
+
+/// Blockers opened or resolved in the period, and every open one: open
+/// first, oldest first, then those resolved.
+fn blockers(status: &StatusReport, period: &[&Line]) -> Vec<BlockerUpdate> {
+    let entry_at = |is: &dyn Fn(&Event) -> bool, at: DateTime<Utc>| {
+        period
+            .iter()
+            .any(|l| l.entry.at == at && is(&l.entry.event))
+    };
+    let mut rows: Vec<BlockerUpdate> = (status.blockers.iter())
+        .filter_map(|row| {
+            let b = &row.blocker;
+            let opened_in_period = entry_at(
+                &|e| matches!(e, Event::Blocker { id, .. } if *id == b.id),
+                b.opened,
+            );
+            let resolved_in_period = b.resolved.is_some_and(|t| {
+                entry_at(
+                    &|e| matches!(e, Event::Resolve { id, .. } if *id == b.id),
+                    t,
+                )
+            });
+            (row.open || opened_in_period || resolved_in_period).then(|| BlockerUpdate {
+                id: b.id.clone(),
+                text: b.text.clone(),
+                opened: b.opened,
+                resolved: b.resolved,
+                resolution: b.resolution.clone(),
+                open: row.open,
+                open_for: row.open_for.clone(),
+                opened_in_period,
+                resolved_in_period,
+            })
+        })
+        .collect();
+    rows.sort_by_key(|b| (!b.open, b.resolved, b.opened));
+    rows
+}
+
+fn next(scope: &Scope, state: &PocState, status: &StatusReport) -> Next {
+    let phase = state.phase;
+    let plan = scope.plan(phase);
+    let open_items = (plan.checklist.iter())
+        .filter(|i| state.status_of(&i.id) != Status::Met)
+        .map(|i| OpenItem {
+            id: i.id.clone(),
+            title: i.title.clone(),
+            required: i.required,
+            status: state.status_of(&i.id),
+        })
+        .collect();
+    let open_criteria = (scope.success_criteria.iter())
+        .filter(|c| c.phase == phase && state.status_of(&c.id) != Status::Met)
+        .map(|c| OpenCriterion {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            priority: c.priority,
+            target: c.target.clone(),
+            status: state.status_of(&c.id),
+        })
+        .collect();
+    Next {
+        phase,
+        open_items,
+        open_criteria,
+        gate_to: phase.next(),
+        gate_day: plan.days.1,
+        gate_date: date_of_day(scope, plan.days.1),
+        days_left: match status.day {
+            ..1 => i64::from(status.total_days),
+            day => (i64::from(status.total_days) - day).max(0),
+        },
+    }
+}
+
+// --- What the update says, once for every format. ---
+
+/// The update as plain-text blocks: headings, bullets with a lead (bold
+/// where the format has bold), their details and sub-bullets. Every string
+/// is plain text, escaped by each renderer for its format.
+struct Doc {
+    title: String,
+    header: Vec<String>,
+    /// The one line said instead of the period's sections when nothing
+    /// happened.
+    nothing_new: Option<String>,
+    sections: Vec<Section>,
+}
+
+struct Section {
+    heading: String,
+    bullets: Vec<Bullet>,
+}
+
+#[derive(Default)]
+struct Bullet {
+    lead: String,
+    rest: String,
+    details: Vec<(&'static str, String)>,
+    children: Vec<String>,
+}
+
+impl Bullet {
+    fn new(lead: impl Into<String>, rest: impl Into<String>) -> Bullet {
+        Bullet {
+            lead: lead.into(),
+            rest: rest.into(),
+            ..Bullet::default()
+        }
+    }
+
+    fn detail(mut self, label: &'static str, text: Option<String>) -> Bullet {
+        if let Some(text) = text.filter(|t| !t.trim().is_empty()) {
+            self.details.push((label, text));
+        }
+        self
+    }
+}
+
+impl Doc {
+    fn of(r: &UpdateReport) -> Doc {
+        let zone = crate::clock::parse_zone(&r.timezone).unwrap_or(chrono_tz::Tz::UTC);
+        let when = move |t: DateTime<Utc>| crate::clock::show(t, zone);
+        let date = move |t: DateTime<Utc>| crate::clock::local_date(t, zone).to_string();
+        Doc {
+            title: format!("{}: update", r.name),
+            header: header(r, &when, &date),
+            nothing_new: (r.nothing_new).then(|| format!("Nothing new since {}.", when(r.since))),
+            sections: sections(r, &date),
+        }
+    }
+}
+
+/// Who, where the POC stands, and the period covered.
+fn header(r: &UpdateReport, when: &dyn Fn(DateTime<Utc>) -> String, date: &Day) -> Vec<String> {
+    let mut header = vec![format!("Prospect: {}", r.prospect), standing(r, date)];
+    let s = &r.criteria_summary;
+    if s.total > 0 {
+        header.push(format!(
+            "Success criteria: {} of {} met (must: {} of {})",
+            s.met, s.total, s.must_met, s.must_total
+        ));
+    }
+    let from = match r.since_from {
+        SinceFrom::Flag => "",
+        SinceFrom::LastUpdate => " (the last update)",
+        SinceFrom::Start => " (the start)",
+    };
+    header.push(format!(
+        "Period: {}{from} to {}",
+        when(r.since),
+        when(r.now)
+    ));
+    header
+}
+
+/// The sections that have something to say, in the order a customer reads
+/// them: what moved, what was proven, what went wrong, what is needed,
+/// what comes next.
+fn sections(r: &UpdateReport, date: &Day) -> Vec<Section> {
+    let mut sections = Vec::new();
+    let mut add = |heading: &str, bullets: Vec<Bullet>| {
+        if !bullets.is_empty() {
+            let heading = heading.to_string();
+            sections.push(Section { heading, bullets });
+        }
+    };
+    let moves = r.moves.iter().map(|m| move_bullet(m, date));
+    add("Phase changes", moves.collect());
+    let met = r.criteria_met.iter().map(|d| done_bullet(d, date));
+    add("Success criteria met", met.collect());
+    add(
+        "Done",
+        r.items_done.iter().map(|d| done_bullet(d, date)).collect(),
+    );
+    let failed = r.failures.iter().map(|f| failure_bullet(f, date));
+    add("Failed, and what is being done", failed.collect());
+    let undone = r.reopened.iter().map(|u| {
+        let lead = labelled(&u.id, u.subject, &u.title);
+        Bullet::new(lead, format!("({})", date(u.at))).detail("Why", u.note.clone())
+    });
+    add("Back to open", undone.collect());
+    add(
+        "Blockers",
+        r.blockers.iter().map(|b| blocker_bullet(b, date)).collect(),
+    );
+    let parked = (r.parked.iter()).map(|p| Bullet::new("", format!("{} ({})", p.text, date(p.at))));
+    add("Parked for after the POC", parked.collect());
+    if let Some(next) = &r.next {
+        add("Next", next_bullets(r, next));
+    }
+    sections
+}
+
+/// A time as its calendar day in the POC's zone.
+type Day = dyn Fn(DateTime<Utc>) -> String;
+
+/// "Day 6 of 12 · phase validation (planned days 4–7) · on time", when it
+/// starts, or the outcome.
+fn standing(r: &UpdateReport, date: &Day) -> String {
+    let window = format!(
+        "phase {} (planned days {}–{})",
+        r.last_phase, r.phase_window[0], r.phase_window[1]
+    );
+    if let (Some(title), Some(at)) = (r.outcome_title, r.closed_at) {
+        let after = match r.duration_days {
+            Some(0) | None => "before day 1".to_string(),
+            Some(days) => format!("after {}", plural(days, "day")),
+        };
+        let why = r
+            .close_reason
+            .as_deref()
+            .map(|w| format!(": {w}"))
+            .unwrap_or_default();
+        return format!(
+            "Outcome: {title}, closed {} in {} {after}{why}",
+            date(at),
+            r.last_phase
+        );
+    }
+    if let Some(days) = r.starts_in_days {
+        return format!("Starts {} (in {}) · {window}", r.start, plural(days, "day"));
+    }
+    let late = match r.days_late {
+        0 => "on time".to_string(),
+        n => format!("{} late", plural(n, "day")),
+    };
+    format!("Day {} of {} · {window} · {late}", r.day, r.total_days)
+}
+
+/// "SC2 Ingest production logs" for a criterion, the title for an item.
+fn labelled(id: &str, subject: Subject, title: &str) -> String {
+    match subject {
+        Subject::Criterion => format!("{id} {title}"),
+        Subject::Item => title.to_string(),
+    }
+}
+
+fn run_text(run: &RunRef) -> String {
+    format!("{} ({})", run.command, run.outcome)
+}
+
+fn joined(parts: &[String], sep: &str) -> Option<String> {
+    (!parts.is_empty()).then(|| parts.join(sep))
+}
+
+fn done_bullet(d: &Done, date: &Day) -> Bullet {
+    let mut rest = match d.priority {
+        Some(p) => format!("({}, met {}", p.id(), date(d.at)),
+        None => format!("({}, {}", d.phase, date(d.at)),
+    };
+    if d.after_failure {
+        rest.push_str(", after an earlier failed attempt");
+    }
+    rest.push(')');
+    let runs: Vec<String> = d.runs.iter().map(run_text).collect();
+    Bullet::new(labelled(&d.id, d.subject, &d.title), rest)
+        .detail("Target", d.target.clone())
+        .detail("Evidence", joined(&d.evidence, "; "))
+        .detail("Files", joined(&d.files, ", "))
+        .detail("Ran", joined(&runs, "; "))
+}
+
+fn failure_bullet(f: &FailureRow, date: &Day) -> Bullet {
+    let since = match (f.status, f.rechecked) {
+        (Status::Met, Some(t)) => match f.subject {
+            Subject::Criterion => format!("met on a later check, {}", date(t)),
+            Subject::Item => format!("done on a later check, {}", date(t)),
+        },
+        (Status::Failed, Some(t)) => format!("failed again, {}", date(t)),
+        (Status::Pending, _) => "back to pending, to be checked again".to_string(),
+        _ => "not checked again yet".to_string(),
+    };
+    Bullet::new(
+        labelled(&f.id, f.subject, &f.title),
+        format!("(failed {})", date(f.at)),
+    )
+    .detail("Result", f.evidence.clone())
+    .detail("Note", f.note.clone())
+    .detail("Files", joined(&f.files, ", "))
+    .detail("Ran", f.run.as_ref().map(run_text))
+    .detail("Since", Some(since))
+}
+
+fn blocker_bullet(b: &BlockerUpdate, date: &Day) -> Bullet {
+    let rest = match b.resolved {
+        None if b.opened_in_period => format!("(new, open {})", b.open_for),
+        None => format!("(open {}, since {})", b.open_for, date(b.opened)),
+        Some(t) => format!("(resolved {}, after {})", date(t), b.open_for),
+    };
+    Bullet::new(format!("{} {}", b.id, b.text), rest).detail("Resolution", b.resolution.clone())
+}
+
+fn move_bullet(m: &Move, date: &Day) -> Bullet {
+    let lead = match (m.kind, m.from, m.to, m.outcome) {
+        (MoveKind::Advanced, Some(from), Some(to), _) => format!("Moved from {from} to {to}"),
+        (MoveKind::Reopened, _, Some(to), _) => format!("Back to {to}"),
+        (MoveKind::Closed, _, _, Some(outcome)) => format!("Closed: {}", outcome.title()),
+        _ => "Phase change".to_string(),
+    };
+    let day = if m.day >= 1 {
+        format!("day {}, ", m.day)
+    } else {
+        String::new()
+    };
+    Bullet::new(lead, format!("({day}{})", date(m.at))).detail("Why", m.reason.clone())
+}
+
+fn next_bullets(r: &UpdateReport, next: &Next) -> Vec<Bullet> {
+    let mut bullets = Vec::new();
+    let mut open: Vec<String> = (next.open_criteria.iter())
+        .map(|c| {
+            let failed = if c.status == Status::Failed {
+                ", failed"
+            } else {
+                ""
+            };
+            format!("{} {} ({}{failed})", c.id, c.title, c.priority.id())
+        })
+        .collect();
+    open.extend(next.open_items.iter().map(|i| {
+        let mut s = i.title.clone();
+        if i.status == Status::Failed {
+            s.push_str(" (its last run failed)");
+        } else if !i.required {
+            s.push_str(" (optional)");
+        }
+        s
+    }));
+    if open.is_empty() {
+        bullets.push(Bullet::new(
+            format!("Everything in {} is done.", next.phase),
+            "",
+        ));
+    } else {
+        let mut b = Bullet::new(format!("Still open in {}:", next.phase), "");
+        b.children = open;
+        bullets.push(b);
+    }
+    let on = next
+        .gate_date
+        .map(|d| format!(" ({d})"))
+        .unwrap_or_default();
+    let gate = match next.gate_to {
+        Some(to) => format!("{to}, planned by day {}{on}", next.gate_day),
+        None => format!("the decision, planned by day {}{on}", next.gate_day),
+    };
+    let late = match r.days_late {
+        0 => String::new(),
+        n => format!(", {} late", plural(n, "day")),
+    };
+    bullets.push(Bullet::new("Next gate:", format!("{gate}{late}")));
+    let last = r.last_date.map(|d| format!(" ({d})")).unwrap_or_default();
+    let end = if r.starts_in_days.is_some() {
+        format!(
+            "day 1 is {}, the last planned day is day {}{last}",
+            r.start, r.total_days
+        )
+    } else if r.day > i64::from(r.total_days) {
+        format!(
+            "the last planned day was day {}{last}, {} ago",
+            r.total_days,
+            plural(r.day - i64::from(r.total_days), "day")
+        )
+    } else if next.days_left == 0 {
+        format!("today is the last planned day, day {}{last}", r.total_days)
+    } else {
+        format!(
+            "{} left after today; the last planned day is day {}{last}",
+            plural(next.days_left, "day"),
+            r.total_days
+        )
+    };
+    bullets.push(Bullet::new("Timeline:", end));
+    bullets
+}
+
+// --- Renderers. ---
+
+/// Plain text for any email or CRM note: no markup at all, headings in
+/// capitals, `-` bullets with a hanging indent, wrapped at 72 columns.
+pub fn text(r: &UpdateReport) -> String {
+    let doc = Doc::of(r);
+    let wrap = |s: &str, indent: usize| crate::text::wrap(&terminal_safe(s), TEXT_WIDTH, indent);
+    let mut out = String::new();
+    out.push_str(&wrap(&doc.title, 0));
+    out.push('\n');
+    for line in &doc.header {
+        out.push_str(&wrap(line, 2));
+        out.push('\n');
+    }
+    if let Some(line) = &doc.nothing_new {
+        out.push('\n');
+        out.push_str(&wrap(line, 0));
+        out.push('\n');
+    }
+    for section in &doc.sections {
+        out.push('\n');
+        out.push_str(&section.heading.to_uppercase());
+        out.push('\n');
+        for b in &section.bullets {
+            let first = [b.lead.as_str(), b.rest.as_str()]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            out.push_str(&wrap(&format!("- {first}"), 2));
+            out.push('\n');
+            for (label, text) in &b.details {
+                out.push_str(&wrap(&format!("  {label}: {text}"), 4));
+                out.push('\n');
+            }
+            for child in &b.children {
+                out.push_str(&wrap(&format!("  - {child}"), 4));
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// Markdown for Slack, Confluence and GitHub: headings, bullets and bold
+/// leads, user text neutralised (no tag, image or link comes alive).
+pub fn markdown(r: &UpdateReport) -> String {
+    use crate::text::markdown_inline as md;
+    let doc = Doc::of(r);
+    let mut out = format!("## {}\n\n", md(&doc.title));
+    for line in &doc.header {
+        out.push_str(&format!("- {}\n", md(line)));
+    }
+    if let Some(line) = &doc.nothing_new {
+        out.push_str(&format!("\n{}\n", md(line)));
+    }
+    for section in &doc.sections {
+        out.push_str(&format!("\n### {}\n\n", md(&section.heading)));
+        for b in &section.bullets {
+            let lead = md(&b.lead);
+            let mut line = if lead.is_empty() {
+                String::new()
+            } else {
+                format!("**{lead}**")
+            };
+            let rest = md(&b.rest);
+            if !rest.is_empty() {
+                if !line.is_empty() {
+                    line.push(' ');
+                }
+                line.push_str(&rest);
+            }
+            out.push_str(&format!("- {line}\n"));
+            for (label, text) in &b.details {
+                // Escaped as one line, so a text starting with `>` or `#`
+                // after its label is not taken for markup it is not.
+                out.push_str(&format!("  - {}\n", md(&format!("{label}: {text}"))));
+            }
+            for child in &b.children {
+                out.push_str(&format!("  - {}\n", md(child)));
+            }
+        }
+    }
+    out
+}
+
+/// The styles of the HTML fragment, inline on every element (mail clients
+/// drop `<style>` blocks and classes).
+mod css {
+    pub const FONT: &str =
+        "font-family:Arial,Helvetica,sans-serif;font-size:14px;line-height:20px;color:#1f2328;";
+    pub const TITLE: &str = "padding:0 0 8px 0;font-size:18px;line-height:24px;font-weight:bold;";
+    pub const HEADER: &str = "padding:0 0 4px 0;color:#57606a;";
+    pub const PARA: &str = "padding:12px 0 0 0;";
+    pub const HEADING: &str = "padding:16px 0 4px 0;font-size:15px;line-height:20px;font-weight:bold;border-bottom:1px solid #d0d7de;";
+    pub const LIST_CELL: &str = "padding:4px 0 0 0;";
+    pub const TABLE: &str = "border-collapse:collapse;";
+    pub const MARK: &str = "padding:2px 0;color:#57606a;";
+    pub const ITEM: &str = "padding:2px 0;";
+    pub const LEAD: &str = "font-weight:bold;";
+    pub const LABEL: &str = "color:#57606a;";
+}
+
+/// The opening tag of a layout table, the Outlook way.
+fn html_table(width: &str, style: &str) -> String {
+    format!(
+        "<table role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\" border=\"0\" width=\"{width}\" style=\"{style}\">"
+    )
+}
+
+/// An email-safe HTML fragment: tables for layout, inline styles only, no
+/// script, no external resource, every user text escaped.
+pub fn html(r: &UpdateReport) -> String {
+    use crate::html::escape as h;
+    let doc = Doc::of(r);
+    let row =
+        |style: &str, content: &str| format!("<tr><td style=\"{style}\">{content}</td></tr>\n");
+    let mut out = html_table("100%", &format!("{}{}", css::TABLE, css::FONT));
+    out.push('\n');
+    out.push_str(&row(css::TITLE, &h(&doc.title)));
+    for line in &doc.header {
+        out.push_str(&row(css::HEADER, &h(line)));
+    }
+    if let Some(line) = &doc.nothing_new {
+        out.push_str(&row(css::PARA, &h(line)));
+    }
+    for section in &doc.sections {
+        out.push_str(&row(css::HEADING, &h(&section.heading)));
+        let mut list = html_table("100%", css::TABLE);
+        list.push('\n');
+        for b in &section.bullets {
+            list.push_str(&html_bullet(b, "&#8226;"));
+        }
+        list.push_str("</table>");
+        out.push_str(&row(css::LIST_CELL, &list));
+    }
+    out.push_str("</table>\n");
+    out
+}
+
+fn html_bullet(b: &Bullet, mark: &str) -> String {
+    use crate::html::escape as h;
+    let mut cell = String::new();
+    if !b.lead.is_empty() {
+        cell.push_str(&format!(
+            "<strong style=\"{}\">{}</strong>",
+            css::LEAD,
+            h(&b.lead)
+        ));
+    }
+    if !b.rest.is_empty() {
+        if !cell.is_empty() {
+            cell.push(' ');
+        }
+        cell.push_str(&h(&b.rest));
+    }
+    for (label, text) in &b.details {
+        cell.push_str(&format!(
+            "<br><span style=\"{}\">{}:</span> {}",
+            css::LABEL,
+            h(label),
+            h(text)
+        ));
+    }
+    if !b.children.is_empty() {
+        cell.push_str(&html_table("100%", css::TABLE));
+        for child in &b.children {
+            cell.push_str(&html_bullet(&Bullet::new("", child.as_str()), "&#8211;"));
+        }
+        cell.push_str("</table>");
+    }
+    format!(
+        "<tr><td width=\"18\" valign=\"top\" style=\"{}\">{mark}</td><td valign=\"top\" style=\"{}\">{cell}</td></tr>\n",
+        css::MARK,
+        css::ITEM
+    )
+}

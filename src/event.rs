@@ -229,7 +229,7 @@ impl Event {
     /// against serde's).
     pub const KINDS: &[&str] = &[
         "init", "check", "fail", "undo", "note", "park", "blocker", "resolve", "advance", "reopen",
-        "close",
+        "close", "update",
     ];
 
     /// The kind as written in the journal: `check`, `advance`, ….

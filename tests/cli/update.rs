@@ -245,10 +245,9 @@ fn record_then_the_next_update_starts_where_it_ended() {
         .stdout_has("SC3 PHI masked")
         .stdout_has("Core use cases from scope executed");
     // The journal shows the update sent.
-    env.poc_run(&["log"])
+    env.poc_run(&["log", "--kind", "update", "--format", "tsv"])
         .ok()
-        .stdout_has("update")
-        .stdout_has("customer update sent, covering from 2026-11-16 00:00 UTC");
+        .stdout_has("\tupdate\t\tcustomer update sent, covering from 2026-11-16 00:00 UTC\n");
     env.poc_run(&["validate"]).ok().stdout_has("(0 warnings)");
 }
 

@@ -11,6 +11,7 @@ pub mod clock;
 pub mod error;
 pub mod event;
 pub mod journal;
+pub mod plan;
 pub mod render;
 pub mod report;
 pub mod scope;

@@ -12,11 +12,15 @@ use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
 use crate::error::{Error, Location, did_you_mean};
+use crate::plan::{Metric, RawMetric, RawRisk, RawSignoff, Risk, Signoff};
 
 /// The scope file name inside a POC folder.
 pub const SCOPE_FILE: &str = "poc.yaml";
 /// The schema version this build reads and writes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
+/// The first version with the plan sections (`signoffs`, `risks`,
+/// `metrics`) and a criterion's `metric`.
+pub const PLAN_VERSION: u32 = 2;
 /// A real scope is a few KiB; anything this large is a mistake or an attack.
 pub const MAX_SCOPE_BYTES: u64 = 1024 * 1024;
 /// The latest POC day a phase window may name (a POC longer than a year is a
@@ -135,6 +139,9 @@ pub struct Scope {
     pub success_criteria: Vec<Criterion>,
     pub phases: Vec<PhasePlan>,
     pub out_of_scope: Vec<String>,
+    pub signoffs: Vec<Signoff>,
+    pub risks: Vec<Risk>,
+    pub metrics: Vec<Metric>,
     /// Where each ID is, so replaying a long journal stays linear. Fx: the
     /// keys are short IDs from the SE's own file, hashed once per journal
     /// entry, where SipHash's resistance to crafted keys buys nothing.
@@ -190,6 +197,8 @@ pub struct Criterion {
     pub priority: Priority,
     pub phase: Phase,
     pub owner: Option<String>,
+    /// The value metric whose target decides it.
+    pub metric: Option<String>,
     /// Line in `poc.yaml`, for warnings.
     #[serde(skip)]
     pub line: usize,
@@ -395,6 +404,12 @@ struct RawScope {
     phases: Spanned<RawPhases>,
     #[serde(default)]
     out_of_scope: Vec<String>,
+    #[serde(default)]
+    signoffs: Option<Spanned<Vec<RawSignoff>>>,
+    #[serde(default)]
+    risks: Option<Spanned<Vec<RawRisk>>>,
+    #[serde(default)]
+    metrics: Option<Spanned<Vec<RawMetric>>>,
 }
 
 #[derive(Deserialize)]
@@ -410,6 +425,8 @@ struct RawCriterion {
     phase: Phase,
     #[serde(default)]
     owner: Option<String>,
+    #[serde(default)]
+    metric: Option<Spanned<String>>,
 }
 
 fn default_criterion_phase() -> Phase {
@@ -459,6 +476,11 @@ impl<'de> Deserialize<'de> for RawPhases {
         }
         deserializer.deserialize_map(PhasesVisitor)
     }
+}
+
+/// An error at a place in the file.
+pub(crate) fn error_at(file: &str, loc: &serde_saphyr::Location, message: impl fmt::Display) -> Error {
+    at(file, loc, message)
 }
 
 fn at(file: &str, loc: &serde_saphyr::Location, message: impl fmt::Display) -> Error {
@@ -511,12 +533,14 @@ fn check_version(version: &Spanned<u32>, file: &str) -> Result<(), Error> {
 /// Checks IDs as they are read: the documented character set, and unique
 /// across criteria and checklist items.
 #[derive(Default)]
-struct IdRegistry {
+pub(crate) struct IdRegistry {
     seen: HashMap<String, serde_saphyr::Location>,
+    /// The success criteria's IDs, which sign-offs may name.
+    criteria: Vec<String>,
 }
 
 impl IdRegistry {
-    fn register(&mut self, id: &Spanned<String>, file: &str) -> Result<String, Error> {
+    pub(crate) fn register(&mut self, id: &Spanned<String>, file: &str) -> Result<String, Error> {
         let value = id.value.trim();
         if let Err(rule) = crate::text::valid_id(value) {
             return Err(at(
@@ -530,7 +554,7 @@ impl IdRegistry {
                 file,
                 &id.referenced,
                 format!(
-                    "duplicate ID `{value}`, first used at line {}; IDs must be unique across criteria and checklist items",
+                    "duplicate ID `{value}`, first used at line {}; IDs must be unique across criteria, checklist items, sign-offs, risks and metrics",
                     first.line()
                 ),
             ));
@@ -574,7 +598,11 @@ impl RawScope {
             .into_iter()
             .map(|c| c.validate(&mut ids, file))
             .collect::<Result<Vec<_>, _>>()?;
+        ids.criteria = criteria.iter().map(|(c, _)| c.id.clone()).collect();
         let phases = validate_phases(self.phases, &mut ids, file)?;
+        let version = self.version.value;
+        let plan = validate_plan(self.signoffs, self.risks, self.metrics, version, &mut ids, file)?;
+        let criteria = link_metrics(criteria, &plan.2, version, file)?;
         let mut scope = Scope {
             index: FxHashMap::default(),
             version: self.version.value,
@@ -593,6 +621,9 @@ impl RawScope {
             success_criteria: criteria,
             phases,
             out_of_scope: self.out_of_scope,
+            signoffs: plan.0,
+            risks: plan.1,
+            metrics: plan.2,
         };
         scope.build_index();
         Ok(scope)
@@ -613,8 +644,14 @@ fn parse_start(start: &Spanned<String>, file: &str) -> Result<NaiveDate, Error> 
 }
 
 impl RawCriterion {
-    fn validate(self, ids: &mut IdRegistry, file: &str) -> Result<Criterion, Error> {
-        Ok(Criterion {
+    /// The criterion, and the metric it names, checked once the metrics
+    /// are read.
+    fn validate(
+        self,
+        ids: &mut IdRegistry,
+        file: &str,
+    ) -> Result<(Criterion, Option<Spanned<String>>), Error> {
+        let criterion = Criterion {
             id: ids.register(&self.id, file)?,
             line: self.id.referenced.line() as usize,
             title: self.title,
@@ -622,8 +659,99 @@ impl RawCriterion {
             priority: self.priority,
             phase: self.phase,
             owner: self.owner,
-        })
+            metric: None,
+        };
+        Ok((criterion, self.metric))
     }
+}
+
+/// A plan section or field written in a file older than its version.
+fn needs_plan_version(what: &str, version: u32, loc: &serde_saphyr::Location, file: &str) -> Result<(), Error> {
+    if version >= PLAN_VERSION {
+        return Ok(());
+    }
+    Err(at(
+        file,
+        loc,
+        format!(
+            "{what} is new in version {PLAN_VERSION}; set `version: {PLAN_VERSION}` at the top of the file (a version {version} file means the same as version {PLAN_VERSION})"
+        ),
+    ))
+}
+
+/// A section's entries; none when it is absent.
+fn list<T>(section: Option<Spanned<Vec<T>>>) -> Vec<T> {
+    section.map(|s| s.value).unwrap_or_default()
+}
+
+/// The sign-offs, risks and metrics, in that order.
+type Plan = (Vec<Signoff>, Vec<Risk>, Vec<Metric>);
+
+fn validate_plan(
+    signoffs: Option<Spanned<Vec<RawSignoff>>>,
+    risks: Option<Spanned<Vec<RawRisk>>>,
+    metrics: Option<Spanned<Vec<RawMetric>>>,
+    version: u32,
+    ids: &mut IdRegistry,
+    file: &str,
+) -> Result<Plan, Error> {
+    let criteria: Vec<String> = ids.criteria.clone();
+    let criteria: Vec<&str> = criteria.iter().map(String::as_str).collect();
+    let mut check = crate::plan::Check { file, ids };
+    let section = |name: &str, loc: Option<&serde_saphyr::Location>| match loc {
+        Some(loc) => needs_plan_version(&format!("`{name}`"), version, loc, file),
+        None => Ok(()),
+    };
+    section("signoffs", signoffs.as_ref().map(|s| &s.referenced))?;
+    section("risks", risks.as_ref().map(|s| &s.referenced))?;
+    section("metrics", metrics.as_ref().map(|s| &s.referenced))?;
+    let signoffs = (list(signoffs).into_iter())
+        .map(|s: RawSignoff| s.validate(&mut check, &criteria))
+        .collect::<Result<_, _>>()?;
+    let risks = (list(risks).into_iter())
+        .map(|r: RawRisk| r.validate(&mut check))
+        .collect::<Result<_, _>>()?;
+    let metrics = (list(metrics).into_iter())
+        .map(|m: RawMetric| m.validate(&mut check))
+        .collect::<Result<_, _>>()?;
+    Ok((signoffs, risks, metrics))
+}
+
+/// Each criterion's `metric`, which must name a metric of the scope.
+fn link_metrics(
+    criteria: Vec<(Criterion, Option<Spanned<String>>)>,
+    metrics: &[Metric],
+    version: u32,
+    file: &str,
+) -> Result<Vec<Criterion>, Error> {
+    let ids: Vec<&str> = metrics.iter().map(|m| m.id.as_str()).collect();
+    criteria
+        .into_iter()
+        .map(|(mut criterion, metric)| {
+            if let Some(metric) = metric {
+                needs_plan_version("a criterion's `metric`", version, &metric.referenced, file)?;
+                let name = metric.value.trim();
+                if !ids.contains(&name) {
+                    let known = if ids.is_empty() {
+                        "; the scope has no `metrics`".to_string()
+                    } else {
+                        did_you_mean(name, ids.iter().copied())
+                    };
+                    return Err(at(
+                        file,
+                        &metric.referenced,
+                        format!(
+                            "criterion {} names the unknown metric `{}`{known}",
+                            criterion.id,
+                            crate::text::terminal_safe(name)
+                        ),
+                    ));
+                }
+                criterion.metric = Some(name.to_string());
+            }
+            Ok(criterion)
+        })
+        .collect()
 }
 
 /// The five phases, each in its place, with windows that run in order.

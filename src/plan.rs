@@ -1,0 +1,392 @@
+//! The plan sections of a version 2 scope: who signs off on what, the risks
+//! and their escalation paths, and the value metrics with their baselines.
+//! Read from `poc.yaml` with their locations and validated here; the scope
+//! holds the result.
+
+use std::fmt;
+
+use serde::de::{Deserializer, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
+
+use crate::error::Error;
+use crate::scope::{IdRegistry, Side};
+
+/// What a sign-off approves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Covers {
+    /// The plan agreed at kickoff.
+    Scope,
+    /// The POC's result: a win needs it.
+    Final,
+    /// These success criteria's results.
+    Criteria(Vec<String>),
+}
+
+/// A person's approval the plan asks for.
+#[derive(Debug, Clone, Serialize)]
+pub struct Signoff {
+    pub id: String,
+    pub role: String,
+    pub name: String,
+    pub side: Side,
+    pub covers: Covers,
+    #[serde(skip)]
+    pub line: usize,
+}
+
+/// Low, medium or high: a risk's likelihood and its impact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Low,
+    Medium,
+    High,
+}
+
+impl Level {
+    pub fn id(self) -> &'static str {
+        match self {
+            Level::Low => "low",
+            Level::Medium => "medium",
+            Level::High => "high",
+        }
+    }
+
+    /// 1 to 3, for ranking by likelihood × impact.
+    pub fn weight(self) -> u32 {
+        self as u32 + 1
+    }
+}
+
+/// Who to escalate to once a risk has been triggered (or a blocker open)
+/// for `after_days` days.
+#[derive(Debug, Clone, Serialize)]
+pub struct Escalation {
+    pub after_days: u32,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Risk {
+    pub id: String,
+    pub title: String,
+    pub likelihood: Level,
+    pub impact: Level,
+    pub owner: Option<String>,
+    pub mitigation: Option<String>,
+    pub contingency: Option<String>,
+    /// The early sign that it is happening.
+    pub watch: Option<String>,
+    pub escalation: Vec<Escalation>,
+    #[serde(skip)]
+    pub line: usize,
+}
+
+impl Risk {
+    /// Likelihood × impact, 1 to 9.
+    pub fn score(&self) -> u32 {
+        self.likelihood.weight() * self.impact.weight()
+    }
+}
+
+/// The value stream a metric speaks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stream {
+    Time,
+    Cost,
+    Revenue,
+    Risk,
+}
+
+/// Which way is an improvement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Better {
+    Higher,
+    Lower,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Metric {
+    pub id: String,
+    pub title: String,
+    pub stream: Stream,
+    pub unit: Option<String>,
+    pub baseline: f64,
+    pub target: f64,
+    pub better: Better,
+    /// A regular expression whose first group reads the value from a
+    /// `measure --run` command's output.
+    pub capture: Option<String>,
+    #[serde(skip)]
+    pub line: usize,
+}
+
+impl Metric {
+    /// Whether `value` meets the target.
+    pub fn met_by(&self, value: f64) -> bool {
+        match self.better {
+            Better::Higher => value >= self.target,
+            Better::Lower => value <= self.target,
+        }
+    }
+
+    /// The improvement over the baseline, in percent of it (positive is
+    /// better); none when the baseline is 0.
+    pub fn improvement_percent(&self, value: f64) -> Option<f64> {
+        if self.baseline == 0.0 {
+            return None;
+        }
+        let change = (value - self.baseline) / self.baseline.abs() * 100.0;
+        Some(match self.better {
+            Better::Higher => change,
+            Better::Lower => -change,
+        })
+    }
+}
+
+// --- As written, with locations. ---
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSignoff {
+    id: Spanned<String>,
+    role: String,
+    name: String,
+    #[serde(default)]
+    side: Side,
+    covers: Spanned<RawCovers>,
+}
+
+pub(crate) enum RawCovers {
+    Word(String),
+    Criteria(Vec<Spanned<String>>),
+}
+
+impl<'de> Deserialize<'de> for RawCovers {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct CoversVisitor;
+        impl<'de> Visitor<'de> for CoversVisitor {
+            type Value = RawCovers;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("`scope`, `final` or a list of success criterion IDs")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawCovers, E> {
+                Ok(RawCovers::Word(v.to_string()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawCovers, A::Error> {
+                let mut ids = Vec::new();
+                while let Some(id) = seq.next_element::<Spanned<String>>()? {
+                    ids.push(id);
+                }
+                Ok(RawCovers::Criteria(ids))
+            }
+        }
+        deserializer.deserialize_any(CoversVisitor)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRisk {
+    id: Spanned<String>,
+    title: String,
+    likelihood: Level,
+    impact: Level,
+    #[serde(default)]
+    owner: Option<String>,
+    #[serde(default)]
+    mitigation: Option<String>,
+    #[serde(default)]
+    contingency: Option<String>,
+    #[serde(default)]
+    watch: Option<String>,
+    #[serde(default)]
+    escalation: Vec<RawEscalation>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawEscalation {
+    after_days: u32,
+    to: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawMetric {
+    id: Spanned<String>,
+    title: String,
+    stream: Stream,
+    #[serde(default)]
+    unit: Option<String>,
+    baseline: f64,
+    target: f64,
+    better: Spanned<Better>,
+    #[serde(default)]
+    capture: Option<Spanned<String>>,
+}
+
+/// Where errors point (the file) and the scope's IDs, kept unique.
+pub(crate) struct Check<'a> {
+    pub file: &'a str,
+    pub ids: &'a mut IdRegistry,
+}
+
+impl Check<'_> {
+    fn at(&self, loc: &serde_saphyr::Location, message: impl fmt::Display) -> Error {
+        crate::scope::error_at(self.file, loc, message)
+    }
+
+    fn register(&mut self, id: &Spanned<String>) -> Result<String, Error> {
+        self.ids.register(id, self.file)
+    }
+}
+
+impl RawSignoff {
+    /// `criteria` are the scope's success criterion IDs.
+    pub(crate) fn validate(self, check: &mut Check, criteria: &[&str]) -> Result<Signoff, Error> {
+        let covers = match self.covers.value {
+            RawCovers::Word(w) if w == "scope" => Covers::Scope,
+            RawCovers::Word(w) if w == "final" => Covers::Final,
+            RawCovers::Word(w) => {
+                return Err(check.at(
+                    &self.covers.referenced,
+                    format!(
+                        "`covers` is `{}`; it is `scope`, `final` or a list of success criterion IDs such as [SC1, SC2]",
+                        crate::text::terminal_safe(&w)
+                    ),
+                ));
+            }
+            RawCovers::Criteria(ids) if ids.is_empty() => {
+                return Err(check.at(
+                    &self.covers.referenced,
+                    "`covers` is an empty list; name the success criteria this sign-off approves, or use `scope` or `final`",
+                ));
+            }
+            RawCovers::Criteria(ids) => Covers::Criteria(
+                ids.iter()
+                    .map(|id| known_criterion(check, id, criteria))
+                    .collect::<Result<_, _>>()?,
+            ),
+        };
+        Ok(Signoff {
+            id: check.register(&self.id)?,
+            line: self.id.referenced.line() as usize,
+            role: self.role,
+            name: self.name,
+            side: self.side,
+            covers,
+        })
+    }
+}
+
+fn known_criterion(check: &Check, id: &Spanned<String>, criteria: &[&str]) -> Result<String, Error> {
+    let value = id.value.trim();
+    if criteria.contains(&value) {
+        return Ok(value.to_string());
+    }
+    Err(check.at(
+        &id.referenced,
+        format!(
+            "unknown success criterion `{}`{}",
+            crate::text::terminal_safe(value),
+            crate::error::did_you_mean(value, criteria.iter().copied())
+        ),
+    ))
+}
+
+impl RawRisk {
+    pub(crate) fn validate(self, check: &mut Check) -> Result<Risk, Error> {
+        let escalation = (self.escalation.into_iter())
+            .map(|e| {
+                let to = e.to.value.trim();
+                if to.is_empty() {
+                    return Err(check.at(
+                        &e.to.referenced,
+                        "an escalation goes to someone: `to` is empty",
+                    ));
+                }
+                Ok(Escalation {
+                    after_days: e.after_days,
+                    to: to.to_string(),
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Risk {
+            id: check.register(&self.id)?,
+            line: self.id.referenced.line() as usize,
+            title: self.title,
+            likelihood: self.likelihood,
+            impact: self.impact,
+            owner: self.owner,
+            mitigation: self.mitigation,
+            contingency: self.contingency,
+            watch: self.watch,
+            escalation,
+        })
+    }
+}
+
+impl RawMetric {
+    pub(crate) fn validate(self, check: &mut Check) -> Result<Metric, Error> {
+        let better = self.better.value;
+        let (baseline, target) = (self.baseline, self.target);
+        if !baseline.is_finite() || !target.is_finite() {
+            return Err(check.at(
+                &self.id.referenced,
+                "`baseline` and `target` are numbers, not .inf or .nan",
+            ));
+        }
+        let contradicts = match better {
+            Better::Higher => target <= baseline,
+            Better::Lower => target >= baseline,
+        };
+        if contradicts {
+            let (way, should) = match better {
+                Better::Higher => ("higher", "above"),
+                Better::Lower => ("lower", "below"),
+            };
+            return Err(check.at(
+                &self.better.referenced,
+                format!(
+                    "`better: {way}` but the target ({target}) is not {should} the baseline ({baseline}); fix the target or `better`"
+                ),
+            ));
+        }
+        let capture = self.capture.map(|c| checked_capture(check, c)).transpose()?;
+        Ok(Metric {
+            id: check.register(&self.id)?,
+            line: self.id.referenced.line() as usize,
+            title: self.title,
+            stream: self.stream,
+            unit: self.unit,
+            baseline,
+            target,
+            better,
+            capture,
+        })
+    }
+}
+
+/// A `capture:` pattern that compiles and has a group to read the value from.
+fn checked_capture(check: &Check, capture: Spanned<String>) -> Result<String, Error> {
+    let problem = match regex::Regex::new(&capture.value) {
+        Err(e) => Some(format!(
+            "`capture` is not a valid regular expression: {}",
+            crate::text::terminal_safe(&e.to_string().replace('\n', " "))
+        )),
+        Ok(re) if re.captures_len() < 2 => Some(
+            "`capture` has no group: put the number in parentheses, as in `p95=([0-9.]+) ms`"
+                .to_string(),
+        ),
+        Ok(_) => None,
+    };
+    match problem {
+        Some(message) => Err(check.at(&capture.referenced, message)),
+        None => Ok(capture.value),
+    }
+}

@@ -390,3 +390,77 @@ fn checked_capture(check: &Check, capture: Spanned<String>) -> Result<String, Er
         None => Ok(capture.value),
     }
 }
+
+/// Where a risk stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RiskStatus {
+    /// Known, not happening: its watch indicator is looked at.
+    #[default]
+    Watching,
+    /// Happening: its contingency applies, and its escalation clock runs.
+    Triggered,
+    /// No longer a risk.
+    Retired,
+}
+
+impl RiskStatus {
+    pub fn id(self) -> &'static str {
+        match self {
+            RiskStatus::Watching => "watching",
+            RiskStatus::Triggered => "triggered",
+            RiskStatus::Retired => "retired",
+        }
+    }
+}
+
+/// How badly a product gap hurts the deal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GapSeverity {
+    DealBreaker,
+    Challenge,
+    NiceToHave,
+}
+
+impl GapSeverity {
+    pub const ALL: [GapSeverity; 3] = [
+        GapSeverity::DealBreaker,
+        GapSeverity::Challenge,
+        GapSeverity::NiceToHave,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            GapSeverity::DealBreaker => "deal-breaker",
+            GapSeverity::Challenge => "challenge",
+            GapSeverity::NiceToHave => "nice-to-have",
+        }
+    }
+}
+
+impl Metric {
+    /// "≤ 2 min", "≥ 10000 events/s": the target as a bar.
+    pub fn bar(&self) -> String {
+        let op = match self.better {
+            Better::Higher => "≥",
+            Better::Lower => "≤",
+        };
+        format!("{op} {}", self.amount(self.target))
+    }
+
+    /// A value with the metric's unit: "1.8 min", "12400 events/s".
+    pub fn amount(&self, value: f64) -> String {
+        match &self.unit {
+            Some(unit) if !unit.is_empty() => format!("{} {unit}", number(value)),
+            _ => number(value),
+        }
+    }
+}
+
+/// A number as people write it: no trailing `.0`, at most 3 decimals.
+pub fn number(value: f64) -> String {
+    let text = format!("{value:.3}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" { "0".to_string() } else { text.to_string() }
+}

@@ -88,6 +88,53 @@ pub enum Command {
     ///   poc blocker --resolve B1 --note "granted by IT"
     #[command(verbatim_doc_comment)]
     Blocker(BlockerArgs),
+    /// Record a sign-off the plan asks for, or print the sign-off sheet
+    ///
+    /// The sign-offs are in poc.yaml (`signoffs:`): who approves what (the
+    /// scope, the final result, or some criteria). A win cannot be recorded
+    /// while a `final` sign-off is missing, unless with --force.
+    ///
+    /// Examples:
+    ///   poc signoff SO1 --evidence "Scope approved by email" --attach approval.eml
+    ///   poc signoff SO2 --by "Marcus Webb"
+    ///   poc signoff SO2 --undo --note "signed the wrong version"
+    ///   poc signoff --sheet --format html > signoff.html
+    #[command(verbatim_doc_comment)]
+    Signoff(SignoffArgs),
+    /// List the risks, raise one, or move one (watching, triggered, retired)
+    ///
+    /// The scope's risks are in poc.yaml (`risks:`); one raised here gets an
+    /// ID that never collides across clones. A triggered risk past its
+    /// escalation step shows "escalate to NAME" in status, check and update.
+    ///
+    /// Examples:
+    ///   poc risk
+    ///   poc risk add "Security review may slip a week" --likelihood medium --impact high --owner Jordan
+    ///   poc risk R1 --status triggered --note "CHG-4411 not approved on day 3"
+    ///   poc risk R1 --status retired
+    #[command(verbatim_doc_comment, args_conflicts_with_subcommands = true)]
+    Risk(RiskArgs),
+    /// Record a value metric's actual value
+    ///
+    /// The metrics are in poc.yaml (`metrics:`) with baseline, target and
+    /// which way is better. With --run, the value is read from the command's
+    /// output by the metric's `capture:` pattern, and the run is the proof.
+    /// A criterion tied to the metric (`metric: M1`) is met when the value
+    /// meets the target, and failed when it does not.
+    ///
+    /// Examples:
+    ///   poc measure M1 1.8 --evidence "Incident drill, 5 searches"
+    ///   poc measure M2 --run "./p95.sh prod-east"
+    #[command(verbatim_doc_comment)]
+    Measure(MeasureArgs),
+    /// Record a product gap the prospect hit, or resolve one
+    ///
+    /// Examples:
+    ///   poc gap "No per-tenant retention" --severity challenge --feature retention --criterion SC4
+    ///   poc gap "No SAML" --severity deal-breaker --workaround "OIDC through their IdP"
+    ///   poc gap --resolve G1 --note "Fixed in 4.3, verified on prod-east"
+    #[command(verbatim_doc_comment)]
+    Gap(GapArgs),
     /// Show the journal, in time order
     ///
     /// Dates are YYYY-MM-DD (the start of that day in the POC's time zone)
@@ -406,6 +453,173 @@ pub struct BlockerArgs {
     /// How it was resolved (with --resolve); several words need no quotes.
     #[arg(long, value_name = "TEXT", num_args = 1.., requires = "resolve")]
     pub note: Vec<String>,
+    /// Who owns getting it resolved.
+    #[arg(long, value_name = "NAME", conflicts_with = "resolve")]
+    pub owner: Option<String>,
+    /// How badly it blocks.
+    #[arg(long, value_enum, conflicts_with = "resolve")]
+    pub severity: Option<LevelArg>,
+    /// Who to escalate to if it stays open (see --after).
+    #[arg(long, value_name = "NAME", conflicts_with = "resolve")]
+    pub escalate_to: Option<String>,
+    /// Days it may stay open before "escalate to NAME" shows (default 0).
+    #[arg(long, value_name = "DAYS", requires = "escalate_to")]
+    pub after: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct SignoffArgs {
+    /// The sign-off's ID in poc.yaml (SO1, …).
+    #[arg(
+        value_name = "ID",
+        required_unless_present = "sheet",
+        conflicts_with = "sheet"
+    )]
+    pub id: Option<String>,
+    /// Who signed (default: the name poc.yaml gives the sign-off).
+    #[arg(long, value_name = "NAME", conflicts_with = "undo")]
+    pub by: Option<String>,
+    /// What proves it: where the email or the signed sheet is.
+    #[arg(long, value_name = "TEXT", conflicts_with = "undo")]
+    pub evidence: Option<String>,
+    /// Attach a file as evidence (repeatable), stored under evidence/.
+    #[arg(long, value_name = "FILE", conflicts_with = "undo")]
+    pub attach: Vec<PathBuf>,
+    /// Withdraw the sign-off.
+    #[arg(long)]
+    pub undo: bool,
+    /// Why it was withdrawn (with --undo).
+    #[arg(long, value_name = "TEXT", requires = "undo")]
+    pub note: Option<String>,
+    /// Print the sign-off sheet: what each person approves, with the
+    /// criteria and their results, and lines to sign.
+    #[arg(long)]
+    pub sheet: bool,
+    /// Output format of the sheet.
+    #[arg(long, value_enum, requires = "sheet")]
+    pub format: Option<SheetFormat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SheetFormat {
+    Markdown,
+    Html,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LevelArg {
+    Low,
+    Medium,
+    High,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RiskStatusArg {
+    Watching,
+    Triggered,
+    Retired,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GapSeverityArg {
+    DealBreaker,
+    Challenge,
+    NiceToHave,
+}
+
+#[derive(Debug, Args)]
+pub struct RiskArgs {
+    #[command(subcommand)]
+    pub add: Option<RiskCommand>,
+    /// The risk to move (R1, or a raised risk's R3-K7Q).
+    #[arg(value_name = "ID", requires = "status")]
+    pub id: Option<String>,
+    /// Its new status.
+    #[arg(long, value_enum)]
+    pub status: Option<RiskStatusArg>,
+    /// What happened; journaled.
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    /// Output format of the list (`poc risk` alone).
+    #[arg(long, value_enum)]
+    pub format: Option<ListFormat>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RiskCommand {
+    /// Raise a new risk
+    Add(RiskAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RiskAddArgs {
+    /// What could go wrong; several words need no quotes.
+    #[arg(required = true, value_name = "TEXT")]
+    pub words: Vec<String>,
+    #[arg(long, value_enum, default_value = "medium")]
+    pub likelihood: LevelArg,
+    #[arg(long, value_enum, default_value = "medium")]
+    pub impact: LevelArg,
+    /// Who watches it.
+    #[arg(long, value_name = "NAME")]
+    pub owner: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct MeasureArgs {
+    /// The metric's ID in poc.yaml (M1, …).
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// The value measured, a number (not with --run).
+    #[arg(
+        value_name = "VALUE",
+        required_unless_present = "run",
+        conflicts_with = "run",
+        allow_negative_numbers = true
+    )]
+    pub value: Option<String>,
+    /// What proves it.
+    #[arg(long, value_name = "TEXT")]
+    pub evidence: Option<String>,
+    /// Attach a file as evidence (repeatable), stored under evidence/.
+    #[arg(long, value_name = "FILE")]
+    pub attach: Vec<PathBuf>,
+    /// Run COMMAND in the POC folder and read the value from its output
+    /// with the metric's `capture:` pattern; the log is kept as evidence.
+    #[arg(long, value_name = "COMMAND")]
+    pub run: Option<String>,
+    /// Seconds --run lets the command run (default 600).
+    #[arg(long, value_name = "SECS", requires = "run", value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct GapArgs {
+    /// What the product lacks; several words need no quotes.
+    #[arg(
+        value_name = "TEXT",
+        required_unless_present = "resolve",
+        conflicts_with = "resolve"
+    )]
+    pub words: Vec<String>,
+    /// How badly it hurts the deal.
+    #[arg(long, value_enum, required_unless_present = "resolve")]
+    pub severity: Option<GapSeverityArg>,
+    /// The product feature or area.
+    #[arg(long, value_name = "NAME")]
+    pub feature: Option<String>,
+    /// The success criterion it affects.
+    #[arg(long, value_name = "ID")]
+    pub criterion: Option<String>,
+    /// How the POC works around it.
+    #[arg(long, value_name = "TEXT")]
+    pub workaround: Option<String>,
+    /// Resolve the gap with this ID (G1, …).
+    #[arg(long, value_name = "ID", conflicts_with_all = ["severity", "feature", "criterion", "workaround"])]
+    pub resolve: Option<String>,
+    /// How it was resolved: the workaround or the fix (with --resolve).
+    #[arg(long, value_name = "TEXT", requires = "resolve")]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::plan::{GapSeverity, Level, RiskStatus};
 use crate::scope::Phase;
 
 /// One thing that happened, when and by whom.
@@ -63,10 +64,19 @@ pub enum Event {
     Park {
         text: String,
     },
-    /// A blocker opened, with an ID minted to stay unique across clones.
+    /// A blocker opened, with an ID minted to stay unique across clones;
+    /// who owns it, how bad it is, and who to escalate to after how long.
     Blocker {
         id: String,
         text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        owner: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        severity: Option<Level>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        escalate_to: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        after_days: Option<u32>,
     },
     /// A blocker resolved. `opened` names which one when a hand edit left
     /// two blockers with one ID.
@@ -114,6 +124,72 @@ pub enum Event {
         #[serde(deserialize_with = "timestamp")]
         since: DateTime<Utc>,
     },
+    /// A sign-off given: `name` approved what the scope's sign-off covers.
+    Signoff {
+        id: String,
+        name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        evidence: Option<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        files: Vec<FileEvidence>,
+    },
+    /// A sign-off withdrawn.
+    Unsignoff {
+        id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    /// A risk raised during the POC (the scope's own are there from the
+    /// start), with an ID minted to stay unique across clones.
+    Risk {
+        id: String,
+        title: String,
+        likelihood: Level,
+        impact: Level,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        owner: Option<String>,
+    },
+    /// A risk moved: watching, triggered or retired.
+    RiskStatus {
+        id: String,
+        status: RiskStatus,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    /// A value metric's actual value, and what proves it.
+    Measure {
+        id: String,
+        value: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        evidence: Option<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        files: Vec<FileEvidence>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        run: Option<Box<RunEvidence>>,
+    },
+    /// A product gap the prospect hit, with an ID minted to stay unique.
+    Gap {
+        id: String,
+        text: String,
+        severity: GapSeverity,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        feature: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        criterion: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        workaround: Option<String>,
+    },
+    /// A product gap closed, by a workaround or a fix.
+    GapResolve {
+        id: String,
+        note: String,
+    },
+}
+
+/// The stored files' paths, comma-separated; none without files.
+fn paths(files: &[FileEvidence]) -> Option<String> {
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    (!paths.is_empty()).then(|| paths.join(", "))
 }
 
 fn is_false(b: &bool) -> bool {
@@ -218,18 +294,54 @@ impl Event {
     pub fn subject(&self) -> Option<&str> {
         match self {
             Event::Check(m) | Event::Fail(m) => Some(&m.id),
-            Event::Undo { id, .. } | Event::Blocker { id, .. } | Event::Resolve { id, .. } => {
-                Some(id)
-            }
+            Event::Undo { id, .. }
+            | Event::Blocker { id, .. }
+            | Event::Resolve { id, .. }
+            | Event::Signoff { id, .. }
+            | Event::Unsignoff { id, .. }
+            | Event::Risk { id, .. }
+            | Event::RiskStatus { id, .. }
+            | Event::Measure { id, .. }
+            | Event::Gap { id, .. }
+            | Event::GapResolve { id, .. } => Some(id),
             _ => None,
+        }
+    }
+
+    /// A blocker with its text alone: no owner, severity or escalation.
+    pub fn blocker(id: impl Into<String>, text: impl Into<String>) -> Event {
+        Event::Blocker {
+            id: id.into(),
+            text: text.into(),
+            owner: None,
+            severity: None,
+            escalate_to: None,
+            after_days: None,
         }
     }
 
     /// Every kind, as [`Event::kind`] writes it (a test checks the list
     /// against serde's).
     pub const KINDS: &[&str] = &[
-        "init", "check", "fail", "undo", "note", "park", "blocker", "resolve", "advance", "reopen",
-        "close", "update",
+        "init",
+        "check",
+        "fail",
+        "undo",
+        "note",
+        "park",
+        "blocker",
+        "resolve",
+        "advance",
+        "reopen",
+        "close",
+        "update",
+        "signoff",
+        "unsignoff",
+        "risk",
+        "risk_status",
+        "measure",
+        "gap",
+        "gap_resolve",
     ];
 
     /// The kind as written in the journal: `check`, `advance`, ….
@@ -247,6 +359,13 @@ impl Event {
             Event::Reopen { .. } => "reopen",
             Event::Close { .. } => "close",
             Event::Update { .. } => "update",
+            Event::Signoff { .. } => "signoff",
+            Event::Unsignoff { .. } => "unsignoff",
+            Event::Risk { .. } => "risk",
+            Event::RiskStatus { .. } => "risk_status",
+            Event::Measure { .. } => "measure",
+            Event::Gap { .. } => "gap",
+            Event::GapResolve { .. } => "gap_resolve",
         }
     }
 
@@ -268,10 +387,7 @@ impl Event {
             Event::Check(m) | Event::Fail(m) => join(vec![
                 m.evidence.clone(),
                 m.note.clone(),
-                (!m.files.is_empty()).then(|| {
-                    let paths: Vec<&str> = m.files.iter().map(|f| f.path.as_str()).collect();
-                    paths.join(", ")
-                }),
+                paths(&m.files),
                 m.run
                     .as_ref()
                     .map(|r| format!("ran `{}`: {}", r.command, r.outcome())),
@@ -279,9 +395,83 @@ impl Event {
             Event::Undo { note, .. } | Event::Resolve { note, .. } => {
                 note.clone().unwrap_or_default()
             }
-            Event::Note { text } | Event::Park { text } | Event::Blocker { text, .. } => {
-                text.clone()
+            Event::Note { text } | Event::Park { text } => text.clone(),
+            Event::Blocker {
+                text,
+                owner,
+                severity,
+                escalate_to,
+                after_days,
+                ..
+            } => join(vec![
+                Some(text.clone()),
+                owner.as_ref().map(|o| format!("owner {o}")),
+                severity.map(|s| format!("{} severity", s.id())),
+                escalate_to.as_ref().map(|to| match after_days {
+                    Some(days) => format!(
+                        "escalate to {to} after {}",
+                        crate::text::plural(i64::from(*days), "day")
+                    ),
+                    None => format!("escalate to {to}"),
+                }),
+            ]),
+            Event::Signoff {
+                name,
+                evidence,
+                files,
+                ..
+            } => join(vec![
+                Some(format!("signed by {name}")),
+                evidence.clone(),
+                paths(files),
+            ]),
+            Event::Unsignoff { note, .. } => note.clone().unwrap_or_default(),
+            Event::Risk {
+                title,
+                likelihood,
+                impact,
+                owner,
+                ..
+            } => join(vec![
+                Some(title.clone()),
+                Some(format!(
+                    "{} likelihood, {} impact",
+                    likelihood.id(),
+                    impact.id()
+                )),
+                owner.as_ref().map(|o| format!("owner {o}")),
+            ]),
+            Event::RiskStatus { status, note, .. } => {
+                join(vec![Some(status.id().to_string()), note.clone()])
             }
+            Event::Measure {
+                value,
+                evidence,
+                files,
+                run,
+                ..
+            } => join(vec![
+                Some(crate::plan::number(*value)),
+                evidence.clone(),
+                paths(files),
+                run.as_ref()
+                    .map(|r| format!("ran `{}`: {}", r.command, r.outcome())),
+            ]),
+            Event::Gap {
+                text,
+                severity,
+                feature,
+                criterion,
+                workaround,
+                ..
+            } => join(vec![
+                Some(text.clone()),
+                Some(severity.id().to_string()),
+                feature.as_ref().map(|f| format!("feature {f}")),
+                criterion.as_ref().map(|c| format!("criterion {c}")),
+                workaround.as_ref().map(|w| format!("workaround: {w}")),
+            ]),
+            Event::GapResolve { note, .. } => note.clone(),
             Event::Advance {
                 from,
                 to,
@@ -367,6 +557,16 @@ struct Common<'a> {
     /// which of two blockers).
     #[serde(default)]
     opened: Option<serde::de::IgnoredAny>,
+    /// Present: a blocker with an owner, a severity or an escalation,
+    /// which the fast path leaves to serde.
+    #[serde(default)]
+    owner: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    severity: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    escalate_to: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    after_days: Option<serde::de::IgnoredAny>,
 }
 
 impl Common<'_> {
@@ -383,7 +583,13 @@ impl Common<'_> {
             files,
             run,
             opened,
+            owner,
+            severity,
+            escalate_to,
+            after_days,
         } = self;
+        let plain_blocker =
+            owner.is_none() && severity.is_none() && escalate_to.is_none() && after_days.is_none();
         let event = match (kind, id, text) {
             ("check" | "fail", Some(id), _) => {
                 let mark = Arc::new(Mark {
@@ -407,7 +613,14 @@ impl Common<'_> {
             },
             ("note", _, Some(text)) => Event::Note { text },
             ("park", _, Some(text)) => Event::Park { text },
-            ("blocker", Some(id), Some(text)) => Event::Blocker { id, text },
+            ("blocker", Some(id), Some(text)) if plain_blocker => Event::Blocker {
+                id,
+                text,
+                owner: None,
+                severity: None,
+                escalate_to: None,
+                after_days: None,
+            },
             _ => return None,
         };
         Some(Entry {

@@ -12,10 +12,12 @@ pub mod error;
 pub mod event;
 pub mod journal;
 pub mod plan;
+pub mod plan_report;
 pub mod render;
 pub mod report;
 pub mod scope;
 pub mod state;
+pub mod tracking;
 pub mod update;
 
 pub(crate) mod cli;

@@ -284,7 +284,11 @@ impl RawSignoff {
     }
 }
 
-fn known_criterion(check: &Check, id: &Spanned<String>, criteria: &[&str]) -> Result<String, Error> {
+fn known_criterion(
+    check: &Check,
+    id: &Spanned<String>,
+    criteria: &[&str],
+) -> Result<String, Error> {
     let value = id.value.trim();
     if criteria.contains(&value) {
         return Ok(value.to_string());
@@ -357,7 +361,10 @@ impl RawMetric {
                 ),
             ));
         }
-        let capture = self.capture.map(|c| checked_capture(check, c)).transpose()?;
+        let capture = self
+            .capture
+            .map(|c| checked_capture(check, c))
+            .transpose()?;
         Ok(Metric {
             id: check.register(&self.id)?,
             line: self.id.referenced.line() as usize,
@@ -462,5 +469,9 @@ impl Metric {
 pub fn number(value: f64) -> String {
     let text = format!("{value:.3}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" { "0".to_string() } else { text.to_string() }
+    if text == "-0" {
+        "0".to_string()
+    } else {
+        text.to_string()
+    }
 }

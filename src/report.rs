@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::journal::{FileEvidence, Outcome, RunEvidence};
+use crate::plan_report::{self, GapCounts, GapRow, MetricRow, RiskRow, SignoffRow};
 use crate::scope::{Phase, Priority, Scope, Stakeholder, Tier};
 use crate::state::{self, Blocker, Conflict, Note, Override, PocState, Remark, Status};
 
@@ -16,7 +17,7 @@ pub const DEBRIEF_FILE: &str = "debrief.md";
 /// (3: a phase's `state` may be `forced` or `cut short`, where it read `done`;
 /// 4: `day` is 0 before the start, with `starts_in_days`; blocker IDs carry
 /// a suffix, `B3-K7Q`; 5: `notes` is the list of notes, not their count,
-/// and `stakeholders` is there).
+/// and `stakeholders` is there; `signoffs`, `risks`, `metrics`, `gaps`).
 pub const JSON_SCHEMA_VERSION: u32 = 5;
 
 #[derive(Debug, Clone, Serialize)]
@@ -71,6 +72,14 @@ pub struct StatusReport {
     pub debrief: Option<DebriefDue>,
     pub phases: Vec<PhaseRow>,
     pub criteria: Vec<CriterionRow>,
+    /// The sign-offs the plan asks for, given or pending.
+    pub signoffs: Vec<SignoffRow>,
+    /// Open risks first, by likelihood × impact.
+    pub risks: Vec<RiskRow>,
+    pub metrics: Vec<MetricRow>,
+    pub gaps: Vec<GapRow>,
+    /// Open product gaps by severity.
+    pub open_gaps: GapCounts,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -94,6 +103,8 @@ pub struct BlockerRow {
     pub days_open: i64,
     /// "5 h", "1 day", "3 days".
     pub open_for: String,
+    /// Who to escalate to now: open at least as long as it says.
+    pub escalate_to: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -260,6 +271,7 @@ impl StatusReport {
         let criteria = criterion_rows(scope, state);
         let blockers = blocker_rows(state, now);
         let plan = scope.plan(state.phase);
+        let (gaps, open_gaps) = plan_report::gap_rows(state);
         StatusReport {
             schema_version: JSON_SCHEMA_VERSION,
             name: scope.name.clone(),
@@ -305,6 +317,11 @@ impl StatusReport {
             debrief: closed.map(|c| DebriefDue::at(state::debrief_due(c), now)),
             phases: phase_rows(scope, state, now),
             criteria,
+            signoffs: plan_report::signoff_rows(scope, state),
+            risks: plan_report::risk_rows(scope, state, now),
+            metrics: plan_report::metric_rows(scope, state),
+            gaps,
+            open_gaps,
         }
     }
 
@@ -467,6 +484,7 @@ fn blocker_rows(state: &PocState, now: DateTime<Utc>) -> Vec<BlockerRow> {
                 hours_open: hours,
                 days_open: hours / 24,
                 open_for: crate::text::span(hours),
+                escalate_to: plan_report::blocker_escalation(b, hours / 24),
             }
         })
         .collect()

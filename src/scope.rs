@@ -479,7 +479,11 @@ impl<'de> Deserialize<'de> for RawPhases {
 }
 
 /// An error at a place in the file.
-pub(crate) fn error_at(file: &str, loc: &serde_saphyr::Location, message: impl fmt::Display) -> Error {
+pub(crate) fn error_at(
+    file: &str,
+    loc: &serde_saphyr::Location,
+    message: impl fmt::Display,
+) -> Error {
     at(file, loc, message)
 }
 
@@ -601,7 +605,14 @@ impl RawScope {
         ids.criteria = criteria.iter().map(|(c, _)| c.id.clone()).collect();
         let phases = validate_phases(self.phases, &mut ids, file)?;
         let version = self.version.value;
-        let plan = validate_plan(self.signoffs, self.risks, self.metrics, version, &mut ids, file)?;
+        let plan = validate_plan(
+            self.signoffs,
+            self.risks,
+            self.metrics,
+            version,
+            &mut ids,
+            file,
+        )?;
         let criteria = link_metrics(criteria, &plan.2, version, file)?;
         let mut scope = Scope {
             index: FxHashMap::default(),
@@ -666,7 +677,12 @@ impl RawCriterion {
 }
 
 /// A plan section or field written in a file older than its version.
-fn needs_plan_version(what: &str, version: u32, loc: &serde_saphyr::Location, file: &str) -> Result<(), Error> {
+fn needs_plan_version(
+    what: &str,
+    version: u32,
+    loc: &serde_saphyr::Location,
+    file: &str,
+) -> Result<(), Error> {
     if version >= PLAN_VERSION {
         return Ok(());
     }

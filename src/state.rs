@@ -15,7 +15,9 @@ use serde::Serialize;
 
 pub use crate::error::GateBlock;
 use crate::journal::{Entry, Event, FileEvidence, Journal, Mark, Outcome, RunEvidence};
+use crate::plan::Level;
 use crate::scope::{Phase, Priority, Scope};
+pub use crate::tracking::Tracking;
 
 /// Where a checklist item or success criterion stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -113,6 +115,11 @@ pub struct Blocker {
     pub by: Arc<str>,
     pub resolved: Option<DateTime<Utc>>,
     pub resolution: Option<String>,
+    pub owner: Option<String>,
+    pub severity: Option<Level>,
+    /// Who to escalate to once it has been open `after_days` days.
+    pub escalate_to: Option<String>,
+    pub after_days: Option<u32>,
 }
 
 /// A note, a parked request, or the reason for a forced move.
@@ -184,6 +191,8 @@ pub struct PocState {
     /// When the latest customer update was sent (`poc update --record`):
     /// the next one starts there.
     pub last_update: Option<DateTime<Utc>>,
+    /// Sign-offs, risks, measured values and product gaps.
+    pub tracking: Tracking,
     /// Journal lines whose ID is no longer in the scope: (line, id).
     pub unknown_ids: Vec<(usize, String)>,
     /// Entries that change nothing where they fall: a resolve of no open
@@ -208,6 +217,7 @@ impl PocState {
             overrides: Vec::new(),
             conflicts: Vec::new(),
             last_update: None,
+            tracking: Tracking::new(scope),
             unknown_ids: Vec::new(),
             unmatched: Vec::new(),
         }
@@ -266,14 +276,39 @@ impl PocState {
                 phase: self.phase,
             }),
             Event::Park { text } => self.parked.push(remark(entry, text)),
-            Event::Blocker { id, text } => self.blockers.push(Blocker {
+            Event::Blocker {
+                id,
+                text,
+                owner,
+                severity,
+                escalate_to,
+                after_days,
+            } => self.blockers.push(Blocker {
                 id: id.clone(),
                 text: text.clone(),
                 opened: at,
                 by: entry.by.clone(),
                 resolved: None,
                 resolution: None,
+                owner: owner.clone(),
+                severity: *severity,
+                escalate_to: escalate_to.clone(),
+                after_days: *after_days,
             }),
+            Event::Signoff { .. }
+            | Event::Unsignoff { .. }
+            | Event::Risk { .. }
+            | Event::RiskStatus { .. }
+            | Event::Gap { .. }
+            | Event::GapResolve { .. } => {
+                if let Some(why) = self.tracking.apply(scope, entry) {
+                    self.unmatched.push((line, why));
+                }
+            }
+            Event::Measure { id, value, .. } => match self.tracking.apply(scope, entry) {
+                Some(why) => self.unmatched.push((line, why)),
+                None => self.measure_criteria(scope, id, *value, entry),
+            },
             Event::Resolve { id, note, opened } => {
                 if !self.resolve(id, *opened, note, at) {
                     self.unmatched.push((
@@ -500,6 +535,39 @@ impl PocState {
             reason: reason.map(str::to_owned),
             forced,
         });
+    }
+
+    /// Marks the criteria tied to `metric` met or failed by a measured
+    /// value, saying so in their evidence.
+    fn measure_criteria(&mut self, scope: &Scope, metric: &str, value: f64, entry: &Entry) {
+        let Some(m) = scope.metrics.iter().find(|m| m.id == metric) else {
+            return;
+        };
+        let (files, run) = match &entry.event {
+            Event::Measure { files, run, .. } => (files.clone(), run.clone()),
+            _ => (Vec::new(), None),
+        };
+        let met = m.met_by(value);
+        let verdict = if met { "met" } else { "not met" };
+        for c in scope
+            .success_criteria
+            .iter()
+            .filter(|c| c.metric.as_deref() == Some(metric))
+        {
+            let mark = Arc::new(Mark {
+                id: c.id.clone(),
+                evidence: Some(format!(
+                    "{metric} measured {}: target {} {verdict}",
+                    m.amount(value),
+                    m.bar()
+                )),
+                note: None,
+                files: files.clone(),
+                run: run.clone(),
+            });
+            let status = if met { Status::Met } else { Status::Failed };
+            self.mark(&mark, status, entry);
+        }
     }
 
     fn mark(&mut self, mark: &Arc<Mark>, status: Status, entry: &Entry) {
@@ -783,10 +851,7 @@ mod tests {
 
     #[test]
     fn duplicate_blocker_ids_resolve_one_after_the_other() {
-        let blocker = |t: &str| Event::Blocker {
-            id: "B3".into(),
-            text: t.into(),
-        };
+        let blocker = |t: &str| Event::blocker("B3", t);
         let resolve = Event::Resolve {
             id: "B3".into(),
             note: None,

@@ -41,6 +41,10 @@ fn open(ctx: &Context, poc: &Poc, mut journal: LockedJournal, text: &str) -> any
         Event::Blocker {
             id: id.clone(),
             text,
+            owner: None,
+            severity: None,
+            escalate_to: None,
+            after_days: None,
         },
     )])?;
     crate::say!(

@@ -11,12 +11,16 @@ pub mod checklist;
 pub mod close;
 pub mod debrief;
 pub mod evidence;
+pub mod gap;
 pub mod init;
 pub mod log;
+pub mod measure;
 pub mod note;
 pub mod park;
 pub mod reopen;
 pub mod report;
+pub mod risk;
+pub mod signoff;
 pub mod status;
 pub mod templates;
 pub mod update;
@@ -44,6 +48,10 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Update(args) => update::run(args, &ctx),
         Command::Report(args) => report::run(args, &ctx),
         Command::Calendar(args) => calendar::run(args, &ctx),
+        Command::Signoff(args) => signoff::run(args, &ctx),
+        Command::Risk(args) => risk::run(args, &ctx),
+        Command::Measure(args) => measure::run(args, &ctx),
+        Command::Gap(args) => gap::run(args, &ctx),
     }
 }
 

@@ -189,11 +189,11 @@ fn an_unsupported_version() {
 fn unknown_fields_suggest_the_nearest() {
     refused_everywhere(
         &scope_with("prospect:", "prospekt:"),
-        "error: acme/poc.yaml:3:1: unknown field `prospekt`; did you mean `prospect`?; valid fields: version, template, name, prospect, owner, account_exec, industry, acv, competitors, start, timezone, stakeholders, success_criteria, phases, out_of_scope",
+        "error: acme/poc.yaml:3:1: unknown field `prospekt`; did you mean `prospect`?; valid fields: version, template, name, prospect, owner, account_exec, industry, acv, competitors, start, timezone, stakeholders, success_criteria, phases, out_of_scope, signoffs, risks, metrics",
     );
     refused_everywhere(
         &scope_with("    priority: must", "    priorty: must"),
-        "error: acme/poc.yaml:10:5: unknown field `priorty`; did you mean `priority`?; valid fields: id, title, target, priority, phase, owner",
+        "error: acme/poc.yaml:10:5: unknown field `priorty`; did you mean `priority`?; valid fields: id, title, target, priority, phase, owner, metric",
     );
     refused_everywhere(
         &scope_with("    days: [2, 4]", "    day: [2, 4]"),
@@ -234,12 +234,12 @@ fn unknown_misordered_and_missing_phases() {
 fn duplicate_ids_name_both_lines() {
     refused_everywhere(
         &scope_with("{id: deployed,", "{id: kickoff,"),
-        "error: acme/poc.yaml:21:14: duplicate ID `kickoff`, first used at line 17; IDs must be unique across criteria and checklist items",
+        "error: acme/poc.yaml:21:14: duplicate ID `kickoff`, first used at line 17; IDs must be unique across criteria, checklist items, sign-offs, risks and metrics",
     );
     // Across criteria and checklist items too.
     refused_everywhere(
         &scope_with("{id: deployed,", "{id: SC1,"),
-        "error: acme/poc.yaml:21:14: duplicate ID `SC1`, first used at line 7; IDs must be unique across criteria and checklist items",
+        "error: acme/poc.yaml:21:14: duplicate ID `SC1`, first used at line 7; IDs must be unique across criteria, checklist items, sign-offs, risks and metrics",
     );
 }
 
@@ -478,11 +478,11 @@ fn validate_json_locates_each_error_and_names_each_kind_of_problem() {
         serde_json::json!([
             {
                 "file": "acme/poc.yaml", "line": 10, "column": 5, "code": "invalid",
-                "message": "unknown field `priorty`; did you mean `priority`?; valid fields: id, title, target, priority, phase, owner\n 10 |     priorty: must\n    |     ^",
+                "message": "unknown field `priorty`; did you mean `priority`?; valid fields: id, title, target, priority, phase, owner, metric\n 10 |     priorty: must\n    |     ^",
             },
             {
                 "file": "acme/journal.yaml", "line": 2, "column": 3, "code": "invalid",
-                "message": "unknown entry kind `innit`; did you mean `init`?; this poc knows init, check, fail, undo, note, park, blocker, resolve, advance, reopen, close, update; an entry from a newer poc needs an upgrade\n 2 | - {\"at\":\"2026-11-23T09:00:00Z\",\"by\":\"dana\",\"kind\":\"innit\",\"template\":\"standard@1\"}\n   |   ^",
+                "message": "unknown entry kind `innit`; did you mean `init`?; this poc knows init, check, fail, undo, note, park, blocker, resolve, advance, reopen, close, update, signoff, unsignoff, risk, risk_status, measure, gap, gap_resolve; an entry from a newer poc needs an upgrade\n 2 | - {\"at\":\"2026-11-23T09:00:00Z\",\"by\":\"dana\",\"kind\":\"innit\",\"template\":\"standard@1\"}\n   |   ^",
             },
         ])
     );

@@ -295,7 +295,7 @@ fn generated_scopes() {
             "an alias bomb (billion laughs)",
             format!("{lol}{base}").into_bytes(),
             Expect::error(
-                "error: poc.yaml:1:1: unknown field `a0`; did you mean `acv`?; valid fields: version, template, name, prospect, owner, account_exec, industry, acv, competitors, start, timezone, stakeholders, success_criteria, phases, out_of_scope",
+                "error: poc.yaml:1:1: unknown field `a0`; did you mean `acv`?; valid fields: version, template, name, prospect, owner, account_exec, industry, acv, competitors, start, timezone, stakeholders, success_criteria, phases, out_of_scope, signoffs, risks, metrics",
             ),
         ),
     ];

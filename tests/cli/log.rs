@@ -115,7 +115,7 @@ fn bad_filters_are_usage_errors_that_name_the_flag() {
     let env = poc_with_history();
     unchanged(&env, || env.poc_run(&["log", "--kind", "nope"]))
         .code(2)
-        .first_err_is("error: --kind: `nope` is not a kind of entry; kinds: init, check, fail, undo, note, park, blocker, resolve, advance, reopen, close, update");
+        .first_err_is("error: --kind: `nope` is not a kind of entry; kinds: init, check, fail, undo, note, park, blocker, resolve, advance, reopen, close, update, signoff, unsignoff, risk, risk_status, measure, gap, gap_resolve");
     unchanged(&env, || env.poc_run(&["log", "--since", "11/23/2026"]))
         .code(2)
         .first_err_is("error: --since: `11/23/2026` is not a YYYY-MM-DD date or an RFC 3339 timestamp (2026-11-23T14:05:00Z)");

@@ -717,10 +717,7 @@ fn cli_entries(scope: &Scope, ids: &[String], cmds: &[(Cmd, u32, String)]) -> Ve
             Cmd::Park(text) => Event::Park { text: text.clone() },
             Cmd::Blocker(text) if !closed => {
                 blockers += 1;
-                Event::Blocker {
-                    id: format!("B{blockers}"),
-                    text: text.clone(),
-                }
+                Event::blocker(format!("B{blockers}"), text.clone())
             }
             Cmd::Resolve(Some(i), note) if blockers > 0 && !closed => Event::Resolve {
                 opened: None,
@@ -832,10 +829,7 @@ fn hostile_entries(
                     },
                     Cmd::Note(t) => Event::Note { text: t.clone() },
                     Cmd::Park(t) => Event::Park { text: t.clone() },
-                    Cmd::Blocker(t) => Event::Blocker {
-                        id: "B1".into(),
-                        text: t.clone(),
-                    },
+                    Cmd::Blocker(t) => Event::blocker("B1", t.clone()),
                     Cmd::Resolve(i, note) => Event::Resolve {
                         opened: None,
                         id: format!("B{}", i.as_ref().map_or(9, |i| i.index(3) + 1)),
@@ -859,10 +853,7 @@ fn hostile_entries(
                         forced: false,
                     },
                 },
-                HostileEvent::Blocker(id, text) => Event::Blocker {
-                    id: id.clone(),
-                    text: text.clone(),
-                },
+                HostileEvent::Blocker(id, text) => Event::blocker(id.clone(), text.clone()),
                 HostileEvent::Resolve(id, note) => Event::Resolve {
                     opened: None,
                     id: id.clone(),

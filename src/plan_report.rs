@@ -1,0 +1,191 @@
+//! The plan sections in the status report: each sign-off and whether it is
+//! given, the risks ranked by likelihood × impact with any escalation due,
+//! each metric's baseline, latest value and target, and the product gaps.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::plan::{Better, Covers, GapSeverity, Level, RiskStatus, Stream};
+use crate::scope::{Scope, Side};
+use crate::state::PocState;
+use crate::tracking::{GapState, Given, Measured};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SignoffRow {
+    pub id: String,
+    pub role: String,
+    pub name: String,
+    pub side: Side,
+    pub covers: Covers,
+    /// "the scope", "the final result", "SC1, SC3".
+    pub covers_text: String,
+    /// Null while pending.
+    pub given: Option<Given>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RiskRow {
+    pub id: String,
+    pub title: String,
+    pub likelihood: Level,
+    pub impact: Level,
+    /// Likelihood × impact, 1 to 9: the list is ranked by it.
+    pub score: u32,
+    pub owner: Option<String>,
+    pub mitigation: Option<String>,
+    pub contingency: Option<String>,
+    pub watch: Option<String>,
+    pub status: RiskStatus,
+    pub since: Option<DateTime<Utc>>,
+    pub note: Option<String>,
+    /// Raised during the POC (not in the scope).
+    pub raised: bool,
+    pub triggered: Option<DateTime<Utc>>,
+    /// Who to escalate to now: triggered for as long as an escalation
+    /// step of the scope says.
+    pub escalate_to: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MetricRow {
+    pub id: String,
+    pub title: String,
+    pub stream: Stream,
+    pub unit: Option<String>,
+    pub baseline: f64,
+    pub target: f64,
+    pub better: Better,
+    /// "≤ 2 min".
+    pub bar: String,
+    pub latest: Option<Measured>,
+    /// Whether the latest value meets the target; null until measured.
+    pub met: Option<bool>,
+    /// The latest value's improvement over the baseline, in percent.
+    pub improvement_percent: Option<f64>,
+    /// The success criteria it decides.
+    pub criteria: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GapRow {
+    #[serde(flatten)]
+    pub gap: GapState,
+    pub open: bool,
+}
+
+/// Open product gaps by severity.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct GapCounts {
+    pub deal_breaker: usize,
+    pub challenge: usize,
+    pub nice_to_have: usize,
+}
+
+pub fn signoff_rows(scope: &Scope, state: &PocState) -> Vec<SignoffRow> {
+    (scope.signoffs.iter())
+        .map(|s| SignoffRow {
+            id: s.id.clone(),
+            role: s.role.clone(),
+            name: s.name.clone(),
+            side: s.side,
+            covers_text: match &s.covers {
+                Covers::Scope => "the scope".to_string(),
+                Covers::Final => "the final result".to_string(),
+                Covers::Criteria(ids) => ids.join(", "),
+            },
+            covers: s.covers.clone(),
+            given: state.tracking.signoffs.get(&s.id).cloned(),
+        })
+        .collect()
+}
+
+/// Open risks first, highest likelihood × impact first; then the rest.
+pub fn risk_rows(scope: &Scope, state: &PocState, now: DateTime<Utc>) -> Vec<RiskRow> {
+    let mut rows: Vec<RiskRow> = (state.tracking.risks.iter())
+        .map(|r| {
+            let planned = scope.risks.iter().find(|p| p.id == r.id);
+            let escalate_to = match (r.status, r.triggered, planned) {
+                (RiskStatus::Triggered, Some(t), Some(p)) => {
+                    let days = (now - t).num_days().max(0);
+                    (p.escalation.iter())
+                        .filter(|e| i64::from(e.after_days) <= days)
+                        .max_by_key(|e| e.after_days)
+                        .map(|e| e.to.clone())
+                }
+                _ => None,
+            };
+            RiskRow {
+                id: r.id.clone(),
+                title: r.title.clone(),
+                likelihood: r.likelihood,
+                impact: r.impact,
+                score: r.likelihood.weight() * r.impact.weight(),
+                owner: r.owner.clone(),
+                mitigation: planned.and_then(|p| p.mitigation.clone()),
+                contingency: planned.and_then(|p| p.contingency.clone()),
+                watch: planned.and_then(|p| p.watch.clone()),
+                status: r.status,
+                since: r.since,
+                note: r.note.clone(),
+                raised: r.raised.is_some(),
+                triggered: r.triggered,
+                escalate_to,
+            }
+        })
+        .collect();
+    rows.sort_by_key(|r| (r.status == RiskStatus::Retired, std::cmp::Reverse(r.score)));
+    rows
+}
+
+pub fn metric_rows(scope: &Scope, state: &PocState) -> Vec<MetricRow> {
+    (scope.metrics.iter())
+        .map(|m| {
+            let latest = state.tracking.latest(&m.id).cloned();
+            let value = latest.as_ref().map(|l| l.value);
+            MetricRow {
+                id: m.id.clone(),
+                title: m.title.clone(),
+                stream: m.stream,
+                unit: m.unit.clone(),
+                baseline: m.baseline,
+                target: m.target,
+                better: m.better,
+                bar: m.bar(),
+                met: value.map(|v| m.met_by(v)),
+                improvement_percent: value.and_then(|v| m.improvement_percent(v)),
+                latest,
+                criteria: (scope.success_criteria.iter())
+                    .filter(|c| c.metric.as_deref() == Some(m.id.as_str()))
+                    .map(|c| c.id.clone())
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+pub fn gap_rows(state: &PocState) -> (Vec<GapRow>, GapCounts) {
+    let rows: Vec<GapRow> = (state.tracking.gaps.iter())
+        .map(|g| GapRow {
+            gap: g.clone(),
+            open: g.resolved.is_none(),
+        })
+        .collect();
+    let open = |s: GapSeverity| {
+        rows.iter()
+            .filter(|r| r.open && r.gap.severity == s)
+            .count()
+    };
+    let counts = GapCounts {
+        deal_breaker: open(GapSeverity::DealBreaker),
+        challenge: open(GapSeverity::Challenge),
+        nice_to_have: open(GapSeverity::NiceToHave),
+    };
+    (rows, counts)
+}
+
+/// Who to escalate an open blocker to now: open at least its `after_days`
+/// (0 when it names no delay).
+pub fn blocker_escalation(b: &crate::state::Blocker, days_open: i64) -> Option<String> {
+    let to = b.escalate_to.as_ref()?;
+    (b.resolved.is_none() && days_open >= i64::from(b.after_days.unwrap_or(0))).then(|| to.clone())
+}

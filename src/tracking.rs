@@ -1,0 +1,226 @@
+//! The plan sections as the journal leaves them: the sign-offs given, each
+//! risk's status, the values measured for each metric, and the product
+//! gaps the prospect hit. Replayed with the rest of the state.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use crate::event::{Entry, Event, FileEvidence, RunEvidence};
+use crate::plan::{GapSeverity, Level, RiskStatus};
+use crate::scope::Scope;
+
+/// A sign-off given.
+#[derive(Debug, Clone, Serialize)]
+pub struct Given {
+    pub at: DateTime<Utc>,
+    /// Who recorded it.
+    pub by: Arc<str>,
+    /// Who signed.
+    pub name: String,
+    pub evidence: Option<String>,
+    pub files: Vec<FileEvidence>,
+}
+
+/// A risk as it stands: the scope's, or one raised during the POC.
+#[derive(Debug, Clone, Serialize)]
+pub struct RiskState {
+    pub id: String,
+    pub title: String,
+    pub likelihood: Level,
+    pub impact: Level,
+    pub owner: Option<String>,
+    pub status: RiskStatus,
+    /// When it took its status (none for a scope risk still watched).
+    pub since: Option<DateTime<Utc>>,
+    pub note: Option<String>,
+    /// When it was raised during the POC; none for the scope's own.
+    pub raised: Option<DateTime<Utc>>,
+    /// When it was first triggered, if ever.
+    pub triggered: Option<DateTime<Utc>>,
+}
+
+/// A value measured for a metric.
+#[derive(Debug, Clone, Serialize)]
+pub struct Measured {
+    pub at: DateTime<Utc>,
+    pub by: Arc<str>,
+    pub value: f64,
+    pub evidence: Option<String>,
+    pub files: Vec<FileEvidence>,
+    pub run: Option<RunEvidence>,
+}
+
+/// A product gap.
+#[derive(Debug, Clone, Serialize)]
+pub struct GapState {
+    pub id: String,
+    pub text: String,
+    pub severity: GapSeverity,
+    pub feature: Option<String>,
+    pub criterion: Option<String>,
+    pub workaround: Option<String>,
+    pub opened: DateTime<Utc>,
+    pub by: Arc<str>,
+    pub resolved: Option<DateTime<Utc>>,
+    pub resolution: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Tracking {
+    /// By sign-off ID.
+    pub signoffs: FxHashMap<String, Given>,
+    /// The scope's risks, then those raised, in the order raised.
+    pub risks: Vec<RiskState>,
+    /// By metric ID, oldest first.
+    pub measured: FxHashMap<String, Vec<Measured>>,
+    pub gaps: Vec<GapState>,
+}
+
+impl Tracking {
+    /// Before anything is recorded: the scope's risks, watched.
+    pub fn new(scope: &Scope) -> Tracking {
+        let risks = (scope.risks.iter())
+            .map(|r| RiskState {
+                id: r.id.clone(),
+                title: r.title.clone(),
+                likelihood: r.likelihood,
+                impact: r.impact,
+                owner: r.owner.clone(),
+                status: RiskStatus::Watching,
+                since: None,
+                note: None,
+                raised: None,
+                triggered: None,
+            })
+            .collect();
+        Tracking {
+            risks,
+            ..Tracking::default()
+        }
+    }
+
+    /// Applies an entry of the plan sections; the reason it changes
+    /// nothing when it does not (for `validate`), else None. Other kinds
+    /// are not its business and change nothing.
+    pub fn apply(&mut self, scope: &Scope, entry: &Entry) -> Option<String> {
+        let at = entry.at;
+        match &entry.event {
+            Event::Signoff {
+                id,
+                name,
+                evidence,
+                files,
+            } => {
+                if !scope.signoffs.iter().any(|s| s.id == *id) {
+                    return Some(format!(
+                        "signs off `{id}`, which poc.yaml has no sign-off for"
+                    ));
+                }
+                let given = Given {
+                    at,
+                    by: entry.by.clone(),
+                    name: name.clone(),
+                    evidence: evidence.clone(),
+                    files: files.clone(),
+                };
+                self.signoffs.insert(id.clone(), given);
+            }
+            Event::Unsignoff { id, .. } => {
+                if self.signoffs.remove(id).is_none() {
+                    return Some(format!(
+                        "withdraws sign-off `{id}`, which was not given then"
+                    ));
+                }
+            }
+            Event::Risk {
+                id,
+                title,
+                likelihood,
+                impact,
+                owner,
+            } => self.risks.push(RiskState {
+                id: id.clone(),
+                title: title.clone(),
+                likelihood: *likelihood,
+                impact: *impact,
+                owner: owner.clone(),
+                status: RiskStatus::Watching,
+                since: Some(at),
+                note: None,
+                raised: Some(at),
+                triggered: None,
+            }),
+            Event::RiskStatus { id, status, note } => {
+                let Some(risk) = self.risks.iter_mut().find(|r| r.id == *id) else {
+                    return Some(format!(
+                        "moves risk `{id}`, which is not in poc.yaml nor raised before"
+                    ));
+                };
+                if *status == RiskStatus::Triggered && risk.status != RiskStatus::Triggered {
+                    risk.triggered = Some(at);
+                }
+                risk.status = *status;
+                risk.since = Some(at);
+                risk.note = note.clone();
+            }
+            Event::Measure {
+                id,
+                value,
+                evidence,
+                files,
+                run,
+            } => {
+                if !scope.metrics.iter().any(|m| m.id == *id) {
+                    return Some(format!("measures `{id}`, which poc.yaml has no metric for"));
+                }
+                self.measured.entry(id.clone()).or_default().push(Measured {
+                    at,
+                    by: entry.by.clone(),
+                    value: *value,
+                    evidence: evidence.clone(),
+                    files: files.clone(),
+                    run: run.as_deref().cloned(),
+                });
+            }
+            Event::Gap {
+                id,
+                text,
+                severity,
+                feature,
+                criterion,
+                workaround,
+            } => self.gaps.push(GapState {
+                id: id.clone(),
+                text: text.clone(),
+                severity: *severity,
+                feature: feature.clone(),
+                criterion: criterion.clone(),
+                workaround: workaround.clone(),
+                opened: at,
+                by: entry.by.clone(),
+                resolved: None,
+                resolution: None,
+            }),
+            Event::GapResolve { id, note } => {
+                let open = (self.gaps.iter_mut()).find(|g| g.id == *id && g.resolved.is_none());
+                let Some(gap) = open else {
+                    return Some(format!(
+                        "resolves gap `{id}`, but no gap with that ID is open then"
+                    ));
+                };
+                gap.resolved = Some(at);
+                gap.resolution = Some(note.clone());
+            }
+            _ => {}
+        }
+        None
+    }
+
+    /// The latest value measured for a metric.
+    pub fn latest(&self, metric: &str) -> Option<&Measured> {
+        self.measured.get(metric).and_then(|m| m.last())
+    }
+}

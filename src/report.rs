@@ -104,7 +104,7 @@ pub struct BlockerRow {
     /// "5 h", "1 day", "3 days".
     pub open_for: String,
     /// Who to escalate to now: open at least as long as it says.
-    pub escalate_to: Option<String>,
+    pub escalate_now: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -484,7 +484,7 @@ fn blocker_rows(state: &PocState, now: DateTime<Utc>) -> Vec<BlockerRow> {
                 hours_open: hours,
                 days_open: hours / 24,
                 open_for: crate::text::span(hours),
-                escalate_to: plan_report::blocker_escalation(b, hours / 24),
+                escalate_now: plan_report::blocker_escalation(b, hours / 24),
             }
         })
         .collect()

@@ -178,8 +178,8 @@ fn a_single_value_where_a_list_belongs() {
 #[test]
 fn an_unsupported_version() {
     refused_everywhere(
-        &scope_with("version: 1", "version: 2"),
-        "error: acme/poc.yaml:1:10: this file is version 2; this poc reads up to version 1; upgrade poc to read it",
+        &scope_with("version: 1", "version: 3"),
+        "error: acme/poc.yaml:1:10: this file is version 3; this poc reads up to version 2; upgrade poc to read it",
     );
 }
 

@@ -129,7 +129,8 @@ impl Tracking {
                 self.signoffs.insert(id.clone(), given);
             }
             Event::Unsignoff { id, .. } => {
-                if self.signoffs.remove(id).is_none() {
+                let withdrawn = self.signoffs.remove(id);
+                if withdrawn.is_none() {
                     return Some(format!(
                         "withdraws sign-off `{id}`, which was not given then"
                     ));

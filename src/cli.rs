@@ -225,7 +225,8 @@ pub enum Command {
     /// Record the outcome: win, loss or inconclusive
     ///
     /// Allowed from signoff. From an earlier phase (a cancelled POC), or as a
-    /// win while a `must` criterion is not met, it needs --force.
+    /// win while a `must` criterion is not met or a `final` sign-off is not
+    /// given (poc signoff), it needs --force.
     ///
     /// Examples:
     ///   poc close --outcome win --reason "All must criteria met"
@@ -413,7 +414,7 @@ pub struct CheckArgs {
 
 #[derive(Debug, Args)]
 pub struct EvidenceArgs {
-    /// Only the evidence of this criterion or checklist item.
+    /// Only the evidence of this criterion, checklist item or sign-off.
     pub id: Option<String>,
     /// Re-hash every stored file and report any that is missing or changed
     /// (exit 1 if any is).
@@ -656,8 +657,8 @@ pub struct CloseArgs {
     /// Why; journaled and shown in the debrief.
     #[arg(long, value_name = "TEXT")]
     pub reason: Option<String>,
-    /// Close before signoff, or as a win with a `must` criterion not met
-    /// (needs --reason).
+    /// Close before signoff, or as a win with a `must` criterion not met or
+    /// a `final` sign-off not given (needs --reason).
     #[arg(long, requires = "reason")]
     pub force: bool,
 }

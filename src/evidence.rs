@@ -230,6 +230,24 @@ pub fn store(poc_dir: &Path, attachment: &Attachment) -> anyhow::Result<FileEvid
     )
 }
 
+/// Copies every attachment into `evidence/` ([`store`]), the one way a
+/// command stores them (`check`, `signoff`). While copying, SIGINT, SIGTERM
+/// and SIGHUP only ask to stop: the copy in progress removes its temporary
+/// file and [`crate::run::Stopped`] is returned, so nothing is recorded.
+pub fn store_all(poc_dir: &Path, attachments: &[Attachment]) -> anyhow::Result<Vec<FileEvidence>> {
+    if attachments.is_empty() {
+        return Ok(Vec::new());
+    }
+    let _signals = crate::run::SignalGuard::install();
+    let files = (attachments.iter())
+        .map(|a| store(poc_dir, a))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    match crate::run::stop_requested() {
+        Some(stop) => Err(crate::run::Stopped(stop).into()),
+        None => Ok(files),
+    }
+}
+
 /// sha256 (hex) and size of a regular file; anything else is an error
 /// (see [`crate::fsutil::open_regular`]), never a wait.
 pub fn hash_file(path: &Path) -> io::Result<(String, u64)> {
@@ -263,7 +281,7 @@ fn hex(bytes: &[u8]) -> String {
 /// One piece of evidence, as `poc evidence` lists it.
 #[derive(Debug, Clone, Serialize)]
 pub struct EvidenceRow {
-    /// The criterion or checklist item it is bound to.
+    /// The criterion, checklist item or sign-off it is bound to.
     pub id: String,
     /// `met` (check) or `failed`.
     pub result: crate::state::Status,
@@ -287,6 +305,15 @@ pub fn list(journal: &Journal) -> Vec<EvidenceRow> {
         let (mark, result) = match &line.entry.event {
             Event::Check(m) => (m, crate::state::Status::Met),
             Event::Fail(m) => (m, crate::state::Status::Failed),
+            Event::Signoff {
+                id,
+                evidence,
+                files,
+                ..
+            } => {
+                rows.extend(signoff_rows(line, id, evidence.as_deref(), files));
+                continue;
+            }
             _ => continue,
         };
         let row = |kind, path: Option<&str>, sha: Option<&str>, size, detail: String| EvidenceRow {
@@ -324,6 +351,31 @@ pub fn list(journal: &Journal) -> Vec<EvidenceRow> {
         }
     }
     rows
+}
+
+/// The evidence of a sign-off: its text and files, listed (and verified)
+/// as a met criterion's are.
+fn signoff_rows(
+    line: &crate::journal::Line,
+    id: &str,
+    evidence: Option<&str>,
+    files: &[FileEvidence],
+) -> Vec<EvidenceRow> {
+    let row = |kind, file: Option<&FileEvidence>, detail: String| EvidenceRow {
+        id: id.to_string(),
+        result: crate::state::Status::Met,
+        at: line.entry.at,
+        by: line.entry.by.to_string(),
+        kind,
+        path: file.map(|f| f.path.clone()),
+        sha256: file.map(|f| f.sha256.clone()),
+        size: file.map(|f| f.size),
+        detail,
+        line: line.number,
+    };
+    let text = evidence.map(|e| row("text", None, e.to_string()));
+    let stored = files.iter().map(|f| row("file", Some(f), f.name.clone()));
+    text.into_iter().chain(stored).collect()
 }
 
 /// "`cmd` exit 0", "`cmd` timed out", "`cmd` killed".

@@ -24,6 +24,26 @@ pub enum Covers {
     Criteria(Vec<String>),
 }
 
+impl Covers {
+    /// "the scope", "the final result", "SC2, SC3".
+    pub fn text(&self) -> String {
+        match self {
+            Covers::Scope => "the scope".to_string(),
+            Covers::Final => "the final result".to_string(),
+            Covers::Criteria(ids) => ids.join(", "),
+        }
+    }
+
+    /// "scope", "final", "SC2, SC3": the short form, in lists.
+    pub fn label(&self) -> String {
+        match self {
+            Covers::Scope => "scope".to_string(),
+            Covers::Final => "final".to_string(),
+            Covers::Criteria(ids) => ids.join(", "),
+        }
+    }
+}
+
 /// A person's approval the plan asks for.
 #[derive(Debug, Clone, Serialize)]
 pub struct Signoff {

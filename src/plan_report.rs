@@ -88,11 +88,7 @@ pub fn signoff_rows(scope: &Scope, state: &PocState) -> Vec<SignoffRow> {
             role: s.role.clone(),
             name: s.name.clone(),
             side: s.side,
-            covers_text: match &s.covers {
-                Covers::Scope => "the scope".to_string(),
-                Covers::Final => "the final result".to_string(),
-                Covers::Criteria(ids) => ids.join(", "),
-            },
+            covers_text: s.covers.text(),
             covers: s.covers.clone(),
             given: state.tracking.signoffs.get(&s.id).cloned(),
         })

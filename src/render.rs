@@ -16,6 +16,14 @@ const DOCUMENTS: &[(&str, &str)] = &[
     ("debrief.md", include_str!("../templates/debrief.md.j2")),
     ("evidence.md", include_str!("../templates/evidence.md.j2")),
     ("report.html", include_str!("../templates/report.html.j2")),
+    (
+        "signoff-sheet.md",
+        include_str!("../templates/signoff-sheet.md.j2"),
+    ),
+    (
+        "signoff-sheet.html",
+        include_str!("../templates/signoff-sheet.html.j2"),
+    ),
 ];
 
 /// A bundled scope template: what `poc init --template NAME` starts from.

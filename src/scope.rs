@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
 use crate::error::{Error, Location, did_you_mean};
-use crate::plan::{Metric, RawMetric, RawRisk, RawSignoff, Risk, Signoff};
+use crate::plan::{Covers, Metric, RawMetric, RawRisk, RawSignoff, Risk, Signoff};
 
 /// The scope file name inside a POC folder.
 pub const SCOPE_FILE: &str = "poc.yaml";
@@ -368,6 +368,15 @@ impl Scope {
                 message: format!(
                     "{musts} criteria are `must`; more than five makes a clear win unlikely"
                 ),
+            });
+        }
+        if let Some(first) = self.signoffs.first()
+            && !self.signoffs.iter().any(|s| s.covers == Covers::Final)
+        {
+            out.push(Warning {
+                line: first.line,
+                code: "no-final-signoff",
+                message: "no sign-off covers `final`: nobody is asked to approve the POC's result, and a win will not wait for one".to_string(),
             });
         }
         out

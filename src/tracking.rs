@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::event::{Entry, Event, FileEvidence, RunEvidence};
-use crate::plan::{GapSeverity, Level, RiskStatus};
+use crate::plan::{GapSeverity, Level, RiskStatus, Signoff};
 use crate::scope::Scope;
 
 /// A sign-off given.
@@ -218,6 +218,13 @@ impl Tracking {
             _ => {}
         }
         None
+    }
+
+    /// The scope's sign-offs not given, in the scope's order.
+    pub fn pending_signoffs<'s>(&self, scope: &'s Scope) -> Vec<&'s Signoff> {
+        (scope.signoffs.iter())
+            .filter(|s| !self.signoffs.contains_key(&s.id))
+            .collect()
     }
 
     /// The latest value measured for a metric.

@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use crate::journal::{Event, Journal, Line, Mark, Outcome};
 use crate::report::{CriteriaSummary, JSON_SCHEMA_VERSION, Standing, StatusReport};
-use crate::scope::{Phase, Priority, Scope, Target};
+use crate::scope::{Phase, Priority, Scope, Side, Target};
 use crate::state::{PocState, Remark, Status};
 use crate::text::{plural, terminal_safe};
 
@@ -69,6 +69,8 @@ pub struct UpdateReport {
     pub nothing_new: bool,
     /// Criteria met in the period (and still met), latest check last.
     pub criteria_met: Vec<Done>,
+    /// Sign-offs given in the period (and still given), oldest first.
+    pub signoffs: Vec<SignoffGiven>,
     /// Checklist items done in the period (and still done).
     pub items_done: Vec<Done>,
     /// Failures recorded in the period, and what came of them since.
@@ -124,6 +126,22 @@ pub struct Done {
     pub runs: Vec<RunRef>,
     /// A failure was recorded for it before it was met.
     pub after_failure: bool,
+}
+
+/// A sign-off given in the period.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignoffGiven {
+    pub id: String,
+    /// Who signed.
+    pub name: String,
+    pub role: String,
+    pub side: Side,
+    /// "the scope", "the final result", "SC2, SC3".
+    pub covers: String,
+    pub at: DateTime<Utc>,
+    pub evidence: Option<String>,
+    /// The attached files' original names.
+    pub files: Vec<String>,
 }
 
 /// A command run as evidence: what ran and how it ended.
@@ -257,6 +275,7 @@ impl UpdateReport {
             .collect();
         let (criteria_met, items_done) = done(scope, state, &period);
         let failures = failures(scope, state, &period);
+        let signoffs = signoffs_given(scope, state, &period);
         let reopened = reopened(scope, state, &period);
         let moves = moves(scope, state, &period);
         let blockers = blockers(&status, &period);
@@ -271,6 +290,7 @@ impl UpdateReport {
             })
             .collect();
         let nothing_new = criteria_met.is_empty()
+            && signoffs.is_empty()
             && items_done.is_empty()
             && failures.is_empty()
             && reopened.is_empty()
@@ -306,6 +326,7 @@ impl UpdateReport {
             criteria_summary: status.criteria_summary.clone(),
             nothing_new,
             criteria_met,
+            signoffs,
             items_done,
             failures,
             reopened,
@@ -448,6 +469,35 @@ fn done(scope: &Scope, state: &PocState, period: &[&Line]) -> (Vec<Done>, Vec<Do
     rows.sort_by_key(|r| r.at);
     rows.into_iter()
         .partition(|r| r.subject == Subject::Criterion)
+}
+
+/// The sign-offs given in the period that still stand as given then.
+fn signoffs_given(scope: &Scope, state: &PocState, period: &[&Line]) -> Vec<SignoffGiven> {
+    let mut rows: Vec<SignoffGiven> = Vec::new();
+    for line in period {
+        let Event::Signoff { id, .. } = &line.entry.event else {
+            continue;
+        };
+        let given = state.tracking.signoffs.get(id);
+        let (Some(given), Some(planned)) = (
+            given.filter(|g| g.at == line.entry.at),
+            scope.signoffs.iter().find(|s| s.id == *id),
+        ) else {
+            continue;
+        };
+        rows.retain(|r| r.id != *id);
+        rows.push(SignoffGiven {
+            id: id.clone(),
+            name: given.name.clone(),
+            role: planned.role.clone(),
+            side: planned.side,
+            covers: planned.covers.text(),
+            at: given.at,
+            evidence: given.evidence.clone(),
+            files: given.files.iter().map(|f| f.name.clone()).collect(),
+        });
+    }
+    rows
 }
 
 fn failures(scope: &Scope, state: &PocState, period: &[&Line]) -> Vec<FailureRow> {
@@ -713,6 +763,15 @@ fn sections(r: &UpdateReport, date: &Day) -> Vec<Section> {
     add("Phase changes", moves.collect());
     let met = r.criteria_met.iter().map(|d| done_bullet(d, date));
     add("Success criteria met", met.collect());
+    let signed = r.signoffs.iter().map(|g| {
+        Bullet::new(
+            format!("{} {} ({})", g.id, g.name, g.role),
+            format!("approved {} ({})", g.covers, date(g.at)),
+        )
+        .detail("Evidence", g.evidence.clone())
+        .detail("Files", joined(&g.files, ", "))
+    });
+    add("Sign-offs", signed.collect());
     add(
         "Done",
         r.items_done.iter().map(|d| done_bullet(d, date)).collect(),

@@ -11,6 +11,8 @@ use crate::context::{Context, Poc};
 use crate::error::{EXIT_FAILURE, EXIT_OK, Error};
 use crate::evidence;
 use crate::journal::{Entry, Event, FileEvidence, Mark, RunEvidence};
+use crate::plan::Covers;
+use crate::plan_report::SignoffRow;
 use crate::render;
 use crate::report::{BlockerRow, CriterionRow, ItemRow, StatusReport};
 use crate::run::{self, RunEnd};
@@ -114,19 +116,13 @@ fn prepare(
         let log = (run.as_ref()).map(|r| format!("the run's log is kept at {}", r.log));
         stopped(stop, log)
     };
-    let mut files = Vec::new();
-    if !attachments.is_empty() {
-        let _signals = run::SignalGuard::install();
-        for a in attachments {
-            match evidence::store(&poc.dir, a) {
-                Ok(f) => files.push(f),
-                Err(e) => match e.downcast_ref::<run::Stopped>() {
-                    Some(run::Stopped(stop)) => return Ok(Err(stopped_after_run(*stop))),
-                    None => return Err(e),
-                },
-            }
-        }
-    }
+    let files = match evidence::store_all(&poc.dir, attachments) {
+        Ok(files) => files,
+        Err(e) => match e.downcast_ref::<run::Stopped>() {
+            Some(run::Stopped(stop)) => return Ok(Err(stopped_after_run(*stop))),
+            None => return Err(e),
+        },
+    };
     if let Some(stop) = run::stop_requested() {
         return Ok(Err(stopped_after_run(stop)));
     }
@@ -337,7 +333,7 @@ fn resolve<'a>(
 
 /// Says that a signal stopped `poc` before anything was recorded, and gives
 /// the exit code for it: 130 (SIGINT), 143 (SIGTERM) or 129 (SIGHUP).
-fn stopped(stop: run::Stop, kept: Option<String>) -> u8 {
+pub(super) fn stopped(stop: run::Stop, kept: Option<String>) -> u8 {
     let what = match stop {
         run::Stop::Interrupt => "Interrupted".to_string(),
         other => format!("Stopped by {}", other.name()),
@@ -381,6 +377,10 @@ pub struct TodayReport {
     /// Criteria whose latest check failed: to try again, or to explain.
     pub failed_criteria: Vec<CriterionRow>,
     pub open_blockers: Vec<BlockerRow>,
+    /// Sign-offs not given that are due now: the scope's from the start,
+    /// a list of criteria's once they are all evaluated, the final ones in
+    /// signoff.
+    pub pending_signoffs: Vec<SignoffRow>,
 }
 
 impl TodayReport {
@@ -391,6 +391,7 @@ impl TodayReport {
             .find(|p| p.id == status.last_phase)
             .map(|p| p.items.iter().filter(|i| !i.done).cloned().collect())
             .unwrap_or_default();
+        let pending_signoffs = due_signoffs(&status);
         let (pending_criteria, failed_criteria) = status
             .criteria
             .into_iter()
@@ -409,8 +410,24 @@ impl TodayReport {
             pending_criteria,
             failed_criteria,
             open_blockers: status.blockers.into_iter().filter(|b| b.open).collect(),
+            pending_signoffs,
         }
     }
+}
+
+/// The sign-offs not given that matter now (see [`TodayReport`]).
+fn due_signoffs(status: &StatusReport) -> Vec<SignoffRow> {
+    let evaluated =
+        |id: &String| (status.criteria.iter()).any(|c| c.id == *id && c.status != Status::Pending);
+    (status.signoffs.iter())
+        .filter(|s| s.given.is_none())
+        .filter(|s| match &s.covers {
+            Covers::Scope => true,
+            Covers::Final => status.last_phase == Phase::Signoff,
+            Covers::Criteria(ids) => ids.iter().all(evaluated),
+        })
+        .cloned()
+        .collect()
 }
 
 /// One section of criteria in today's list, IDs in a column, each line
@@ -505,6 +522,20 @@ fn human(r: &TodayReport, zone: chrono_tz::Tz) -> String {
             )
         },
     );
+    if !r.pending_signoffs.is_empty() {
+        out.push_str("\nSign-offs to get (`poc signoff ID --evidence TEXT`):\n");
+        let width = id_width(r.pending_signoffs.iter().map(|s| s.id.as_str()));
+        for s in &r.pending_signoffs {
+            out.push_str(&format!(
+                "  [ ] {:<width$}  {}, {} ({}): {}\n",
+                s.id,
+                terminal_safe(&s.name),
+                terminal_safe(&s.role),
+                s.side.id(),
+                s.covers.text()
+            ));
+        }
+    }
     if !r.open_blockers.is_empty() {
         out.push_str("\nOpen blockers:\n");
         for b in &r.open_blockers {

@@ -6,8 +6,10 @@ use chrono::{DateTime, Utc};
 use crate::context::{Context, Poc};
 use crate::error::{EXIT_OK, Error};
 use crate::journal::{Event, Outcome};
+use crate::plan::Covers;
 use crate::report::{DEBRIEF_FILE, describe_due};
 use crate::scope::Phase;
+use crate::text::terminal_safe;
 
 pub fn run(args: CloseArgs, ctx: &Context) -> anyhow::Result<u8> {
     let outcome = match args.outcome {
@@ -69,7 +71,33 @@ fn needs_force(poc: &Poc, outcome: Outcome) -> Vec<String> {
         let ids: Vec<&str> = unmet.iter().map(|c| c.id.as_str()).collect();
         out.push(format!("`must` criteria not met: {}", ids.join(", ")));
     }
+    if outcome == Outcome::Win
+        && let Some(missing) = missing_final_signoffs(poc)
+    {
+        out.push(missing);
+    }
     out
+}
+
+/// "the final sign-off SO2 (Marcus Webb) is not given; …": a win is the
+/// customer's to approve when the plan names who approves the result.
+fn missing_final_signoffs(poc: &Poc) -> Option<String> {
+    let pending = poc.state.tracking.pending_signoffs(&poc.scope);
+    let missing: Vec<String> = (pending.iter())
+        .filter(|s| s.covers == Covers::Final)
+        .map(|s| format!("{} ({})", s.id, terminal_safe(&s.name)))
+        .collect();
+    match missing.as_slice() {
+        [] => None,
+        [one] => Some(format!(
+            "the final sign-off {one} is not given; record it with `poc signoff {} --evidence TEXT`",
+            pending.iter().find(|s| s.covers == Covers::Final)?.id
+        )),
+        many => Some(format!(
+            "the final sign-offs {} are not given; record each with `poc signoff ID --evidence TEXT`",
+            many.join(", ")
+        )),
+    }
 }
 
 /// "Closed: Technical Win after 12 days. Debrief due in 48 h (…): run …".

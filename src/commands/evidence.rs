@@ -23,6 +23,7 @@ pub fn run(args: EvidenceArgs, ctx: &Context) -> anyhow::Result<u8> {
     let poc = ctx.load()?;
     if let Some(id) = &args.id
         && poc.scope.find(id).is_none()
+        && !poc.scope.signoffs.iter().any(|s| s.id == *id)
     {
         return Err(poc.scope.unknown_id(id).into());
     }

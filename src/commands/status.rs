@@ -136,6 +136,7 @@ fn closed_lines(r: &StatusReport, scope: &Scope, outcome: &str, due: &DebriefDue
 
 fn human(r: &StatusReport, scope: &Scope, color: bool) -> String {
     let mut out = headline(r, scope);
+    out.push_str(&signoff_line(r));
     let mut phases = render::table(&["phase", "planned days", "entered", "left", "items", "state"]);
     for p in &r.phases {
         let day = |d: Option<i64>| d.map(|d| format!("day {d}")).unwrap_or_default();
@@ -176,6 +177,27 @@ fn human(r: &StatusReport, scope: &Scope, color: bool) -> String {
         out.push_str(&render::shown(criteria));
     }
     out
+}
+
+/// "Sign-offs pending: SO2 Marcus Webb (final) · 1 of 2 given", or "all
+/// given"; nothing when the plan asks for none.
+fn signoff_line(r: &StatusReport) -> String {
+    if r.signoffs.is_empty() {
+        return String::new();
+    }
+    let pending: Vec<String> = (r.signoffs.iter())
+        .filter(|s| s.given.is_none())
+        .map(|s| format!("{} {} ({})", s.id, terminal_safe(&s.name), s.covers.label()))
+        .collect();
+    let total = r.signoffs.len();
+    match pending.len() {
+        0 => format!("Sign-offs: all {total} given\n"),
+        n => format!(
+            "Sign-offs pending: {} · {} of {total} given\n",
+            pending.join(", "),
+            total - n
+        ),
+    }
 }
 
 /// Evidence text, attached files and a run's exit code, on one line.

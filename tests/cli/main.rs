@@ -16,6 +16,7 @@ mod init;
 mod log;
 mod notes_and_blockers;
 mod report;
+mod signoffs;
 mod status;
 mod twelve_days;
 mod update;

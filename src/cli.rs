@@ -83,8 +83,12 @@ pub enum Command {
     Park(TextArgs),
     /// Open a blocker (B3-K7Q; B3 works while it names one), or resolve one
     ///
+    /// With --escalate-to NAME --after DAYS, "escalate to NAME" shows in
+    /// status, check and the customer update once it has been open DAYS days.
+    ///
     /// Examples:
     ///   poc blocker "VPN access not granted"
+    ///   poc blocker "Firewall change pending" --owner Sam --severity high --escalate-to Priya --after 2
     ///   poc blocker --resolve B1 --note "granted by IT"
     #[command(verbatim_doc_comment)]
     Blocker(BlockerArgs),
@@ -128,6 +132,11 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Measure(MeasureArgs),
     /// Record a product gap the prospect hit, or resolve one
+    ///
+    /// A gap gets an ID (G1-K7Q; G1 works while it names one) that never
+    /// collides across clones. `status` counts the open ones by severity,
+    /// and the debrief lists them with the deal's ACV. Resolve one with
+    /// `--resolve ID --note TEXT`, as a blocker is resolved.
     ///
     /// Examples:
     ///   poc gap "No per-tenant retention" --severity challenge --feature retention --criterion SC4
@@ -615,8 +624,8 @@ pub struct GapArgs {
     /// How the POC works around it.
     #[arg(long, value_name = "TEXT")]
     pub workaround: Option<String>,
-    /// Resolve the gap with this ID (G1, …).
-    #[arg(long, value_name = "ID", conflicts_with_all = ["severity", "feature", "criterion", "workaround"])]
+    /// Resolve the gap with this ID (G1, …); needs --note.
+    #[arg(long, value_name = "ID", requires = "note", conflicts_with_all = ["severity", "feature", "criterion", "workaround"])]
     pub resolve: Option<String>,
     /// How it was resolved: the workaround or the fix (with --resolve).
     #[arg(long, value_name = "TEXT", requires = "resolve")]

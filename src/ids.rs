@@ -1,5 +1,6 @@
-//! IDs that commands mint (blockers today; risks and gaps to come), made to
-//! stay unique after two SEs' clones are merged.
+//! IDs that commands mint (blockers, raised risks, product gaps), made to
+//! stay unique after two SEs' clones are merged, and how a command finds
+//! the one an ID typed names.
 //!
 //! An ID is a prefix, the next number in this clone, and three random
 //! characters: `B3-K7Q`. The number keeps IDs short and ordered for people;
@@ -84,6 +85,58 @@ pub fn addresses(input: &str, id: &str) -> bool {
     }
 }
 
+/// What an ID typed names among minted ones.
+pub enum Found<'a, T> {
+    One(&'a T),
+    None,
+    /// Several share it (a merge brought a second `B3-…`, or a hand edit
+    /// gave two one ID): the command asks which, never guesses.
+    Many(Vec<&'a T>),
+}
+
+/// The item of `items` that `input` names: its whole ID (any case), else
+/// its short form (`B3` for `B3-K7Q`) when only one has it.
+pub fn find<'a, T>(items: &'a [T], id: impl Fn(&T) -> &str, input: &str) -> Found<'a, T> {
+    // An ID written whole comes first, whatever it holds.
+    let exact: Vec<&T> = (items.iter())
+        .filter(|i| id(i).eq_ignore_ascii_case(input))
+        .collect();
+    if let [one] = exact.as_slice() {
+        return Found::One(one);
+    }
+    let matching: Vec<&T> = (items.iter()).filter(|i| addresses(input, id(i))).collect();
+    match matching.len() {
+        0 => Found::None,
+        1 => Found::One(matching[0]),
+        _ => Found::Many(matching),
+    }
+}
+
+/// The error for an ID that names none of `ids`: the nearest, and the
+/// list. `what` is singular ("blocker"); `none` says there are none
+/// ("none has been opened").
+pub fn unknown<'a>(
+    input: &str,
+    what: &'static str,
+    plural: &str,
+    ids: impl Iterator<Item = &'a str> + Clone,
+    none: &str,
+) -> crate::error::Error {
+    use crate::text::terminal_safe;
+    let mut known: Vec<String> = ids.clone().map(terminal_safe).collect();
+    known.dedup();
+    crate::error::Error::UnknownId {
+        id: terminal_safe(input),
+        what,
+        suggestion: crate::error::suggest(input, ids).map(terminal_safe),
+        hint: if known.is_empty() {
+            format!("; {none}")
+        } else {
+            format!("; {plural}: {}", known.join(", "))
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +161,17 @@ mod tests {
         assert!(addresses("B1", "B1"));
         assert!(!addresses("B3", "B31-K7Q"));
         assert!(!addresses("B", "B3-K7Q"));
+    }
+
+    #[test]
+    fn find_prefers_a_whole_id_and_never_guesses() {
+        let ids = ["B3", "B3-K7Q", "B4-AAA", "B4-BBB"];
+        fn id<'x>(s: &'x &str) -> &'x str {
+            s
+        }
+        assert!(matches!(find(&ids, id, "b3"), Found::One(&"B3")));
+        assert!(matches!(find(&ids, id, "B3-k7q"), Found::One(&"B3-K7Q")));
+        assert!(matches!(find(&ids, id, "B4"), Found::Many(m) if m.len() == 2));
+        assert!(matches!(find(&ids, id, "B5"), Found::None));
     }
 }

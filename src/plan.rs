@@ -495,3 +495,19 @@ pub fn number(value: f64) -> String {
         text.to_string()
     }
 }
+
+/// "after 2 days → Priya Shah, after 5 days → Maria Chen": an escalation
+/// path as people read it; empty when there is none.
+pub fn escalation_path(steps: &[Escalation]) -> String {
+    (steps.iter())
+        .map(|e| match e.after_days {
+            0 => format!("at once → {}", e.to),
+            days => format!(
+                "after {} → {}",
+                crate::text::plural(i64::from(days), "day"),
+                e.to
+            ),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::plan::{Better, Covers, GapSeverity, Level, RiskStatus, Stream};
+use crate::plan::{Better, Covers, Escalation, GapSeverity, Level, RiskStatus, Stream};
 use crate::scope::{Scope, Side};
 use crate::state::PocState;
 use crate::tracking::{GapState, Given, Measured};
@@ -41,9 +41,13 @@ pub struct RiskRow {
     /// Raised during the POC (not in the scope).
     pub raised: bool,
     pub triggered: Option<DateTime<Utc>>,
+    /// What was noted when it was (last) triggered.
+    pub trigger_note: Option<String>,
     /// Who to escalate to now: triggered for as long as an escalation
-    /// step of the scope says.
+    /// step of the scope says (none once the POC is closed).
     pub escalate_to: Option<String>,
+    /// The scope's escalation path; empty for a risk raised during the POC.
+    pub escalation: Vec<Escalation>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -97,11 +101,13 @@ pub fn signoff_rows(scope: &Scope, state: &PocState) -> Vec<SignoffRow> {
 
 /// Open risks first, highest likelihood × impact first; then the rest.
 pub fn risk_rows(scope: &Scope, state: &PocState, now: DateTime<Utc>) -> Vec<RiskRow> {
+    // A closed POC has nobody left to escalate to.
+    let open = state.closure.is_none();
     let mut rows: Vec<RiskRow> = (state.tracking.risks.iter())
         .map(|r| {
             let planned = scope.risks.iter().find(|p| p.id == r.id);
             let escalate_to = match (r.status, r.triggered, planned) {
-                (RiskStatus::Triggered, Some(t), Some(p)) => {
+                (RiskStatus::Triggered, Some(t), Some(p)) if open => {
                     let days = (now - t).num_days().max(0);
                     (p.escalation.iter())
                         .filter(|e| i64::from(e.after_days) <= days)
@@ -125,7 +131,9 @@ pub fn risk_rows(scope: &Scope, state: &PocState, now: DateTime<Utc>) -> Vec<Ris
                 note: r.note.clone(),
                 raised: r.raised.is_some(),
                 triggered: r.triggered,
+                trigger_note: r.trigger_note.clone(),
                 escalate_to,
+                escalation: planned.map(|p| p.escalation.clone()).unwrap_or_default(),
             }
         })
         .collect();
@@ -184,4 +192,50 @@ pub fn gap_rows(state: &PocState) -> (Vec<GapRow>, GapCounts) {
 pub fn blocker_escalation(b: &crate::state::Blocker, days_open: i64) -> Option<String> {
     let to = b.escalate_to.as_ref()?;
     (b.resolved.is_none() && days_open >= i64::from(b.after_days.unwrap_or(0))).then(|| to.clone())
+}
+
+/// Someone to escalate to now: a blocker open past its threshold, or a
+/// triggered risk past an escalation step.
+#[derive(Debug, Clone, Serialize)]
+pub struct EscalationDue {
+    pub id: String,
+    pub kind: EscalationKind,
+    /// The blocker's text or the risk's title.
+    pub title: String,
+    pub to: String,
+    /// When the blocker was opened, or the risk triggered.
+    pub since: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EscalationKind {
+    Blocker,
+    Risk,
+}
+
+/// Every escalation due now, blockers first, each list in its own order.
+pub fn escalations_due(
+    blockers: &[crate::report::BlockerRow],
+    risks: &[RiskRow],
+) -> Vec<EscalationDue> {
+    let blockers = (blockers.iter()).filter_map(|b| {
+        Some(EscalationDue {
+            to: b.escalate_now.clone()?,
+            id: b.blocker.id.clone(),
+            kind: EscalationKind::Blocker,
+            title: b.blocker.text.clone(),
+            since: b.blocker.opened,
+        })
+    });
+    let risks = risks.iter().filter_map(|r| {
+        Some(EscalationDue {
+            to: r.escalate_to.clone()?,
+            id: r.id.clone(),
+            kind: EscalationKind::Risk,
+            title: r.title.clone(),
+            since: r.triggered?,
+        })
+    });
+    blockers.chain(risks).collect()
 }

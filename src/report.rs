@@ -103,7 +103,8 @@ pub struct BlockerRow {
     pub days_open: i64,
     /// "5 h", "1 day", "3 days".
     pub open_for: String,
-    /// Who to escalate to now: open at least as long as it says.
+    /// Who to escalate to now: open at least as long as it says (none
+    /// once the POC is closed).
     pub escalate_now: Option<String>,
 }
 
@@ -484,7 +485,10 @@ fn blocker_rows(state: &PocState, now: DateTime<Utc>) -> Vec<BlockerRow> {
                 hours_open: hours,
                 days_open: hours / 24,
                 open_for: crate::text::span(hours),
-                escalate_now: plan_report::blocker_escalation(b, hours / 24),
+                // A closed POC has nobody left to escalate to.
+                escalate_now: (closed.is_none())
+                    .then(|| plan_report::blocker_escalation(b, hours / 24))
+                    .flatten(),
             }
         })
         .collect()

@@ -38,8 +38,10 @@ pub struct RiskState {
     pub note: Option<String>,
     /// When it was raised during the POC; none for the scope's own.
     pub raised: Option<DateTime<Utc>>,
-    /// When it was first triggered, if ever.
+    /// When it was (last) triggered, if ever: its escalation counts from it.
     pub triggered: Option<DateTime<Utc>>,
+    /// What was noted when it was triggered: what happened.
+    pub trigger_note: Option<String>,
 }
 
 /// A value measured for a metric.
@@ -94,6 +96,7 @@ impl Tracking {
                 note: None,
                 raised: None,
                 triggered: None,
+                trigger_note: None,
             })
             .collect();
         Tracking {
@@ -153,6 +156,7 @@ impl Tracking {
                 note: None,
                 raised: Some(at),
                 triggered: None,
+                trigger_note: None,
             }),
             Event::RiskStatus { id, status, note } => {
                 let Some(risk) = self.risks.iter_mut().find(|r| r.id == *id) else {
@@ -162,6 +166,7 @@ impl Tracking {
                 };
                 if *status == RiskStatus::Triggered && risk.status != RiskStatus::Triggered {
                     risk.triggered = Some(at);
+                    risk.trigger_note = note.clone();
                 }
                 risk.status = *status;
                 risk.since = Some(at);

@@ -19,6 +19,8 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::journal::{Event, Journal, Line, Mark, Outcome};
+use crate::plan::Level;
+use crate::plan_report::{EscalationDue, escalations_due};
 use crate::report::{CriteriaSummary, JSON_SCHEMA_VERSION, Standing, StatusReport};
 use crate::scope::{Phase, Priority, Scope, Side, Target};
 use crate::state::{PocState, Remark, Status};
@@ -81,6 +83,8 @@ pub struct UpdateReport {
     pub moves: Vec<Move>,
     /// Blockers opened or resolved in the period, and every open one.
     pub blockers: Vec<BlockerUpdate>,
+    /// Triggered risks past an escalation step: who is asked to step in.
+    pub risk_escalations: Vec<EscalationDue>,
     /// Requests parked for after the POC, in the period.
     pub parked: Vec<Remark>,
     /// Notes written in the period, left out of the update (see the module
@@ -216,6 +220,11 @@ pub struct BlockerUpdate {
     pub open_for: String,
     pub opened_in_period: bool,
     pub resolved_in_period: bool,
+    /// Who owns getting it resolved: what is needed from whom.
+    pub owner: Option<String>,
+    pub severity: Option<Level>,
+    /// Who to escalate to now: open past its threshold.
+    pub escalate_to: Option<String>,
 }
 
 /// What comes next, while the POC is open.
@@ -289,6 +298,8 @@ impl UpdateReport {
                 _ => None,
             })
             .collect();
+        // The blockers' own escalations are on their rows.
+        let risk_escalations = escalations_due(&[], &status.risks);
         let nothing_new = criteria_met.is_empty()
             && signoffs.is_empty()
             && items_done.is_empty()
@@ -298,7 +309,9 @@ impl UpdateReport {
             && parked.is_empty()
             && !blockers
                 .iter()
-                .any(|b| b.opened_in_period || b.resolved_in_period);
+                .any(|b| b.opened_in_period || b.resolved_in_period)
+            // A risk triggered in the period and already to escalate is news.
+            && !risk_escalations.iter().any(|e| e.since >= since);
         let closed = state.closure.as_ref();
         UpdateReport {
             schema_version: JSON_SCHEMA_VERSION,
@@ -332,6 +345,7 @@ impl UpdateReport {
             reopened,
             moves,
             blockers,
+            risk_escalations,
             parked,
             notes_left_out: (period.iter())
                 .filter(|l| matches!(l.entry.event, Event::Note { .. }))
@@ -624,6 +638,9 @@ fn blockers(status: &StatusReport, period: &[&Line]) -> Vec<BlockerUpdate> {
                 open_for: row.open_for.clone(),
                 opened_in_period,
                 resolved_in_period,
+                owner: b.owner.clone(),
+                severity: b.severity,
+                escalate_to: row.escalate_now.clone(),
             })
         })
         .collect();
@@ -783,10 +800,12 @@ fn sections(r: &UpdateReport, date: &Day) -> Vec<Section> {
         Bullet::new(lead, format!("({})", date(u.at))).detail("Why", u.note.clone())
     });
     add("Back to open", undone.collect());
-    add(
-        "Blockers",
-        r.blockers.iter().map(|b| blocker_bullet(b, date)).collect(),
-    );
+    let blockers = r.blockers.iter().map(|b| blocker_bullet(b, date));
+    let risks = r.risk_escalations.iter().map(|e| {
+        let rest = format!("(risk triggered {}; escalate to {})", date(e.since), e.to);
+        Bullet::new(format!("{} {}", e.id, e.title), rest)
+    });
+    add("Blockers", blockers.chain(risks).collect());
     let parked = (r.parked.iter()).map(|p| Bullet::new("", format!("{} ({})", p.text, date(p.at))));
     add("Parked for after the POC", parked.collect());
     if let Some(next) = &r.next {
@@ -886,12 +905,19 @@ fn failure_bullet(f: &FailureRow, date: &Day) -> Bullet {
 }
 
 fn blocker_bullet(b: &BlockerUpdate, date: &Day) -> Bullet {
+    let escalate = (b.escalate_to.as_ref())
+        .map(|to| format!("; escalate to {to}"))
+        .unwrap_or_default();
     let rest = match b.resolved {
-        None if b.opened_in_period => format!("(new, open {})", b.open_for),
-        None => format!("(open {}, since {})", b.open_for, date(b.opened)),
+        None if b.opened_in_period => format!("(new, open {}{escalate})", b.open_for),
+        None => format!("(open {}, since {}{escalate})", b.open_for, date(b.opened)),
         Some(t) => format!("(resolved {}, after {})", date(t), b.open_for),
     };
-    Bullet::new(format!("{} {}", b.id, b.text), rest).detail("Resolution", b.resolution.clone())
+    // What an open blocker waits for is the customer's to give: say whom.
+    let owner = if b.open { "Needed from" } else { "Owner" };
+    Bullet::new(format!("{} {}", b.id, b.text), rest)
+        .detail(owner, b.owner.clone())
+        .detail("Resolution", b.resolution.clone())
 }
 
 fn move_bullet(m: &Move, date: &Day) -> Bullet {

@@ -3,7 +3,9 @@
 use crate::cli::BlockerArgs;
 use crate::context::{Context, Poc};
 use crate::error::{EXIT_OK, Error};
+use crate::ids::Found;
 use crate::journal::{Event, LockedJournal};
+use crate::plan::Level;
 use crate::state::Blocker;
 use crate::text::terminal_safe;
 
@@ -26,29 +28,90 @@ pub fn run(args: BlockerArgs, ctx: &Context) -> anyhow::Result<u8> {
             let note = super::optional_text((!args.note.is_empty()).then(|| args.note.join(" ")));
             resolve(ctx, &poc, journal, id.trim(), note)
         }
-        None => open(ctx, &poc, journal, &args.words.join(" ")),
+        None => {
+            let text = args.words.join(" ");
+            let escalation = Escalation {
+                owner: super::optional_text(args.owner),
+                severity: args.severity.map(super::level),
+                escalate_to: args.escalate_to.map(|to| to.trim().to_string()),
+                after_days: args.after,
+            };
+            open(ctx, &poc, journal, &text, escalation)
+        }
     }
 }
 
-fn open(ctx: &Context, poc: &Poc, mut journal: LockedJournal, text: &str) -> anyhow::Result<u8> {
+/// Who owns a new blocker, how bad it is, and who to escalate to when.
+struct Escalation {
+    owner: Option<String>,
+    severity: Option<Level>,
+    escalate_to: Option<String>,
+    after_days: Option<u32>,
+}
+
+impl Escalation {
+    /// "owner Sam, high severity; escalate to Jordan after 2 days", or
+    /// nothing.
+    fn describe(&self) -> Option<String> {
+        let who = [
+            self.owner
+                .as_ref()
+                .map(|o| format!("owner {}", terminal_safe(o))),
+            self.severity.map(|s| format!("{} severity", s.id())),
+        ];
+        let who: Vec<String> = who.into_iter().flatten().collect();
+        let when = self.escalate_to.as_ref().map(|to| {
+            let days = i64::from(self.after_days.unwrap_or(0));
+            match days {
+                0 => format!("escalate to {} now", terminal_safe(to)),
+                _ => format!(
+                    "escalate to {} after {} open",
+                    terminal_safe(to),
+                    crate::text::plural(days, "day")
+                ),
+            }
+        });
+        let parts: Vec<String> = [(!who.is_empty()).then(|| who.join(", ")), when]
+            .into_iter()
+            .flatten()
+            .collect();
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
+}
+
+fn open(
+    ctx: &Context,
+    poc: &Poc,
+    mut journal: LockedJournal,
+    text: &str,
+    escalation: Escalation,
+) -> anyhow::Result<u8> {
     // Resolving stays possible after the close, to tidy up; a new blocker
     // has nothing left to block.
     poc.ensure_open("open a blocker")?;
     let text = super::non_empty(text, "the blocker")?;
+    if escalation.escalate_to.as_deref() == Some("") {
+        return Err(Error::usage(
+            "--escalate-to names who to escalate to; it is empty (nothing was recorded)",
+        )
+        .into());
+    }
     let id = crate::ids::mint("B", poc.state.blockers.iter().map(|b| b.id.as_str()));
+    let described = escalation.describe();
     journal.append(&[ctx.entry(
         poc,
         Event::Blocker {
             id: id.clone(),
             text,
-            owner: None,
-            severity: None,
-            escalate_to: None,
-            after_days: None,
+            owner: escalation.owner,
+            severity: escalation.severity,
+            escalate_to: escalation.escalate_to,
+            after_days: escalation.after_days,
         },
     )])?;
+    let described = described.map(|d| format!(" ({d})")).unwrap_or_default();
     crate::say!(
-        "Opened {id}. Escalate early; resolve it with `poc blocker --resolve {id} --note TEXT`."
+        "Opened {id}{described}. Escalate early; resolve it with `poc blocker --resolve {id} --note TEXT`."
     );
     Ok(EXIT_OK)
 }
@@ -101,22 +164,20 @@ fn resolve(
 /// `B3-K7Q`) when only one has it, or `ID#N`, the Nth of several blockers
 /// a hand edit gave one ID.
 fn find<'a>(blockers: &'a [Blocker], input: &str) -> Result<&'a Blocker, Error> {
-    // An ID written whole comes first, whatever it holds.
-    let exact: Vec<&Blocker> = (blockers.iter())
-        .filter(|b| b.id.eq_ignore_ascii_case(input))
-        .collect();
-    if let [one] = exact.as_slice() {
-        return Ok(one);
-    }
+    let many = match crate::ids::find(blockers, |b| &b.id, input) {
+        Found::One(one) => return Ok(one),
+        Found::None => Vec::new(),
+        Found::Many(many) => many,
+    };
     let (base, nth) = match input.rsplit_once('#') {
         Some((base, n)) => (base, n.parse::<usize>().ok()),
         None => (input, None),
     };
-    let matching: Vec<&Blocker> = blockers
-        .iter()
-        .filter(|b| crate::ids::addresses(base, &b.id))
-        .collect();
     if let Some(n) = nth {
+        let matching: Vec<&Blocker> = blockers
+            .iter()
+            .filter(|b| crate::ids::addresses(base, &b.id))
+            .collect();
         let one =
             (matching.get(n.wrapping_sub(1)).copied()).ok_or_else(|| unknown(blockers, input))?;
         // A resolve names its blocker by ID and opening time: two of one
@@ -129,17 +190,16 @@ fn find<'a>(blockers: &'a [Blocker], input: &str) -> Result<&'a Blocker, Error> 
         }
         return Ok(one);
     }
-    match matching.as_slice() {
-        [] => Err(unknown(blockers, input)),
-        [one] => Ok(one),
-        // Never a guess: after a merge, the blocker still open may be the
-        // colleague's, not the one the SE meant.
-        many => Err(Error::AmbiguousId {
-            id: terminal_safe(input),
-            what: "blockers",
-            candidates: addresses(many),
-        }),
+    if many.is_empty() {
+        return Err(unknown(blockers, input));
     }
+    // Never a guess: after a merge, the blocker still open may be the
+    // colleague's, not the one the SE meant.
+    Err(Error::AmbiguousId {
+        id: terminal_safe(input),
+        what: "blockers",
+        candidates: addresses(&many),
+    })
 }
 
 /// How to name each of several blockers: its full ID, or `ID#N` when
@@ -168,16 +228,5 @@ fn addresses(blockers: &[&Blocker]) -> Vec<String> {
 
 fn unknown(blockers: &[Blocker], input: &str) -> Error {
     let ids = blockers.iter().map(|b| b.id.as_str());
-    let mut known: Vec<String> = ids.clone().map(terminal_safe).collect();
-    known.dedup();
-    Error::UnknownId {
-        id: terminal_safe(input),
-        what: "blocker",
-        suggestion: crate::error::suggest(input, ids).map(terminal_safe),
-        hint: if known.is_empty() {
-            "; none has been opened".to_string()
-        } else {
-            format!("; blockers: {}", known.join(", "))
-        },
-    }
+    crate::ids::unknown(input, "blocker", "blockers", ids, "none has been opened")
 }

@@ -13,6 +13,7 @@ use crate::evidence;
 use crate::journal::{Entry, Event, FileEvidence, Mark, RunEvidence};
 use crate::plan::Covers;
 use crate::plan_report::SignoffRow;
+use crate::plan_report::{EscalationDue, EscalationKind};
 use crate::render;
 use crate::report::{BlockerRow, CriterionRow, ItemRow, StatusReport};
 use crate::run::{self, RunEnd};
@@ -381,6 +382,9 @@ pub struct TodayReport {
     /// a list of criteria's once they are all evaluated, the final ones in
     /// signoff.
     pub pending_signoffs: Vec<SignoffRow>,
+    /// Blockers open past their threshold and triggered risks past an
+    /// escalation step: who to escalate to now.
+    pub escalations: Vec<EscalationDue>,
 }
 
 impl TodayReport {
@@ -409,6 +413,7 @@ impl TodayReport {
             open_items,
             pending_criteria,
             failed_criteria,
+            escalations: crate::plan_report::escalations_due(&status.blockers, &status.risks),
             open_blockers: status.blockers.into_iter().filter(|b| b.open).collect(),
             pending_signoffs,
         }
@@ -539,13 +544,39 @@ fn human(r: &TodayReport, zone: chrono_tz::Tz) -> String {
     if !r.open_blockers.is_empty() {
         out.push_str("\nOpen blockers:\n");
         for b in &r.open_blockers {
+            let owner = (b.blocker.owner.as_deref())
+                .map(|o| format!(", owner {}", terminal_safe(o)))
+                .unwrap_or_default();
             out.push_str(&format!(
-                "  {}  {} (open {})\n",
+                "  {}  {} (open {}{owner})\n",
                 terminal_safe(&b.blocker.id),
                 terminal_safe(&b.blocker.text),
                 b.open_for
             ));
         }
     }
+    escalations(&mut out, &r.escalations, zone);
     out
+}
+
+/// "Escalate now:", one line each, with who to.
+fn escalations(out: &mut String, due: &[EscalationDue], zone: chrono_tz::Tz) {
+    if due.is_empty() {
+        return;
+    }
+    out.push_str("\nEscalate now:\n");
+    let width = id_width(due.iter().map(|e| e.id.as_str()));
+    for e in due {
+        let since = crate::clock::local_date(e.since, zone);
+        let what = match e.kind {
+            EscalationKind::Blocker => format!("open since {since}"),
+            EscalationKind::Risk => format!("risk triggered {since}"),
+        };
+        out.push_str(&format!(
+            "  {:<width$}  {} ({what}) — escalate to {}\n",
+            terminal_safe(&e.id),
+            terminal_safe(&e.title),
+            terminal_safe(&e.to)
+        ));
+    }
 }

@@ -11,6 +11,8 @@ use crate::cli::{DebriefArgs, DocumentFormat};
 use crate::context::Context;
 use crate::error::{EXIT_OK, Error};
 use crate::output::{self, Destination, Document};
+use crate::plan::GapSeverity;
+use crate::plan_report::{GapRow, RiskRow};
 use crate::report::{
     BlockerRow, CriterionRow, DEBRIEF_FILE, DebriefDue, PhaseRow, StatusReport, describe_due,
 };
@@ -34,6 +36,12 @@ pub struct DebriefReport {
     pub late_phases: Vec<PhaseRow>,
     pub overrides: Vec<Override>,
     pub blockers: Vec<BlockerRow>,
+    /// Risks that were triggered at some point, and where they ended,
+    /// in the order they were (last) triggered.
+    pub triggered_risks: Vec<RiskRow>,
+    /// Product gaps, open first, the worst first: each open one puts the
+    /// deal's ACV at stake.
+    pub gaps: Vec<GapRow>,
     pub parked: Vec<Remark>,
     /// The notes, grouped by the phase they were written in; only phases
     /// with notes, in phase order.
@@ -73,6 +81,8 @@ pub struct Tags {
     pub competitors: Vec<String>,
     pub duration_days: i64,
     pub closed: String,
+    /// The severity of each product gap recorded, the worst first.
+    pub gaps: Vec<GapSeverity>,
 }
 
 impl DebriefReport {
@@ -96,6 +106,13 @@ impl DebriefReport {
             .filter(|c| !c.earlier_failures.is_empty())
             .cloned()
             .collect();
+        let mut gaps = status.gaps.clone();
+        gaps.sort_by_key(|g| (!g.open, g.gap.severity));
+        let mut triggered_risks: Vec<RiskRow> = (status.risks.iter())
+            .filter(|r| r.triggered.is_some())
+            .cloned()
+            .collect();
+        triggered_risks.sort_by_key(|r| r.triggered);
         Some(DebriefReport {
             schema_version: crate::report::JSON_SCHEMA_VERSION,
             tags: Tags {
@@ -107,6 +124,12 @@ impl DebriefReport {
                 competitors: status.competitors.clone(),
                 duration_days: status.duration_days(),
                 closed: crate::clock::local_date(status.closed_at?, scope.zone).to_string(),
+                gaps: {
+                    let mut severities: Vec<GapSeverity> =
+                        gaps.iter().map(|g| g.gap.severity).collect();
+                    severities.sort();
+                    severities
+                },
             },
             due,
             worked,
@@ -120,6 +143,8 @@ impl DebriefReport {
                 .collect(),
             overrides: status.overrides.clone(),
             blockers: status.blockers.clone(),
+            triggered_risks,
+            gaps,
             parked: status.parked.clone(),
             notes_by_phase: PhaseNotes::group(&status.notes),
             status,

@@ -1,8 +1,252 @@
-//! `poc risk`: being built (issue 12).
+//! `poc risk`: list the risks, raise one during the POC, or move one
+//! (watching, triggered, retired).
 
-use crate::cli::RiskArgs;
+use serde::Serialize;
+
+use crate::cli::{ListFormat, RiskAddArgs, RiskArgs, RiskCommand, RiskStatusArg};
 use crate::context::Context;
+use crate::error::{EXIT_OK, Error};
+use crate::ids::Found;
+use crate::journal::Event;
+use crate::plan::RiskStatus;
+use crate::plan_report::RiskRow;
+use crate::render::{self, Tone, cell, status_cell};
+use crate::text::terminal_safe;
+use crate::tracking::RiskState;
 
-pub fn run(_args: RiskArgs, _ctx: &Context) -> anyhow::Result<u8> {
-    Err(crate::error::Error::usage("`poc risk` is not built yet").into())
+/// What `poc risk --format json` prints.
+#[derive(Debug, Serialize)]
+pub struct RiskList {
+    pub schema_version: u32,
+    /// Open risks first, by likelihood × impact; retired ones last.
+    pub risks: Vec<RiskRow>,
+}
+
+pub fn run(args: RiskArgs, ctx: &Context) -> anyhow::Result<u8> {
+    if let Some(RiskCommand::Add(add)) = args.add {
+        return raise(add, ctx);
+    }
+    match (args.id, args.status) {
+        (Some(id), Some(status)) => {
+            if args.format.is_some() {
+                return Err(Error::usage(
+                    "--format is for the list (`poc risk` alone); moving a risk prints one line",
+                )
+                .into());
+            }
+            move_risk(ctx, id.trim(), to_status(status), args.note)
+        }
+        (None, None) if args.note.is_none() => list(ctx, args.format),
+        _ => Err(Error::usage(
+            "name the risk to move and its status, e.g. `poc risk R1 --status triggered --note TEXT`; `poc risk` alone lists them",
+        )
+        .into()),
+    }
+}
+
+fn to_status(arg: RiskStatusArg) -> RiskStatus {
+    match arg {
+        RiskStatusArg::Watching => RiskStatus::Watching,
+        RiskStatusArg::Triggered => RiskStatus::Triggered,
+        RiskStatusArg::Retired => RiskStatus::Retired,
+    }
+}
+
+fn list(ctx: &Context, format: Option<ListFormat>) -> anyhow::Result<u8> {
+    let poc = ctx.load()?;
+    let report = RiskList {
+        schema_version: crate::report::JSON_SCHEMA_VERSION,
+        risks: crate::plan_report::risk_rows(&poc.scope, &poc.state, poc.now),
+    };
+    match format.unwrap_or(ListFormat::Table) {
+        ListFormat::Json => crate::out(&render::json(&report)?)?,
+        ListFormat::Table if report.risks.is_empty() => crate::say!(
+            "No risks yet. List the plan's under `risks:` in poc.yaml (version 2), or raise one with `poc risk add TEXT`."
+        ),
+        ListFormat::Table => crate::out(&table(&report.risks, poc.scope.zone, ctx.color))?,
+    }
+    super::done(poc);
+    Ok(EXIT_OK)
+}
+
+/// The risks as a table: id, title, likelihood, impact, score, owner,
+/// status, since, escalation.
+pub fn table(risks: &[RiskRow], zone: chrono_tz::Tz, color: bool) -> String {
+    let mut t = render::table(&[
+        "id",
+        "risk",
+        "likelihood",
+        "impact",
+        "score",
+        "owner",
+        "status",
+        "since",
+        "escalation",
+    ]);
+    for r in risks {
+        t.add_row(vec![
+            cell(&r.id),
+            cell(&r.title),
+            cell(r.likelihood.id()),
+            cell(r.impact.id()),
+            cell(r.score.to_string()),
+            cell(r.owner.as_deref().unwrap_or_default()),
+            status_cell(r.status.id(), tone(r.status), color),
+            cell(
+                r.since
+                    .map(|t| crate::clock::local_date(t, zone).to_string())
+                    .unwrap_or_default(),
+            ),
+            cell(escalation_text(r)),
+        ]);
+    }
+    render::shown(t)
+}
+
+/// "escalate to Priya" when it is due, else the path the scope gives.
+pub fn escalation_text(r: &RiskRow) -> String {
+    match &r.escalate_to {
+        Some(to) => format!("escalate to {to}"),
+        None => crate::plan::escalation_path(&r.escalation),
+    }
+}
+
+pub fn tone(status: RiskStatus) -> Tone {
+    match status {
+        RiskStatus::Watching => Tone::Open,
+        RiskStatus::Triggered => Tone::Bad,
+        RiskStatus::Retired => Tone::Good,
+    }
+}
+
+fn raise(args: RiskAddArgs, ctx: &Context) -> anyhow::Result<u8> {
+    let title = super::non_empty(&args.words.join(" "), "the risk")?;
+    let owner = super::optional_text(args.owner);
+    let (likelihood, impact) = (super::level(args.likelihood), super::level(args.impact));
+    let (poc, mut journal) = ctx.load_for_write()?;
+    // A closed POC has nothing left to put at risk.
+    poc.ensure_open("raise a risk")?;
+    let risks = &poc.state.tracking.risks;
+    let id = crate::ids::mint("R", risks.iter().map(|r| r.id.as_str()));
+    let shown_owner = (owner.as_deref())
+        .map(|o| format!(", owner {}", terminal_safe(o)))
+        .unwrap_or_default();
+    journal.append(&[ctx.entry(
+        &poc,
+        Event::Risk {
+            id: id.clone(),
+            title,
+            likelihood,
+            impact,
+            owner,
+        },
+    )])?;
+    crate::say!(
+        "Raised {id} ({} likelihood × {} impact, score {}{shown_owner}). When it happens: `poc risk {id} --status triggered --note TEXT`.",
+        likelihood.id(),
+        impact.id(),
+        likelihood.weight() * impact.weight()
+    );
+    super::done(poc);
+    Ok(EXIT_OK)
+}
+
+fn move_risk(
+    ctx: &Context,
+    input: &str,
+    status: RiskStatus,
+    note: Option<String>,
+) -> anyhow::Result<u8> {
+    let note = super::optional_text(note);
+    // Moving stays possible after the close, to tidy up (retire what is
+    // left), as resolving a blocker does.
+    let (poc, mut journal) = ctx.load_for_write()?;
+    let risk = find(&poc.state.tracking.risks, input)?;
+    let shown = terminal_safe(&risk.id);
+    if risk.status == status {
+        let since = (risk.since)
+            .map(|t| format!(" since {}", crate::clock::local_date(t, poc.scope.zone)))
+            .unwrap_or_default();
+        crate::say!(
+            "{shown} is already {}{since} (nothing was recorded).",
+            status.id()
+        );
+        return Ok(EXIT_OK);
+    }
+    let mut entry = ctx.entry(
+        &poc,
+        Event::RiskStatus {
+            id: risk.id.clone(),
+            status,
+            note,
+        },
+    );
+    // Replayed before the risk was raised or last moved (a clock behind a
+    // colleague's), the move would be lost or undone: it goes just after.
+    if let Some(floor) = risk.since.or(risk.raised)
+        && entry.at <= floor
+    {
+        if entry.at < floor {
+            crate::say!(
+                "Recorded as of {}, when {shown} was last raised or moved (its time is later than now; check the clock of whoever recorded it).",
+                poc.scope.show(floor)
+            );
+        }
+        entry.at = floor + chrono::Duration::milliseconds(1);
+    }
+    journal.append(&[entry])?;
+    crate::say!(
+        "{shown} is now {}: {}",
+        status.id(),
+        terminal_safe(&risk.title)
+    );
+    if status == RiskStatus::Triggered
+        && let Some(planned) = poc.scope.risks.iter().find(|p| p.id == risk.id)
+    {
+        if let Some(contingency) = &planned.contingency {
+            crate::say!("Contingency: {}", terminal_safe(contingency));
+        }
+        if !planned.escalation.is_empty() {
+            crate::say!(
+                "Escalation: {}; `poc status` says when it is due.",
+                terminal_safe(&crate::plan::escalation_path(&planned.escalation))
+            );
+        }
+    }
+    super::done(poc);
+    Ok(EXIT_OK)
+}
+
+/// The risk `input` names: a scope risk by its ID as written in poc.yaml,
+/// or a raised one by its whole ID (any case) or its short form (`R3` for
+/// `R3-K7Q`) while only one has it.
+fn find<'a>(risks: &'a [RiskState], input: &str) -> Result<&'a RiskState, Error> {
+    if let Some(planned) = (risks.iter()).find(|r| r.raised.is_none() && r.id == input) {
+        return Ok(planned);
+    }
+    let raised: Vec<&RiskState> = risks.iter().filter(|r| r.raised.is_some()).collect();
+    match crate::ids::find(&raised, |r| &r.id, input) {
+        Found::One(one) => Ok(one),
+        Found::None => Err(crate::ids::unknown(
+            input,
+            "risk",
+            "risks",
+            risks.iter().map(|r| r.id.as_str()),
+            "none is listed in poc.yaml (`risks:`) or raised with `poc risk add`",
+        )),
+        Found::Many(many) => Err(Error::AmbiguousId {
+            id: terminal_safe(input),
+            what: "risks",
+            candidates: (many.iter())
+                .map(|r| {
+                    format!(
+                        "{} ({}, {})",
+                        terminal_safe(&r.id),
+                        crate::text::truncate(&terminal_safe(&r.title), 40),
+                        r.status.id()
+                    )
+                })
+                .collect(),
+        }),
+    }
 }

@@ -4,6 +4,7 @@ use crate::cli::{FormatArgs, StatusFormat};
 use crate::context::Context;
 use crate::error::EXIT_OK;
 use crate::journal::JOURNAL_FILE;
+use crate::plan::RiskStatus;
 use crate::render::{self, Tone, cell, status_cell};
 use crate::report::{DEBRIEF_FILE, DebriefDue, StatusReport, describe_due};
 use crate::scope::{SCOPE_FILE, Scope};
@@ -82,8 +83,14 @@ fn headline(r: &StatusReport, scope: &Scope) -> String {
         r.parked.len()
     ));
     for b in r.blockers.iter().filter(|b| b.open) {
+        let owner = (b.blocker.owner.as_deref())
+            .map(|o| format!(", owner {}", terminal_safe(o)))
+            .unwrap_or_default();
+        let escalate = (b.escalate_now.as_deref())
+            .map(|to| format!(" — escalate to {}", terminal_safe(to)))
+            .unwrap_or_default();
         out.push_str(&format!(
-            "  {} {} (open {})\n",
+            "  {} {} (open {}{owner}){escalate}\n",
             terminal_safe(&b.blocker.id),
             terminal_safe(&b.blocker.text),
             b.open_for
@@ -175,6 +182,54 @@ fn human(r: &StatusReport, scope: &Scope, color: bool) -> String {
         }
         out.push('\n');
         out.push_str(&render::shown(criteria));
+    }
+    out.push_str(&risks_and_gaps(r, color));
+    out
+}
+
+/// The open risks, highest likelihood × impact first, with any escalation
+/// due; then the open product gaps by severity.
+fn risks_and_gaps(r: &StatusReport, color: bool) -> String {
+    let mut out = String::new();
+    let open: Vec<_> = (r.risks.iter())
+        .filter(|k| k.status != RiskStatus::Retired)
+        .collect();
+    if !open.is_empty() {
+        let mut risks = render::table(&[
+            "id",
+            "risk",
+            "likelihood × impact",
+            "owner",
+            "status",
+            "escalation",
+        ]);
+        for k in open {
+            risks.add_row(vec![
+                cell(&k.id),
+                cell(&k.title),
+                cell(format!(
+                    "{} × {} = {}",
+                    k.likelihood.id(),
+                    k.impact.id(),
+                    k.score
+                )),
+                cell(k.owner.as_deref().unwrap_or_default()),
+                status_cell(k.status.id(), super::risk::tone(k.status), color),
+                cell(super::risk::escalation_text(k)),
+            ]);
+        }
+        out.push_str("\nOpen risks:\n");
+        out.push_str(&render::shown(risks));
+    }
+    if !r.gaps.is_empty() {
+        let g = &r.open_gaps;
+        out.push_str(&format!(
+            "\nProduct gaps open: {} deal-breaker, {} challenge, {} nice-to-have ({} resolved)\n",
+            g.deal_breaker,
+            g.challenge,
+            g.nice_to_have,
+            r.gaps.iter().filter(|g| !g.open).count()
+        ));
     }
     out
 }

@@ -14,6 +14,7 @@ mod close;
 mod debrief;
 mod init;
 mod log;
+mod metrics;
 mod notes_and_blockers;
 mod report;
 mod status;

@@ -236,7 +236,7 @@ fn record(ctx: &Context, metric: &Metric, m: Measurement) -> anyhow::Result<u8> 
 /// baseline", then each criterion it decides as it now stands; when a value
 /// dated later is the latest, that is said too.
 fn announce(poc: &Poc, metric: &Metric, entry: &Entry, value: f64) {
-    crate::say!("{}: {}", metric.id, metric.summary(value));
+    crate::say!("{}: {}", metric.id, terminal_safe(&metric.summary(value)));
     let latest = poc.state.tracking.latest(&metric.id);
     if let Some(later) = latest.filter(|l| l.at > entry.at) {
         crate::say!(

@@ -141,7 +141,8 @@ impl Metric {
             return None;
         }
         let change = (value - self.baseline) / self.baseline.abs() * 100.0;
-        Some(match self.better {
+        // A value near f64's limits can overflow to infinity.
+        change.is_finite().then_some(match self.better {
             Better::Higher => change,
             Better::Lower => -change,
         })
@@ -573,8 +574,14 @@ pub enum CaptureMiss {
 /// "92.8% better", "10% worse", "no change": an improvement in percent of
 /// the baseline, in words.
 pub fn improvement_words(percent: f64) -> String {
-    let shown = format!("{:.1}", percent.abs());
-    let shown = shown.trim_end_matches('0').trim_end_matches('.');
+    let shown = match percent.abs() {
+        big if big >= 1e6 => number(big),
+        p => format!("{p:.1}")
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string(),
+    };
+    let shown = shown.as_str();
     match shown {
         "0" => "no change".to_string(),
         _ if percent > 0.0 => format!("{shown}% better"),
@@ -601,6 +608,14 @@ pub fn parse_value(text: &str) -> Result<f64, String> {
 
 /// A number as people write it: no trailing `.0`, at most 3 decimals.
 pub fn number(value: f64) -> String {
+    // Very large and very small values in exponent form: 3 decimals would
+    // print 309 digits, or 0 for an error rate of 0.0001.
+    if value != 0.0 && !(0.001..1e15).contains(&value.abs()) {
+        let text = format!("{value:.3e}");
+        let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
+        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+        return format!("{mantissa}e{exponent}");
+    }
     let text = format!("{value:.3}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
     if text == "-0" {
@@ -665,6 +680,25 @@ mod tests {
         assert_eq!(up.verdict(12400.0), "met, 106.7% better than baseline");
         let zero = metric(0.0, 5.0, Better::Higher);
         assert_eq!(zero.verdict(6.0), "met");
+        assert_eq!(metric(1e-300, 1.0, Better::Higher).verdict(1e300), "met");
+        assert_eq!(up.verdict(6e18), "met, 1e17% better than baseline");
+    }
+
+    #[test]
+    fn numbers_read_as_people_write_them() {
+        let cases = [
+            (1.8, "1.8"),
+            (12400.0, "12400"),
+            (-3.0, "-3"),
+            (-0.0, "0"),
+            (2.0 / 3.0, "0.667"),
+            (0.0001, "1e-4"),
+            (1e308, "1e308"),
+            (1.23456e20, "1.235e20"),
+        ];
+        for (value, text) in cases {
+            assert_eq!(number(value), text);
+        }
     }
 
     #[test]

@@ -121,8 +121,12 @@ pub enum Command {
     /// Record a value metric's actual value
     ///
     /// The metrics are in poc.yaml (`metrics:`) with baseline, target and
-    /// which way is better. With --run, the value is read from the command's
-    /// output by the metric's `capture:` pattern, and the run is the proof.
+    /// which way is better. VALUE is a plain number (1.8, -3, 12400, 1e3).
+    /// With --run, the command runs as `check --run` runs it, and the value
+    /// is the first group of the last match of the metric's `capture:`
+    /// pattern in its output; the run's log is the proof. A run that fails,
+    /// times out or prints no match records nothing and exits 1 (its log is
+    /// kept); a run whose value misses the target records it, and exits 1.
     /// A criterion tied to the metric (`metric: M1`) is met when the value
     /// meets the target, and failed when it does not.
     ///

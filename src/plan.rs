@@ -161,7 +161,8 @@ impl Metric {
             return None;
         }
         let change = (value - self.baseline) / self.baseline.abs() * 100.0;
-        Some(match self.better {
+        // A value near f64's limits can overflow to infinity.
+        change.is_finite().then_some(match self.better {
             Better::Higher => change,
             Better::Lower => -change,
         })
@@ -402,10 +403,17 @@ impl RawMetric {
 /// A `capture:` pattern that compiles and has a group to read the value from.
 fn checked_capture(check: &Check, capture: Spanned<String>) -> Result<String, Error> {
     let problem = match regex::Regex::new(&capture.value) {
-        Err(e) => Some(format!(
-            "`capture` is not a valid regular expression: {}",
-            crate::text::terminal_safe(&e.to_string().replace('\n', " "))
-        )),
+        Err(e) => {
+            // The crate's message draws the pattern with a caret on lines
+            // of their own; the last line says what is wrong.
+            let text = e.to_string();
+            let last = text.lines().last().unwrap_or_default();
+            let why = last.trim().trim_start_matches("error: ");
+            Some(format!(
+                "`capture` is not a valid regular expression: {}",
+                crate::text::terminal_safe(why)
+            ))
+        }
         Ok(re) if re.captures_len() < 2 => Some(
             "`capture` has no group: put the number in parentheses, as in `p95=([0-9.]+) ms`"
                 .to_string(),
@@ -485,8 +493,149 @@ impl Metric {
     }
 }
 
+impl Stream {
+    pub const ALL: [Stream; 4] = [Stream::Time, Stream::Cost, Stream::Revenue, Stream::Risk];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Stream::Time => "time",
+            Stream::Cost => "cost",
+            Stream::Revenue => "revenue",
+            Stream::Risk => "risk",
+        }
+    }
+}
+
+impl Metric {
+    /// "met, 92.8% better than baseline": whether `value` meets the
+    /// target, and how far it moved from the baseline.
+    pub fn verdict(&self, value: f64) -> String {
+        let met = if self.met_by(value) { "met" } else { "not met" };
+        match self.improvement_percent(value) {
+            Some(p) => match improvement_words(p).as_str() {
+                "no change" => format!("{met}, no change from baseline"),
+                words => format!("{met}, {words} than baseline"),
+            },
+            None => met.to_string(),
+        }
+    }
+
+    /// "25 min → 1.8 min → ≤ 2 min": baseline, the value (or "not
+    /// measured") and target, as every view shows them.
+    pub fn progress(&self, value: Option<f64>) -> String {
+        let value = value.map_or_else(|| "not measured".to_string(), |v| self.amount(v));
+        format!("{} → {value} → {}", self.amount(self.baseline), self.bar())
+    }
+
+    /// "1.8 min (baseline 25 min, target ≤ 2 min): met, 92.8% better than
+    /// baseline": a value measured, as `poc measure` says it.
+    pub fn summary(&self, value: f64) -> String {
+        format!(
+            "{} (baseline {}, target {}): {}",
+            self.amount(value),
+            self.amount(self.baseline),
+            self.bar(),
+            self.verdict(value)
+        )
+    }
+
+    /// What a criterion tied to this metric gets as evidence from a value
+    /// measured: "M1 measured 1.8 min: target ≤ 2 min met", then what the
+    /// measurement's own evidence says.
+    pub fn criterion_evidence(&self, value: f64, evidence: Option<&str>) -> String {
+        let verdict = if self.met_by(value) { "met" } else { "not met" };
+        let mut text = format!(
+            "{} measured {}: target {} {verdict}",
+            self.id,
+            self.amount(value),
+            self.bar()
+        );
+        if let Some(e) = evidence.filter(|e| !e.trim().is_empty()) {
+            text.push_str(" (");
+            text.push_str(e);
+            text.push(')');
+        }
+        text
+    }
+
+    /// Reads the value from a command's output with `capture:`: the first
+    /// group of the last match, since a tool usually prints its final
+    /// figure last.
+    pub fn capture_value(&self, output: &str) -> Result<f64, CaptureMiss> {
+        let Some(pattern) = &self.capture else {
+            return Err(CaptureMiss::NoPattern);
+        };
+        // Validated when the scope was read: it compiles and has a group.
+        let re = regex::Regex::new(pattern).map_err(|_| CaptureMiss::NoPattern)?;
+        let found = re
+            .captures_iter(output)
+            .filter_map(|c| c.get(1))
+            .last()
+            .ok_or(CaptureMiss::NoMatch)?;
+        let text = found.as_str().trim();
+        parse_value(text).map_err(|problem| CaptureMiss::NotANumber {
+            text: text.to_string(),
+            problem,
+        })
+    }
+}
+
+/// Why `capture:` read no value from a run's output.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CaptureMiss {
+    /// The metric has no `capture:`.
+    NoPattern,
+    /// Nothing in the output matches it.
+    NoMatch,
+    /// What its group caught is not a number.
+    NotANumber { text: String, problem: String },
+}
+
+/// "92.8% better", "10% worse", "no change": an improvement in percent of
+/// the baseline, in words.
+pub fn improvement_words(percent: f64) -> String {
+    let shown = match percent.abs() {
+        big if big >= 1e6 => number(big),
+        p => format!("{p:.1}")
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string(),
+    };
+    let shown = shown.as_str();
+    match shown {
+        "0" => "no change".to_string(),
+        _ if percent > 0.0 => format!("{shown}% better"),
+        _ => format!("{shown}% worse"),
+    }
+}
+
+/// A value measured, as typed or as a run printed it: a finite number
+/// (`1.8`, `-3`, `12400`, `1e3`); the problem in words otherwise.
+pub fn parse_value(text: &str) -> Result<f64, String> {
+    let text = text.trim();
+    if text.contains([',', '_', '\'']) || text.contains(char::is_whitespace) {
+        return Err(
+            "write it without separators, as in `12400`, with a point for decimals, as in `1.8`"
+                .to_string(),
+        );
+    }
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        Ok(_) => Err("give a finite number, such as `1.8` or `-3`".to_string()),
+        Err(_) => Err("give a number, such as `1.8`, `12400`, `-3` or `1e3`".to_string()),
+    }
+}
+
 /// A number as people write it: no trailing `.0`, at most 3 decimals.
 pub fn number(value: f64) -> String {
+    // Very large and very small values in exponent form: 3 decimals would
+    // print 309 digits, or 0 for an error rate of 0.0001.
+    if value != 0.0 && !(0.001..1e15).contains(&value.abs()) {
+        let text = format!("{value:.3e}");
+        let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
+        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+        return format!("{mantissa}e{exponent}");
+    }
     let text = format!("{value:.3}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
     if text == "-0" {
@@ -510,4 +659,101 @@ pub fn escalation_path(steps: &[Escalation]) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn metric(baseline: f64, target: f64, better: Better) -> Metric {
+        Metric {
+            id: "M1".into(),
+            title: "Time to find an incident's logs".into(),
+            stream: Stream::Time,
+            unit: Some("min".into()),
+            baseline,
+            target,
+            better,
+            capture: Some(r"found in ([0-9.]+) min".into()),
+            line: 1,
+        }
+    }
+
+    #[test]
+    fn values_are_finite_numbers_without_separators() {
+        for (text, value) in [
+            ("1.8", 1.8),
+            ("-3", -3.0),
+            ("12400", 12400.0),
+            ("1e3", 1000.0),
+        ] {
+            assert_eq!(parse_value(text), Ok(value));
+        }
+        for text in ["12,400", "1_000", "12 400", "1'000"] {
+            assert!(
+                parse_value(text)
+                    .unwrap_err()
+                    .contains("without separators")
+            );
+        }
+        for text in ["inf", "NaN", "-infinity"] {
+            assert!(parse_value(text).unwrap_err().contains("a finite number"));
+        }
+        assert!(parse_value("fast").unwrap_err().contains("give a number"));
+        assert!(parse_value("").is_err());
+    }
+
+    #[test]
+    fn a_measurement_reads_as_a_person_would_say_it() {
+        let m = metric(25.0, 2.0, Better::Lower);
+        assert_eq!(
+            m.summary(1.8),
+            "1.8 min (baseline 25 min, target ≤ 2 min): met, 92.8% better than baseline"
+        );
+        assert_eq!(m.verdict(30.0), "not met, 20% worse than baseline");
+        assert_eq!(m.verdict(25.0), "not met, no change from baseline");
+        let up = metric(6000.0, 10000.0, Better::Higher);
+        assert_eq!(up.verdict(12400.0), "met, 106.7% better than baseline");
+        let zero = metric(0.0, 5.0, Better::Higher);
+        assert_eq!(zero.verdict(6.0), "met");
+        assert_eq!(metric(1e-300, 1.0, Better::Higher).verdict(1e300), "met");
+        assert_eq!(up.verdict(6e18), "met, 1e17% better than baseline");
+    }
+
+    #[test]
+    fn numbers_read_as_people_write_them() {
+        let cases = [
+            (1.8, "1.8"),
+            (12400.0, "12400"),
+            (-3.0, "-3"),
+            (-0.0, "0"),
+            (2.0 / 3.0, "0.667"),
+            (0.0001, "1e-4"),
+            (1e308, "1e308"),
+            (1.23456e20, "1.235e20"),
+        ];
+        for (value, text) in cases {
+            assert_eq!(number(value), text);
+        }
+    }
+
+    #[test]
+    fn the_last_match_in_the_output_is_the_value() {
+        let m = metric(25.0, 2.0, Better::Lower);
+        let out = "warm-up: found in 9.5 min\nrun: found in 1.8 min\n";
+        assert_eq!(m.capture_value(out), Ok(1.8));
+        assert_eq!(m.capture_value("nothing here"), Err(CaptureMiss::NoMatch));
+        let mut dots = m.clone();
+        dots.capture = Some(r"found in ([0-9.,]+) min".into());
+        assert!(matches!(
+            dots.capture_value("found in 1,8 min"),
+            Err(CaptureMiss::NotANumber { .. })
+        ));
+        let mut none = m;
+        none.capture = None;
+        assert_eq!(
+            none.capture_value("found in 1 min"),
+            Err(CaptureMiss::NoPattern)
+        );
+    }
 }

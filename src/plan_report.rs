@@ -68,6 +68,21 @@ pub struct MetricRow {
     pub improvement_percent: Option<f64>,
     /// The success criteria it decides.
     pub criteria: Vec<String>,
+    /// The baseline and the latest value with the unit: "25 min".
+    pub baseline_amount: String,
+    pub latest_amount: Option<String>,
+    /// "25 min → 1.8 min → ≤ 2 min", or "25 min → not measured → ≤ 2 min":
+    /// baseline, latest actual and target, as every view shows them.
+    pub progress: String,
+    /// "92.8% better", "20% worse", "no change"; null until measured or
+    /// with a baseline of 0.
+    pub improvement: Option<String>,
+    /// "met", "not met" or "not measured".
+    pub verdict: &'static str,
+    /// "met, 92.8% better than baseline"; null until measured.
+    pub outcome: Option<String>,
+    /// How many values were recorded.
+    pub measurements: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -146,7 +161,21 @@ pub fn metric_rows(scope: &Scope, state: &PocState) -> Vec<MetricRow> {
         .map(|m| {
             let latest = state.tracking.latest(&m.id).cloned();
             let value = latest.as_ref().map(|l| l.value);
+            let latest_amount = value.map(|v| m.amount(v));
             MetricRow {
+                baseline_amount: m.amount(m.baseline),
+                progress: m.progress(value),
+                improvement: value
+                    .and_then(|v| m.improvement_percent(v))
+                    .map(crate::plan::improvement_words),
+                verdict: match value.map(|v| m.met_by(v)) {
+                    Some(true) => "met",
+                    Some(false) => "not met",
+                    None => "not measured",
+                },
+                outcome: value.map(|v| m.verdict(v)),
+                measurements: state.tracking.measured.get(&m.id).map_or(0, Vec::len),
+                latest_amount,
                 id: m.id.clone(),
                 title: m.title.clone(),
                 stream: m.stream,

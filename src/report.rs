@@ -165,6 +165,8 @@ pub struct CriterionRow {
     pub priority: Priority,
     pub phase: Phase,
     pub owner: Option<String>,
+    /// The value metric whose target decides it.
+    pub metric: Option<String>,
     pub status: Status,
     pub evidence: Option<String>,
     pub note: Option<String>,
@@ -431,6 +433,7 @@ fn criterion_rows(scope: &Scope, state: &PocState) -> Vec<CriterionRow> {
                 priority: c.priority,
                 phase: c.phase,
                 owner: c.owner.clone(),
+                metric: c.metric.clone(),
                 status: mark.map_or(Status::Pending, |m| m.status),
                 evidence: mark.and_then(|m| m.evidence_text()),
                 note: mark.and_then(|m| m.mark().note.clone()),

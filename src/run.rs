@@ -756,6 +756,36 @@ struct Capture<W: Write> {
 
 const PREFIXES: [(&[u8], &[u8]); 2] = [(b"[out] ", b"[out+] "), (b"[err] ", b"[err+] ")];
 
+/// The command's output as a run log keeps it: stdout and stderr lines in
+/// the order the log has them, without their `[out]`/`[err]` prefix, a long
+/// line split in the log joined again; the log's own lines (its header and
+/// footer, a marker of output left out) are not output.
+pub fn logged_output(log: &str) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    // Per stream: the index in `lines` of its latest line.
+    let mut last: [Option<usize>; 2] = [None, None];
+    for line in log.lines() {
+        for (stream, (first, more)) in PREFIXES.iter().enumerate() {
+            let bytes = line.as_bytes();
+            let (continued, text) = if bytes.starts_with(first) {
+                (false, &line[first.len()..])
+            } else if bytes.starts_with(more) {
+                (true, &line[more.len()..])
+            } else {
+                continue;
+            };
+            match last[stream] {
+                Some(i) if continued => lines[i].push_str(text),
+                _ => {
+                    lines.push(text.to_string());
+                    last[stream] = Some(lines.len() - 1);
+                }
+            }
+        }
+    }
+    lines.join("\n")
+}
+
 impl<W: Write> Capture<W> {
     fn new(out: W, cap: u64) -> Self {
         let head_cap = cap / 2;
@@ -956,6 +986,25 @@ mod tests {
         assert_eq!(lines.len(), 21);
         // Under the cap, nothing is left out and no marker is written.
         assert!(!captured(1 << 20, &[(0, &input)]).contains("[poc]"));
+    }
+
+    #[test]
+    fn the_output_reads_back_from_the_log_without_its_prefixes() {
+        let long = "x".repeat(MAX_LINE_BYTES + 10);
+        let log = captured(
+            1 << 20,
+            &[
+                (0, b"warm-up: 9.5 min\n"),
+                (1, b"warning: slow\n"),
+                (0, long.as_bytes()),
+                (0, b"\nfound in 1.8 min"),
+            ],
+        );
+        let log = format!("# poc run evidence for M1\n{log}# exit code: 0\n");
+        assert_eq!(
+            logged_output(&log),
+            format!("warm-up: 9.5 min\nwarning: slow\n{long}\nfound in 1.8 min")
+        );
     }
 
     #[test]

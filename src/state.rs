@@ -305,9 +305,9 @@ impl PocState {
                     self.unmatched.push((line, why));
                 }
             }
-            Event::Measure { id, value, .. } => match self.tracking.apply(scope, entry) {
+            Event::Measure { .. } => match self.tracking.apply(scope, entry) {
                 Some(why) => self.unmatched.push((line, why)),
-                None => self.measure_criteria(scope, id, *value, entry),
+                None => self.measure_criteria(scope, entry),
             },
             Event::Resolve { id, note, opened } => {
                 if !self.resolve(id, *opened, note, at) {
@@ -539,33 +539,8 @@ impl PocState {
 
     /// Marks the criteria tied to `metric` met or failed by a measured
     /// value, saying so in their evidence.
-    fn measure_criteria(&mut self, scope: &Scope, metric: &str, value: f64, entry: &Entry) {
-        let Some(m) = scope.metrics.iter().find(|m| m.id == metric) else {
-            return;
-        };
-        let (files, run) = match &entry.event {
-            Event::Measure { files, run, .. } => (files.clone(), run.clone()),
-            _ => (Vec::new(), None),
-        };
-        let met = m.met_by(value);
-        let verdict = if met { "met" } else { "not met" };
-        for c in scope
-            .success_criteria
-            .iter()
-            .filter(|c| c.metric.as_deref() == Some(metric))
-        {
-            let mark = Arc::new(Mark {
-                id: c.id.clone(),
-                evidence: Some(format!(
-                    "{metric} measured {}: target {} {verdict}",
-                    m.amount(value),
-                    m.bar()
-                )),
-                note: None,
-                files: files.clone(),
-                run: run.clone(),
-            });
-            let status = if met { Status::Met } else { Status::Failed };
+    fn measure_criteria(&mut self, scope: &Scope, entry: &Entry) {
+        for (mark, status) in measure_marks(scope, &entry.event) {
             self.mark(&mark, status, entry);
         }
     }
@@ -680,6 +655,44 @@ fn remark(entry: &Entry, text: &str) -> Remark {
 /// The debrief is due 48 hours after close.
 pub fn debrief_due(closure: &Closure) -> DateTime<Utc> {
     closure.at + chrono::Duration::hours(48)
+}
+
+/// What a measured value records for the criteria tied to its metric
+/// (`metric: M1`): a mark each, met when the value meets the target and
+/// failed when not, its evidence saying so. Nothing for any other entry.
+pub fn measure_marks(scope: &Scope, event: &Event) -> Vec<(Arc<Mark>, Status)> {
+    let Event::Measure {
+        id,
+        value,
+        evidence,
+        files,
+        run,
+    } = event
+    else {
+        return Vec::new();
+    };
+    let Some(m) = scope.metrics.iter().find(|m| m.id == *id) else {
+        return Vec::new();
+    };
+    let status = if m.met_by(*value) {
+        Status::Met
+    } else {
+        Status::Failed
+    };
+    let text = m.criterion_evidence(*value, evidence.as_deref());
+    (scope.success_criteria.iter())
+        .filter(|c| c.metric.as_deref() == Some(id.as_str()))
+        .map(|c| {
+            let mark = Mark {
+                id: c.id.clone(),
+                evidence: Some(text.clone()),
+                note: None,
+                files: files.clone(),
+                run: run.clone(),
+            };
+            (Arc::new(mark), status)
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -15,11 +15,13 @@
 //! note on a failure, blockers and their resolution, parked requests, and the
 //! reason for a reopen or the close.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::journal::{Event, Journal, Line, Mark, Outcome};
-use crate::plan::Level;
+use crate::journal::{Event, Journal, Line, Mark, Outcome, RunEvidence};
+use crate::plan::{Level, Stream};
 use crate::plan_report::{EscalationDue, escalations_due};
 use crate::report::{CriteriaSummary, JSON_SCHEMA_VERSION, Standing, StatusReport};
 use crate::scope::{Phase, Priority, Scope, Side, Target};
@@ -73,6 +75,9 @@ pub struct UpdateReport {
     pub criteria_met: Vec<Done>,
     /// Sign-offs given in the period (and still given), oldest first.
     pub signoffs: Vec<SignoffGiven>,
+    /// Value metrics measured in the period, each with its latest value
+    /// then, against its baseline and target.
+    pub metrics_measured: Vec<MetricUpdate>,
     /// Checklist items done in the period (and still done).
     pub items_done: Vec<Done>,
     /// Failures recorded in the period, and what came of them since.
@@ -146,6 +151,31 @@ pub struct SignoffGiven {
     pub evidence: Option<String>,
     /// The attached files' original names.
     pub files: Vec<String>,
+}
+
+/// A value metric measured in the period.
+#[derive(Debug, Clone, Serialize)]
+pub struct MetricUpdate {
+    pub id: String,
+    pub title: String,
+    pub stream: Stream,
+    /// The latest value measured in the period, and when.
+    pub value: f64,
+    pub at: DateTime<Utc>,
+    /// "25 min → 1.8 min → ≤ 2 min": baseline, that value, target.
+    pub progress: String,
+    /// "met, 92.8% better than baseline".
+    pub outcome: String,
+    pub met: bool,
+    pub improvement_percent: Option<f64>,
+    /// Values recorded in the period.
+    pub measurements: usize,
+    pub evidence: Vec<String>,
+    /// The attached files' original names.
+    pub files: Vec<String>,
+    pub runs: Vec<RunRef>,
+    /// The success criteria it decides.
+    pub criteria: Vec<String>,
 }
 
 /// A command run as evidence: what ran and how it ended.
@@ -283,6 +313,7 @@ impl UpdateReport {
             .copied()
             .collect();
         let (criteria_met, items_done) = done(scope, state, &period);
+        let metrics_measured = measured(scope, &period);
         let failures = failures(scope, state, &period);
         let signoffs = signoffs_given(scope, state, &period);
         let reopened = reopened(scope, state, &period);
@@ -302,6 +333,7 @@ impl UpdateReport {
         let risk_escalations = escalations_due(&[], &status.risks);
         let nothing_new = criteria_met.is_empty()
             && signoffs.is_empty()
+            && metrics_measured.is_empty()
             && items_done.is_empty()
             && failures.is_empty()
             && reopened.is_empty()
@@ -340,6 +372,7 @@ impl UpdateReport {
             nothing_new,
             criteria_met,
             signoffs,
+            metrics_measured,
             items_done,
             failures,
             reopened,
@@ -419,11 +452,94 @@ fn named(scope: &Scope, id: &str) -> Option<Named> {
 }
 
 fn run_ref(mark: &Mark) -> Option<RunRef> {
-    mark.run.as_ref().map(|r| RunRef {
-        command: r.command.clone(),
-        outcome: r.outcome(),
-        passed: r.passed(),
-    })
+    mark.run.as_deref().map(RunRef::of)
+}
+
+impl RunRef {
+    fn of(r: &RunEvidence) -> RunRef {
+        RunRef {
+            command: r.command.clone(),
+            outcome: r.outcome(),
+            passed: r.passed(),
+        }
+    }
+}
+
+/// The marks an entry records: a check's (met) or a failure's (failed)
+/// own, or those a measured value gives the criteria tied to its metric.
+fn marks(scope: &Scope, event: &Event) -> Vec<(Arc<Mark>, Status)> {
+    match event {
+        Event::Check(m) => vec![(Arc::clone(m), Status::Met)],
+        Event::Fail(m) => vec![(Arc::clone(m), Status::Failed)],
+        Event::Measure { .. } => crate::state::measure_marks(scope, event),
+        _ => Vec::new(),
+    }
+}
+
+/// The metrics measured in the period, in the order first measured, each
+/// with its latest value in the period and the evidence of every one.
+fn measured(scope: &Scope, period: &[&Line]) -> Vec<MetricUpdate> {
+    let mut rows: Vec<MetricUpdate> = Vec::new();
+    for line in period {
+        let Event::Measure {
+            id,
+            value,
+            evidence,
+            files,
+            run,
+        } = &line.entry.event
+        else {
+            continue;
+        };
+        let Some(m) = scope.metrics.iter().find(|m| m.id == *id) else {
+            continue;
+        };
+        let i = match rows.iter().position(|r| r.id == *id) {
+            Some(i) => i,
+            None => {
+                rows.push(MetricUpdate {
+                    id: id.clone(),
+                    title: m.title.clone(),
+                    stream: m.stream,
+                    value: *value,
+                    at: line.entry.at,
+                    progress: String::new(),
+                    outcome: String::new(),
+                    met: false,
+                    improvement_percent: None,
+                    measurements: 0,
+                    evidence: Vec::new(),
+                    files: Vec::new(),
+                    runs: Vec::new(),
+                    criteria: (scope.success_criteria.iter())
+                        .filter(|c| c.metric.as_deref() == Some(id.as_str()))
+                        .map(|c| c.id.clone())
+                        .collect(),
+                });
+                rows.len() - 1
+            }
+        };
+        let row = &mut rows[i];
+        row.value = *value;
+        row.at = line.entry.at;
+        row.progress = m.progress(Some(*value));
+        row.outcome = m.verdict(*value);
+        row.met = m.met_by(*value);
+        row.improvement_percent = m.improvement_percent(*value);
+        row.measurements += 1;
+        if let Some(e) = evidence
+            && !row.evidence.contains(e)
+        {
+            row.evidence.push(e.clone());
+        }
+        for f in files {
+            if !row.files.contains(&f.name) {
+                row.files.push(f.name.clone());
+            }
+        }
+        row.runs.extend(run.as_deref().map(RunRef::of));
+    }
+    rows
 }
 
 fn file_names(mark: &Mark) -> impl Iterator<Item = String> + '_ {
@@ -434,10 +550,12 @@ fn file_names(mark: &Mark) -> impl Iterator<Item = String> + '_ {
 /// ID with the evidence of each check in the period.
 fn done(scope: &Scope, state: &PocState, period: &[&Line]) -> (Vec<Done>, Vec<Done>) {
     let mut rows: Vec<Done> = Vec::new();
-    for line in period {
-        let Event::Check(mark) = &line.entry.event else {
-            continue;
-        };
+    let checks = period.iter().flat_map(|line| {
+        let met = marks(scope, &line.entry.event).into_iter();
+        met.filter(|(_, s)| *s == Status::Met)
+            .map(move |(m, _)| (line, m))
+    });
+    for (line, mark) in checks {
         let (Some(named), Status::Met) = (named(scope, &mark.id), state.status_of(&mark.id)) else {
             continue;
         };
@@ -469,12 +587,12 @@ fn done(scope: &Scope, state: &PocState, period: &[&Line]) -> (Vec<Done>, Vec<Do
         {
             row.evidence.push(e.clone());
         }
-        for name in file_names(mark) {
+        for name in file_names(&mark) {
             if !row.files.contains(&name) {
                 row.files.push(name);
             }
         }
-        row.runs.extend(run_ref(mark));
+        row.runs.extend(run_ref(&mark));
     }
     for row in &mut rows {
         let failures = state.failures.get(&row.id).map(Vec::as_slice);
@@ -515,10 +633,13 @@ fn signoffs_given(scope: &Scope, state: &PocState, period: &[&Line]) -> Vec<Sign
 }
 
 fn failures(scope: &Scope, state: &PocState, period: &[&Line]) -> Vec<FailureRow> {
-    let rows = period.iter().filter_map(|line| {
-        let Event::Fail(mark) = &line.entry.event else {
-            return None;
-        };
+    let failed = period.iter().flat_map(|line| {
+        let marks = marks(scope, &line.entry.event).into_iter();
+        marks
+            .filter(|(_, s)| *s == Status::Failed)
+            .map(move |(m, _)| (line, m))
+    });
+    let rows = failed.filter_map(|(line, mark)| {
         let named = named(scope, &mark.id)?;
         let latest = state.marks.get(&mark.id);
         Some(FailureRow {
@@ -528,8 +649,8 @@ fn failures(scope: &Scope, state: &PocState, period: &[&Line]) -> Vec<FailureRow
             at: line.entry.at,
             evidence: mark.evidence.clone(),
             note: mark.note.clone(),
-            files: file_names(mark).collect(),
-            run: run_ref(mark),
+            files: file_names(&mark).collect(),
+            run: run_ref(&mark),
             status: latest.map_or(Status::Pending, |m| m.status),
             rechecked: latest.map(|m| m.at).filter(|t| *t > line.entry.at),
         })
@@ -545,9 +666,11 @@ fn reopened(scope: &Scope, state: &PocState, period: &[&Line]) -> Vec<Reopened> 
         let Event::Undo { id, note } = &line.entry.event else {
             continue;
         };
-        let marked_before = period[..i]
-            .iter()
-            .any(|l| matches!(&l.entry.event, Event::Check(m) | Event::Fail(m) if m.id == *id));
+        let marked_before = (period[..i].iter()).any(|l| {
+            marks(scope, &l.entry.event)
+                .iter()
+                .any(|(m, _)| m.id == *id)
+        });
         let Some(named) = named(scope, id) else {
             continue;
         };
@@ -780,6 +903,8 @@ fn sections(r: &UpdateReport, date: &Day) -> Vec<Section> {
     add("Phase changes", moves.collect());
     let met = r.criteria_met.iter().map(|d| done_bullet(d, date));
     add("Success criteria met", met.collect());
+    let measured = r.metrics_measured.iter().map(|m| metric_bullet(m, date));
+    add("Value measured", measured.collect());
     let signed = r.signoffs.iter().map(|g| {
         Bullet::new(
             format!("{} {} ({})", g.id, g.name, g.role),
@@ -881,6 +1006,23 @@ fn done_bullet(d: &Done, date: &Day) -> Bullet {
         .detail("Evidence", joined(&d.evidence, "; "))
         .detail("Files", joined(&d.files, ", "))
         .detail("Ran", joined(&runs, "; "))
+}
+
+fn metric_bullet(m: &MetricUpdate, date: &Day) -> Bullet {
+    let times = match m.measurements {
+        1 => String::new(),
+        n => format!(", the latest of {n} values"),
+    };
+    let runs: Vec<String> = m.runs.iter().map(run_text).collect();
+    Bullet::new(
+        format!("{} {}", m.id, m.title),
+        format!("(measured {}{times})", date(m.at)),
+    )
+    .detail("Result", Some(format!("{}: {}", m.progress, m.outcome)))
+    .detail("Decides", joined(&m.criteria, ", "))
+    .detail("Evidence", joined(&m.evidence, "; "))
+    .detail("Files", joined(&m.files, ", "))
+    .detail("Ran", joined(&runs, "; "))
 }
 
 fn failure_bullet(f: &FailureRow, date: &Day) -> Bullet {

@@ -111,13 +111,27 @@ fn prepare(
         }
         None => None,
     };
-    // A signal after the run, or during a copy (which then removes its
-    // temporary file), records nothing.
+    let files = match store_attachments(&poc.dir, attachments, run.as_ref())? {
+        Ok(files) => files,
+        Err(code) => return Ok(Err(code)),
+    };
+    Ok(Ok(Prepared { run, files }))
+}
+
+/// Copies the attachments into `evidence/`, after `run` if there was one:
+/// the files stored, or the exit code to end with when a signal came (after
+/// the run, or during a copy, which then removes its temporary file), and
+/// then nothing is recorded.
+pub(super) fn store_attachments(
+    poc_dir: &std::path::Path,
+    attachments: &[evidence::Attachment],
+    run: Option<&RunEvidence>,
+) -> anyhow::Result<Result<Vec<FileEvidence>, u8>> {
     let stopped_after_run = |stop| {
-        let log = (run.as_ref()).map(|r| format!("the run's log is kept at {}", r.log));
+        let log = run.map(|r| format!("the run's log is kept at {}", r.log));
         stopped(stop, log)
     };
-    let files = match evidence::store_all(&poc.dir, attachments) {
+    let files = match evidence::store_all(poc_dir, attachments) {
         Ok(files) => files,
         Err(e) => match e.downcast_ref::<run::Stopped>() {
             Some(run::Stopped(stop)) => return Ok(Err(stopped_after_run(*stop))),
@@ -127,7 +141,7 @@ fn prepare(
     if let Some(stop) = run::stop_requested() {
         return Ok(Err(stopped_after_run(stop)));
     }
-    Ok(Ok(Prepared { run, files }))
+    Ok(Ok(files))
 }
 
 /// Today's list: what is left in the current phase.
@@ -233,7 +247,7 @@ fn say_evidence(files: &[FileEvidence], run: Option<&RunEvidence>, failed: bool)
 }
 
 /// The next command once a phase's gate is met.
-fn say_gate_met(phase: Phase) {
+pub(super) fn say_gate_met(phase: Phase) {
     match phase.next() {
         Some(next) => {
             crate::say!("The {phase} phase is complete: run `poc advance` to move to {next}.")
@@ -347,7 +361,7 @@ pub(super) fn stopped(stop: run::Stop, kept: Option<String>) -> u8 {
 
 /// "exit code 3", "timed out after 600 s", "killed by a signal": why a run
 /// failed, kept as the failure's note.
-fn run_failure(run: &RunEvidence) -> String {
+pub(super) fn run_failure(run: &RunEvidence) -> String {
     match (run.timed_out, run.exit_code) {
         (true, _) => format!("timed out after {:.0} s", run.duration_ms as f64 / 1000.0),
         (false, Some(code)) => format!("exit code {code}"),

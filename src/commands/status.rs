@@ -170,7 +170,10 @@ fn human(r: &StatusReport, scope: &Scope, color: bool) -> String {
         for c in &r.criteria {
             criteria.add_row(vec![
                 cell(&c.id),
-                cell(&c.title),
+                cell(match &c.metric {
+                    Some(m) => format!("{} (via {m})", c.title),
+                    None => c.title.clone(),
+                }),
                 cell(c.priority.id()),
                 status_cell(c.status.id(), c.status.into(), color),
                 cell(evidence_summary(c)),
@@ -183,6 +186,7 @@ fn human(r: &StatusReport, scope: &Scope, color: bool) -> String {
         out.push('\n');
         out.push_str(&render::shown(criteria));
     }
+    out.push_str(&metrics_table(r, color));
     out.push_str(&risks_and_gaps(r, color));
     out
 }
@@ -253,6 +257,36 @@ fn signoff_line(r: &StatusReport) -> String {
             total - n
         ),
     }
+}
+
+/// Each value metric: baseline → latest → target, the improvement, and
+/// whether the target is met; nothing when the scope has none.
+fn metrics_table(r: &StatusReport, color: bool) -> String {
+    if r.metrics.is_empty() {
+        return String::new();
+    }
+    let mut table = render::table(&[
+        "id",
+        "metric",
+        "baseline → latest → target",
+        "improvement",
+        "met",
+    ]);
+    for m in &r.metrics {
+        let tone = match m.met {
+            Some(true) => Tone::Good,
+            Some(false) => Tone::Bad,
+            None => Tone::Open,
+        };
+        table.add_row(vec![
+            cell(&m.id),
+            cell(&m.title),
+            cell(&m.progress),
+            cell(m.improvement.as_deref().unwrap_or_default()),
+            status_cell(m.verdict, tone, color),
+        ]);
+    }
+    format!("\n{}", render::shown(table))
 }
 
 /// Evidence text, attached files and a run's exit code, on one line.

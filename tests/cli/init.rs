@@ -24,7 +24,7 @@ fn init_creates_the_poc_and_refuses_to_overwrite_one() {
         .stderr_has("poc -C acme status");
     let scope = env.read("acme/poc.yaml");
     for line in [
-        "version: 1\n",
+        "version: 2\n",
         "template: standard@1\n",
         "name: \"Acme Corp POC\"\n",
         "prospect: \"Acme Corp\"\n",

@@ -81,7 +81,7 @@ fn stakeholders_owners_and_notes_reach_every_document() {
         .stdout_has("| **Account executive** | Lee Park |")
         .stdout_has("| Priya Raman | Champion (Director of Platform Engineering) | customer |")
         .stdout_has("| Sam Ortiz | Ingest specialist | vendor |")
-        .stdout_has("| Ingest production logs at peak volume | \\>= 10,000 events/s sustained for 1 hour, 0 dropped events | must | Priya Raman | met |")
+        .stdout_has("| Ingest production logs at peak volume (via M2) | \\>= 10,000 events/s sustained for 1 hour, 0 dropped events | must | Priya Raman | met |")
         .stdout_has("## Notes\n\n- 2026-11-17, Lee Park (deployment): prod-west runs CRI-O");
     let checklist = env.poc_run(&["checklist"]);
     checklist

@@ -86,7 +86,9 @@ fn the_example_update_says_what_happened_and_what_comes_next() {
         // Criteria met and items done in the period, with their evidence.
         .stdout_has("SUCCESS CRITERIA MET\n- SC3 PHI masked before it is stored (must, met 2026-11-20)\n")
         .stdout_has("- SC2 Ingest production logs at peak volume (must, met 2026-11-21, after\n  an earlier failed attempt)\n")
-        .stdout_has("  Evidence: Load test run 2: 12,400 events/s for 1 h, 0 dropped; Grafana\n    export in the shared drive\n")
+        .stdout_has("  Evidence: Load test run 2: 12,400 events/s for 1 h, 0 dropped; Grafana\n    export in the shared drive; M2 measured 12400 events/s: target ≥\n")
+        // Values measured in the period, against baseline and target.
+        .stdout_has("VALUE MEASURED\n- M2 Peak ingest without dropped events (measured 2026-11-21)\n  Result: 6000 events/s → 12400 events/s → ≥ 10000 events/s: met, 106.7%\n    better than baseline\n  Decides: SC2\n")
         .stdout_has("- Results and screenshots documented (validation, 2026-11-21)\n")
         // The failure, its note, and what came of it.
         .stdout_has("FAILED, AND WHAT IS BEING DONE\n- SC2 Ingest production logs at peak volume (failed 2026-11-20)\n  Result: Load test run 1: peak 8,200 events/s, 0.4% dropped\n  Note: Gateway CPU-throttled at 2 vCPU\n  Since: met on a later check, 2026-11-21\n")

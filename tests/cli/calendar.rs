@@ -67,14 +67,7 @@ fn utc(t: &str) -> DatePerhapsTime {
 
 /// The bundled example (start 2026-11-16, mid-validation) in `acme/`.
 fn example() -> TestEnv {
-    let mut env = TestEnv::new();
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme-observability");
-    for file in ["poc.yaml", "journal.yaml"] {
-        env.write(
-            &format!("acme/{file}"),
-            std::fs::read(dir.join(file)).unwrap(),
-        );
-    }
+    let mut env = TestEnv::with_example();
     env.at("2026-11-21T10:00:00Z");
     env
 }

@@ -614,8 +614,10 @@ impl TestEnv {
         let env = TestEnv::new();
         let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme-observability");
         std::fs::create_dir(env.poc()).unwrap();
-        for file in ["poc.yaml", "journal.yaml"] {
-            std::fs::copy(from.join(file), env.poc().join(file)).unwrap();
+        for file in ["poc.yaml", "journal.yaml", ".gitattributes"] {
+            if from.join(file).exists() {
+                std::fs::copy(from.join(file), env.poc().join(file)).unwrap();
+            }
         }
         env
     }

@@ -282,16 +282,7 @@ fn report_out_elsewhere_links_the_evidence_from_there() {
 /// bidirectional characters: all of it shows as text, escaped once.
 #[test]
 fn markup_in_user_text_is_text() {
-    let env = TestEnv::new();
-    env.run(&[
-        "init",
-        "acme",
-        "--prospect",
-        "<script>alert(1)</script>",
-        "--start",
-        "2026-11-23",
-    ])
-    .ok();
+    let env = poc_of_prospect("<script>alert(1)</script>");
     env.edit(
         "acme/poc.yaml",
         "stakeholders: []",
@@ -457,16 +448,24 @@ fn chromium(args: &[&str], file: &Path) -> Option<Run> {
     Some(run)
 }
 
-/// The bundled example, copied into a test folder as `acme-observability/`.
+/// A new POC in `acme/` for `prospect`, from day 1 on 2026-11-23.
+fn poc_of_prospect(prospect: &str) -> TestEnv {
+    let env = TestEnv::new();
+    env.run(&[
+        "init",
+        "acme",
+        "--prospect",
+        prospect,
+        "--start",
+        "2026-11-23",
+    ])
+    .ok();
+    env
+}
+
+/// The bundled example in `acme/`, on day 9.
 fn example() -> TestEnv {
-    let mut env = TestEnv::new();
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme-observability");
-    for file in ["poc.yaml", "journal.yaml"] {
-        env.write(
-            &format!("acme-observability/{file}"),
-            std::fs::read(from.join(file)).unwrap(),
-        );
-    }
+    let mut env = TestEnv::with_example();
     env.at("2026-11-24T15:00:00Z");
     env
 }
@@ -474,8 +473,8 @@ fn example() -> TestEnv {
 #[test]
 fn in_a_browser_the_timeline_matches_the_plan_and_the_journal() {
     let env = example();
-    env.run(&["-C", "acme-observability", "report"]).ok();
-    let page = env.path().join("acme-observability/report.html");
+    env.poc_run(&["report"]).ok();
+    let page = env.poc().join("report.html");
     let Some(dom) = chromium(&["--dump-dom"], &page) else {
         return;
     };
@@ -483,7 +482,7 @@ fn in_a_browser_the_timeline_matches_the_plan_and_the_journal() {
     assert!(dom.contains("<svg"), "{dom}");
     // Day 9 of 12: setup done, deployment forced, validation current and
     // 2 days late, the rest ahead.
-    let phases = phases(&env, "acme-observability");
+    let phases = phases(&env, "acme");
     assert_timeline(&dom, &phases, 9);
     let actual = bars(&dom, "actual");
     assert_eq!(
@@ -527,16 +526,7 @@ fn in_a_browser_the_timeline_matches_the_plan_and_the_journal() {
 
 #[test]
 fn in_a_browser_markup_in_the_prospect_stays_text() {
-    let env = TestEnv::new();
-    env.run(&[
-        "init",
-        "acme",
-        "--prospect",
-        "<script>alert(1)</script>",
-        "--start",
-        "2026-11-23",
-    ])
-    .ok();
+    let env = poc_of_prospect("<script>alert(1)</script>");
     env.poc_run(&["report"]).ok();
     let Some(dom) = chromium(&["--dump-dom"], &env.poc().join("report.html")) else {
         return;
@@ -562,8 +552,8 @@ fn in_a_browser_markup_in_the_prospect_stays_text() {
 #[test]
 fn in_a_browser_the_example_report_renders_as_a_picture() {
     let env = example();
-    env.run(&["-C", "acme-observability", "report"]).ok();
-    let page = env.path().join("acme-observability/report.html");
+    env.poc_run(&["report"]).ok();
+    let page = env.poc().join("report.html");
     let target = target_dir();
     std::fs::create_dir_all(&target).unwrap();
     let shot = target.join("report-example.png");
@@ -596,7 +586,5 @@ fn the_readme_example_is_what_the_example_prints() {
     let shown = &readme[pos(readme, command) + command.len()..];
     let shown = shown.lines().next().unwrap();
     let env = example();
-    env.run_at("acme-observability", &["report"])
-        .ok()
-        .first_err_is(shown);
+    env.run_at("acme", &["report"]).ok().first_err_is(shown);
 }

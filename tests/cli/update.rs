@@ -9,14 +9,7 @@ const LAST_DAY: &str = "2026-11-21T18:00:00Z";
 
 /// A test folder holding a copy of the bundled example as `acme/`.
 fn example() -> TestEnv {
-    let mut env = TestEnv::new();
-    let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme-observability");
-    for file in ["poc.yaml", "journal.yaml", ".gitattributes"] {
-        env.write(
-            &format!("acme/{file}"),
-            std::fs::read(from.join(file)).unwrap(),
-        );
-    }
+    let mut env = TestEnv::with_example();
     env.at(LAST_DAY);
     env.user = "Dana Smith".into();
     env

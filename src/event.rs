@@ -2,6 +2,7 @@
 //! Adding a kind is a variant here and its replay in `state.rs`; serde
 //! derives how it is written and read, and the list of kinds.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -113,6 +114,12 @@ pub enum Event {
     Update {
         #[serde(deserialize_with = "timestamp")]
         since: DateTime<Utc>,
+        /// How many entries each author had in the journal then (updates
+        /// aside): an author's entries past that count are new to the next
+        /// update, whatever their time (a teammate's merged in, or one
+        /// recorded back-dated).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        seen: BTreeMap<String, usize>,
     },
 }
 
@@ -303,9 +310,9 @@ impl Event {
                 forced.then(|| "forced".to_string()),
                 reason.clone(),
             ]),
-            Event::Update { since } => format!(
+            Event::Update { since, .. } => format!(
                 "customer update sent, covering from {}",
-                since.format("%Y-%m-%d %H:%M UTC")
+                since.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
             ),
         }
     }

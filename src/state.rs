@@ -823,6 +823,7 @@ mod tests {
     fn the_latest_update_sent_is_kept_whatever_the_file_order() {
         let update = |since: &str| Event::Update {
             since: since.parse().unwrap(),
+            seen: Default::default(),
         };
         let (_, state) = derive(&[
             entry("2026-11-25T10:00:00Z", "d", update("2026-11-24T10:00:00Z")),

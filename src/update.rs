@@ -15,6 +15,8 @@
 //! note on a failure, blockers and their resolution, parked requests, and the
 //! reason for a reopen or the close.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::Serialize;
 
@@ -248,13 +250,10 @@ impl UpdateReport {
     ) -> UpdateReport {
         let status = StatusReport::build(scope, state, now);
         let ordered = journal.in_time_order();
-        let (since, since_from, first) = period_start(scope, state, &ordered, since);
+        let (since, since_from, entries) = period(scope, journal, &ordered, since);
         // Entries dated after now (a colleague's clock ahead) wait for the
         // update that covers their time.
-        let period: Vec<&Line> = (ordered[first..].iter())
-            .filter(|l| l.entry.at <= now)
-            .copied()
-            .collect();
+        let period: Vec<&Line> = entries.into_iter().filter(|l| l.entry.at <= now).collect();
         let (criteria_met, items_done) = done(scope, state, &period);
         let failures = failures(scope, state, &period);
         let reopened = reopened(scope, state, &period);
@@ -320,32 +319,79 @@ impl UpdateReport {
     }
 }
 
-/// The start of the period, where it came from, and the index in
-/// `ordered` of its first entry.
-fn period_start(
-    scope: &Scope,
-    state: &PocState,
-    ordered: &[&Line],
-    since: Option<DateTime<Utc>>,
-) -> (DateTime<Utc>, SinceFrom, usize) {
-    if let Some(since) = since {
-        return (
-            since,
-            SinceFrom::Flag,
-            ordered.partition_point(|l| l.entry.at < since),
-        );
-    }
-    // After the latest update in time order (the one the replay kept), by
-    // position: entries of the same instant recorded after it are new.
-    let last = (ordered.iter()).rposition(|l| matches!(l.entry.event, Event::Update { .. }));
-    match (state.last_update, last) {
-        (Some(at), Some(i)) => (at, SinceFrom::LastUpdate, i + 1),
-        _ => {
-            let first = ordered.first().map(|l| l.entry.at);
-            let start = first.map_or(scope.day_one(), |t| t.min(scope.day_one()));
-            (start, SinceFrom::Start, 0)
+/// How many entries each author has in the journal, updates aside, up to
+/// their first dated after `now` (which waits for the update that covers
+/// its time): what an update records as seen.
+pub fn entries_by_author(journal: &Journal, now: DateTime<Utc>) -> BTreeMap<String, usize> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut ahead: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for line in journal.lines.iter().filter(|l| !is_update(l)) {
+        let by = &*line.entry.by;
+        if line.entry.at > now {
+            ahead.insert(by);
+        }
+        if !ahead.contains(by) {
+            *seen.entry(by.to_string()).or_insert(0) += 1;
         }
     }
+    seen
+}
+
+fn is_update(line: &Line) -> bool {
+    matches!(line.entry.event, Event::Update { .. })
+}
+
+/// Where the period starts, where that came from, and its entries in time
+/// order (before the cut at now).
+fn period<'j>(
+    scope: &Scope,
+    journal: &'j Journal,
+    ordered: &[&'j Line],
+    since: Option<DateTime<Utc>>,
+) -> (DateTime<Utc>, SinceFrom, Vec<&'j Line>) {
+    if let Some(since) = since {
+        let first = ordered.partition_point(|l| l.entry.at < since);
+        return (since, SinceFrom::Flag, ordered[first..].to_vec());
+    }
+    // The latest update in time order, the one the replay keeps.
+    let Some(last) = (ordered.iter()).rposition(|l| is_update(l)) else {
+        let first = ordered.first().map(|l| l.entry.at);
+        let start = first.map_or(scope.day_one(), |t| t.min(scope.day_one()));
+        return (start, SinceFrom::Start, ordered.to_vec());
+    };
+    let update = ordered[last];
+    let Event::Update { seen, .. } = &update.entry.event else {
+        unreachable!("is_update")
+    };
+    let new: Vec<&Line> = if seen.is_empty() {
+        // Recorded before updates counted what they saw: by position in
+        // time order, so entries of the same instant recorded after it
+        // are new.
+        ordered[last + 1..].to_vec()
+    } else {
+        let unseen = unseen(journal, seen);
+        (ordered.iter())
+            .filter(|l| unseen.contains(&l.number))
+            .copied()
+            .collect()
+    };
+    (update.entry.at, SinceFrom::LastUpdate, new)
+}
+
+/// The journal lines an update that counted `seen` did not see: each
+/// author's entries past their count, in file order (a union merge keeps
+/// each clone's lines in their order).
+fn unseen(journal: &Journal, seen: &BTreeMap<String, usize>) -> std::collections::HashSet<usize> {
+    let mut counted: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut out = std::collections::HashSet::new();
+    for line in journal.lines.iter().filter(|l| !is_update(l)) {
+        let count = counted.entry(&line.entry.by).or_insert(0);
+        *count += 1;
+        if *count > seen.get(&*line.entry.by).copied().unwrap_or(0) {
+            out.insert(line.number);
+        }
+    }
+    out
 }
 
 /// The date of POC day `day`.

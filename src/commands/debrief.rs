@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::cli::{DebriefArgs, DocumentFormat};
 use crate::context::Context;
 use crate::error::{EXIT_OK, Error};
-use crate::output::{self, Destination, Document};
+use crate::output::{self, Destination, Document, Replaces};
 use crate::report::{
     BlockerRow, CriterionRow, DEBRIEF_FILE, DebriefDue, PhaseRow, StatusReport, describe_due,
 };
@@ -156,7 +156,6 @@ pub fn run(args: DebriefArgs, ctx: &Context) -> anyhow::Result<u8> {
     let Destination::File {
         path: target,
         exists,
-        ..
     } = output::destination(args.out, &poc.dir, DOCUMENT)?
     else {
         crate::out(&render::document(
@@ -201,6 +200,7 @@ pub fn run(args: DebriefArgs, ctx: &Context) -> anyhow::Result<u8> {
 pub const DOCUMENT: Document = Document {
     file: DEBRIEF_FILE,
     noun: "debrief",
+    replaces: Replaces::Asked,
 };
 
 /// The largest debrief kept as a backup before `--force` replaces it.

@@ -11,20 +11,24 @@ use crate::cli::OutArgs;
 use crate::context::Context;
 use crate::error::EXIT_OK;
 use crate::fsutil;
-use crate::output::{self, Destination, Document};
+use crate::output::{self, Destination, Document, Replaces};
 use crate::render;
 use crate::report::{BlockerRow, DEBRIEF_FILE, PhaseRow, PhaseState, StatusReport, describe_due};
 use crate::scope::{Phase, Scope};
 use crate::state::Note;
 use crate::text::plural;
 
-/// The report `poc report` writes in the POC folder; generated, so written
-/// over each time.
-/// The report: `report.html` in the POC folder unless `--out` says.
+/// The report: `report.html` in the POC folder unless `--out` says;
+/// generated, so written over each time, but only over a report.
 pub const DOCUMENT: Document = Document {
     file: "report.html",
     noun: "report",
+    replaces: Replaces::Own {
+        mark: br#"<meta name="generator" content="poc">"#,
+        kind: "a report poc wrote",
+    },
 };
+
 /// How many notes the report shows, newest first.
 const RECENT_NOTES: usize = 10;
 
@@ -376,13 +380,15 @@ pub fn run(args: OutArgs, ctx: &Context) -> anyhow::Result<u8> {
     let poc = ctx.load()?;
     let report = HtmlReport::build(poc.status(&poc.state), &poc.scope);
     let zone = &poc.scope.timezone;
-    let Destination::File { path, .. } = output::destination(args.out, &poc.dir, DOCUMENT)? else {
+    let Destination::File { path, exists } = output::destination(args.out, &poc.dir, DOCUMENT)?
+    else {
         crate::out(&render::document("report.html", &report, zone)?)?;
         return Ok(EXIT_OK);
     };
     let poc_dir = output::poc_dir_from(&path, &poc.dir);
     let html = render::document_at("report.html", &report, zone, &poc_dir)?;
-    fsutil::write_atomic(&path, html.as_bytes(), true)?;
+    // A file that appears meanwhile is not replaced unchecked.
+    fsutil::write_atomic(&path, html.as_bytes(), exists)?;
     crate::say!(
         "Wrote {}: {}. Open it in a browser, or print it to PDF to send.",
         output::written(&path),

@@ -52,6 +52,7 @@ pub fn run(args: UpdateArgs, ctx: &Context) -> anyhow::Result<u8> {
                 &poc,
                 Event::Update {
                     since: report.since,
+                    seen: update::entries_by_author(&poc.journal, poc.now),
                 },
             );
             journal.append(std::slice::from_ref(&entry))?;

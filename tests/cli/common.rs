@@ -172,6 +172,8 @@ impl TestEnv {
             .env("POC_ID_SEED", "test")
             // New POCs take the machine's zone: the same on every machine.
             .env("TZ", "UTC")
+            // Tables fit COLUMNS when it is set: the tests' are 100 wide.
+            .env_remove("COLUMNS")
             .env_remove("NO_COLOR");
         cmd
     }

@@ -890,6 +890,7 @@ fn hostile_entries(
                 },
                 HostileEvent::Update(since) => Event::Update {
                     since: resolve_when(*since, scope.start),
+                    seen: Default::default(),
                 },
             };
             Entry {

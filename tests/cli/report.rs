@@ -198,11 +198,13 @@ fn report_to_stdout_writes_nothing() {
 #[cfg(unix)]
 #[test]
 fn report_out_refuses_the_poc_files_folders_and_links() {
-    let env = TestEnv::with_poc();
+    let mut env = TestEnv::with_poc();
     std::fs::create_dir_all(env.poc().join("evidence")).unwrap();
     env.write("acme/evidence/x.html", "kept");
     env.write("acme/debrief.md", "# my debrief");
+    env.write("notes.html", "<p>my notes</p>");
     std::os::unix::fs::symlink("debrief.md", env.poc().join("link.html")).unwrap();
+    std::fs::hard_link(env.poc().join("journal.yaml"), env.path().join("jl.html")).unwrap();
     let refusal = |file: &str| {
         format!("{file} is a POC file, not a report; refusing to write it (nothing was changed)")
     };
@@ -211,6 +213,15 @@ fn report_out_refuses_the_poc_files_folders_and_links() {
         ("acme", "journal.yaml", format!("error: --out journal.yaml: {}", refusal("journal.yaml"))),
         ("acme", "debrief.md", format!("error: --out debrief.md: {}", refusal("debrief.md"))),
         (".", "acme/poc.yaml", format!("error: --out acme/poc.yaml: {}", refusal("poc.yaml"))),
+        // A case-insensitive file system would find the journal by this name.
+        ("acme", "Journal.YAML", format!("error: --out Journal.YAML: {}", refusal("journal.yaml"))),
+        // The journal itself, under another name.
+        (".", "jl.html", format!("error: --out jl.html: {}", refusal("journal.yaml"))),
+        (
+            ".",
+            "notes.html",
+            "error: --out notes.html: is there and is not a report poc wrote; refusing to replace it (nothing was changed). Name another file, or remove it first".into(),
+        ),
         (
             "acme",
             "evidence/x.html",
@@ -233,6 +244,11 @@ fn report_out_refuses_the_poc_files_folders_and_links() {
         run.code(1);
         assert_eq!(run.first_err_line(), expected, "from {cwd}: {args:?}");
     }
+    // A report it wrote is replaced.
+    env.poc_run(&["report", "--out", "mine.html"]).ok();
+    env.at("2026-11-24T09:00:00Z");
+    env.poc_run(&["report", "--out", "mine.html"]).ok();
+    assert!(env.read("mine.html").contains("Day 2 of 12"));
 }
 
 #[test]

@@ -240,8 +240,35 @@ fn record_then_the_next_update_starts_where_it_ended() {
     // The journal shows the update sent.
     env.poc_run(&["log", "--kind", "update", "--format", "tsv"])
         .ok()
-        .stdout_has("\tupdate\t\tcustomer update sent, covering from 2026-11-16 00:00 UTC\n");
+        .stdout_has("\tupdate\t\tcustomer update sent, covering from 2026-11-16T00:00:00Z\n");
     env.poc_run(&["validate"]).ok().stdout_has("(0 warnings)");
+}
+
+/// What reached the journal after an update was recorded is new to the
+/// next one, whatever its time: a back-dated check, or a teammate's entries
+/// merged in from another clone.
+#[test]
+fn entries_that_arrive_back_dated_after_a_record_are_in_the_next_update() {
+    let mut env = example();
+    env.poc_run(&["update", "--record"]).ok();
+    // Recorded now, dated before the update (POC_NOW in the past).
+    env.at("2026-11-21T12:00:00Z");
+    env.poc_run(&["check", "SC4", "--evidence", "p95 1.4 s at 20 users"])
+        .ok();
+    // A teammate's entry, merged in after the record, dated before it.
+    let merged = r#"- {"at":"2026-11-21T13:00:00Z","by":"Lee Park","kind":"note","text":"merged"}"#;
+    let journal = env.read("acme/journal.yaml");
+    env.write("acme/journal.yaml", format!("{journal}{merged}\n"));
+    env.user = "Lee Park".into();
+    env.poc_run(&["park", "Lee's request"]).ok();
+    env.at("2026-11-22T10:00:00Z");
+    env.poc_run(&["update"])
+        .ok()
+        .stdout_has("SC4 Fast search over 30 days of logs")
+        .stdout_has("Evidence: p95 1.4 s at 20 users")
+        .stdout_has("Lee's request")
+        .stdout_lacks("Nothing new")
+        .stdout_lacks("SC3 PHI masked");
 }
 
 #[test]

@@ -99,15 +99,29 @@ fn refuse_poc_files(
             document.noun
         )));
     }
-    let evidence = poc_dir.join(EVIDENCE_DIR);
-    if let (Ok(folder), Ok(evidence)) = (folder_of(target).canonicalize(), evidence.canonicalize())
-        && folder.starts_with(&evidence)
-    {
+    if inside_evidence(target, poc_dir) {
         return Err(Error::new(format!(
-            "{named}: is inside the POC's evidence folder, which poc keeps; refusing to write it (nothing was changed)"
+            "{named}: is inside a POC's evidence folder, which poc keeps; refusing to write it (nothing was changed)"
         )));
     }
     Ok(())
+}
+
+/// Whether `target` would land in this POC's `evidence/`, or in any
+/// `evidence/` beside a `poc.yaml` (another POC's).
+fn inside_evidence(target: &Path, poc_dir: &Path) -> bool {
+    let Ok(folder) = folder_of(target).canonicalize() else {
+        return false;
+    };
+    if let Ok(evidence) = poc_dir.join(EVIDENCE_DIR).canonicalize()
+        && folder.starts_with(&evidence)
+    {
+        return true;
+    }
+    folder.ancestors().any(|a| {
+        a.file_name().is_some_and(|n| n == EVIDENCE_DIR)
+            && a.parent().is_some_and(|p| p.join(SCOPE_FILE).is_file())
+    })
 }
 
 /// Whether `target` itself (not what a link at it names: links are

@@ -123,6 +123,9 @@ pub struct PhaseRow {
     pub entered_day: Option<i64>,
     pub left_day: Option<i64>,
     pub state: PhaseState,
+    /// Each stretch the POC stood in it, oldest first (a reopen makes a
+    /// second), as POC days: `[entered, left]`, `left` null while current.
+    pub stints: Vec<(i64, Option<i64>)>,
     pub done: usize,
     pub total: usize,
     /// Days past the planned end (left late, or still open past the window).
@@ -308,6 +311,19 @@ impl StatusReport {
         }
     }
 
+    /// Refuses, for a document that states the outcome (`what`: "a
+    /// debrief"), a POC whose outcome two clones decided differently.
+    pub fn settled(&self, what: &str) -> Result<(), crate::Error> {
+        match self.conflicts.first() {
+            None => Ok(()),
+            Some(c) => Err(crate::Error::new(format!(
+                "the outcome is in conflict: {} (journal line {}); {what} would pick one. Agree on the outcome, then `poc reopen PHASE --reason TEXT` and `poc close` again (nothing was written)",
+                crate::text::terminal_safe(&c.what),
+                c.line
+            ))),
+        }
+    }
+
     /// POC duration in days: from start to close (or to today), counted in
     /// the POC's days; 0 when it closed before day 1.
     pub fn duration_days(&self) -> i64 {
@@ -374,6 +390,10 @@ fn phase_rows(scope: &Scope, state: &PocState, now: DateTime<Utc>) -> Vec<PhaseR
                 entered_day: times.entered.and_then(day_of),
                 left_day: times.left.and_then(day_of),
                 state: phase_state,
+                stints: (state.stints.iter())
+                    .filter(|s| s.phase == plan.phase && s.entered <= now)
+                    .map(|s| (scope.day_of(s.entered), s.left.map(|t| scope.day_of(t))))
+                    .collect(),
                 done: items.iter().filter(|i| i.done).count(),
                 total: items.len(),
                 days_late,

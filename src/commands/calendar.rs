@@ -17,19 +17,21 @@ use crate::report::{PhaseRow, PhaseState, StatusReport};
 use crate::{fsutil, text};
 
 /// The calendar: `calendar.ics` in the POC folder unless `--out` says;
-/// written only over an iCalendar file.
+/// written only over one poc wrote (its PRODID says so), never over a
+/// calendar exported from elsewhere.
 pub const DOCUMENT: Document = Document {
     file: "calendar.ics",
     noun: "calendar",
     replaces: Replaces::Own {
-        mark: b"BEGIN:VCALENDAR",
-        kind: "an iCalendar file",
+        mark: b"PRODID:-//poc//",
+        kind: "a calendar poc wrote",
     },
 };
 
 pub fn run(args: OutArgs, ctx: &Context) -> anyhow::Result<u8> {
     let poc = ctx.load()?;
     let status = poc.status(&poc.state);
+    status.settled("a calendar")?;
     let calendar = build(&poc, &status)?;
     let told = told(&status, &calendar);
     let ics = calendar.write();

@@ -130,13 +130,7 @@ impl DebriefReport {
 pub fn run(args: DebriefArgs, ctx: &Context) -> anyhow::Result<u8> {
     let poc = ctx.load()?;
     let status = poc.status(&poc.state);
-    if let Some(c) = status.conflicts.first() {
-        crate::fail!(
-            "the outcome is in conflict: {} (journal line {}); a debrief would pick one. Agree on the outcome, then `poc reopen PHASE --reason TEXT` and `poc close` again (nothing was written)",
-            crate::text::terminal_safe(&c.what),
-            c.line
-        );
-    }
+    status.settled("a debrief")?;
     let Some(report) = DebriefReport::build(status, &poc.scope) else {
         crate::fail!(
             "the POC is not closed yet; record the outcome with `poc close --outcome win|loss|inconclusive` first"

@@ -87,8 +87,9 @@ fn attributes(mut inside: &str) -> BTreeMap<String, String> {
     attrs
 }
 
-/// The `<rect class="CLASS">`s by phase: (x, width, data-from, data-to).
-fn bars(html: &str, class: &str) -> BTreeMap<String, [i64; 4]> {
+/// The `<rect class="CLASS">`s in document order: (phase, [x, width,
+/// data-from, data-to]).
+fn bars(html: &str, class: &str) -> Vec<(String, [i64; 4])> {
     let num = |r: &BTreeMap<String, String>, k: &str| -> i64 {
         r[k].parse().unwrap_or_else(|_| panic!("{k} of {r:?}"))
     };
@@ -116,45 +117,43 @@ fn scale(html: &str) -> (i64, i64) {
     )
 }
 
-/// The POC's phases as `status --format json` gives them.
-fn phases(env: &TestEnv, dir: &str) -> Vec<serde_json::Value> {
-    let run = env.run(&["-C", dir, "status", "--format", "json"]);
-    run.ok();
-    run.json()["phases"].as_array().unwrap().clone()
-}
+/// The standard template's planned windows.
+const PLANNED: [(&str, (i64, i64)); 5] = [
+    ("setup", (1, 2)),
+    ("deployment", (2, 4)),
+    ("validation", (4, 7)),
+    ("integration", (7, 10)),
+    ("signoff", (10, 12)),
+];
 
-/// Asserts the timeline in `html` against the plan and the journal: five
-/// planned bars on their windows, an actual bar per entered phase from the
-/// day it was entered to the day it was left (or `today`).
+/// The actual stretches of `poc_in_signoff` closed on day 12.
+const CLOSED_DAY_12: [(&str, i64, i64); 5] = [
+    ("setup", 1, 1),
+    ("deployment", 1, 3),
+    ("validation", 3, 6),
+    ("integration", 6, 10),
+    ("signoff", 10, 12),
+];
+
+/// Asserts the timeline in `html`: five planned bars on the standard
+/// windows, and an actual bar for each stretch in `actual` as (phase,
+/// first day, last day), in that order, where the geometry puts them.
 #[track_caller]
-fn assert_timeline(html: &str, phases: &[serde_json::Value], today: i64) {
+fn assert_timeline(html: &str, actual: &[(&str, i64, i64)]) {
     let (left, per_day) = scale(html);
-    let at = |from: i64, to: i64| {
-        [
+    let at = |phase: &str, from: i64, to: i64| {
+        let bar = [
             left + (from - 1) * per_day,
             (to - from + 1) * per_day,
             from,
             to,
-        ]
+        ];
+        (phase.to_string(), bar)
     };
-    let planned = bars(html, "planned");
-    assert_eq!(planned.len(), 5, "{planned:?}");
-    let actual = bars(html, "actual");
-    for p in phases {
-        let id = p["id"].as_str().unwrap();
-        let (from, to) = (
-            p["days"][0].as_i64().unwrap(),
-            p["days"][1].as_i64().unwrap(),
-        );
-        assert_eq!(planned[id], at(from, to), "planned {id}");
-        match p["entered_day"].as_i64() {
-            Some(entered) => {
-                let left_day = p["left_day"].as_i64().unwrap_or(today);
-                assert_eq!(actual[id], at(entered.max(1), left_day), "actual {id}");
-            }
-            None => assert!(!actual.contains_key(id), "{id} was never entered"),
-        }
-    }
+    let planned: Vec<_> = PLANNED.iter().map(|(p, (f, t))| at(p, *f, *t)).collect();
+    assert_eq!(bars(html, "planned"), planned, "planned");
+    let expected: Vec<_> = actual.iter().map(|(p, f, t)| at(p, *f, *t)).collect();
+    assert_eq!(bars(html, "actual"), expected, "actual");
 }
 
 #[test]
@@ -168,7 +167,7 @@ fn report_is_written_in_the_poc_folder_and_written_over_next_time() {
     assert_eq!(run.stdout, "");
     let first = env.read("acme/report.html");
     assert_self_contained(&first);
-    assert_timeline(&first, &phases(&env, "acme"), 2);
+    assert_timeline(&first, &[("setup", 1, 2)]);
     assert!(first.contains("<h1>Acme Corp POC</h1>"), "{first}");
 
     // Generated, so the next report replaces it.
@@ -179,7 +178,7 @@ fn report_is_written_in_the_poc_folder_and_written_over_next_time() {
         .first_err_is("Wrote report.html: Day 3 of 12 · Environment setup (planned days 1–2) · 1 day late. Open it in a browser, or print it to PDF to send.");
     let second = env.read("acme/report.html");
     assert!(second.contains("Kickoff moved to Thursday"), "{second}");
-    assert_timeline(&second, &phases(&env, "acme"), 3);
+    assert_timeline(&second, &[("setup", 1, 3)]);
     assert!(second.contains(">current · 1 day late</text>"), "{second}");
 }
 
@@ -205,6 +204,8 @@ fn report_out_refuses_the_poc_files_folders_and_links() {
     env.write("notes.html", "<p>my notes</p>");
     std::os::unix::fs::symlink("debrief.md", env.poc().join("link.html")).unwrap();
     std::fs::hard_link(env.poc().join("journal.yaml"), env.path().join("jl.html")).unwrap();
+    env.write("other/poc.yaml", "another POC's scope");
+    std::fs::create_dir_all(env.path().join("other/evidence")).unwrap();
     let refusal = |file: &str| {
         format!("{file} is a POC file, not a report; refusing to write it (nothing was changed)")
     };
@@ -215,6 +216,12 @@ fn report_out_refuses_the_poc_files_folders_and_links() {
         (".", "acme/poc.yaml", format!("error: --out acme/poc.yaml: {}", refusal("poc.yaml"))),
         // A case-insensitive file system would find the journal by this name.
         ("acme", "Journal.YAML", format!("error: --out Journal.YAML: {}", refusal("journal.yaml"))),
+        // Another POC's evidence.
+        (
+            ".",
+            "other/evidence/x.html",
+            "error: --out other/evidence/x.html: is inside a POC's evidence folder, which poc keeps; refusing to write it (nothing was changed)".into(),
+        ),
         // The journal itself, under another name.
         (".", "jl.html", format!("error: --out jl.html: {}", refusal("journal.yaml"))),
         (
@@ -225,7 +232,7 @@ fn report_out_refuses_the_poc_files_folders_and_links() {
         (
             "acme",
             "evidence/x.html",
-            "error: --out evidence/x.html: is inside the POC's evidence folder, which poc keeps; refusing to write it (nothing was changed)".into(),
+            "error: --out evidence/x.html: is inside a POC's evidence folder, which poc keeps; refusing to write it (nothing was changed)".into(),
         ),
         (
             ".",
@@ -367,7 +374,7 @@ fn a_closed_poc_shows_the_outcome_and_when_the_debrief_is_due() {
         "{html}"
     );
     assert!(!html.contains("class=\"today\""), "{html}");
-    assert_timeline(&html, &phases(&env, "acme"), 12);
+    assert_timeline(&html, &CLOSED_DAY_12);
 
     env.poc_run(&["debrief"]).ok();
     env.poc_run(&["report"]).ok();
@@ -394,7 +401,7 @@ fn a_poc_cut_short_and_forced_says_so_in_words() {
     assert!(html.contains("class=\"label cut-short\""), "{html}");
     assert!(html.contains(">cut short · 1 day late</text>"), "{html}");
     assert!(html.contains("data-state=\"cut short\""), "{html}");
-    assert_timeline(&html, &phases(&env, "acme"), 5);
+    assert_timeline(&html, &[("setup", 1, 2), ("deployment", 2, 5)]);
 }
 
 #[test]
@@ -498,12 +505,9 @@ fn in_a_browser_the_timeline_matches_the_plan_and_the_journal() {
     assert!(dom.contains("<svg"), "{dom}");
     // Day 9 of 12: setup done, deployment forced, validation current and
     // 2 days late, the rest ahead.
-    let phases = phases(&env, "acme");
-    assert_timeline(&dom, &phases, 9);
-    let actual = bars(&dom, "actual");
-    assert_eq!(
-        actual.keys().collect::<Vec<_>>(),
-        ["deployment", "setup", "validation"]
+    assert_timeline(
+        &dom,
+        &[("setup", 1, 2), ("deployment", 2, 4), ("validation", 4, 9)],
     );
     let (left, per_day) = scale(&dom);
     let today = &tags(&dom, "line")
@@ -603,4 +607,23 @@ fn the_readme_example_is_what_the_example_prints() {
     let shown = shown.lines().next().unwrap();
     let env = example();
     env.run_at("acme", &["report"]).ok().first_err_is(shown);
+}
+
+/// A reopen draws a second stretch: the earlier ones stay as they ran.
+#[test]
+fn after_a_reopen_each_stretch_has_its_bar() {
+    let mut env = example();
+    env.poc_run(&["reopen", "deployment", "--reason", "new cluster"])
+        .ok();
+    env.at("2026-11-25T15:00:00Z");
+    let html = env.poc_run(&["report", "--out", "-"]).ok().stdout.clone();
+    assert_timeline(
+        &html,
+        &[
+            ("setup", 1, 2),
+            ("deployment", 2, 4),
+            ("deployment", 9, 10),
+            ("validation", 4, 9),
+        ],
+    );
 }

@@ -117,7 +117,7 @@ fn by_default_the_first_update_covers_the_whole_poc() {
 }
 
 #[test]
-fn the_text_update_has_no_markup_and_fits_72_columns_whatever_the_text() {
+fn the_text_update_has_no_markup_and_fits_72_columns_but_for_a_longer_word() {
     let env = example();
     let long_word = "x".repeat(100);
     env.poc_run(&[
@@ -138,11 +138,18 @@ fn the_text_update_has_no_markup_and_fits_72_columns_whatever_the_text() {
     let run = env.poc_run(&["update", "--since", "2026-11-21"]);
     run.ok()
         .stdout_has("- SC4 Fast search over 30 days of logs");
+    // Every line fits, but for a word longer than a line, which has one of
+    // its own, whole (a link cut in two no longer works).
     for line in run.stdout.lines() {
-        assert!(line.chars().count() <= 72, "{line:?}\n{}", run.stdout);
+        let fits = line.chars().count() <= 72 || line.trim() == long_word;
+        assert!(fits, "{line:?}\n{}", run.stdout);
     }
     assert!(!run.stdout.contains('\u{1b}'), "{}", run.stdout);
-    assert!(run.stdout.contains(&"x".repeat(68)), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(&format!("\n  {long_word}\n")),
+        "{}",
+        run.stdout
+    );
     // The example itself, with nothing hostile in it, has no markup at all.
     assert_plain_text(&example().poc_run(&["update"]).stdout);
 }

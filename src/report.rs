@@ -311,6 +311,40 @@ impl StatusReport {
         }
     }
 
+    /// Where the POC stands, in one line: "Day 9 of 12 · Use-case
+    /// validation (planned days 4–7) · 2 days late", "Starts 2026-11-23, in
+    /// 3 days", or "Closed: Technical Win on 2026-12-04, in signoff, after
+    /// 12 days".
+    pub fn standing(&self, zone: chrono_tz::Tz) -> String {
+        use crate::text::plural;
+        if let (Some(outcome), Some(closed)) = (self.outcome_title, self.closed_at) {
+            let after = match self.duration_days() {
+                0 => "before day 1".to_string(),
+                days => format!("after {}", plural(days, "day")),
+            };
+            return format!(
+                "Closed: {outcome} on {}, in {}, {after}",
+                crate::clock::local_date(closed, zone),
+                self.last_phase
+            );
+        }
+        if let Some(days) = self.starts_in_days {
+            return format!("Starts {}, in {}", self.start, plural(days, "day"));
+        }
+        let late = match self.days_late {
+            0 => "on time".to_string(),
+            days => format!("{} late", plural(days, "day")),
+        };
+        format!(
+            "Day {} of {} · {} (planned days {}–{}) · {late}",
+            self.day,
+            self.total_days,
+            self.last_phase.title(),
+            self.phase_window[0],
+            self.phase_window[1]
+        )
+    }
+
     /// Refuses, for a document that states the outcome (`what`: "a
     /// debrief"), a POC whose outcome two clones decided differently.
     pub fn settled(&self, what: &str) -> Result<(), crate::Error> {

@@ -35,6 +35,8 @@ pub struct UpdateReport {
     pub schema_version: u32,
     pub name: String,
     pub prospect: String,
+    /// Where the POC stands, in one line (as the report says it).
+    pub standing: String,
     pub owner: Option<String>,
     /// The POC's time zone, in which the update shows times; JSON is UTC.
     pub timezone: String,
@@ -283,6 +285,7 @@ impl UpdateReport {
             schema_version: JSON_SCHEMA_VERSION,
             name: scope.name.clone(),
             prospect: scope.prospect.clone(),
+            standing: status.standing(scope.zone),
             owner: scope.owner.clone(),
             timezone: scope.timezone.clone(),
             now,
@@ -714,7 +717,7 @@ impl Doc {
         let date = move |t: DateTime<Utc>| crate::clock::local_date(t, zone).to_string();
         Doc {
             title: format!("{}: update", r.name),
-            header: header(r, &when, &date),
+            header: header(r, &when),
             nothing_new: (r.nothing_new).then(|| format!("Nothing new since {}.", when(r.since))),
             sections: sections(r, &date),
         }
@@ -722,8 +725,11 @@ impl Doc {
 }
 
 /// Who, where the POC stands, and the period covered.
-fn header(r: &UpdateReport, when: &dyn Fn(DateTime<Utc>) -> String, date: &Day) -> Vec<String> {
-    let mut header = vec![format!("Prospect: {}", r.prospect), standing(r, date)];
+fn header(r: &UpdateReport, when: &dyn Fn(DateTime<Utc>) -> String) -> Vec<String> {
+    let mut header = vec![format!("Prospect: {}", r.prospect), r.standing.clone()];
+    if let Some(why) = r.close_reason.as_deref().filter(|_| r.outcome.is_some()) {
+        header.push(format!("Why: {why}"));
+    }
     let s = &r.criteria_summary;
     if s.total > 0 {
         header.push(format!(
@@ -784,39 +790,6 @@ fn sections(r: &UpdateReport, date: &Day) -> Vec<Section> {
 
 /// A time as its calendar day in the POC's zone.
 type Day = dyn Fn(DateTime<Utc>) -> String;
-
-/// "Day 6 of 12 · phase validation (planned days 4–7) · on time", when it
-/// starts, or the outcome.
-fn standing(r: &UpdateReport, date: &Day) -> String {
-    let window = format!(
-        "phase {} (planned days {}–{})",
-        r.last_phase, r.phase_window[0], r.phase_window[1]
-    );
-    if let (Some(title), Some(at)) = (r.outcome_title, r.closed_at) {
-        let after = match r.duration_days {
-            Some(0) | None => "before day 1".to_string(),
-            Some(days) => format!("after {}", plural(days, "day")),
-        };
-        let why = r
-            .close_reason
-            .as_deref()
-            .map(|w| format!(": {w}"))
-            .unwrap_or_default();
-        return format!(
-            "Outcome: {title}, closed {} in {} {after}{why}",
-            date(at),
-            r.last_phase
-        );
-    }
-    if let Some(days) = r.starts_in_days {
-        return format!("Starts {} (in {}) · {window}", r.start, plural(days, "day"));
-    }
-    let late = match r.days_late {
-        0 => "on time".to_string(),
-        n => format!("{} late", plural(n, "day")),
-    };
-    format!("Day {} of {} · {window} · {late}", r.day, r.total_days)
-}
 
 /// "SC2 Ingest production logs" for a criterion, the title for an item.
 fn labelled(id: &str, subject: Subject, title: &str) -> String {
@@ -883,8 +856,10 @@ fn blocker_bullet(b: &BlockerUpdate, date: &Day) -> Bullet {
 
 fn move_bullet(m: &Move, date: &Day) -> Bullet {
     let lead = match (m.kind, m.from, m.to, m.outcome) {
-        (MoveKind::Advanced, Some(from), Some(to), _) => format!("Moved from {from} to {to}"),
-        (MoveKind::Reopened, _, Some(to), _) => format!("Back to {to}"),
+        (MoveKind::Advanced, Some(from), Some(to), _) => {
+            format!("Moved from {} to {}", from.title(), to.title())
+        }
+        (MoveKind::Reopened, _, Some(to), _) => format!("Back to {}", to.title()),
         (MoveKind::Closed, _, _, Some(outcome)) => format!("Closed: {}", outcome.title()),
         _ => "Phase change".to_string(),
     };
@@ -919,11 +894,11 @@ fn next_bullets(r: &UpdateReport, next: &Next) -> Vec<Bullet> {
     }));
     if open.is_empty() {
         bullets.push(Bullet::new(
-            format!("Everything in {} is done.", next.phase),
+            format!("Everything in {} is done.", next.phase.title()),
             "",
         ));
     } else {
-        let mut b = Bullet::new(format!("Still open in {}:", next.phase), "");
+        let mut b = Bullet::new(format!("Still open in {}:", next.phase.title()), "");
         b.children = open;
         bullets.push(b);
     }
@@ -932,7 +907,7 @@ fn next_bullets(r: &UpdateReport, next: &Next) -> Vec<Bullet> {
         .map(|d| format!(" ({d})"))
         .unwrap_or_default();
     let gate = match next.gate_to {
-        Some(to) => format!("{to}, planned by day {}{on}", next.gate_day),
+        Some(to) => format!("{}, planned by day {}{on}", to.title(), next.gate_day),
         None => format!("the decision, planned by day {}{on}", next.gate_day),
     };
     let late = match r.days_late {

@@ -64,7 +64,7 @@ impl HtmlReport {
             .collect();
         HtmlReport {
             schema_version: crate::report::JSON_SCHEMA_VERSION,
-            standing: standing(&status, scope),
+            standing: status.standing(scope.zone),
             timeline: Timeline::build(&status, scope),
             open_blockers: open.into_iter().cloned().collect(),
             resolved_blockers: resolved.len(),
@@ -80,36 +80,6 @@ impl HtmlReport {
             status,
         }
     }
-}
-
-/// Where the POC stands, in one line.
-fn standing(r: &StatusReport, scope: &Scope) -> String {
-    if let (Some(outcome), Some(closed)) = (r.outcome_title, r.closed_at) {
-        let after = match r.duration_days() {
-            0 => "before day 1".to_string(),
-            days => format!("after {}", plural(days, "day")),
-        };
-        return format!(
-            "Closed: {outcome} on {}, in {}, {after}",
-            crate::clock::local_date(closed, scope.zone),
-            r.last_phase
-        );
-    }
-    if let Some(days) = r.starts_in_days {
-        return format!("Starts {}, in {}", r.start, plural(days, "day"));
-    }
-    let late = match r.days_late {
-        0 => "on time".to_string(),
-        days => format!("{} late", plural(days, "day")),
-    };
-    format!(
-        "Day {} of {} · {} (planned days {}–{}) · {late}",
-        r.day,
-        r.total_days,
-        r.last_phase.title(),
-        r.phase_window[0],
-        r.phase_window[1]
-    )
 }
 
 /// The timeline of the five phases as SVG geometry, in the SVG's own units:

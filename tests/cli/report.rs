@@ -627,3 +627,72 @@ fn after_a_reopen_each_stretch_has_its_bar() {
         ],
     );
 }
+
+/// Days are the POC's: an advance at 06:00 UTC on Nov 19 is Nov 18, day 3,
+/// in Los Angeles, in the timeline and in the calendar alike.
+#[test]
+fn the_timeline_and_the_calendar_count_days_in_the_poc_time_zone() {
+    let mut env = TestEnv::new();
+    env.at("2026-11-16T17:00:00Z");
+    env.run(&[
+        "init",
+        "acme",
+        "--prospect",
+        "Acme Corp",
+        "--start",
+        "2026-11-16",
+        "--timezone",
+        "America/Los_Angeles",
+    ])
+    .ok();
+    env.at("2026-11-19T06:00:00Z");
+    env.poc_run(&["advance", "--force", "--reason", "access came late"])
+        .ok();
+    env.at("2026-11-20T20:00:00Z");
+    let html = env.poc_run(&["report", "--out", "-"]).ok().stdout.clone();
+    assert_timeline(&html, &[("setup", 1, 3), ("deployment", 3, 5)]);
+    assert!(html.contains(">Nov 18</text>"), "{html}");
+    let ics = env.poc_run(&["calendar", "--out", "-"]).ok().stdout.clone();
+    let unfolded = ics.replace("\r\n ", "");
+    assert!(
+        unfolded.contains("So far: forced\\, 2026-11-16 to 2026-11-18\\, 1 day late."),
+        "{unfolded}"
+    );
+    assert!(
+        unfolded.contains("So far: current since 2026-11-18"),
+        "{unfolded}"
+    );
+}
+
+/// The page prints on Letter (Chromium's default) and on A4 (the page's
+/// `@page` rule set to A4 in a copy): two pages or three, each of the paper's
+/// size.
+#[test]
+fn in_a_browser_the_report_prints_on_letter_and_a4() {
+    let env = example();
+    env.poc_run(&["report"]).ok();
+    let page = env.poc().join("report.html");
+    let html = env.read("acme/report.html");
+    let a4 = env.poc().join("report-a4.html");
+    std::fs::write(
+        &a4,
+        html.replace("</style>", "@page { size: A4; }\n</style>"),
+    )
+    .unwrap();
+    // (paper, its size in points as Chromium writes it)
+    for (file, media_box) in [(&page, "[0 0 612 792]"), (&a4, "[0 0 594.95996 841.91998]")] {
+        let pdf = env.path().join("out.pdf");
+        let print = format!("--print-to-pdf={}", pdf.display());
+        if chromium(&["--no-pdf-header-footer", &print], file).is_none() {
+            return;
+        }
+        let bytes = std::fs::read(&pdf).unwrap();
+        assert!(bytes.starts_with(b"%PDF"), "{file:?}");
+        let text = String::from_utf8_lossy(&bytes);
+        let pages = text.matches(&format!("/MediaBox {media_box}")).count();
+        assert!(
+            (2..=3).contains(&pages),
+            "{file:?}: {pages} pages of {media_box}"
+        );
+    }
+}

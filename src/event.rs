@@ -42,9 +42,7 @@ impl Authors {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Event {
     /// The POC folder was created; setup starts.
-    Init {
-        template: String,
-    },
+    Init { template: String },
     /// An item done, or a criterion met. Shared (`Arc`): the replayed
     /// state keeps every mark as evidence, and copying 50,000 of them was
     /// a tenth of what `status` cost on a year-long journal.
@@ -57,18 +55,13 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         note: Option<String>,
     },
-    Note {
-        text: String,
-    },
+    /// Shared (`Arc`): the state and every report keep each note, and a
+    /// long journal holds thousands.
+    Note { text: Arc<str> },
     /// An out-of-scope request, parked for after the POC.
-    Park {
-        text: String,
-    },
+    Park { text: String },
     /// A blocker opened, with an ID minted to stay unique across clones.
-    Blocker {
-        id: String,
-        text: String,
-    },
+    Blocker { id: String, text: String },
     /// A blocker resolved. `opened` names which one when a hand edit left
     /// two blockers with one ID.
     Resolve {
@@ -286,9 +279,8 @@ impl Event {
             Event::Undo { note, .. } | Event::Resolve { note, .. } => {
                 note.clone().unwrap_or_default()
             }
-            Event::Note { text } | Event::Park { text } | Event::Blocker { text, .. } => {
-                text.clone()
-            }
+            Event::Note { text } => text.to_string(),
+            Event::Park { text } | Event::Blocker { text, .. } => text.clone(),
             Event::Advance {
                 from,
                 to,
@@ -412,7 +404,7 @@ impl Common<'_> {
                 note,
                 opened: None,
             },
-            ("note", _, Some(text)) => Event::Note { text },
+            ("note", _, Some(text)) => Event::Note { text: text.into() },
             ("park", _, Some(text)) => Event::Park { text },
             ("blocker", Some(id), Some(text)) => Event::Blocker { id, text },
             _ => return None,

@@ -138,7 +138,7 @@ pub struct Remark {
 pub struct Note {
     pub at: DateTime<Utc>,
     pub by: Arc<str>,
-    pub text: String,
+    pub text: Arc<str>,
     pub phase: Phase,
 }
 

@@ -713,7 +713,9 @@ fn cli_entries(scope: &Scope, ids: &[String], cmds: &[(Cmd, u32, String)]) -> Ve
                     note: text_of(note),
                 }
             }
-            Cmd::Note(text) => Event::Note { text: text.clone() },
+            Cmd::Note(text) => Event::Note {
+                text: text.as_str().into(),
+            },
             Cmd::Park(text) => Event::Park { text: text.clone() },
             Cmd::Blocker(text) if !closed => {
                 blockers += 1;
@@ -830,7 +832,9 @@ fn hostile_entries(
                         id: resolve_pick(p, ids),
                         note: text_of(note),
                     },
-                    Cmd::Note(t) => Event::Note { text: t.clone() },
+                    Cmd::Note(t) => Event::Note {
+                        text: t.as_str().into(),
+                    },
                     Cmd::Park(t) => Event::Park { text: t.clone() },
                     Cmd::Blocker(t) => Event::Blocker {
                         id: "B1".into(),

@@ -312,14 +312,15 @@ pub struct LogArgs {
     /// Only entries at or after DATE.
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
-    /// Only entries before DATE (a date: before that day starts).
+    /// Only entries up to DATE: to the end of that day, or before that
+    /// instant for a timestamp.
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
     /// Only entries about this item, criterion or blocker.
     #[arg(long, value_name = "ID")]
     pub id: Option<String>,
-    /// Only entries of this kind (check, fail, note, blocker, …; repeatable).
-    #[arg(long, value_name = "KIND")]
+    /// Only entries of this kind (repeatable).
+    #[arg(long, value_name = "KIND", value_parser = clap::builder::PossibleValuesParser::new(crate::event::Event::KINDS))]
     pub kind: Vec<String>,
     /// Only the last N entries that match.
     #[arg(long, value_name = "N")]

@@ -2,6 +2,7 @@
 //! Adding a kind is a variant here and its replay in `state.rs`; serde
 //! derives how it is written and read, and the list of kinds.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -42,9 +43,7 @@ impl Authors {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Event {
     /// The POC folder was created; setup starts.
-    Init {
-        template: String,
-    },
+    Init { template: String },
     /// An item done, or a criterion met. Shared (`Arc`): the replayed
     /// state keeps every mark as evidence, and copying 50,000 of them was
     /// a tenth of what `status` cost on a year-long journal.
@@ -57,13 +56,11 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         note: Option<String>,
     },
-    Note {
-        text: String,
-    },
+    /// Shared (`Arc`): the state and every report keep each note, and a
+    /// long journal holds thousands.
+    Note { text: Arc<str> },
     /// An out-of-scope request, parked for after the POC.
-    Park {
-        text: String,
-    },
+    Park { text: String },
     /// A blocker opened, with an ID minted to stay unique across clones;
     /// who owns it, how bad it is, and who to escalate to after how long.
     Blocker {
@@ -123,6 +120,12 @@ pub enum Event {
     Update {
         #[serde(deserialize_with = "timestamp")]
         since: DateTime<Utc>,
+        /// How many entries each author had in the journal then (updates
+        /// aside): an author's entries past that count are new to the next
+        /// update, whatever their time (a teammate's merged in, or one
+        /// recorded back-dated).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        seen: BTreeMap<String, usize>,
     },
     /// A sign-off given: `name` approved what the scope's sign-off covers.
     Signoff {
@@ -180,10 +183,7 @@ pub enum Event {
         workaround: Option<String>,
     },
     /// A product gap closed, by a workaround or a fix.
-    GapResolve {
-        id: String,
-        note: String,
-    },
+    GapResolve { id: String, note: String },
 }
 
 /// The stored files' paths, comma-separated; none without files.
@@ -395,7 +395,8 @@ impl Event {
             Event::Undo { note, .. } | Event::Resolve { note, .. } => {
                 note.clone().unwrap_or_default()
             }
-            Event::Note { text } | Event::Park { text } => text.clone(),
+            Event::Note { text } => text.to_string(),
+            Event::Park { text } => text.clone(),
             Event::Blocker {
                 text,
                 owner,
@@ -493,9 +494,9 @@ impl Event {
                 forced.then(|| "forced".to_string()),
                 reason.clone(),
             ]),
-            Event::Update { since } => format!(
+            Event::Update { since, .. } => format!(
                 "customer update sent, covering from {}",
-                since.format("%Y-%m-%d %H:%M UTC")
+                since.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
             ),
         }
     }
@@ -611,7 +612,7 @@ impl Common<'_> {
                 note,
                 opened: None,
             },
-            ("note", _, Some(text)) => Event::Note { text },
+            ("note", _, Some(text)) => Event::Note { text: text.into() },
             ("park", _, Some(text)) => Event::Park { text },
             ("blocker", Some(id), Some(text)) if plain_blocker => Event::Blocker {
                 id,

@@ -12,11 +12,27 @@ use crate::journal::JOURNAL_FILE;
 use crate::report::DEBRIEF_FILE;
 use crate::scope::SCOPE_FILE;
 
-/// A kind of document: its default file name and what people call it.
+/// A kind of document: its default file name, what people call it, and
+/// which existing file it may replace.
 #[derive(Debug, Clone, Copy)]
 pub struct Document {
     pub file: &'static str,
     pub noun: &'static str,
+    pub replaces: Replaces,
+}
+
+/// Which existing file a document may be written over.
+#[derive(Debug, Clone, Copy)]
+pub enum Replaces {
+    /// Only one it wrote (its first KiB holds this mark), or an empty
+    /// file: a mistyped `--out notes.md` loses nothing.
+    Own {
+        mark: &'static [u8],
+        /// "an iCalendar file", as the refusal says.
+        kind: &'static str,
+    },
+    /// The command asks first (`debrief --force`).
+    Asked,
 }
 
 /// Where the document goes.
@@ -24,8 +40,6 @@ pub enum Destination {
     Stdout,
     File {
         path: PathBuf,
-        /// How messages name it: `--out FILE`, or the default file as typed.
-        named: String,
         /// Whether a regular file is there already.
         exists: bool,
     },
@@ -52,11 +66,10 @@ pub fn destination(
     let named = crate::text::terminal_safe(&named);
     refuse_poc_files(&path, poc_dir, &named, document)?;
     let exists = fsutil::check_write_target(&path, &named)?;
-    Ok(Destination::File {
-        path,
-        named,
-        exists,
-    })
+    if let (true, Replaces::Own { mark, kind }) = (exists, document.replaces) {
+        refuse_other_files(&path, &named, mark, kind)?;
+    }
+    Ok(Destination::File { path, exists })
 }
 
 /// Refuses a folder, or a file poc keeps for a POC: its scope, journal,
@@ -73,24 +86,73 @@ fn refuse_poc_files(
             crate::text::terminal_safe(&target.join(document.file).display().to_string())
         )));
     }
-    let name = target.file_name().unwrap_or_default();
+    let name = target.file_name().unwrap_or_default().to_string_lossy();
     let own = [SCOPE_FILE, JOURNAL_FILE, DEBRIEF_FILE, ".gitattributes"];
-    let own = own.iter().filter(|own| **own != document.file);
-    if let Some(own) = own.into_iter().find(|own| name == **own) {
+    let mut own = own.into_iter().filter(|own| *own != document.file);
+    // By name in any case (a case-insensitive file system finds
+    // `Journal.yaml` as the journal), and by the file itself (a hard link).
+    if let Some(own) =
+        own.find(|own| name.eq_ignore_ascii_case(own) || same_file(target, &poc_dir.join(own)))
+    {
         return Err(Error::new(format!(
             "{named}: {own} is a POC file, not a {}; refusing to write it (nothing was changed)",
             document.noun
         )));
     }
-    let evidence = poc_dir.join(EVIDENCE_DIR);
-    if let (Ok(folder), Ok(evidence)) = (folder_of(target).canonicalize(), evidence.canonicalize())
-        && folder.starts_with(&evidence)
-    {
+    if inside_evidence(target, poc_dir) {
         return Err(Error::new(format!(
-            "{named}: is inside the POC's evidence folder, which poc keeps; refusing to write it (nothing was changed)"
+            "{named}: is inside a POC's evidence folder, which poc keeps; refusing to write it (nothing was changed)"
         )));
     }
     Ok(())
+}
+
+/// Whether `target` would land in this POC's `evidence/`, or in any
+/// `evidence/` beside a `poc.yaml` (another POC's).
+fn inside_evidence(target: &Path, poc_dir: &Path) -> bool {
+    let Ok(folder) = folder_of(target).canonicalize() else {
+        return false;
+    };
+    if let Ok(evidence) = poc_dir.join(EVIDENCE_DIR).canonicalize()
+        && folder.starts_with(&evidence)
+    {
+        return true;
+    }
+    folder.ancestors().any(|a| {
+        a.file_name().is_some_and(|n| n == EVIDENCE_DIR)
+            && a.parent().is_some_and(|p| p.join(SCOPE_FILE).is_file())
+    })
+}
+
+/// Whether `target` itself (not what a link at it names: links are
+/// refused on their own) is the file `own` (the same device and inode).
+#[cfg(unix)]
+fn same_file(target: &Path, own: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::symlink_metadata(target), std::fs::metadata(own)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &Path, _: &Path) -> bool {
+    false
+}
+
+/// Refuses to replace a file the document did not write: only an empty
+/// file or one whose first KiB holds `mark` is replaced.
+fn refuse_other_files(target: &Path, named: &str, mark: &[u8], kind: &str) -> anyhow::Result<()> {
+    use std::io::Read as _;
+    let file = fsutil::open_regular_named(target, named)?;
+    let mut head = Vec::new();
+    file.take(1024).read_to_end(&mut head)?;
+    if head.iter().all(u8::is_ascii_whitespace) || head.windows(mark.len()).any(|w| w == mark) {
+        return Ok(());
+    }
+    crate::fail!(
+        "{named}: is there and is not {kind}; refusing to replace it (nothing was changed). Name another file, or remove it first"
+    )
 }
 
 /// The folder `target` is written in.

@@ -175,7 +175,7 @@ fn add_filters(env: &mut Environment<'static>) {
             .lookup(POC_DIR_VAR)
             .map(|p| p.to_string())
             .unwrap_or_default();
-        url_path(&format!("{prefix}{v}"))
+        poc_link(&prefix, &v)
     });
     env.add_filter("plural", |n: i64, noun: String| -> String {
         text::plural(n, &noun)
@@ -248,6 +248,19 @@ pub fn yaml_str(text: &str) -> String {
     out
 }
 
+/// The link to `path` in the POC folder, seen through `prefix` (the POC
+/// folder from the document's). Always a path: a journal entry edited to
+/// name `//host/x` (which a browser reads as another host) or `/etc/x`
+/// gets `.` in front and stays a path in the document's folder.
+pub fn poc_link(prefix: &str, path: &str) -> String {
+    let target = format!("{prefix}{path}");
+    let target = match target.starts_with('/') && prefix.is_empty() {
+        true => format!(".{target}"),
+        false => target,
+    };
+    url_path(&target)
+}
+
 /// A relative link target for a markdown link: spaces and parentheses escaped.
 pub fn url_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
@@ -315,7 +328,10 @@ pub fn shown(mut table: Table) -> String {
 /// else 100 (piped, redirected).
 pub fn output_width(terminal: Option<u16>) -> u16 {
     let columns = std::env::var("COLUMNS").ok();
-    let columns = columns.and_then(|c| c.trim().parse::<u16>().ok());
+    // Wider than a u16 (COLUMNS=99999) is as wide as a table gets.
+    let columns = columns
+        .and_then(|c| c.trim().parse::<u64>().ok())
+        .map(|c| u16::try_from(c).unwrap_or(u16::MAX));
     columns
         .filter(|w| *w > 0)
         .or(terminal.filter(|w| *w > 0))
@@ -323,14 +339,14 @@ pub fn output_width(terminal: Option<u16>) -> u16 {
         .max(20)
 }
 
-/// The widest word of each column, header included, in characters.
+/// The widest word of each column, header included, in screen columns.
 fn longest_words(table: &Table) -> Vec<u16> {
     let header = table.header().into_iter();
     let mut widest = vec![0u16; table.column_iter().count()];
     for row in header.chain(table.row_iter()) {
         for (i, cell) in row.cell_iter().enumerate() {
             let content = cell.content();
-            let word = content.split_whitespace().map(|w| w.chars().count());
+            let word = content.split_whitespace().map(text::columns);
             let longest = u16::try_from(word.max().unwrap_or(0)).unwrap_or(u16::MAX);
             if let Some(w) = widest.get_mut(i) {
                 *w = (*w).max(longest);
@@ -414,6 +430,22 @@ mod tests {
         }
         assert_eq!(yaml_str("Acme \u{7f}\u{85}"), "\"Acme \\x7f\\x85\"");
         assert_eq!(yaml_str("a\u{202e}b"), "\"a\\u202eb\"");
+    }
+
+    #[test]
+    fn a_link_never_leaves_for_another_host() {
+        assert_eq!(poc_link("", "evidence/a b.png"), "evidence/a%20b.png");
+        assert_eq!(poc_link("", "//evil.example/y"), ".//evil.example/y");
+        assert_eq!(poc_link("", "/etc/passwd"), "./etc/passwd");
+        assert_eq!(
+            poc_link("", "javascript:alert(1)"),
+            "javascript%3Aalert%281%29"
+        );
+        assert_eq!(poc_link("../acme/", "evidence/x"), "../acme/evidence/x");
+        assert_eq!(
+            poc_link("/home/dana/acme/", "evidence/x"),
+            "/home/dana/acme/evidence/x"
+        );
     }
 
     #[test]

@@ -135,6 +135,9 @@ pub struct PhaseRow {
     pub entered_day: Option<i64>,
     pub left_day: Option<i64>,
     pub state: PhaseState,
+    /// Each stretch the POC stood in it, oldest first (a reopen makes a
+    /// second), as POC days: `[entered, left]`, `left` null while current.
+    pub stints: Vec<(i64, Option<i64>)>,
     pub done: usize,
     pub total: usize,
     /// Days past the planned end (left late, or still open past the window).
@@ -328,6 +331,53 @@ impl StatusReport {
         }
     }
 
+    /// Where the POC stands, in one line: "Day 9 of 12 · Use-case
+    /// validation (planned days 4–7) · 2 days late", "Starts 2026-11-23, in
+    /// 3 days", or "Closed: Technical Win on 2026-12-04, in signoff, after
+    /// 12 days".
+    pub fn standing(&self, zone: chrono_tz::Tz) -> String {
+        use crate::text::plural;
+        if let (Some(outcome), Some(closed)) = (self.outcome_title, self.closed_at) {
+            let after = match self.duration_days() {
+                0 => "before day 1".to_string(),
+                days => format!("after {}", plural(days, "day")),
+            };
+            return format!(
+                "Closed: {outcome} on {}, in {}, {after}",
+                crate::clock::local_date(closed, zone),
+                self.last_phase
+            );
+        }
+        if let Some(days) = self.starts_in_days {
+            return format!("Starts {}, in {}", self.start, plural(days, "day"));
+        }
+        let late = match self.days_late {
+            0 => "on time".to_string(),
+            days => format!("{} late", plural(days, "day")),
+        };
+        format!(
+            "Day {} of {} · {} (planned days {}–{}) · {late}",
+            self.day,
+            self.total_days,
+            self.last_phase.title(),
+            self.phase_window[0],
+            self.phase_window[1]
+        )
+    }
+
+    /// Refuses, for a document that states the outcome (`what`: "a
+    /// debrief"), a POC whose outcome two clones decided differently.
+    pub fn settled(&self, what: &str) -> Result<(), crate::Error> {
+        match self.conflicts.first() {
+            None => Ok(()),
+            Some(c) => Err(crate::Error::new(format!(
+                "the outcome is in conflict: {} (journal line {}); {what} would pick one. Agree on the outcome, then `poc reopen PHASE --reason TEXT` and `poc close` again (nothing was written)",
+                crate::text::terminal_safe(&c.what),
+                c.line
+            ))),
+        }
+    }
+
     /// POC duration in days: from start to close (or to today), counted in
     /// the POC's days; 0 when it closed before day 1.
     pub fn duration_days(&self) -> i64 {
@@ -394,6 +444,10 @@ fn phase_rows(scope: &Scope, state: &PocState, now: DateTime<Utc>) -> Vec<PhaseR
                 entered_day: times.entered.and_then(day_of),
                 left_day: times.left.and_then(day_of),
                 state: phase_state,
+                stints: (state.stints.iter())
+                    .filter(|s| s.phase == plan.phase && s.entered <= now)
+                    .map(|s| (scope.day_of(s.entered), s.left.map(|t| scope.day_of(t))))
+                    .collect(),
                 done: items.iter().filter(|i| i.done).count(),
                 total: items.len(),
                 days_late,

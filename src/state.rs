@@ -107,6 +107,15 @@ pub struct PhaseTimes {
     pub forced: bool,
 }
 
+/// One stretch of time the POC stood in a phase: a reopen makes a second.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Stint {
+    pub phase: Phase,
+    pub entered: DateTime<Utc>,
+    /// None while the POC stands in it.
+    pub left: Option<DateTime<Utc>>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Blocker {
     pub id: String,
@@ -136,7 +145,7 @@ pub struct Remark {
 pub struct Note {
     pub at: DateTime<Utc>,
     pub by: Arc<str>,
-    pub text: String,
+    pub text: Arc<str>,
     pub phase: Phase,
 }
 
@@ -177,6 +186,9 @@ pub struct PocState {
     pub phase: Phase,
     pub closure: Option<Closure>,
     pub times: [PhaseTimes; 5],
+    /// Every stretch in a phase, in order: what actually happened, where
+    /// `times` keeps each phase's latest.
+    pub stints: Vec<Stint>,
     /// By ID. Fx hashing: short IDs from the SE's own file, one lookup per
     /// entry, where SipHash's resistance to crafted keys buys nothing.
     pub marks: FxHashMap<String, Marked>,
@@ -209,6 +221,11 @@ impl PocState {
             phase: Phase::Setup,
             closure: None,
             times,
+            stints: vec![Stint {
+                phase: Phase::Setup,
+                entered: scope.day_one(),
+                left: None,
+            }],
             marks: FxHashMap::default(),
             failures: FxHashMap::default(),
             blockers: Vec::new(),
@@ -263,6 +280,9 @@ impl PocState {
             Event::Init { .. } => {
                 // Set up before day 1 (the usual case) still enters on day 1.
                 self.times[0].entered = Some(at.max(scope.day_one()));
+                if let [first] = self.stints.as_mut_slice() {
+                    first.entered = at.max(scope.day_one());
+                }
             }
             Event::Check(mark) => self.mark(mark, Status::Met, entry),
             Event::Fail(mark) => self.mark(mark, Status::Failed, entry),
@@ -425,6 +445,7 @@ impl PocState {
         self.times[to.index()].entered = Some(e.at);
         self.times[to.index()].left = None;
         self.phase = to;
+        self.move_to(Some(to), e.at);
         if forced {
             self.overrides.push(Override {
                 at: e.at,
@@ -434,6 +455,21 @@ impl PocState {
             });
         }
         true
+    }
+
+    /// Ends the stint the POC stands in at `at`, and starts one in `to`
+    /// (none for a close).
+    fn move_to(&mut self, to: Option<Phase>, at: DateTime<Utc>) {
+        if let Some(last) = self.stints.last_mut().filter(|s| s.left.is_none()) {
+            last.left = Some(at);
+        }
+        if let Some(phase) = to {
+            self.stints.push(Stint {
+                phase,
+                entered: at,
+                left: None,
+            });
+        }
     }
 
     fn reopen(&mut self, to: Phase, reason: &str, closed: Option<Outcome>, e: &Entry) {
@@ -459,6 +495,7 @@ impl PocState {
         }
         self.closure = None;
         self.phase = to;
+        self.move_to(Some(to), e.at);
         let times = &mut self.times[to.index()];
         times.left = None;
         times.forced = false;
@@ -520,6 +557,7 @@ impl PocState {
             });
         }
         self.times[self.phase.index()].left = Some(e.at);
+        self.move_to(None, e.at);
         if forced {
             self.overrides.push(Override {
                 at: e.at,
@@ -901,6 +939,7 @@ mod tests {
     fn the_latest_update_sent_is_kept_whatever_the_file_order() {
         let update = |since: &str| Event::Update {
             since: since.parse().unwrap(),
+            seen: Default::default(),
         };
         let (_, state) = derive(&[
             entry("2026-11-25T10:00:00Z", "d", update("2026-11-24T10:00:00Z")),

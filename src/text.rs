@@ -69,11 +69,13 @@ pub fn markdown_inline(text: &str) -> String {
     out
 }
 
-/// `text` wrapped at `width` characters (chars, not bytes) for plain text:
-/// broken at spaces, every line after the first indented by `indent`
-/// spaces (a hanging indent, for bullets). Runs of whitespace become one
-/// space; the text's own leading spaces stay on the first line. A word is
-/// cut only when it is longer than a whole line.
+/// `text` wrapped at `width` columns for plain text: broken at spaces,
+/// every line after the first indented by `indent` spaces (a hanging
+/// indent, for bullets). Runs of whitespace become one space; the text's
+/// own leading spaces stay on the first line. Width is what a terminal or
+/// a mail client shows (a CJK character or an emoji takes two columns). A
+/// word longer than a line gets a line of its own, whole: a link or a
+/// command cut in two no longer works when pasted.
 pub fn wrap(text: &str, width: usize, indent: usize) -> String {
     let indent = indent.min(width / 2);
     let lead = text
@@ -83,41 +85,30 @@ pub fn wrap(text: &str, width: usize, indent: usize) -> String {
         .min(width / 2);
     let mut lines: Vec<String> = Vec::new();
     let mut line = " ".repeat(lead);
-    // Characters on `line`, and whether a word is on it yet.
+    // Columns on `line`, and whether a word is on it yet.
     let (mut len, mut empty) = (lead, true);
     for word in text.split_whitespace() {
-        let mut word = word;
-        loop {
-            let room = width.saturating_sub(len + usize::from(!empty));
-            let chars = word.chars().count();
-            if chars <= room {
-                if !empty {
-                    line.push(' ');
-                }
-                line.push_str(word);
-                (len, empty) = (len + usize::from(!empty) + chars, false);
-                break;
-            }
-            if empty {
-                // Longer than a whole line: cut it where the line ends.
-                let cut = word
-                    .char_indices()
-                    .nth(room.max(1))
-                    .map_or(word.len(), |(i, _)| i);
-                line.push_str(&word[..cut]);
-                word = &word[cut..];
-            }
+        let cols = columns(word);
+        if !empty && len + 1 + cols > width {
             lines.push(std::mem::replace(&mut line, " ".repeat(indent)));
             (len, empty) = (indent, true);
-            if word.is_empty() {
-                break;
-            }
         }
+        if !empty {
+            line.push(' ');
+            len += 1;
+        }
+        line.push_str(word);
+        (len, empty) = (len + cols, false);
     }
     if !empty || lines.is_empty() {
         lines.push(line);
     }
     lines.join("\n")
+}
+
+/// The columns `text` takes on a screen.
+pub fn columns(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
 }
 
 /// "1 day", "3 days".
@@ -252,21 +243,24 @@ mod tests {
         // Short text stays as it is; leading spaces stay on the first line.
         assert_eq!(wrap("  - a  b", 72, 4), "  - a b");
         assert_eq!(wrap("", 72, 2), "");
-        // A word is never cut unless it is longer than a line.
+        // A word is never cut: a longer one has a line of its own.
         assert_eq!(wrap("aaaa bbbbbb", 6, 0), "aaaa\nbbbbbb");
-        assert_eq!(wrap("x abcdefghij", 6, 2), "x\n  abcd\n  efgh\n  ij");
+        assert_eq!(
+            wrap("see https://drive.example/a-b-c/d?x=1 now", 12, 2),
+            "see\n  https://drive.example/a-b-c/d?x=1\n  now"
+        );
     }
 
     #[test]
-    fn wrap_counts_characters_not_bytes() {
+    fn wrap_counts_columns_not_bytes() {
         let text = "é".repeat(10) + " " + &"ü".repeat(10);
         assert_eq!(wrap(&text, 21, 0), text);
         assert_eq!(
             wrap(&text, 20, 0),
             format!("{}\n{}", "é".repeat(10), "ü".repeat(10))
         );
-        // Cut inside a long word on a character boundary.
-        assert_eq!(wrap(&"€".repeat(5), 2, 0), "€€\n€€\n€");
+        // A CJK character takes two columns.
+        assert_eq!(wrap("日本語 日本語 日本語", 14, 0), "日本語 日本語\n日本語");
     }
 
     #[test]

@@ -15,6 +15,7 @@
 //! note on a failure, blockers and their resolution, parked requests, and the
 //! reason for a reopen or the close.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
@@ -37,6 +38,8 @@ pub struct UpdateReport {
     pub schema_version: u32,
     pub name: String,
     pub prospect: String,
+    /// Where the POC stands, in one line (as the report says it).
+    pub standing: String,
     pub owner: Option<String>,
     /// The POC's time zone, in which the update shows times; JSON is UTC.
     pub timezone: String,
@@ -305,13 +308,10 @@ impl UpdateReport {
     ) -> UpdateReport {
         let status = StatusReport::build(scope, state, now);
         let ordered = journal.in_time_order();
-        let (since, since_from, first) = period_start(scope, state, &ordered, since);
+        let (since, since_from, entries) = period(scope, journal, &ordered, since);
         // Entries dated after now (a colleague's clock ahead) wait for the
         // update that covers their time.
-        let period: Vec<&Line> = (ordered[first..].iter())
-            .filter(|l| l.entry.at <= now)
-            .copied()
-            .collect();
+        let period: Vec<&Line> = entries.into_iter().filter(|l| l.entry.at <= now).collect();
         let (criteria_met, items_done) = done(scope, state, &period);
         let metrics_measured = measured(scope, &period);
         let failures = failures(scope, state, &period);
@@ -349,6 +349,7 @@ impl UpdateReport {
             schema_version: JSON_SCHEMA_VERSION,
             name: scope.name.clone(),
             prospect: scope.prospect.clone(),
+            standing: status.standing(scope.zone),
             owner: scope.owner.clone(),
             timezone: scope.timezone.clone(),
             now,
@@ -388,32 +389,79 @@ impl UpdateReport {
     }
 }
 
-/// The start of the period, where it came from, and the index in
-/// `ordered` of its first entry.
-fn period_start(
-    scope: &Scope,
-    state: &PocState,
-    ordered: &[&Line],
-    since: Option<DateTime<Utc>>,
-) -> (DateTime<Utc>, SinceFrom, usize) {
-    if let Some(since) = since {
-        return (
-            since,
-            SinceFrom::Flag,
-            ordered.partition_point(|l| l.entry.at < since),
-        );
-    }
-    // After the latest update in time order (the one the replay kept), by
-    // position: entries of the same instant recorded after it are new.
-    let last = (ordered.iter()).rposition(|l| matches!(l.entry.event, Event::Update { .. }));
-    match (state.last_update, last) {
-        (Some(at), Some(i)) => (at, SinceFrom::LastUpdate, i + 1),
-        _ => {
-            let first = ordered.first().map(|l| l.entry.at);
-            let start = first.map_or(scope.day_one(), |t| t.min(scope.day_one()));
-            (start, SinceFrom::Start, 0)
+/// How many entries each author has in the journal, updates aside, up to
+/// their first dated after `now` (which waits for the update that covers
+/// its time): what an update records as seen.
+pub fn entries_by_author(journal: &Journal, now: DateTime<Utc>) -> BTreeMap<String, usize> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut ahead: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for line in journal.lines.iter().filter(|l| !is_update(l)) {
+        let by = &*line.entry.by;
+        if line.entry.at > now {
+            ahead.insert(by);
+        }
+        if !ahead.contains(by) {
+            *seen.entry(by.to_string()).or_insert(0) += 1;
         }
     }
+    seen
+}
+
+fn is_update(line: &Line) -> bool {
+    matches!(line.entry.event, Event::Update { .. })
+}
+
+/// Where the period starts, where that came from, and its entries in time
+/// order (before the cut at now).
+fn period<'j>(
+    scope: &Scope,
+    journal: &'j Journal,
+    ordered: &[&'j Line],
+    since: Option<DateTime<Utc>>,
+) -> (DateTime<Utc>, SinceFrom, Vec<&'j Line>) {
+    if let Some(since) = since {
+        let first = ordered.partition_point(|l| l.entry.at < since);
+        return (since, SinceFrom::Flag, ordered[first..].to_vec());
+    }
+    // The latest update in time order, the one the replay keeps.
+    let Some(last) = (ordered.iter()).rposition(|l| is_update(l)) else {
+        let first = ordered.first().map(|l| l.entry.at);
+        let start = first.map_or(scope.day_one(), |t| t.min(scope.day_one()));
+        return (start, SinceFrom::Start, ordered.to_vec());
+    };
+    let update = ordered[last];
+    let Event::Update { seen, .. } = &update.entry.event else {
+        unreachable!("is_update")
+    };
+    let new: Vec<&Line> = if seen.is_empty() {
+        // Recorded before updates counted what they saw: by position in
+        // time order, so entries of the same instant recorded after it
+        // are new.
+        ordered[last + 1..].to_vec()
+    } else {
+        let unseen = unseen(journal, seen);
+        (ordered.iter())
+            .filter(|l| unseen.contains(&l.number))
+            .copied()
+            .collect()
+    };
+    (update.entry.at, SinceFrom::LastUpdate, new)
+}
+
+/// The journal lines an update that counted `seen` did not see: each
+/// author's entries past their count, in file order (a union merge keeps
+/// each clone's lines in their order).
+fn unseen(journal: &Journal, seen: &BTreeMap<String, usize>) -> std::collections::HashSet<usize> {
+    let mut counted: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut out = std::collections::HashSet::new();
+    for line in journal.lines.iter().filter(|l| !is_update(l)) {
+        let count = counted.entry(&line.entry.by).or_insert(0);
+        *count += 1;
+        if *count > seen.get(&*line.entry.by).copied().unwrap_or(0) {
+            out.insert(line.number);
+        }
+    }
+    out
 }
 
 /// The date of POC day `day`.
@@ -858,7 +906,7 @@ impl Doc {
         let date = move |t: DateTime<Utc>| crate::clock::local_date(t, zone).to_string();
         Doc {
             title: format!("{}: update", r.name),
-            header: header(r, &when, &date),
+            header: header(r, &when),
             nothing_new: (r.nothing_new).then(|| format!("Nothing new since {}.", when(r.since))),
             sections: sections(r, &date),
         }
@@ -866,8 +914,11 @@ impl Doc {
 }
 
 /// Who, where the POC stands, and the period covered.
-fn header(r: &UpdateReport, when: &dyn Fn(DateTime<Utc>) -> String, date: &Day) -> Vec<String> {
-    let mut header = vec![format!("Prospect: {}", r.prospect), standing(r, date)];
+fn header(r: &UpdateReport, when: &dyn Fn(DateTime<Utc>) -> String) -> Vec<String> {
+    let mut header = vec![format!("Prospect: {}", r.prospect), r.standing.clone()];
+    if let Some(why) = r.close_reason.as_deref().filter(|_| r.outcome.is_some()) {
+        header.push(format!("Why: {why}"));
+    }
     let s = &r.criteria_summary;
     if s.total > 0 {
         header.push(format!(
@@ -941,39 +992,6 @@ fn sections(r: &UpdateReport, date: &Day) -> Vec<Section> {
 
 /// A time as its calendar day in the POC's zone.
 type Day = dyn Fn(DateTime<Utc>) -> String;
-
-/// "Day 6 of 12 · phase validation (planned days 4–7) · on time", when it
-/// starts, or the outcome.
-fn standing(r: &UpdateReport, date: &Day) -> String {
-    let window = format!(
-        "phase {} (planned days {}–{})",
-        r.last_phase, r.phase_window[0], r.phase_window[1]
-    );
-    if let (Some(title), Some(at)) = (r.outcome_title, r.closed_at) {
-        let after = match r.duration_days {
-            Some(0) | None => "before day 1".to_string(),
-            Some(days) => format!("after {}", plural(days, "day")),
-        };
-        let why = r
-            .close_reason
-            .as_deref()
-            .map(|w| format!(": {w}"))
-            .unwrap_or_default();
-        return format!(
-            "Outcome: {title}, closed {} in {} {after}{why}",
-            date(at),
-            r.last_phase
-        );
-    }
-    if let Some(days) = r.starts_in_days {
-        return format!("Starts {} (in {}) · {window}", r.start, plural(days, "day"));
-    }
-    let late = match r.days_late {
-        0 => "on time".to_string(),
-        n => format!("{} late", plural(n, "day")),
-    };
-    format!("Day {} of {} · {window} · {late}", r.day, r.total_days)
-}
 
 /// "SC2 Ingest production logs" for a criterion, the title for an item.
 fn labelled(id: &str, subject: Subject, title: &str) -> String {
@@ -1064,8 +1082,10 @@ fn blocker_bullet(b: &BlockerUpdate, date: &Day) -> Bullet {
 
 fn move_bullet(m: &Move, date: &Day) -> Bullet {
     let lead = match (m.kind, m.from, m.to, m.outcome) {
-        (MoveKind::Advanced, Some(from), Some(to), _) => format!("Moved from {from} to {to}"),
-        (MoveKind::Reopened, _, Some(to), _) => format!("Back to {to}"),
+        (MoveKind::Advanced, Some(from), Some(to), _) => {
+            format!("Moved from {} to {}", from.title(), to.title())
+        }
+        (MoveKind::Reopened, _, Some(to), _) => format!("Back to {}", to.title()),
         (MoveKind::Closed, _, _, Some(outcome)) => format!("Closed: {}", outcome.title()),
         _ => "Phase change".to_string(),
     };
@@ -1100,11 +1120,11 @@ fn next_bullets(r: &UpdateReport, next: &Next) -> Vec<Bullet> {
     }));
     if open.is_empty() {
         bullets.push(Bullet::new(
-            format!("Everything in {} is done.", next.phase),
+            format!("Everything in {} is done.", next.phase.title()),
             "",
         ));
     } else {
-        let mut b = Bullet::new(format!("Still open in {}:", next.phase), "");
+        let mut b = Bullet::new(format!("Still open in {}:", next.phase.title()), "");
         b.children = open;
         bullets.push(b);
     }
@@ -1113,7 +1133,7 @@ fn next_bullets(r: &UpdateReport, next: &Next) -> Vec<Bullet> {
         .map(|d| format!(" ({d})"))
         .unwrap_or_default();
     let gate = match next.gate_to {
-        Some(to) => format!("{to}, planned by day {}{on}", next.gate_day),
+        Some(to) => format!("{}, planned by day {}{on}", to.title(), next.gate_day),
         None => format!("the decision, planned by day {}{on}", next.gate_day),
     };
     let late = match r.days_late {

@@ -4,9 +4,6 @@
 //! each phase stays on its planned days whatever happened (the description
 //! says what did), and a closed POC keeps them all.
 
-use std::io::Read as _;
-use std::path::Path;
-
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sha2::{Digest, Sha256};
 
@@ -15,42 +12,42 @@ use crate::context::{Context, Poc};
 use crate::error::EXIT_OK;
 use crate::event::Event;
 use crate::ical::{self, Calendar, When};
-use crate::output::{self, Destination, Document};
+use crate::output::{self, Destination, Document, Replaces};
 use crate::report::{PhaseRow, PhaseState, StatusReport};
 use crate::{fsutil, text};
 
-/// The calendar `poc calendar` writes in the POC folder.
-/// The calendar: `calendar.ics` in the POC folder unless `--out` says.
+/// The calendar: `calendar.ics` in the POC folder unless `--out` says;
+/// written only over one poc wrote (its PRODID says so), never over a
+/// calendar exported from elsewhere.
 pub const DOCUMENT: Document = Document {
     file: "calendar.ics",
     noun: "calendar",
+    replaces: Replaces::Own {
+        mark: b"PRODID:-//poc//",
+        kind: "a calendar poc wrote",
+    },
 };
 
 pub fn run(args: OutArgs, ctx: &Context) -> anyhow::Result<u8> {
     let poc = ctx.load()?;
     let status = poc.status(&poc.state);
+    status.settled("a calendar")?;
     let calendar = build(&poc, &status)?;
     let told = told(&status, &calendar);
     let ics = calendar.write();
-    let Destination::File {
-        path,
-        named,
-        exists,
-    } = output::destination(args.out, &poc.dir, DOCUMENT)?
+    let Destination::File { path, exists } = output::destination(args.out, &poc.dir, DOCUMENT)?
     else {
         crate::out(&ics)?;
         crate::say!("Printed {told}.");
         return Ok(EXIT_OK);
     };
-    if exists {
-        refuse_other_files(&path, &named)?;
-    }
     // A file that appears meanwhile is not replaced unchecked.
     fsutil::write_atomic(&path, ics.as_bytes(), exists)?;
     let written = output::written(&path);
     crate::say!(
         "Wrote {written}: {told}. Import it into your calendar; importing a newer one moves the events rather than adding copies."
     );
+    super::done(poc);
     Ok(EXIT_OK)
 }
 
@@ -301,21 +298,6 @@ fn sequence(now: DateTime<Utc>) -> u32 {
     let epoch = DateTime::<Utc>::from_timestamp(1_704_067_200, 0).unwrap_or_default();
     let seconds = (now - epoch).num_seconds().clamp(0, i64::from(i32::MAX));
     u32::try_from(seconds).unwrap_or(0)
-}
-
-/// Refuses to replace a file that is not a calendar (an `--out notes.md`
-/// typed by mistake): only an empty file or an iCalendar file is replaced.
-fn refuse_other_files(target: &Path, shown: &str) -> anyhow::Result<()> {
-    let file = fsutil::open_regular_named(target, shown)?;
-    let mut head = Vec::new();
-    file.take(64).read_to_end(&mut head)?;
-    let head = head.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&head);
-    if head.is_empty() || head.starts_with(b"BEGIN:VCALENDAR") {
-        return Ok(());
-    }
-    crate::fail!(
-        "{shown}: is there and is not an iCalendar file; refusing to replace it (nothing was changed). Name another file, or remove it first"
-    )
 }
 
 #[cfg(test)]

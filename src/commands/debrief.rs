@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::cli::{DebriefArgs, DocumentFormat};
 use crate::context::Context;
 use crate::error::{EXIT_OK, Error};
-use crate::output::{self, Destination, Document};
+use crate::output::{self, Destination, Document, Replaces};
 use crate::plan::GapSeverity;
 use crate::plan_report::{GapRow, RiskRow};
 use crate::report::{
@@ -155,13 +155,7 @@ impl DebriefReport {
 pub fn run(args: DebriefArgs, ctx: &Context) -> anyhow::Result<u8> {
     let poc = ctx.load()?;
     let status = poc.status(&poc.state);
-    if let Some(c) = status.conflicts.first() {
-        crate::fail!(
-            "the outcome is in conflict: {} (journal line {}); a debrief would pick one. Agree on the outcome, then `poc reopen PHASE --reason TEXT` and `poc close` again (nothing was written)",
-            crate::text::terminal_safe(&c.what),
-            c.line
-        );
-    }
+    status.settled("a debrief")?;
     let Some(report) = DebriefReport::build(status, &poc.scope) else {
         crate::fail!(
             "the POC is not closed yet; record the outcome with `poc close --outcome win|loss|inconclusive` first"
@@ -181,7 +175,6 @@ pub fn run(args: DebriefArgs, ctx: &Context) -> anyhow::Result<u8> {
     let Destination::File {
         path: target,
         exists,
-        ..
     } = output::destination(args.out, &poc.dir, DOCUMENT)?
     else {
         crate::out(&render::document(
@@ -226,6 +219,7 @@ pub fn run(args: DebriefArgs, ctx: &Context) -> anyhow::Result<u8> {
 pub const DOCUMENT: Document = Document {
     file: DEBRIEF_FILE,
     noun: "debrief",
+    replaces: Replaces::Asked,
 };
 
 /// The largest debrief kept as a backup before `--force` replaces it.

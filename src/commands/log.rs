@@ -40,18 +40,9 @@ impl Filter {
                 .map(|v| crate::clock::parse_flag(flag, v, zone))
                 .transpose()
         };
-        for kind in &args.kind {
-            if !Event::KINDS.contains(&kind.as_str()) {
-                return Err(Error::usage(format!(
-                    "--kind: `{}` is not a kind of entry; kinds: {}",
-                    crate::text::terminal_safe(kind),
-                    Event::KINDS.join(", ")
-                )));
-            }
-        }
         Ok(Filter {
             since: instant("--since", &args.since)?,
-            until: instant("--until", &args.until)?,
+            until: until(args.until.as_deref(), zone)?,
             id: args.id.as_deref().map(str::trim).map(str::to_owned),
             kinds: args.kind.clone(),
         })
@@ -66,6 +57,21 @@ impl Filter {
                 .as_deref()
                 .is_none_or(|id| is_about(&entry.event, id))
     }
+}
+
+/// The end of `--until`: a date takes in the whole day (up to the start of
+/// the next), a timestamp is the instant.
+fn until(value: Option<&str>, zone: chrono_tz::Tz) -> Result<Option<DateTime<Utc>>, Error> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    let end = crate::clock::parse_flag("--until", value, zone)?;
+    Ok(Some(match crate::clock::parse_date(value) {
+        Ok(day) => day
+            .succ_opt()
+            .map_or(end, |next| crate::clock::start_of_day(next, zone)),
+        Err(_) => end,
+    }))
 }
 
 /// Whether the entry is about `id`: a blocker also by its short form

@@ -11,20 +11,24 @@ use crate::cli::OutArgs;
 use crate::context::Context;
 use crate::error::EXIT_OK;
 use crate::fsutil;
-use crate::output::{self, Destination, Document};
+use crate::output::{self, Destination, Document, Replaces};
 use crate::render;
 use crate::report::{BlockerRow, DEBRIEF_FILE, PhaseRow, PhaseState, StatusReport, describe_due};
 use crate::scope::{Phase, Scope};
 use crate::state::Note;
 use crate::text::plural;
 
-/// The report `poc report` writes in the POC folder; generated, so written
-/// over each time.
-/// The report: `report.html` in the POC folder unless `--out` says.
+/// The report: `report.html` in the POC folder unless `--out` says;
+/// generated, so written over each time, but only over a report.
 pub const DOCUMENT: Document = Document {
     file: "report.html",
     noun: "report",
+    replaces: Replaces::Own {
+        mark: br#"<meta name="generator" content="poc">"#,
+        kind: "a report poc wrote",
+    },
 };
+
 /// How many notes the report shows, newest first.
 const RECENT_NOTES: usize = 10;
 
@@ -60,7 +64,7 @@ impl HtmlReport {
             .collect();
         HtmlReport {
             schema_version: crate::report::JSON_SCHEMA_VERSION,
-            standing: standing(&status, scope),
+            standing: status.standing(scope.zone),
             timeline: Timeline::build(&status, scope),
             open_blockers: open.into_iter().cloned().collect(),
             resolved_blockers: resolved.len(),
@@ -76,36 +80,6 @@ impl HtmlReport {
             status,
         }
     }
-}
-
-/// Where the POC stands, in one line.
-fn standing(r: &StatusReport, scope: &Scope) -> String {
-    if let (Some(outcome), Some(closed)) = (r.outcome_title, r.closed_at) {
-        let after = match r.duration_days() {
-            0 => "before day 1".to_string(),
-            days => format!("after {}", plural(days, "day")),
-        };
-        return format!(
-            "Closed: {outcome} on {}, in {}, {after}",
-            crate::clock::local_date(closed, scope.zone),
-            r.last_phase
-        );
-    }
-    if let Some(days) = r.starts_in_days {
-        return format!("Starts {}, in {}", r.start, plural(days, "day"));
-    }
-    let late = match r.days_late {
-        0 => "on time".to_string(),
-        days => format!("{} late", plural(days, "day")),
-    };
-    format!(
-        "Day {} of {} · {} (planned days {}–{}) · {late}",
-        r.day,
-        r.total_days,
-        r.last_phase.title(),
-        r.phase_window[0],
-        r.phase_window[1]
-    )
 }
 
 /// The timeline of the five phases as SVG geometry, in the SVG's own units:
@@ -151,7 +125,8 @@ pub struct TimelineRow {
     pub title: &'static str,
     pub y: i64,
     pub planned: Bar,
-    pub actual: Option<Bar>,
+    /// When it actually ran: a bar per stretch (a reopen makes a second).
+    pub actual: Vec<Bar>,
     pub state: PhaseState,
     pub days_late: i64,
     /// "forced · 1 day late": what the colours say, in words.
@@ -199,14 +174,26 @@ impl Timeline {
         let open = r.outcome.is_none();
         let today = (open && r.day >= 1).then_some(r.day);
         let closed = r.closed_at.map(|t| scope.day_of(t));
-        let spans: Vec<Option<(i64, i64)>> = (r.phases.iter())
-            .map(|p| actual_span(p, r.day, closed))
-            .collect();
+        let spans: Vec<Vec<(i64, i64)>> =
+            (r.phases.iter()).map(|p| actual_spans(p, r.day)).collect();
+        // The plan, and as far as the POC ran, up to twice the plan: a POC
+        // left open for a year keeps a readable axis, its bars and today
+        // stopping at the axis's end.
+        let planned = i64::from(r.total_days).max(1);
+        let cap = (2 * planned).max(planned + 14);
         let days = (spans.iter().flatten().map(|s| s.1))
             .chain(today)
-            .chain([i64::from(r.total_days), 1])
+            .chain([planned])
             .max()
-            .unwrap_or(1);
+            .unwrap_or(1)
+            .min(cap);
+        let spans: Vec<Vec<(i64, i64)>> = (spans.into_iter())
+            .map(|row| {
+                row.into_iter()
+                    .map(|(f, t)| (f.min(days), t.min(days)))
+                    .collect()
+            })
+            .collect();
         let px_per_day = (AXIS_WIDTH / days).max(1);
         let geometry = Geometry {
             left: LEFT,
@@ -214,12 +201,12 @@ impl Timeline {
             start: r.start,
         };
         let rows = (r.phases.iter().zip(spans).enumerate())
-            .map(|(i, (p, span))| geometry.row(p, span, TOP + i as i64 * ROW_HEIGHT, scope))
+            .map(|(i, (p, spans))| geometry.row(p, spans, TOP + i as i64 * ROW_HEIGHT))
             .collect::<Vec<_>>();
         let bottom = TOP + rows.len() as i64 * ROW_HEIGHT;
         let marker = |day: i64, what: &str| Marker {
             day,
-            x: geometry.middle(day),
+            x: geometry.middle(day.min(days)),
             label: format!("{what}, day {day}"),
         };
         Timeline {
@@ -248,17 +235,16 @@ impl Timeline {
     }
 }
 
-/// The days an entered phase actually ran, clamped to the axis: from the
-/// day it was entered to the day it was left, or to today while it is the
-/// current phase.
-fn actual_span(p: &PhaseRow, today: i64, closed: Option<i64>) -> Option<(i64, i64)> {
-    let to = match p.state {
-        PhaseState::Upcoming | PhaseState::Skipped => return None,
-        PhaseState::Current => today,
-        PhaseState::Done | PhaseState::Forced | PhaseState::CutShort => p.left_day.or(closed)?,
-    };
-    let from = p.entered_day?.max(1);
-    Some((from, to.max(from)))
+/// The days a phase actually ran, a span per stretch, clamped to the axis:
+/// from the day it was entered to the day it was left, or to today while
+/// the POC stands in it.
+fn actual_spans(p: &PhaseRow, today: i64) -> Vec<(i64, i64)> {
+    (p.stints.iter())
+        .map(|&(entered, left)| {
+            let from = entered.max(1);
+            (from, left.unwrap_or(today).max(from))
+        })
+        .collect()
 }
 
 /// The days labelled on an axis of `days` days: every day, or every second,
@@ -318,7 +304,7 @@ impl Geometry {
         }
     }
 
-    fn row(&self, p: &PhaseRow, span: Option<(i64, i64)>, y: i64, scope: &Scope) -> TimelineRow {
+    fn row(&self, p: &PhaseRow, spans: Vec<(i64, i64)>, y: i64) -> TimelineRow {
         let (from, to) = (i64::from(p.days[0]), i64::from(p.days[1]));
         let planned = self.bar(
             from,
@@ -335,24 +321,21 @@ impl Geometry {
             0 => p.state.id().to_string(),
             days => format!("{} · {} late", p.state.id(), plural(days, "day")),
         };
-        let actual = span.map(|(from, to)| {
-            let when = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| scope.show(t));
-            let left = match when(p.left) {
-                Some(left) => format!(", left {left}"),
-                None => String::new(),
-            };
-            self.bar(
-                from,
-                to,
-                y + (ROW_HEIGHT - ACTUAL_HEIGHT) / 2,
-                ACTUAL_HEIGHT,
-                format!(
-                    "{}: actual days {from}–{to}, entered {}{left} ({label})",
-                    p.title,
-                    when(p.entered).unwrap_or_default()
-                ),
-            )
-        });
+        let actual = (spans.into_iter())
+            .map(|(from, to)| {
+                self.bar(
+                    from,
+                    to,
+                    y + (ROW_HEIGHT - ACTUAL_HEIGHT) / 2,
+                    ACTUAL_HEIGHT,
+                    format!(
+                        "{}: actual days {from}–{to} ({})",
+                        p.title,
+                        self.dates(from, to)
+                    ),
+                )
+            })
+            .collect();
         TimelineRow {
             phase: p.id,
             title: p.title,
@@ -376,13 +359,15 @@ pub fn run(args: OutArgs, ctx: &Context) -> anyhow::Result<u8> {
     let poc = ctx.load()?;
     let report = HtmlReport::build(poc.status(&poc.state), &poc.scope);
     let zone = &poc.scope.timezone;
-    let Destination::File { path, .. } = output::destination(args.out, &poc.dir, DOCUMENT)? else {
+    let Destination::File { path, exists } = output::destination(args.out, &poc.dir, DOCUMENT)?
+    else {
         crate::out(&render::document("report.html", &report, zone)?)?;
         return Ok(EXIT_OK);
     };
     let poc_dir = output::poc_dir_from(&path, &poc.dir);
     let html = render::document_at("report.html", &report, zone, &poc_dir)?;
-    fsutil::write_atomic(&path, html.as_bytes(), true)?;
+    // A file that appears meanwhile is not replaced unchecked.
+    fsutil::write_atomic(&path, html.as_bytes(), exists)?;
     crate::say!(
         "Wrote {}: {}. Open it in a browser, or print it to PDF to send.",
         output::written(&path),

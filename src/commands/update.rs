@@ -37,6 +37,16 @@ pub fn run(args: UpdateArgs, ctx: &Context) -> anyhow::Result<u8> {
         ))
         .into());
     }
+    if let (None, Some(last)) = (since, poc.state.last_update)
+        && last > poc.now
+    {
+        crate::fail!(
+            "the last update was recorded at {}, after now ({}): check the clock or POC_NOW, or give --since DATE (nothing was recorded)",
+            poc.scope.show(last),
+            poc.scope.show(poc.now)
+        );
+    }
+    poc.status(&poc.state).settled("an update")?;
     let report = UpdateReport::build(&poc.scope, &poc.journal, &poc.state, poc.now, since);
     let text = match args.format.unwrap_or(UpdateFormat::Text) {
         UpdateFormat::Text => update::text(&report),
@@ -44,14 +54,16 @@ pub fn run(args: UpdateArgs, ctx: &Context) -> anyhow::Result<u8> {
         UpdateFormat::Html => update::html(&report),
         UpdateFormat::Json => render::json(&report)?,
     };
-    // Recorded before it is printed: an update whose record failed is not
-    // shown as if it had been.
+    // Printed before it is recorded: an update that never reached its
+    // reader (a full disk, a closed pipe) is not recorded as sent.
+    crate::out(&text)?;
     let recorded = match &mut journal {
         Some(journal) => {
             let entry = ctx.entry(
                 &poc,
                 Event::Update {
                     since: report.since,
+                    seen: update::entries_by_author(&poc.journal, poc.now),
                 },
             );
             journal.append(std::slice::from_ref(&entry))?;
@@ -59,7 +71,6 @@ pub fn run(args: UpdateArgs, ctx: &Context) -> anyhow::Result<u8> {
         }
         None => None,
     };
-    crate::out(&text)?;
     if report.notes_left_out > 0 {
         crate::say!(
             "{} from this period left out of the update: notes are your own record (see `poc log`).",

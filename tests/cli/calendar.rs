@@ -67,14 +67,7 @@ fn utc(t: &str) -> DatePerhapsTime {
 
 /// The bundled example (start 2026-11-16, mid-validation) in `acme/`.
 fn example() -> TestEnv {
-    let mut env = TestEnv::new();
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme-observability");
-    for file in ["poc.yaml", "journal.yaml"] {
-        env.write(
-            &format!("acme/{file}"),
-            std::fs::read(dir.join(file)).unwrap(),
-        );
-    }
+    let mut env = TestEnv::with_example();
     env.at("2026-11-21T10:00:00Z");
     env
 }
@@ -357,6 +350,10 @@ fn out_refuses_the_poc_files_folders_links_and_other_files() {
     env.write("acme/debrief.md", "# my notes\n");
     env.write("acme/evidence/shot.png", "png");
     env.write("notes.md", "# not a calendar\n");
+    env.write(
+        "mine.ics",
+        "BEGIN:VCALENDAR\r\nPRODID:-//Apple Inc.//macOS 15//EN\r\n",
+    );
     for (cwd, out, expected) in [
         (
             "acme",
@@ -381,7 +378,7 @@ fn out_refuses_the_poc_files_folders_links_and_other_files() {
         (
             "acme",
             "evidence/plan.ics",
-            "error: --out evidence/plan.ics: is inside the POC's evidence folder, which poc keeps; refusing to write it (nothing was changed)",
+            "error: --out evidence/plan.ics: is inside a POC's evidence folder, which poc keeps; refusing to write it (nothing was changed)",
         ),
         (
             ".",
@@ -391,7 +388,12 @@ fn out_refuses_the_poc_files_folders_links_and_other_files() {
         (
             ".",
             "notes.md",
-            "error: --out notes.md: is there and is not an iCalendar file; refusing to replace it (nothing was changed). Name another file, or remove it first",
+            "error: --out notes.md: is there and is not a calendar poc wrote; refusing to replace it (nothing was changed). Name another file, or remove it first",
+        ),
+        (
+            ".",
+            "mine.ics",
+            "error: --out mine.ics: is there and is not a calendar poc wrote; refusing to replace it (nothing was changed). Name another file, or remove it first",
         ),
     ] {
         unchanged(&env, || {

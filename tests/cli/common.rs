@@ -172,6 +172,8 @@ impl TestEnv {
             .env("POC_ID_SEED", "test")
             // New POCs take the machine's zone: the same on every machine.
             .env("TZ", "UTC")
+            // Tables fit COLUMNS when it is set: the tests' are 100 wide.
+            .env_remove("COLUMNS")
             .env_remove("NO_COLOR");
         cmd
     }
@@ -614,8 +616,10 @@ impl TestEnv {
         let env = TestEnv::new();
         let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme-observability");
         std::fs::create_dir(env.poc()).unwrap();
-        for file in ["poc.yaml", "journal.yaml"] {
-            std::fs::copy(from.join(file), env.poc().join(file)).unwrap();
+        for file in ["poc.yaml", "journal.yaml", ".gitattributes"] {
+            if from.join(file).exists() {
+                std::fs::copy(from.join(file), env.poc().join(file)).unwrap();
+            }
         }
         env
     }

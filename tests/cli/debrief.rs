@@ -56,7 +56,7 @@ fn debrief_out_refuses_the_poc_files_and_folders() {
         (
             "acme",
             "evidence/debrief.md",
-            "error: --out evidence/debrief.md: is inside the POC's evidence folder, which poc keeps; refusing to write it (nothing was changed)",
+            "error: --out evidence/debrief.md: is inside a POC's evidence folder, which poc keeps; refusing to write it (nothing was changed)",
         ),
         (
             ".",

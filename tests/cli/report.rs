@@ -87,8 +87,9 @@ fn attributes(mut inside: &str) -> BTreeMap<String, String> {
     attrs
 }
 
-/// The `<rect class="CLASS">`s by phase: (x, width, data-from, data-to).
-fn bars(html: &str, class: &str) -> BTreeMap<String, [i64; 4]> {
+/// The `<rect class="CLASS">`s in document order: (phase, [x, width,
+/// data-from, data-to]).
+fn bars(html: &str, class: &str) -> Vec<(String, [i64; 4])> {
     let num = |r: &BTreeMap<String, String>, k: &str| -> i64 {
         r[k].parse().unwrap_or_else(|_| panic!("{k} of {r:?}"))
     };
@@ -116,45 +117,43 @@ fn scale(html: &str) -> (i64, i64) {
     )
 }
 
-/// The POC's phases as `status --format json` gives them.
-fn phases(env: &TestEnv, dir: &str) -> Vec<serde_json::Value> {
-    let run = env.run(&["-C", dir, "status", "--format", "json"]);
-    run.ok();
-    run.json()["phases"].as_array().unwrap().clone()
-}
+/// The standard template's planned windows.
+const PLANNED: [(&str, (i64, i64)); 5] = [
+    ("setup", (1, 2)),
+    ("deployment", (2, 4)),
+    ("validation", (4, 7)),
+    ("integration", (7, 10)),
+    ("signoff", (10, 12)),
+];
 
-/// Asserts the timeline in `html` against the plan and the journal: five
-/// planned bars on their windows, an actual bar per entered phase from the
-/// day it was entered to the day it was left (or `today`).
+/// The actual stretches of `poc_in_signoff` closed on day 12.
+const CLOSED_DAY_12: [(&str, i64, i64); 5] = [
+    ("setup", 1, 1),
+    ("deployment", 1, 3),
+    ("validation", 3, 6),
+    ("integration", 6, 10),
+    ("signoff", 10, 12),
+];
+
+/// Asserts the timeline in `html`: five planned bars on the standard
+/// windows, and an actual bar for each stretch in `actual` as (phase,
+/// first day, last day), in that order, where the geometry puts them.
 #[track_caller]
-fn assert_timeline(html: &str, phases: &[serde_json::Value], today: i64) {
+fn assert_timeline(html: &str, actual: &[(&str, i64, i64)]) {
     let (left, per_day) = scale(html);
-    let at = |from: i64, to: i64| {
-        [
+    let at = |phase: &str, from: i64, to: i64| {
+        let bar = [
             left + (from - 1) * per_day,
             (to - from + 1) * per_day,
             from,
             to,
-        ]
+        ];
+        (phase.to_string(), bar)
     };
-    let planned = bars(html, "planned");
-    assert_eq!(planned.len(), 5, "{planned:?}");
-    let actual = bars(html, "actual");
-    for p in phases {
-        let id = p["id"].as_str().unwrap();
-        let (from, to) = (
-            p["days"][0].as_i64().unwrap(),
-            p["days"][1].as_i64().unwrap(),
-        );
-        assert_eq!(planned[id], at(from, to), "planned {id}");
-        match p["entered_day"].as_i64() {
-            Some(entered) => {
-                let left_day = p["left_day"].as_i64().unwrap_or(today);
-                assert_eq!(actual[id], at(entered.max(1), left_day), "actual {id}");
-            }
-            None => assert!(!actual.contains_key(id), "{id} was never entered"),
-        }
-    }
+    let planned: Vec<_> = PLANNED.iter().map(|(p, (f, t))| at(p, *f, *t)).collect();
+    assert_eq!(bars(html, "planned"), planned, "planned");
+    let expected: Vec<_> = actual.iter().map(|(p, f, t)| at(p, *f, *t)).collect();
+    assert_eq!(bars(html, "actual"), expected, "actual");
 }
 
 #[test]
@@ -168,7 +167,7 @@ fn report_is_written_in_the_poc_folder_and_written_over_next_time() {
     assert_eq!(run.stdout, "");
     let first = env.read("acme/report.html");
     assert_self_contained(&first);
-    assert_timeline(&first, &phases(&env, "acme"), 2);
+    assert_timeline(&first, &[("setup", 1, 2)]);
     assert!(first.contains("<h1>Acme Corp POC</h1>"), "{first}");
 
     // Generated, so the next report replaces it.
@@ -179,7 +178,7 @@ fn report_is_written_in_the_poc_folder_and_written_over_next_time() {
         .first_err_is("Wrote report.html: Day 3 of 12 · Environment setup (planned days 1–2) · 1 day late. Open it in a browser, or print it to PDF to send.");
     let second = env.read("acme/report.html");
     assert!(second.contains("Kickoff moved to Thursday"), "{second}");
-    assert_timeline(&second, &phases(&env, "acme"), 3);
+    assert_timeline(&second, &[("setup", 1, 3)]);
     assert!(second.contains(">current · 1 day late</text>"), "{second}");
 }
 
@@ -198,11 +197,15 @@ fn report_to_stdout_writes_nothing() {
 #[cfg(unix)]
 #[test]
 fn report_out_refuses_the_poc_files_folders_and_links() {
-    let env = TestEnv::with_poc();
+    let mut env = TestEnv::with_poc();
     std::fs::create_dir_all(env.poc().join("evidence")).unwrap();
     env.write("acme/evidence/x.html", "kept");
     env.write("acme/debrief.md", "# my debrief");
+    env.write("notes.html", "<p>my notes</p>");
     std::os::unix::fs::symlink("debrief.md", env.poc().join("link.html")).unwrap();
+    std::fs::hard_link(env.poc().join("journal.yaml"), env.path().join("jl.html")).unwrap();
+    env.write("other/poc.yaml", "another POC's scope");
+    std::fs::create_dir_all(env.path().join("other/evidence")).unwrap();
     let refusal = |file: &str| {
         format!("{file} is a POC file, not a report; refusing to write it (nothing was changed)")
     };
@@ -211,10 +214,25 @@ fn report_out_refuses_the_poc_files_folders_and_links() {
         ("acme", "journal.yaml", format!("error: --out journal.yaml: {}", refusal("journal.yaml"))),
         ("acme", "debrief.md", format!("error: --out debrief.md: {}", refusal("debrief.md"))),
         (".", "acme/poc.yaml", format!("error: --out acme/poc.yaml: {}", refusal("poc.yaml"))),
+        // A case-insensitive file system would find the journal by this name.
+        ("acme", "Journal.YAML", format!("error: --out Journal.YAML: {}", refusal("journal.yaml"))),
+        // Another POC's evidence.
+        (
+            ".",
+            "other/evidence/x.html",
+            "error: --out other/evidence/x.html: is inside a POC's evidence folder, which poc keeps; refusing to write it (nothing was changed)".into(),
+        ),
+        // The journal itself, under another name.
+        (".", "jl.html", format!("error: --out jl.html: {}", refusal("journal.yaml"))),
+        (
+            ".",
+            "notes.html",
+            "error: --out notes.html: is there and is not a report poc wrote; refusing to replace it (nothing was changed). Name another file, or remove it first".into(),
+        ),
         (
             "acme",
             "evidence/x.html",
-            "error: --out evidence/x.html: is inside the POC's evidence folder, which poc keeps; refusing to write it (nothing was changed)".into(),
+            "error: --out evidence/x.html: is inside a POC's evidence folder, which poc keeps; refusing to write it (nothing was changed)".into(),
         ),
         (
             ".",
@@ -233,6 +251,11 @@ fn report_out_refuses_the_poc_files_folders_and_links() {
         run.code(1);
         assert_eq!(run.first_err_line(), expected, "from {cwd}: {args:?}");
     }
+    // A report it wrote is replaced.
+    env.poc_run(&["report", "--out", "mine.html"]).ok();
+    env.at("2026-11-24T09:00:00Z");
+    env.poc_run(&["report", "--out", "mine.html"]).ok();
+    assert!(env.read("mine.html").contains("Day 2 of 12"));
 }
 
 #[test]
@@ -282,16 +305,7 @@ fn report_out_elsewhere_links_the_evidence_from_there() {
 /// bidirectional characters: all of it shows as text, escaped once.
 #[test]
 fn markup_in_user_text_is_text() {
-    let env = TestEnv::new();
-    env.run(&[
-        "init",
-        "acme",
-        "--prospect",
-        "<script>alert(1)</script>",
-        "--start",
-        "2026-11-23",
-    ])
-    .ok();
+    let env = poc_of_prospect("<script>alert(1)</script>");
     env.edit(
         "acme/poc.yaml",
         "stakeholders: []",
@@ -360,7 +374,7 @@ fn a_closed_poc_shows_the_outcome_and_when_the_debrief_is_due() {
         "{html}"
     );
     assert!(!html.contains("class=\"today\""), "{html}");
-    assert_timeline(&html, &phases(&env, "acme"), 12);
+    assert_timeline(&html, &CLOSED_DAY_12);
 
     env.poc_run(&["debrief"]).ok();
     env.poc_run(&["report"]).ok();
@@ -387,7 +401,7 @@ fn a_poc_cut_short_and_forced_says_so_in_words() {
     assert!(html.contains("class=\"label cut-short\""), "{html}");
     assert!(html.contains(">cut short · 1 day late</text>"), "{html}");
     assert!(html.contains("data-state=\"cut short\""), "{html}");
-    assert_timeline(&html, &phases(&env, "acme"), 5);
+    assert_timeline(&html, &[("setup", 1, 2), ("deployment", 2, 5)]);
 }
 
 #[test]
@@ -457,16 +471,24 @@ fn chromium(args: &[&str], file: &Path) -> Option<Run> {
     Some(run)
 }
 
-/// The bundled example, copied into a test folder as `acme-observability/`.
+/// A new POC in `acme/` for `prospect`, from day 1 on 2026-11-23.
+fn poc_of_prospect(prospect: &str) -> TestEnv {
+    let env = TestEnv::new();
+    env.run(&[
+        "init",
+        "acme",
+        "--prospect",
+        prospect,
+        "--start",
+        "2026-11-23",
+    ])
+    .ok();
+    env
+}
+
+/// The bundled example in `acme/`, on day 9.
 fn example() -> TestEnv {
-    let mut env = TestEnv::new();
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme-observability");
-    for file in ["poc.yaml", "journal.yaml"] {
-        env.write(
-            &format!("acme-observability/{file}"),
-            std::fs::read(from.join(file)).unwrap(),
-        );
-    }
+    let mut env = TestEnv::with_example();
     env.at("2026-11-24T15:00:00Z");
     env
 }
@@ -474,8 +496,8 @@ fn example() -> TestEnv {
 #[test]
 fn in_a_browser_the_timeline_matches_the_plan_and_the_journal() {
     let env = example();
-    env.run(&["-C", "acme-observability", "report"]).ok();
-    let page = env.path().join("acme-observability/report.html");
+    env.poc_run(&["report"]).ok();
+    let page = env.poc().join("report.html");
     let Some(dom) = chromium(&["--dump-dom"], &page) else {
         return;
     };
@@ -483,12 +505,9 @@ fn in_a_browser_the_timeline_matches_the_plan_and_the_journal() {
     assert!(dom.contains("<svg"), "{dom}");
     // Day 9 of 12: setup done, deployment forced, validation current and
     // 2 days late, the rest ahead.
-    let phases = phases(&env, "acme-observability");
-    assert_timeline(&dom, &phases, 9);
-    let actual = bars(&dom, "actual");
-    assert_eq!(
-        actual.keys().collect::<Vec<_>>(),
-        ["deployment", "setup", "validation"]
+    assert_timeline(
+        &dom,
+        &[("setup", 1, 2), ("deployment", 2, 4), ("validation", 4, 9)],
     );
     let (left, per_day) = scale(&dom);
     let today = &tags(&dom, "line")
@@ -527,16 +546,7 @@ fn in_a_browser_the_timeline_matches_the_plan_and_the_journal() {
 
 #[test]
 fn in_a_browser_markup_in_the_prospect_stays_text() {
-    let env = TestEnv::new();
-    env.run(&[
-        "init",
-        "acme",
-        "--prospect",
-        "<script>alert(1)</script>",
-        "--start",
-        "2026-11-23",
-    ])
-    .ok();
+    let env = poc_of_prospect("<script>alert(1)</script>");
     env.poc_run(&["report"]).ok();
     let Some(dom) = chromium(&["--dump-dom"], &env.poc().join("report.html")) else {
         return;
@@ -562,8 +572,8 @@ fn in_a_browser_markup_in_the_prospect_stays_text() {
 #[test]
 fn in_a_browser_the_example_report_renders_as_a_picture() {
     let env = example();
-    env.run(&["-C", "acme-observability", "report"]).ok();
-    let page = env.path().join("acme-observability/report.html");
+    env.poc_run(&["report"]).ok();
+    let page = env.poc().join("report.html");
     let target = target_dir();
     std::fs::create_dir_all(&target).unwrap();
     let shot = target.join("report-example.png");
@@ -596,7 +606,93 @@ fn the_readme_example_is_what_the_example_prints() {
     let shown = &readme[pos(readme, command) + command.len()..];
     let shown = shown.lines().next().unwrap();
     let env = example();
-    env.run_at("acme-observability", &["report"])
-        .ok()
-        .first_err_is(shown);
+    env.run_at("acme", &["report"]).ok().first_err_is(shown);
+}
+
+/// A reopen draws a second stretch: the earlier ones stay as they ran.
+#[test]
+fn after_a_reopen_each_stretch_has_its_bar() {
+    let mut env = example();
+    env.poc_run(&["reopen", "deployment", "--reason", "new cluster"])
+        .ok();
+    env.at("2026-11-25T15:00:00Z");
+    let html = env.poc_run(&["report", "--out", "-"]).ok().stdout.clone();
+    assert_timeline(
+        &html,
+        &[
+            ("setup", 1, 2),
+            ("deployment", 2, 4),
+            ("deployment", 9, 10),
+            ("validation", 4, 9),
+        ],
+    );
+}
+
+/// Days are the POC's: an advance at 06:00 UTC on Nov 19 is Nov 18, day 3,
+/// in Los Angeles, in the timeline and in the calendar alike.
+#[test]
+fn the_timeline_and_the_calendar_count_days_in_the_poc_time_zone() {
+    let mut env = TestEnv::new();
+    env.at("2026-11-16T17:00:00Z");
+    env.run(&[
+        "init",
+        "acme",
+        "--prospect",
+        "Acme Corp",
+        "--start",
+        "2026-11-16",
+        "--timezone",
+        "America/Los_Angeles",
+    ])
+    .ok();
+    env.at("2026-11-19T06:00:00Z");
+    env.poc_run(&["advance", "--force", "--reason", "access came late"])
+        .ok();
+    env.at("2026-11-20T20:00:00Z");
+    let html = env.poc_run(&["report", "--out", "-"]).ok().stdout.clone();
+    assert_timeline(&html, &[("setup", 1, 3), ("deployment", 3, 5)]);
+    assert!(html.contains(">Nov 18</text>"), "{html}");
+    let ics = env.poc_run(&["calendar", "--out", "-"]).ok().stdout.clone();
+    let unfolded = ics.replace("\r\n ", "");
+    assert!(
+        unfolded.contains("So far: forced\\, 2026-11-16 to 2026-11-18\\, 1 day late."),
+        "{unfolded}"
+    );
+    assert!(
+        unfolded.contains("So far: current since 2026-11-18"),
+        "{unfolded}"
+    );
+}
+
+/// The page prints on Letter (Chromium's default) and on A4 (the page's
+/// `@page` rule set to A4 in a copy): two pages or three, each of the paper's
+/// size.
+#[test]
+fn in_a_browser_the_report_prints_on_letter_and_a4() {
+    let env = example();
+    env.poc_run(&["report"]).ok();
+    let page = env.poc().join("report.html");
+    let html = env.read("acme/report.html");
+    let a4 = env.poc().join("report-a4.html");
+    std::fs::write(
+        &a4,
+        html.replace("</style>", "@page { size: A4; }\n</style>"),
+    )
+    .unwrap();
+    // (paper, its size in points as Chromium writes it)
+    for (file, media_box) in [(&page, "[0 0 612 792]"), (&a4, "[0 0 594.95996 841.91998]")] {
+        let pdf = env.path().join("out.pdf");
+        let print = format!("--print-to-pdf={}", pdf.display());
+        if chromium(&["--no-pdf-header-footer", &print], file).is_none() {
+            return;
+        }
+        let bytes = std::fs::read(&pdf).unwrap();
+        assert!(bytes.starts_with(b"%PDF"), "{file:?}");
+        let text = String::from_utf8_lossy(&bytes);
+        let pages = text.matches(&format!("/MediaBox {media_box}")).count();
+        assert!(
+            (2..=3).contains(&pages),
+            "{file:?}: {pages} pages of {media_box}"
+        );
+    }
 }

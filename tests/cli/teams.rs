@@ -430,10 +430,19 @@ fn a_conflict_shows_in_every_document_and_holds_back_the_debrief() {
     env.poc_run(&["checklist"])
         .ok()
         .stdout_has(&format!("(in conflict: {what})"));
-    let run = unchanged(&env, || env.poc_run(&["debrief"]));
-    run.code(1).first_err_is(&format!(
-        "error: the outcome is in conflict: {what} (journal line 4); a debrief would pick one. Agree on the outcome, then `poc reopen PHASE --reason TEXT` and `poc close` again (nothing was written)"
-    ));
+    let html = env.poc_run(&["report", "--out", "-"]).ok().stdout.clone();
+    assert!(html.contains("Conflict to settle"), "{html}");
+    // What states the outcome to others refuses to pick one.
+    for (command, what) in [
+        ("debrief", "a debrief"),
+        ("update", "an update"),
+        ("calendar", "a calendar"),
+    ] {
+        let run = unchanged(&env, || env.poc_run(&[command]));
+        run.code(1).first_err_is(&format!(
+            "error: the outcome is in conflict: closed as loss by lee while already closed as win by dana on 2026-11-24 (journal line 4); {what} would pick one. Agree on the outcome, then `poc reopen PHASE --reason TEXT` and `poc close` again (nothing was written)"
+        ));
+    }
 }
 
 #[test]

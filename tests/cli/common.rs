@@ -624,3 +624,29 @@ impl TestEnv {
         env
     }
 }
+
+impl TestEnv {
+    /// Turns the standard init's `acme/poc.yaml` (version 2) into a version 1
+    /// scope: the same plan without the plan sections.
+    pub fn as_version_1(&self) {
+        let text = self.read("acme/poc.yaml");
+        let mut text = text.replacen("\nversion: 2\n", "\nversion: 1\n", 1);
+        for empty in ["\nmetrics: []\n", "\nsignoffs: []\n", "\nrisks: []\n"] {
+            text = text.replacen(empty, "\n", 1);
+        }
+        assert!(text.contains("\nversion: 1\n"), "{text}");
+        self.write("acme/poc.yaml", text);
+    }
+
+    /// Replaces the standard init's empty `NAME: []` plan section of
+    /// `acme/poc.yaml` with `section` (YAML text starting `NAME:`).
+    pub fn set_section(&self, name: &str, section: &str) {
+        let text = self.read("acme/poc.yaml");
+        let empty = format!("\n{name}: []\n");
+        assert!(text.contains(&empty), "{text}");
+        self.write(
+            "acme/poc.yaml",
+            text.replacen(&empty, &format!("\n{section}"), 1),
+        );
+    }
+}

@@ -665,7 +665,7 @@ fn the_timeline_and_the_calendar_count_days_in_the_poc_time_zone() {
 }
 
 /// The page prints on Letter (Chromium's default) and on A4 (the page's
-/// `@page` rule set to A4 in a copy): two pages or three, each of the paper's
+/// `@page` rule set to A4 in a copy): two to five pages, each of the paper's
 /// size.
 #[test]
 fn in_a_browser_the_report_prints_on_letter_and_a4() {
@@ -691,7 +691,7 @@ fn in_a_browser_the_report_prints_on_letter_and_a4() {
         let text = String::from_utf8_lossy(&bytes);
         let pages = text.matches(&format!("/MediaBox {media_box}")).count();
         assert!(
-            (2..=3).contains(&pages),
+            (2..=5).contains(&pages),
             "{file:?}: {pages} pages of {media_box}"
         );
     }

@@ -30,10 +30,7 @@ risks:
 /// A fresh POC whose scope is version 2 with the two risks above.
 pub fn with_risks() -> TestEnv {
     let env = TestEnv::with_poc();
-    env.edit("acme/poc.yaml", "version: 1", "version: 2");
-    let mut scope = env.read("acme/poc.yaml");
-    scope.push_str(RISKS);
-    env.write("acme/poc.yaml", scope);
+    env.set_section("risks", RISKS.trim_start_matches('\n'));
     env.poc_run(&["validate"]).ok();
     env
 }

@@ -12,13 +12,10 @@ signoffs:
   - {id: SO3, role: Security lead, name: Priya Shah, covers: [SC2, SC3]}
 ";
 
-/// Upgrades `acme/poc.yaml` (the standard init) to version 2 and appends
-/// `signoffs` (a `signoffs:` section as YAML text).
+/// Puts `signoffs` (a `signoffs:` section as YAML text) in the standard
+/// init's `acme/poc.yaml`.
 fn add_signoffs(env: &TestEnv, signoffs: &str) {
-    let text = env.read("acme/poc.yaml");
-    let text = text.replacen("\nversion: 1\n", "\nversion: 2\n", 1);
-    assert!(text.contains("\nversion: 2\n"), "{text}");
-    env.write("acme/poc.yaml", format!("{text}{signoffs}"));
+    env.set_section("signoffs", signoffs.trim_start_matches('\n'));
 }
 
 /// A fresh POC with the three sign-offs.
@@ -569,6 +566,7 @@ fn the_documents_list_signoffs_given_and_pending() {
 #[test]
 fn a_version_1_scope_shows_no_signoffs_anywhere() {
     let mut env = TestEnv::with_poc();
+    env.as_version_1();
     env.at("2026-11-24T10:00:00Z");
     check(&env, &["kickoff"]);
     env.poc_run(&["blocker", "VPN flaky"]).ok();

@@ -41,6 +41,7 @@ pub struct UpdateReport {
     /// Where the POC stands, in one line (as the report says it).
     pub standing: String,
     pub owner: Option<String>,
+    pub account_exec: Option<String>,
     /// The POC's time zone, in which the update shows times; JSON is UTC.
     pub timezone: String,
     /// The end of the period: now.
@@ -128,6 +129,8 @@ pub struct Done {
     /// The criterion's priority; null for an item.
     pub priority: Option<Priority>,
     pub target: Option<String>,
+    /// A criterion's owner, who confirms it.
+    pub owner: Option<String>,
     pub phase: Phase,
     /// The latest check in the period.
     pub at: DateTime<Utc>,
@@ -351,6 +354,7 @@ impl UpdateReport {
             prospect: scope.prospect.clone(),
             standing: status.standing(scope.zone),
             owner: scope.owner.clone(),
+            account_exec: scope.account_exec.clone(),
             timezone: scope.timezone.clone(),
             now,
             since,
@@ -478,6 +482,8 @@ struct Named {
     /// A criterion's; None for an item.
     priority: Option<Priority>,
     target: Option<String>,
+    /// A criterion's owner: who on the customer's side confirms it.
+    owner: Option<String>,
 }
 
 fn named(scope: &Scope, id: &str) -> Option<Named> {
@@ -488,6 +494,7 @@ fn named(scope: &Scope, id: &str) -> Option<Named> {
             phase: c.phase,
             priority: Some(c.priority),
             target: c.target.clone(),
+            owner: c.owner.clone(),
         },
         Target::Item(phase, item) => Named {
             subject: Subject::Item,
@@ -495,6 +502,7 @@ fn named(scope: &Scope, id: &str) -> Option<Named> {
             phase,
             priority: None,
             target: None,
+            owner: None,
         },
     })
 }
@@ -616,6 +624,7 @@ fn done(scope: &Scope, state: &PocState, period: &[&Line]) -> (Vec<Done>, Vec<Do
                     title: named.title,
                     priority: named.priority,
                     target: named.target,
+                    owner: named.owner,
                     phase: named.phase,
                     at: line.entry.at,
                     by: line.entry.by.to_string(),
@@ -915,7 +924,15 @@ impl Doc {
 
 /// Who, where the POC stands, and the period covered.
 fn header(r: &UpdateReport, when: &dyn Fn(DateTime<Utc>) -> String) -> Vec<String> {
-    let mut header = vec![format!("Prospect: {}", r.prospect), r.standing.clone()];
+    let mut header = vec![format!("Prospect: {}", r.prospect)];
+    let team: Vec<String> = [(&r.owner, "SE"), (&r.account_exec, "account executive")]
+        .into_iter()
+        .filter_map(|(name, role)| name.as_ref().map(|n| format!("{n} ({role})")))
+        .collect();
+    if !team.is_empty() {
+        header.push(format!("From: {}", team.join(", ")));
+    }
+    header.push(r.standing.clone());
     if let Some(why) = r.close_reason.as_deref().filter(|_| r.outcome.is_some()) {
         header.push(format!("Why: {why}"));
     }
@@ -1021,6 +1038,7 @@ fn done_bullet(d: &Done, date: &Day) -> Bullet {
     let runs: Vec<String> = d.runs.iter().map(run_text).collect();
     Bullet::new(labelled(&d.id, d.subject, &d.title), rest)
         .detail("Target", d.target.clone())
+        .detail("Confirmed by", d.owner.clone())
         .detail("Evidence", joined(&d.evidence, "; "))
         .detail("Files", joined(&d.files, ", "))
         .detail("Ran", joined(&runs, "; "))

@@ -186,13 +186,15 @@ pub enum Command {
     /// Write a one-page HTML report a customer can read, with a phase timeline
     ///
     /// Self-contained: no network, no JavaScript, inline CSS and SVG;
-    /// prints on A4 and Letter.
+    /// prints on A4 and Letter. By default it is the team's page, with the
+    /// deal, the risks, the product gaps and the SE's notes; --customer
+    /// leaves those out, for the page you send the customer.
     ///
     /// Examples:
     ///   poc report
-    ///   poc report --out ~/Desktop/acme-poc.html
+    ///   poc report --customer --out ~/Desktop/acme-poc.html
     #[command(verbatim_doc_comment)]
-    Report(OutArgs),
+    Report(ReportArgs),
     /// Write the plan as an iCalendar file for the SE's calendar
     ///
     /// An all-day event per phase window, the POC's last day and, once
@@ -360,6 +362,16 @@ pub enum UpdateFormat {
     Markdown,
     Html,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub out: OutArgs,
+    /// The page for the customer: without the deal (ACV and tier), the
+    /// risks, the product gaps and the SE's notes.
+    #[arg(long)]
+    pub customer: bool,
 }
 
 #[derive(Debug, Args)]

@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::cli::OutArgs;
+use crate::cli::ReportArgs;
 use crate::context::Context;
 use crate::error::EXIT_OK;
 use crate::fsutil;
@@ -49,6 +49,8 @@ pub struct HtmlReport {
     pub earlier_notes: usize,
     /// "due in 31 h (2026-11-29 16:00 UTC)", once closed.
     pub debrief_due: Option<String>,
+    /// The page for the customer: no deal, risks, gaps or notes.
+    pub customer: bool,
     pub status: StatusReport,
 }
 
@@ -77,6 +79,7 @@ impl HtmlReport {
                     describe_due(due, scope.zone)
                 }
             }),
+            customer: false,
             status,
         }
     }
@@ -355,11 +358,12 @@ impl Geometry {
     }
 }
 
-pub fn run(args: OutArgs, ctx: &Context) -> anyhow::Result<u8> {
+pub fn run(args: ReportArgs, ctx: &Context) -> anyhow::Result<u8> {
     let poc = ctx.load()?;
-    let report = HtmlReport::build(poc.status(&poc.state), &poc.scope);
+    let mut report = HtmlReport::build(poc.status(&poc.state), &poc.scope);
+    report.customer = args.customer;
     let zone = &poc.scope.timezone;
-    let Destination::File { path, exists } = output::destination(args.out, &poc.dir, DOCUMENT)?
+    let Destination::File { path, exists } = output::destination(args.out.out, &poc.dir, DOCUMENT)?
     else {
         crate::out(&render::document("report.html", &report, zone)?)?;
         return Ok(EXIT_OK);

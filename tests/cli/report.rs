@@ -696,3 +696,34 @@ fn in_a_browser_the_report_prints_on_letter_and_a4() {
         );
     }
 }
+
+/// The team's page has the deal, the risks and the SE's notes; the
+/// customer's (`--customer`) has none of them, and the rest alike.
+#[test]
+fn the_customer_page_leaves_out_the_deal_the_risks_the_gaps_and_the_notes() {
+    let env = example();
+    env.poc_run(&["gap", "No per-tenant retention", "--severity", "challenge"])
+        .ok();
+    let team = env.poc_run(&["report", "--out", "-"]).ok().stdout.clone();
+    let customer = (env.poc_run(&["report", "--customer", "--out", "-"]).ok())
+        .stdout
+        .clone();
+    for internal in [
+        "ACV $120,000",
+        "<section id=\"risks\">",
+        "<section id=\"gaps\">",
+        "<section id=\"notes\">",
+        "prod-west runs CRI-O",
+    ] {
+        assert!(team.contains(internal), "team page lacks {internal}");
+        assert!(!customer.contains(internal), "customer page has {internal}");
+    }
+    for shared in [
+        "<section id=\"timeline\">",
+        "SC2",
+        "Priya Raman",
+        "Firewall change CHG-4411",
+    ] {
+        assert!(customer.contains(shared), "customer page lacks {shared}");
+    }
+}

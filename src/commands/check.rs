@@ -220,7 +220,7 @@ fn record(
     announce(&poc, after, &targets, &entries, args.undo);
     say_evidence(&files, run.as_ref(), failed);
     if gate_was_open && after.gate(&poc.scope, after.phase).is_empty() && !after.is_closed() {
-        say_gate_met(after.phase);
+        say_gate_met(&poc);
     }
     super::done(poc);
     // A captured run that failed is a check that did not pass.
@@ -246,15 +246,24 @@ fn say_evidence(files: &[FileEvidence], run: Option<&RunEvidence>, failed: bool)
     }
 }
 
-/// The next command once a phase's gate is met.
-pub(super) fn say_gate_met(phase: Phase) {
-    match phase.next() {
-        Some(next) => {
-            crate::say!("The {phase} phase is complete: run `poc advance` to move to {next}.")
-        }
-        None => {
-            crate::say!("Signoff is complete: run `poc close --outcome win|loss|inconclusive`.")
-        }
+/// The next command once a phase's gate is met: in signoff, with the
+/// final sign-offs a win still waits for.
+pub(super) fn say_gate_met(poc: &Poc) {
+    let phase = poc.state.phase;
+    if let Some(next) = phase.next() {
+        crate::say!("The {phase} phase is complete: run `poc advance` to move to {next}.");
+        return;
+    }
+    let finals: Vec<String> = (poc.state.tracking.pending_signoffs(&poc.scope).into_iter())
+        .filter(|s| s.covers == crate::plan::Covers::Final)
+        .map(|s| format!("`poc signoff {}` ({})", s.id, terminal_safe(&s.name)))
+        .collect();
+    match finals.as_slice() {
+        [] => crate::say!("Signoff is complete: run `poc close --outcome win|loss|inconclusive`."),
+        _ => crate::say!(
+            "Signoff is complete: run `poc close --outcome win|loss|inconclusive`; a win waits for the final sign-off: {}.",
+            finals.join(", ")
+        ),
     }
 }
 

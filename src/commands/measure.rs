@@ -220,7 +220,7 @@ fn record(ctx: &Context, metric: &Metric, m: Measurement) -> anyhow::Result<u8> 
     }
     let after = &poc.state;
     if gate_was_open && after.gate(&poc.scope, after.phase).is_empty() && !after.is_closed() {
-        check::say_gate_met(after.phase);
+        check::say_gate_met(&poc);
     }
     super::done(poc);
     // As with `check --run`: a run whose value misses the target is a check

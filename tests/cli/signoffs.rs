@@ -611,3 +611,16 @@ signoffs:
     let run = env.poc_run(&["validate"]);
     assert!(!run.ok().stderr.contains("sign-off"), "{run:#?}");
 }
+
+/// Ticking the last signoff item says the phase is done, and that a win
+/// still waits for the final sign-off, by name.
+#[test]
+fn the_signoff_phase_done_names_the_final_signoff_a_win_waits_for() {
+    let mut env = signoff_phase_with_signoffs();
+    env.at("2026-12-03T10:00:00Z");
+    let (last, rest) = SIGNOFF.split_last().unwrap();
+    check(&env, rest);
+    env.poc_run(&["check", last]).ok().stderr_has(
+        "Signoff is complete: run `poc close --outcome win|loss|inconclusive`; a win waits for the final sign-off: `poc signoff SO2` (Marcus Webb).",
+    );
+}

@@ -48,6 +48,10 @@ pub struct RiskRow {
     pub escalate_to: Option<String>,
     /// The scope's escalation path; empty for a risk raised during the POC.
     pub escalation: Vec<Escalation>,
+    /// The last escalation step it reached while triggered (until it was
+    /// moved on, the POC closed, or now): what the debrief tells, when
+    /// `escalate_to` is over.
+    pub escalated_to: Option<Escalation>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -121,16 +125,23 @@ pub fn risk_rows(scope: &Scope, state: &PocState, now: DateTime<Utc>) -> Vec<Ris
     let mut rows: Vec<RiskRow> = (state.tracking.risks.iter())
         .map(|r| {
             let planned = scope.risks.iter().find(|p| p.id == r.id);
-            let escalate_to = match (r.status, r.triggered, planned) {
-                (RiskStatus::Triggered, Some(t), Some(p)) if open => {
-                    let days = (now - t).num_days().max(0);
-                    (p.escalation.iter())
-                        .filter(|e| i64::from(e.after_days) <= days)
-                        .max_by_key(|e| e.after_days)
-                        .map(|e| e.to.clone())
+            let escalated_to = match (r.triggered, planned) {
+                (Some(t), Some(p)) => {
+                    // Triggered until it moved on or the POC closed.
+                    let moved_on = r.since.filter(|_| r.status != RiskStatus::Triggered);
+                    let closed = state.closure.as_ref().map(|c| c.at);
+                    let until = [moved_on, closed]
+                        .into_iter()
+                        .flatten()
+                        .min()
+                        .unwrap_or(now);
+                    reached(&p.escalation, (until - t).num_days().max(0))
                 }
                 _ => None,
             };
+            let escalate_to = (escalated_to.as_ref())
+                .filter(|_| open && r.status == RiskStatus::Triggered)
+                .map(|e| e.to.clone());
             RiskRow {
                 id: r.id.clone(),
                 title: r.title.clone(),
@@ -149,11 +160,20 @@ pub fn risk_rows(scope: &Scope, state: &PocState, now: DateTime<Utc>) -> Vec<Ris
                 trigger_note: r.trigger_note.clone(),
                 escalate_to,
                 escalation: planned.map(|p| p.escalation.clone()).unwrap_or_default(),
+                escalated_to,
             }
         })
         .collect();
     rows.sort_by_key(|r| (r.status == RiskStatus::Retired, std::cmp::Reverse(r.score)));
     rows
+}
+
+/// The last step of `path` due after `days` triggered.
+fn reached(path: &[Escalation], days: i64) -> Option<Escalation> {
+    (path.iter())
+        .filter(|e| i64::from(e.after_days) <= days)
+        .max_by_key(|e| e.after_days)
+        .cloned()
 }
 
 pub fn metric_rows(scope: &Scope, state: &PocState) -> Vec<MetricRow> {

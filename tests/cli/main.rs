@@ -17,6 +17,7 @@ mod init;
 mod log;
 mod metrics;
 mod notes_and_blockers;
+mod plan_twelve_days;
 mod report;
 mod risks;
 mod signoffs;

@@ -445,12 +445,36 @@ fn the_debrief_and_the_report_tell_what_happened_to_the_risks() {
     .ok();
     let debrief = env.close_and_debrief("loss", "budget");
     assert!(debrief.contains(&format!(
-        "Risks that triggered:\n\n- **R1** Security review of the collector slips (medium likelihood × high impact, owner: Jordan Lee): triggered 2026-11-24 (CHG-4411 not approved); retired 2026-11-26 (approved on day 4)\n- **{id}** Champion may leave (medium likelihood × medium impact): triggered 2026-11-25 (Marcus on leave); still triggered\n"
+        "Risks that triggered:\n\n- **R1** Security review of the collector slips (medium likelihood × high impact, owner: Jordan Lee): triggered 2026-11-24 (CHG-4411 not approved); escalation reached Priya Shah (after 1 day); retired 2026-11-26 (approved on day 4)\n- **{id}** Champion may leave (medium likelihood × medium impact): triggered 2026-11-25 (Marcus on leave); still triggered\n"
     )), "{debrief}");
     let section3 = &debrief[debrief.find("## 3.").unwrap()..debrief.find("## 4.").unwrap()];
     assert!(section3.contains("Risks that triggered:"), "{section3}");
     // R2 never triggered.
     assert!(!debrief.contains("R2"), "{debrief}");
+}
+
+#[test]
+fn the_debrief_tells_how_far_a_risk_still_triggered_at_the_close_escalated() {
+    let mut env = with_risks();
+    env.at("2026-11-23T10:00:00Z");
+    env.poc_run(&["risk", "R1", "--status", "triggered"]).ok();
+    // Closed two days later: the first step was due, the second (3 days)
+    // never came, however late the debrief is written.
+    env.at("2026-11-25T12:00:00Z");
+    env.poc_run(&forced_close("loss", "budget")).ok();
+    env.at("2026-11-30T10:00:00Z");
+    let json = status_json(&env);
+    assert_eq!(json["risks"][0]["escalate_to"], serde_json::Value::Null);
+    assert_eq!(
+        json["risks"][0]["escalated_to"],
+        serde_json::json!({"after_days": 1, "to": "Priya Shah"})
+    );
+    assert_eq!(json["risks"][1]["escalated_to"], serde_json::Value::Null);
+    env.poc_run(&["debrief"]).ok();
+    let debrief = env.read("acme/debrief.md");
+    assert!(debrief.contains(
+        "- **R1** Security review of the collector slips (medium likelihood × high impact, owner: Jordan Lee): triggered 2026-11-23; escalation reached Priya Shah (after 1 day); still triggered\n"
+    ), "{debrief}");
 }
 
 #[test]

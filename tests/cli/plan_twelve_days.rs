@@ -405,8 +405,9 @@ fn a_version_2_poc_with_every_plan_section_over_twelve_days() {
 
     // Day 12: the gate on the final sign-off, then the win.
     env.at("2026-12-04T10:00:00Z");
-    check(&env, SIGNOFF)
-        .stderr_has("Signoff is complete: run `poc close --outcome win|loss|inconclusive`.");
+    check(&env, SIGNOFF).stderr_has(
+        "Signoff is complete: run `poc close --outcome win|loss|inconclusive`; a win waits for the final sign-off: `poc signoff SO2` (Marcus Webb).",
+    );
     let refused = unchanged(&env, || env.poc_run(&["close", "--outcome", "win"]));
     refused.code(1);
     assert_eq!(

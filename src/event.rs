@@ -152,12 +152,16 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         owner: Option<String>,
     },
-    /// A risk moved: watching, triggered or retired.
+    /// A risk moved: watching, triggered or retired. `raised` names which
+    /// one when a merge or a hand edit left two risks with one ID (a
+    /// raised one's time; absent for the scope's own).
     RiskStatus {
         id: String,
         status: RiskStatus,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         note: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        raised: Option<DateTime<Utc>>,
     },
     /// A value metric's actual value, and what proves it.
     Measure {
@@ -182,8 +186,14 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         workaround: Option<String>,
     },
-    /// A product gap closed, by a workaround or a fix.
-    GapResolve { id: String, note: String },
+    /// A product gap closed, by a workaround or a fix. `opened` names
+    /// which one when a merge or a hand edit left two gaps with one ID.
+    GapResolve {
+        id: String,
+        note: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        opened: Option<DateTime<Utc>>,
+    },
 }
 
 /// The stored files' paths, comma-separated; none without files.

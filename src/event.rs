@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::plan::{GapSeverity, Level, RiskStatus};
+use crate::plan::{Better, GapSeverity, Level, RiskStatus};
 use crate::scope::Phase;
 
 /// One thing that happened, when and by whom.
@@ -173,6 +173,13 @@ pub enum Event {
         files: Vec<FileEvidence>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         run: Option<Box<RunEvidence>>,
+        /// The target and direction it was judged against (absent in
+        /// entries before they were recorded: the scope's apply), so an
+        /// edit of the target afterwards rewrites no result.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        target: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        better: Option<Better>,
     },
     /// A product gap the prospect hit, with an ID minted to stay unique.
     Gap {

@@ -154,6 +154,22 @@ impl Metric {
         }
     }
 
+    /// The metric with the target and direction a measurement recorded
+    /// (the scope's where it recorded none).
+    pub fn judged_by(&self, target: Option<f64>, better: Option<Better>) -> Metric {
+        Metric {
+            target: target.unwrap_or(self.target),
+            better: better.unwrap_or(self.better),
+            ..self.clone()
+        }
+    }
+
+    /// Whether a measurement judged against `target` and `better` was
+    /// judged against another target than the scope's now.
+    pub fn target_changed(&self, target: Option<f64>, better: Option<Better>) -> bool {
+        target.is_some_and(|t| t != self.target) || better.is_some_and(|b| b != self.better)
+    }
+
     /// The improvement over the baseline, in percent of it (positive is
     /// better); none when the baseline is 0.
     pub fn improvement_percent(&self, value: f64) -> Option<f64> {

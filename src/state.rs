@@ -741,6 +741,8 @@ pub fn measure_marks(scope: &Scope, event: &Event) -> Vec<(Arc<Mark>, Status)> {
         evidence,
         files,
         run,
+        target,
+        better,
     } = event
     else {
         return Vec::new();
@@ -748,6 +750,8 @@ pub fn measure_marks(scope: &Scope, event: &Event) -> Vec<(Arc<Mark>, Status)> {
     let Some(m) = scope.metrics.iter().find(|m| m.id == *id) else {
         return Vec::new();
     };
+    // Judged by the target it was measured against, not one edited since.
+    let m = &m.judged_by(*target, *better);
     let status = if m.met_by(*value) {
         Status::Met
     } else {

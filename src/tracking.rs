@@ -203,6 +203,7 @@ impl Tracking {
                 evidence,
                 files,
                 run,
+                ..
             } => {
                 if !scope.metrics.iter().any(|m| m.id == *id) {
                     return Some(format!("measures `{id}`, which poc.yaml has no metric for"));

@@ -200,6 +200,8 @@ fn record(ctx: &Context, metric: &Metric, m: Measurement) -> anyhow::Result<u8> 
             evidence: m.evidence,
             files: m.files.clone(),
             run: m.run.clone().map(Box::new),
+            target: Some(metric.target),
+            better: Some(metric.better),
         },
     );
     let phase = poc.state.phase;

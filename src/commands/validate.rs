@@ -204,6 +204,7 @@ fn state_warnings(scope: &Scope, journal: &Journal, file: &str, out: &mut Vec<Di
             ));
         }
     }
+    metric_warnings(scope, journal, file, out);
     for c in &state.conflicts {
         out.push(Diagnostic::warning(
             file,
@@ -214,6 +215,36 @@ fn state_warnings(scope: &Scope, journal: &Journal, file: &str, out: &mut Vec<Di
                 terminal_safe(&c.what)
             ),
         ));
+    }
+}
+
+/// Measurements judged against another target than the scope's now: their
+/// criteria keep the verdict of then, which the SE may not expect.
+fn metric_warnings(scope: &Scope, journal: &Journal, file: &str, out: &mut Vec<Diagnostic>) {
+    for l in &journal.lines {
+        let Event::Measure {
+            id, target, better, ..
+        } = &l.entry.event
+        else {
+            continue;
+        };
+        let Some(m) = scope.metrics.iter().find(|m| m.id == *id) else {
+            continue;
+        };
+        if m.target_changed(*target, *better) {
+            let then = m.judged_by(*target, *better);
+            out.push(Diagnostic::warning(
+                file,
+                l.number,
+                "metric-target-changed",
+                format!(
+                    "{} was measured against the target {}, but {SCOPE_FILE} now says {}; its criteria keep the verdict of then: measure again to judge it by the new target",
+                    terminal_safe(id),
+                    terminal_safe(&then.bar()),
+                    terminal_safe(&m.bar())
+                ),
+            ));
+        }
     }
 }
 

@@ -603,3 +603,34 @@ fn the_bundled_example_measures_both_metrics() {
     assert_eq!(sc2["status"], "met");
     assert_eq!(sc2["metric"], "M2");
 }
+
+#[test]
+fn a_target_edited_afterwards_rewrites_no_result_and_validate_says_so() {
+    let env = with_metrics();
+    env.poc_run(&["measure", "M1", "1.8"]).ok();
+    let entry = env.journal().pop().unwrap();
+    assert_eq!(entry["target"], 2.0);
+    assert_eq!(entry["better"], "lower");
+    // Tightened afterwards: SC3 keeps the verdict it was measured with.
+    env.edit("acme/poc.yaml", "    target: 2\n", "    target: 1\n");
+    let status = status_json(&env);
+    let sc3 = criterion(&status, "SC3");
+    assert_eq!(sc3["status"], "met");
+    assert_eq!(sc3["evidence"], "M1 measured 1.8 min: target ≤ 2 min met");
+    env.poc_run(&["validate"]).ok().stderr_has(
+        "journal.yaml:3: M1 was measured against the target ≤ 2 min, but poc.yaml now says ≤ 1 min; its criteria keep the verdict of then: measure again to judge it by the new target",
+    );
+    let json = env.poc_run(&["validate", "--format", "json"]).ok().json();
+    assert_eq!(json["warnings"][0]["code"], "metric-target-changed");
+    // An entry from before targets were recorded is judged by the scope's.
+    let text = env.read("acme/journal.yaml");
+    env.write(
+        "acme/journal.yaml",
+        text.replace(",\"target\":2.0,\"better\":\"lower\"", "")
+            .replace(",\"target\":2,\"better\":\"lower\"", ""),
+    );
+    assert!(!env.read("acme/journal.yaml").contains("target"));
+    assert_eq!(criterion(&status_json(&env), "SC3")["status"], "failed");
+    let quiet = env.poc_run(&["validate"]);
+    assert!(!quiet.ok().stderr.contains("measured against"), "{quiet:#?}");
+}

@@ -107,7 +107,10 @@ pub fn find<'a, T>(items: &'a [T], id: impl Fn(&T) -> &str, input: &str) -> Foun
     }
     if let Some((base, n)) = numbered(input) {
         let same = (items.iter()).filter(|i| addresses(base, id(i)));
-        return same.clone().nth(n.wrapping_sub(1)).map_or(Found::None, Found::One);
+        return same
+            .clone()
+            .nth(n.wrapping_sub(1))
+            .map_or(Found::None, Found::One);
     }
     let matching: Vec<&T> = (items.iter()).filter(|i| addresses(input, id(i))).collect();
     match matching.len() {

@@ -684,6 +684,7 @@ impl PocState {
                 title: i.title.clone(),
                 reason: "required checklist item not done",
                 criterion: false,
+                metric: None,
             });
         let criteria = scope.success_criteria.iter();
         let criteria = criteria
@@ -693,6 +694,7 @@ impl PocState {
                 title: c.title.clone(),
                 reason: "success criterion not yet evaluated (met or failed)",
                 criterion: true,
+                metric: c.metric.clone(),
             });
         items.chain(criteria).collect()
     }

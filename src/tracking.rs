@@ -152,24 +152,25 @@ impl Tracking {
             } => {
                 // The same entry twice (a line a merge or a copy doubled) is
                 // one risk; two entries with one ID are two.
-                let again = (self.risks.iter()).any(|r| {
-                    r.raised == Some(at) && r.id == *id && r.title == *title
-                });
+                let again = (self.risks.iter())
+                    .any(|r| r.raised == Some(at) && r.id == *id && r.title == *title);
                 if again {
-                    return Some(format!("repeats the raising of risk `{id}` exactly; it counts once"));
+                    return Some(format!(
+                        "repeats the raising of risk `{id}` exactly; it counts once"
+                    ));
                 }
                 self.risks.push(RiskState {
-                id: id.clone(),
-                title: title.clone(),
-                likelihood: *likelihood,
-                impact: *impact,
-                owner: owner.clone(),
-                status: RiskStatus::Watching,
-                since: Some(at),
-                note: None,
-                raised: Some(at),
-                triggered: None,
-                trigger_note: None,
+                    id: id.clone(),
+                    title: title.clone(),
+                    likelihood: *likelihood,
+                    impact: *impact,
+                    owner: owner.clone(),
+                    status: RiskStatus::Watching,
+                    since: Some(at),
+                    note: None,
+                    raised: Some(at),
+                    triggered: None,
+                    trigger_note: None,
                 });
             }
             Event::RiskStatus {
@@ -225,23 +226,22 @@ impl Tracking {
                 criterion,
                 workaround,
             } => {
-                let again = (self.gaps.iter()).any(|g| {
-                    g.opened == at && g.id == *id && g.text == *text && g.by == entry.by
-                });
+                let again = (self.gaps.iter())
+                    .any(|g| g.opened == at && g.id == *id && g.text == *text && g.by == entry.by);
                 if again {
                     return Some(format!("repeats the gap `{id}` exactly; it counts once"));
                 }
                 self.gaps.push(GapState {
-                id: id.clone(),
-                text: text.clone(),
-                severity: *severity,
-                feature: feature.clone(),
-                criterion: criterion.clone(),
-                workaround: workaround.clone(),
-                opened: at,
-                by: entry.by.clone(),
-                resolved: None,
-                resolution: None,
+                    id: id.clone(),
+                    text: text.clone(),
+                    severity: *severity,
+                    feature: feature.clone(),
+                    criterion: criterion.clone(),
+                    workaround: workaround.clone(),
+                    opened: at,
+                    by: entry.by.clone(),
+                    resolved: None,
+                    resolution: None,
                 });
             }
             Event::GapResolve { id, note, opened } => {

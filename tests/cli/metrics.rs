@@ -632,5 +632,34 @@ fn a_target_edited_afterwards_rewrites_no_result_and_validate_says_so() {
     assert!(!env.read("acme/journal.yaml").contains("target"));
     assert_eq!(criterion(&status_json(&env), "SC3")["status"], "failed");
     let quiet = env.poc_run(&["validate"]);
-    assert!(!quiet.ok().stderr.contains("measured against"), "{quiet:#?}");
+    assert!(
+        !quiet.ok().stderr.contains("measured against"),
+        "{quiet:#?}"
+    );
+}
+
+#[test]
+fn a_criterion_a_metric_decides_is_measured_not_checked() {
+    let env = with_metrics();
+    unchanged(&env, || {
+        env.poc_run(&["check", "SC3"]).code(1).first_err_is(
+            "error: SC3 is decided by M1 (not measured yet): record a value with `poc measure M1 VALUE` (nothing was recorded)",
+        );
+    });
+    env.poc_run(&["measure", "M1", "3"]).ok();
+    unchanged(&env, || {
+        for args in [&["check", "SC3"][..], &["check", "SC1", "SC3", "--fail"]] {
+            env.poc_run(args).code(1).first_err_is(
+                "error: SC3 is decided by M1 (latest 3 min, not met): record a value with `poc measure M1 VALUE` (nothing was recorded)",
+            );
+        }
+    });
+    // Undoing stays allowed.
+    env.poc_run(&["check", "SC3", "--undo"])
+        .ok()
+        .stderr_has("Back to pending: SC3");
+    // Where what is left is listed, it says how to decide it.
+    env.poc_run(&["check"])
+        .ok()
+        .stdout_has("— `poc measure M1 VALUE`\n");
 }

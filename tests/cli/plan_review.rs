@@ -106,10 +106,12 @@ fn a_merge_that_undermines_an_unforced_win_is_a_conflict_until_a_reopen() {
         ],
     );
     let what = "closed as win by dana without --force, but entries merged in from before the close leave the `must` criterion SC2 failed and the final sign-off SO2 withdrawn";
-    env.poc_run(&["status"]).ok().stdout_has(&format!("Conflict to settle: {what}"));
-    env.poc_run(&["validate"])
+    env.poc_run(&["status"])
         .ok()
-        .stderr_has(&format!("{what}; settle it with `poc reopen PHASE --reason TEXT`"));
+        .stdout_has(&format!("Conflict to settle: {what}"));
+    env.poc_run(&["validate"]).ok().stderr_has(&format!(
+        "{what}; settle it with `poc reopen PHASE --reason TEXT`"
+    ));
     unchanged(&env, || {
         env.poc_run(&["debrief"])
             .code(1)
@@ -118,5 +120,7 @@ fn a_merge_that_undermines_an_unforced_win_is_a_conflict_until_a_reopen() {
     env.at("2026-12-05T10:00:00Z");
     env.poc_run(&["reopen", "signoff", "--reason", "the VP withdrew"])
         .ok();
-    env.poc_run(&["status"]).ok().stdout_lacks("Conflict to settle");
+    env.poc_run(&["status"])
+        .ok()
+        .stdout_lacks("Conflict to settle");
 }

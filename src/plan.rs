@@ -582,12 +582,16 @@ impl Metric {
             return Err(CaptureMiss::NoPattern);
         };
         // Validated when the scope was read: it compiles and has a group.
-        let re = regex::Regex::new(pattern).map_err(|_| CaptureMiss::NoPattern)?;
-        let found = re
+        // Multi-line: `^` and `$` anchor at each line of the output.
+        let re = regex::RegexBuilder::new(pattern)
+            .multi_line(true)
+            .build()
+            .map_err(|_| CaptureMiss::NoPattern)?;
+        let last = re
             .captures_iter(output)
-            .filter_map(|c| c.get(1))
             .last()
             .ok_or(CaptureMiss::NoMatch)?;
+        let found = last.get(1).ok_or(CaptureMiss::EmptyGroup)?;
         let text = found.as_str().trim();
         parse_value(text).map_err(|problem| CaptureMiss::NotANumber {
             text: text.to_string(),
@@ -603,6 +607,8 @@ pub enum CaptureMiss {
     NoPattern,
     /// Nothing in the output matches it.
     NoMatch,
+    /// Its last match took no part in the first group (`(\d+)?` unmatched).
+    EmptyGroup,
     /// What its group caught is not a number.
     NotANumber { text: String, problem: String },
 }
@@ -759,6 +765,14 @@ mod tests {
         let out = "warm-up: found in 9.5 min\nrun: found in 1.8 min\n";
         assert_eq!(m.capture_value(out), Ok(1.8));
         assert_eq!(m.capture_value("nothing here"), Err(CaptureMiss::NoMatch));
+        let mut anchored = m.clone();
+        anchored.capture = Some(r"^p95=([0-9.]+)$".into());
+        assert_eq!(anchored.capture_value("start\np95=1.5\nend\n"), Ok(1.5));
+        anchored.capture = Some(r"p95=([0-9.]+)?".into());
+        assert_eq!(
+            anchored.capture_value("p95=1.5\np95=n/a"),
+            Err(CaptureMiss::EmptyGroup)
+        );
         let mut dots = m.clone();
         dots.capture = Some(r"found in ([0-9.,]+) min".into());
         assert!(matches!(

@@ -663,3 +663,32 @@ fn a_criterion_a_metric_decides_is_measured_not_checked() {
         .ok()
         .stdout_has("— `poc measure M1 VALUE`\n");
 }
+
+#[test]
+fn capture_anchors_at_lines_and_says_why_it_read_nothing() {
+    let env = with_metrics();
+    env.edit(
+        "acme/poc.yaml",
+        "\n    capture: 'found in ([0-9.]+) min'",
+        "\n    capture: '^p95=([0-9.]+)?$'",
+    );
+    // `^` and `$` anchor at each line of the output.
+    env.poc_run(&[
+        "measure",
+        "M1",
+        "--run",
+        "echo start; echo p95=1.5; echo end",
+    ])
+    .ok()
+    .stderr_has("M1: 1.5 min");
+    // Matched, but the group caught nothing: said as such.
+    env.poc_run(&["measure", "M1", "--run", "echo p95="])
+        .code(1)
+        .stderr_has("error: the run passed, but the last match of `capture: ^p95=([0-9.]+)?$` in its output caught nothing in its first group, so nothing was recorded for M1");
+    // A log over the cap may have lost the value in its middle.
+    let _alone = alone();
+    let middle = "yes filler | head -n 1500000; echo p95=1.2; yes filler | head -n 1500000";
+    env.poc_run(&["measure", "M1", "--run", middle])
+        .code(1)
+        .stderr_has("nothing in its output matches `capture: ^p95=([0-9.]+)?$` (the output was over the log's 16 MiB cap and its middle was left out: the value may have been in the part cut), so nothing was recorded");
+}

@@ -692,3 +692,36 @@ fn capture_anchors_at_lines_and_says_why_it_read_nothing() {
         .code(1)
         .stderr_has("nothing in its output matches `capture: ^p95=([0-9.]+)?$` (the output was over the log's 16 MiB cap and its middle was left out: the value may have been in the part cut), so nothing was recorded");
 }
+
+#[test]
+fn a_value_that_misses_the_target_never_reads_as_meeting_it() {
+    let env = with_metrics();
+    env.edit(
+        "acme/poc.yaml",
+        "    baseline: 25\n",
+        "    baseline: 2.0001\n",
+    );
+    env.poc_run(&["measure", "M1", "2.0004"])
+        .ok()
+        .stderr_has("M1: 2.0004 min (baseline 2.0001 min, target ≤ 2 min): not met, 0.01% worse than baseline\n")
+        .stderr_has("Failed: SC3");
+    let status = status_json(&env);
+    assert_eq!(
+        criterion(&status, "SC3")["evidence"],
+        "M1 measured 2.0004 min: target ≤ 2 min not met"
+    );
+    // Not met, and not said "100% better" either.
+    env.edit(
+        "acme/poc.yaml",
+        "    baseline: 2.0001\n",
+        "    baseline: 25\n",
+    );
+    env.edit("acme/poc.yaml", "    target: 2\n", "    target: 0\n");
+    env.poc_run(&["measure", "M1", "0.001"]).ok().stderr_has(
+        "M1: 0.001 min (baseline 25 min, target ≤ 0 min): not met, 99.996% better than baseline\n",
+    );
+    assert_eq!(
+        status_json(&env)["metrics"][0]["improvement"],
+        "99.996% better"
+    );
+}

@@ -124,3 +124,29 @@ fn a_merge_that_undermines_an_unforced_win_is_a_conflict_until_a_reopen() {
         .ok()
         .stdout_lacks("Conflict to settle");
 }
+
+#[test]
+fn a_journal_field_with_an_unknown_value_is_named_with_its_values() {
+    let env = TestEnv::with_poc();
+    let journal = env.read("acme/journal.yaml");
+    for (line, expected) in [
+        (
+            r#"{"at":"2026-11-24T10:00:00Z","by":"d","kind":"risk_status","id":"R1","status":"exploded"}"#,
+            "`status` of a `risk_status` entry is `exploded`; expected one of watching, triggered, retired",
+        ),
+        (
+            r#"{"at":"2026-11-24T10:00:00Z","by":"d","kind":"risk","id":"R9","title":"x","likelihood":"hihg","impact":"low"}"#,
+            "`likelihood` of a `risk` entry is `hihg`; did you mean `high`?; expected one of low, medium, high",
+        ),
+        (
+            r#"{"at":"2026-11-24T10:00:00Z","by":"d","kind":"gap","id":"G1","text":"x","severity":"fatal"}"#,
+            "`severity` of a `gap` entry is `fatal`; expected one of deal-breaker, challenge, nice-to-have",
+        ),
+    ] {
+        env.write("acme/journal.yaml", format!("{journal}- {line}\n"));
+        let n = journal.lines().count() + 1;
+        env.poc_run(&["validate"])
+            .code(1)
+            .first_err_is(&format!("error: acme/journal.yaml:{n}:3: {expected}"));
+    }
+}

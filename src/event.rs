@@ -425,13 +425,15 @@ impl Event {
                 Some(text.clone()),
                 owner.as_ref().map(|o| format!("owner {o}")),
                 severity.map(|s| format!("{} severity", s.id())),
-                escalate_to.as_ref().map(|to| match after_days {
-                    Some(days) => format!(
-                        "escalate to {to} after {}",
-                        crate::text::plural(i64::from(*days), "day")
-                    ),
-                    None => format!("escalate to {to}"),
-                }),
+                (escalate_to.as_ref().filter(|to| !to.trim().is_empty())).map(
+                    |to| match after_days {
+                        Some(days) => format!(
+                            "escalate to {to} after {}",
+                            crate::text::plural(i64::from(*days), "day")
+                        ),
+                        None => format!("escalate to {to}"),
+                    },
+                ),
             ]),
             Event::Signoff {
                 name,

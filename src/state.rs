@@ -312,7 +312,8 @@ impl PocState {
                 resolution: None,
                 owner: owner.clone(),
                 severity: *severity,
-                escalate_to: escalate_to.clone(),
+                // Empty (a hand edit) is no one to escalate to.
+                escalate_to: escalate_to.clone().filter(|to| !to.trim().is_empty()),
                 after_days: *after_days,
             }),
             Event::Signoff { .. }

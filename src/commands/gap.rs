@@ -20,6 +20,19 @@ pub fn run(args: GapArgs, ctx: &Context) -> anyhow::Result<u8> {
         )
         .into());
     }
+    if let Some(resolve) = &args.resolve
+        && !args.words.is_empty()
+    {
+        // `poc gap G1 --resolve --note x`: the ID went where the text goes.
+        let message = match args.words.as_slice() {
+            [id] if resolve.trim().is_empty() => format!(
+                "--resolve takes the gap's ID: `poc gap --resolve {} --note TEXT` (nothing was recorded)",
+                terminal_safe(id)
+            ),
+            _ => "--resolve ID closes a gap and takes no gap text; the text is for a new gap with --severity (nothing was recorded)".to_string(),
+        };
+        return Err(Error::usage(message).into());
+    }
     match (args.resolve, args.severity) {
         (Some(id), _) => {
             let id = id.trim().to_string();

@@ -150,3 +150,54 @@ fn a_journal_field_with_an_unknown_value_is_named_with_its_values() {
             .first_err_is(&format!("error: acme/journal.yaml:{n}:3: {expected}"));
     }
 }
+
+#[test]
+fn small_things_a_review_found() {
+    let env = TestEnv::with_poc();
+    env.set_section(
+        "signoffs",
+        "signoffs:\n  - {id: SO1, role: Champion, name: Sam Lee, covers: scope}\n",
+    );
+    env.write("approval.eml", "Approved.\n");
+    // The same file attached twice is stored and recorded once.
+    env.poc_run(&[
+        "signoff",
+        "SO1",
+        "--evidence",
+        "email",
+        "--attach",
+        "approval.eml",
+        "--attach",
+        "approval.eml",
+    ])
+    .ok();
+    let given = env.journal().pop().unwrap();
+    assert_eq!(given["files"].as_array().unwrap().len(), 1, "{given}");
+    // Another signer alone keeps the evidence.
+    env.poc_run(&["signoff", "SO1", "--by", "Deputy"]).ok();
+    let again = env.journal().pop().unwrap();
+    assert_eq!(again["name"], "Deputy");
+    assert_eq!(again["evidence"], "email");
+    assert_eq!(again["files"], given["files"]);
+
+    // An empty escalation from a hand edit is none.
+    append(
+        &env,
+        &[
+            r#"{"at":"2026-11-23T08:00:00Z","by":"d","kind":"blocker","id":"B1","text":"VPN","escalate_to":"","after_days":0}"#,
+        ],
+    );
+    let status = env.poc_run(&["status"]);
+    assert!(!status.ok().stdout.contains("escalate to"), "{status:#?}");
+    let log = env.poc_run(&["log", "--kind", "blocker"]);
+    assert!(!log.ok().stdout.contains("escalate to"), "{log:#?}");
+
+    // The issue's form of resolving a gap gets the form that works.
+    unchanged(&env, || {
+        env.poc_run(&["gap", "G1", "--resolve", "--note", "fixed"])
+            .code(2)
+            .first_err_is(
+                "error: --resolve takes the gap's ID: `poc gap --resolve G1 --note TEXT` (nothing was recorded)",
+            );
+    });
+}

@@ -222,13 +222,17 @@ fn move_risk(
     Ok(EXIT_OK)
 }
 
-/// The risk `input` names: its ID (any case), a raised one's short form
-/// (`R3` for `R3-K7Q`) while only one has it, or `ID#N`, the Nth of
-/// several with one ID (a raised risk reusing a scope risk's, a merge).
+/// The risk `input` names: a scope risk by its ID as written in poc.yaml,
+/// a raised one by its whole ID (any case) or its short form (`R3` for
+/// `R3-K7Q`) while only one has it, or `ID#N`, the Nth of several with one
+/// ID (a raised risk reusing a scope risk's, a merge).
 fn find<'a>(risks: &'a [RiskState], input: &str) -> Result<&'a RiskState, Error> {
+    let base = crate::ids::numbered(input).map_or(input, |(base, _)| base);
+    // A scope ID is exact, like every ID poc.yaml gives.
+    let inexact = |r: &RiskState| r.raised.is_none() && r.id != base;
     match crate::ids::find(risks, |r| &r.id, input) {
-        Found::One(one) => Ok(one),
-        Found::None => Err(crate::ids::unknown(
+        Found::One(one) if !inexact(one) => Ok(one),
+        Found::One(_) | Found::None => Err(crate::ids::unknown(
             input,
             "risk",
             "risks",

@@ -623,11 +623,9 @@ pub struct MeasureArgs {
 #[derive(Debug, Args)]
 pub struct GapArgs {
     /// What the product lacks; several words need no quotes.
-    #[arg(
-        value_name = "TEXT",
-        required_unless_present = "resolve",
-        conflicts_with = "resolve"
-    )]
+    // Not `conflicts_with = "resolve"`: `poc gap G1 --resolve --note x`
+    // gets a hint to put the ID after --resolve (commands/gap.rs).
+    #[arg(value_name = "TEXT", required_unless_present = "resolve")]
     pub words: Vec<String>,
     /// How badly it hurts the deal.
     #[arg(long, value_enum, required_unless_present = "resolve")]
@@ -642,7 +640,7 @@ pub struct GapArgs {
     #[arg(long, value_name = "TEXT")]
     pub workaround: Option<String>,
     /// Resolve the gap with this ID (G1, …); needs --note.
-    #[arg(long, value_name = "ID", requires = "note", conflicts_with_all = ["severity", "feature", "criterion", "workaround"])]
+    #[arg(long, value_name = "ID", requires = "note", num_args = 0..=1, default_missing_value = "", conflicts_with_all = ["severity", "feature", "criterion", "workaround"])]
     pub resolve: Option<String>,
     /// How it was resolved: the workaround or the fix (with --resolve).
     #[arg(long, value_name = "TEXT", requires = "resolve")]

@@ -72,6 +72,10 @@ pub struct GateBlock {
     pub reason: &'static str,
     /// A success criterion, rather than a checklist item.
     pub criterion: bool,
+    /// The value metric that decides the criterion: it is measured, not
+    /// checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metric: Option<String>,
 }
 
 /// "3 items", "1 criterion", "2 items and 1 criterion": what blocks a gate.
@@ -245,9 +249,17 @@ impl fmt::Display for Error {
                         crate::text::terminal_safe(&b.title),
                         b.reason
                     )?;
+                    if let Some(m) = &b.metric {
+                        write!(f, ": measure it with `poc measure {m} VALUE`")?;
+                    }
                 }
-                f.write_str(
-                    "\nFinish them with `poc check ID`, or override with `poc advance --force --reason TEXT`.",
+                let measure = match blocks.iter().any(|b| b.metric.is_some()) {
+                    true => " (`poc measure` for those a metric decides)",
+                    false => "",
+                };
+                write!(
+                    f,
+                    "\nFinish them with `poc check ID`{measure}, or override with `poc advance --force --reason TEXT`."
                 )
             }
             Error::Closed { outcome, doing } => write!(

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::plan::{GapSeverity, Level, RiskStatus};
+use crate::plan::{Better, GapSeverity, Level, RiskStatus};
 use crate::scope::Phase;
 
 /// One thing that happened, when and by whom.
@@ -152,12 +152,16 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         owner: Option<String>,
     },
-    /// A risk moved: watching, triggered or retired.
+    /// A risk moved: watching, triggered or retired. `raised` names which
+    /// one when a merge or a hand edit left two risks with one ID (a
+    /// raised one's time; absent for the scope's own).
     RiskStatus {
         id: String,
         status: RiskStatus,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         note: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        raised: Option<DateTime<Utc>>,
     },
     /// A value metric's actual value, and what proves it.
     Measure {
@@ -169,6 +173,13 @@ pub enum Event {
         files: Vec<FileEvidence>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         run: Option<Box<RunEvidence>>,
+        /// The target and direction it was judged against (absent in
+        /// entries before they were recorded: the scope's apply), so an
+        /// edit of the target afterwards rewrites no result.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        target: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        better: Option<Better>,
     },
     /// A product gap the prospect hit, with an ID minted to stay unique.
     Gap {
@@ -182,8 +193,14 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         workaround: Option<String>,
     },
-    /// A product gap closed, by a workaround or a fix.
-    GapResolve { id: String, note: String },
+    /// A product gap closed, by a workaround or a fix. `opened` names
+    /// which one when a merge or a hand edit left two gaps with one ID.
+    GapResolve {
+        id: String,
+        note: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        opened: Option<DateTime<Utc>>,
+    },
 }
 
 /// The stored files' paths, comma-separated; none without files.
@@ -408,13 +425,15 @@ impl Event {
                 Some(text.clone()),
                 owner.as_ref().map(|o| format!("owner {o}")),
                 severity.map(|s| format!("{} severity", s.id())),
-                escalate_to.as_ref().map(|to| match after_days {
-                    Some(days) => format!(
-                        "escalate to {to} after {}",
-                        crate::text::plural(i64::from(*days), "day")
-                    ),
-                    None => format!("escalate to {to}"),
-                }),
+                (escalate_to.as_ref().filter(|to| !to.trim().is_empty())).map(
+                    |to| match after_days {
+                        Some(days) => format!(
+                            "escalate to {to} after {}",
+                            crate::text::plural(i64::from(*days), "day")
+                        ),
+                        None => format!("escalate to {to}"),
+                    },
+                ),
             ]),
             Event::Signoff {
                 name,

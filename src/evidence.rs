@@ -239,9 +239,14 @@ pub fn store_all(poc_dir: &Path, attachments: &[Attachment]) -> anyhow::Result<V
         return Ok(Vec::new());
     }
     let _signals = crate::run::SignalGuard::install();
-    let files = (attachments.iter())
-        .map(|a| store(poc_dir, a))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let mut files: Vec<FileEvidence> = Vec::new();
+    for a in attachments {
+        let file = store(poc_dir, a)?;
+        // The same file given twice (`--attach f --attach f`) is one.
+        if !files.iter().any(|f| f.path == file.path) {
+            files.push(file);
+        }
+    }
     match crate::run::stop_requested() {
         Some(stop) => Err(crate::run::Stopped(stop).into()),
         None => Ok(files),

@@ -95,7 +95,8 @@ pub enum Found<'a, T> {
 }
 
 /// The item of `items` that `input` names: its whole ID (any case), else
-/// its short form (`B3` for `B3-K7Q`) when only one has it.
+/// its short form (`B3` for `B3-K7Q`) when only one has it, else `ID#N`:
+/// the Nth, in their order, of several a merge or a hand edit gave one ID.
 pub fn find<'a, T>(items: &'a [T], id: impl Fn(&T) -> &str, input: &str) -> Found<'a, T> {
     // An ID written whole comes first, whatever it holds.
     let exact: Vec<&T> = (items.iter())
@@ -104,12 +105,55 @@ pub fn find<'a, T>(items: &'a [T], id: impl Fn(&T) -> &str, input: &str) -> Foun
     if let [one] = exact.as_slice() {
         return Found::One(one);
     }
+    if let Some((base, n)) = numbered(input) {
+        let same = (items.iter()).filter(|i| addresses(base, id(i)));
+        return same
+            .clone()
+            .nth(n.wrapping_sub(1))
+            .map_or(Found::None, Found::One);
+    }
     let matching: Vec<&T> = (items.iter()).filter(|i| addresses(input, id(i))).collect();
     match matching.len() {
         0 => Found::None,
         1 => Found::One(matching[0]),
         _ => Found::Many(matching),
     }
+}
+
+/// `B3#2` as (`B3`, 2); None for an ID without `#N`.
+pub fn numbered(input: &str) -> Option<(&str, usize)> {
+    let (base, n) = input.rsplit_once('#')?;
+    Some((base, n.parse().ok()?))
+}
+
+/// IDs held more than once among `ids` (compared as commands take them,
+/// any case), each once, as first written.
+pub fn duplicates<'a>(ids: impl Iterator<Item = &'a str> + Clone) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for (i, a) in ids.clone().enumerate() {
+        let twice = ids.clone().skip(i + 1).any(|b| b.eq_ignore_ascii_case(a));
+        if twice && !out.iter().any(|o| o.eq_ignore_ascii_case(a)) {
+            out.push(a);
+        }
+    }
+    out
+}
+
+/// How to name each of `many` items an ID typed addresses: its whole ID,
+/// or `ID#N` where several share it (as [`find`] takes it).
+pub fn labels<T>(many: &[&T], id: impl Fn(&T) -> &str) -> Vec<String> {
+    (many.iter())
+        .map(|item| {
+            let same: Vec<&&T> = (many.iter())
+                .filter(|o| id(o).eq_ignore_ascii_case(id(item)))
+                .collect();
+            let shown = crate::text::terminal_safe(id(item));
+            match same.iter().position(|o| std::ptr::eq(**o, *item)) {
+                Some(i) if same.len() > 1 => format!("{shown}#{}", i + 1),
+                _ => shown,
+            }
+        })
+        .collect()
 }
 
 /// The error for an ID that names none of `ids`: the nearest, and the
@@ -173,5 +217,9 @@ mod tests {
         assert!(matches!(find(&ids, id, "B3-k7q"), Found::One(&"B3-K7Q")));
         assert!(matches!(find(&ids, id, "B4"), Found::Many(m) if m.len() == 2));
         assert!(matches!(find(&ids, id, "B5"), Found::None));
+        assert!(matches!(find(&ids, id, "B4#2"), Found::One(&"B4-BBB")));
+        assert!(matches!(find(&ids, id, "B4#3"), Found::None));
+        assert!(matches!(find(&ids, id, "B4#0"), Found::None));
+        assert_eq!(duplicates(["R1", "G2", "r1", "R1"].into_iter()), ["R1"]);
     }
 }

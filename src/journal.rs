@@ -399,10 +399,26 @@ fn describe_entry_error(message: &str, line: &str) -> String {
             crate::text::terminal_safe(&kind)
         );
     }
-    match message
-        .strip_prefix("unknown variant `")
-        .and_then(|r| r.split_once("`, expected one of "))
+    let unknown = (message.strip_prefix("unknown variant `"))
+        .and_then(|r| r.split_once("`, expected one of "));
+    // serde says "unknown variant" of a field's value too (a risk's
+    // `status`, a `likelihood`): name the field and its values.
+    if let Some((value, expected)) = unknown
+        && let Ok(Kind { kind }) = serde_json::from_str::<Kind>(line)
+        && kind != value
+        && let Some(field) = field_holding(line, value)
     {
+        let values = expected.split(", ").map(|k| k.trim_matches('`'));
+        return format!(
+            "`{}` of a `{}` entry is `{}`{}; expected one of {}",
+            crate::text::terminal_safe(&field),
+            crate::text::terminal_safe(&kind),
+            crate::text::terminal_safe(value),
+            crate::error::did_you_mean(value, values),
+            expected.replace('`', "")
+        );
+    }
+    match unknown {
         Some((kind, expected)) => format!(
             "unknown entry kind `{}`{}; this poc knows {}; an entry from a newer poc needs an upgrade",
             crate::text::terminal_safe(kind),
@@ -411,6 +427,15 @@ fn describe_entry_error(message: &str, line: &str) -> String {
         ),
         None => crate::text::terminal_safe(&crate::yaml::tidy_message(message)),
     }
+}
+
+/// The field of the entry `line` other than `kind` whose value is the
+/// string `value`, if one is.
+fn field_holding(line: &str, value: &str) -> Option<String> {
+    let object: serde_json::Map<String, serde_json::Value> = serde_json::from_str(line).ok()?;
+    (object.into_iter())
+        .find(|(k, v)| k != "kind" && v.as_str() == Some(value))
+        .map(|(k, _)| k)
 }
 
 /// Reads the journal of the POC in `dir` under a shared lock, held only

@@ -154,6 +154,22 @@ impl Metric {
         }
     }
 
+    /// The metric with the target and direction a measurement recorded
+    /// (the scope's where it recorded none).
+    pub fn judged_by(&self, target: Option<f64>, better: Option<Better>) -> Metric {
+        Metric {
+            target: target.unwrap_or(self.target),
+            better: better.unwrap_or(self.better),
+            ..self.clone()
+        }
+    }
+
+    /// Whether a measurement judged against `target` and `better` was
+    /// judged against another target than the scope's now.
+    pub fn target_changed(&self, target: Option<f64>, better: Option<Better>) -> bool {
+        target.is_some_and(|t| t != self.target) || better.is_some_and(|b| b != self.better)
+    }
+
     /// The improvement over the baseline, in percent of it (positive is
     /// better); none when the baseline is 0.
     pub fn improvement_percent(&self, value: f64) -> Option<f64> {
@@ -484,12 +500,31 @@ impl Metric {
         format!("{op} {}", self.amount(self.target))
     }
 
-    /// A value with the metric's unit: "1.8 min", "12400 events/s".
+    /// A value with the metric's unit: "1.8 min", "12400 events/s". A
+    /// value other than the target never prints as the target: 200.0004
+    /// against 200 is "200.0004", not a "200" said to miss "≤ 200".
     pub fn amount(&self, value: f64) -> String {
+        let shown = distinct(value, self.target);
         match &self.unit {
-            Some(unit) if !unit.is_empty() => format!("{} {unit}", number(value)),
-            _ => number(value),
+            Some(unit) if !unit.is_empty() => format!("{shown} {unit}"),
+            _ => shown,
         }
+    }
+
+    /// "92.8% better": the improvement of `value` in words, never the same
+    /// words as the target's when the value misses it (a "100% better"
+    /// that is not met): then with more decimals, or none at all.
+    pub fn improvement(&self, value: f64) -> Option<String> {
+        let p = self.improvement_percent(value)?;
+        let Some(bar) = self
+            .improvement_percent(self.target)
+            .filter(|_| !self.met_by(value))
+        else {
+            return Some(improvement_words(p));
+        };
+        (1..=6)
+            .map(|decimals| (percent_words(p, decimals), percent_words(bar, decimals)))
+            .find_map(|(words, target)| (words != target).then_some(words))
     }
 }
 
@@ -511,8 +546,8 @@ impl Metric {
     /// target, and how far it moved from the baseline.
     pub fn verdict(&self, value: f64) -> String {
         let met = if self.met_by(value) { "met" } else { "not met" };
-        match self.improvement_percent(value) {
-            Some(p) => match improvement_words(p).as_str() {
+        match self.improvement(value) {
+            Some(words) => match words.as_str() {
                 "no change" => format!("{met}, no change from baseline"),
                 words => format!("{met}, {words} than baseline"),
             },
@@ -566,12 +601,16 @@ impl Metric {
             return Err(CaptureMiss::NoPattern);
         };
         // Validated when the scope was read: it compiles and has a group.
-        let re = regex::Regex::new(pattern).map_err(|_| CaptureMiss::NoPattern)?;
-        let found = re
+        // Multi-line: `^` and `$` anchor at each line of the output.
+        let re = regex::RegexBuilder::new(pattern)
+            .multi_line(true)
+            .build()
+            .map_err(|_| CaptureMiss::NoPattern)?;
+        let last = re
             .captures_iter(output)
-            .filter_map(|c| c.get(1))
             .last()
             .ok_or(CaptureMiss::NoMatch)?;
+        let found = last.get(1).ok_or(CaptureMiss::EmptyGroup)?;
         let text = found.as_str().trim();
         parse_value(text).map_err(|problem| CaptureMiss::NotANumber {
             text: text.to_string(),
@@ -587,6 +626,8 @@ pub enum CaptureMiss {
     NoPattern,
     /// Nothing in the output matches it.
     NoMatch,
+    /// Its last match took no part in the first group (`(\d+)?` unmatched).
+    EmptyGroup,
     /// What its group caught is not a number.
     NotANumber { text: String, problem: String },
 }
@@ -594,9 +635,14 @@ pub enum CaptureMiss {
 /// "92.8% better", "10% worse", "no change": an improvement in percent of
 /// the baseline, in words.
 pub fn improvement_words(percent: f64) -> String {
+    percent_words(percent, 1)
+}
+
+/// An improvement in words with up to `decimals` decimals.
+fn percent_words(percent: f64, decimals: usize) -> String {
     let shown = match percent.abs() {
         big if big >= 1e6 => number(big),
-        p => format!("{p:.1}")
+        p => format!("{p:.decimals$}")
             .trim_end_matches('0')
             .trim_end_matches('.')
             .to_string(),
@@ -607,6 +653,23 @@ pub fn improvement_words(percent: f64) -> String {
         _ if percent > 0.0 => format!("{shown}% better"),
         _ => format!("{shown}% worse"),
     }
+}
+
+/// `value` as [`number`] writes it, with as many more digits as it takes
+/// to differ from how `other` is written when the two differ.
+fn distinct(value: f64, other: f64) -> String {
+    let shown = number(value);
+    if value == other || shown != number(other) {
+        return shown;
+    }
+    let fixed = |v: f64, decimals: usize| {
+        let text = format!("{v:.decimals$}");
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    };
+    (4..=17)
+        .map(|decimals| (fixed(value, decimals), fixed(other, decimals)))
+        .find_map(|(shown, target)| (shown != target).then_some(shown))
+        .unwrap_or_else(|| value.to_string())
 }
 
 /// A value measured, as typed or as a run printed it: a finite number
@@ -718,6 +781,24 @@ mod tests {
         assert_eq!(zero.verdict(6.0), "met");
         assert_eq!(metric(1e-300, 1.0, Better::Higher).verdict(1e300), "met");
         assert_eq!(up.verdict(6e18), "met, 1e17% better than baseline");
+        // Rounded, a value that misses never reads as the target, nor its
+        // improvement as the target's.
+        let ms = metric(400.0, 200.0, Better::Lower);
+        assert_eq!(
+            ms.summary(200.0004),
+            "200.0004 min (baseline 400 min, target ≤ 200 min): not met, 49.9999% better than baseline"
+        );
+        assert_eq!(
+            ms.summary(200.0),
+            "200 min (baseline 400 min, target ≤ 200 min): met, 50% better than baseline"
+        );
+        let zero = metric(1000.0, 0.0, Better::Lower);
+        assert_eq!(
+            zero.verdict(0.00004),
+            "not met, 99.999996% better than baseline"
+        );
+        assert_eq!(zero.verdict(1e-12), "not met");
+        assert_eq!(zero.verdict(0.2), "not met, 99.98% better than baseline");
     }
 
     #[test]
@@ -743,6 +824,14 @@ mod tests {
         let out = "warm-up: found in 9.5 min\nrun: found in 1.8 min\n";
         assert_eq!(m.capture_value(out), Ok(1.8));
         assert_eq!(m.capture_value("nothing here"), Err(CaptureMiss::NoMatch));
+        let mut anchored = m.clone();
+        anchored.capture = Some(r"^p95=([0-9.]+)$".into());
+        assert_eq!(anchored.capture_value("start\np95=1.5\nend\n"), Ok(1.5));
+        anchored.capture = Some(r"p95=([0-9.]+)?".into());
+        assert_eq!(
+            anchored.capture_value("p95=1.5\np95=n/a"),
+            Err(CaptureMiss::EmptyGroup)
+        );
         let mut dots = m.clone();
         dots.capture = Some(r"found in ([0-9.,]+) min".into());
         assert!(matches!(

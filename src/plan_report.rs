@@ -185,9 +185,7 @@ pub fn metric_rows(scope: &Scope, state: &PocState) -> Vec<MetricRow> {
             MetricRow {
                 baseline_amount: m.amount(m.baseline),
                 progress: m.progress(value),
-                improvement: value
-                    .and_then(|v| m.improvement_percent(v))
-                    .map(crate::plan::improvement_words),
+                improvement: value.and_then(|v| m.improvement(v)),
                 verdict: match value.map(|v| m.met_by(v)) {
                     Some(true) => "met",
                     Some(false) => "not met",

@@ -756,6 +756,12 @@ struct Capture<W: Write> {
 
 const PREFIXES: [(&[u8], &[u8]); 2] = [(b"[out] ", b"[out+] "), (b"[err] ", b"[err+] ")];
 
+/// Whether the log left part of the output out (it was over the cap).
+pub fn log_was_cut(log: &str) -> bool {
+    (log.lines())
+        .any(|l| l.starts_with("[poc] … ") && l.contains(" bytes of output left out here "))
+}
+
 /// The command's output as a run log keeps it: stdout and stderr lines in
 /// the order the log has them, without their `[out]`/`[err]` prefix, a long
 /// line split in the log joined again; the log's own lines (its header and

@@ -312,7 +312,8 @@ impl PocState {
                 resolution: None,
                 owner: owner.clone(),
                 severity: *severity,
-                escalate_to: escalate_to.clone(),
+                // Empty (a hand edit) is no one to escalate to.
+                escalate_to: escalate_to.clone().filter(|to| !to.trim().is_empty()),
                 after_days: *after_days,
             }),
             Event::Signoff { .. }
@@ -556,6 +557,22 @@ impl PocState {
                 ),
             });
         }
+        if outcome == Outcome::Win
+            && !forced
+            && let Some(undermined) = self.undermined_win(scope)
+        {
+            // `close` refuses such a win without --force: entries dated
+            // before it came in with a merge, after the gate was checked.
+            self.conflicts.push(Conflict {
+                at: e.at,
+                by: e.by.clone(),
+                line,
+                what: format!(
+                    "closed as win by {} without --force, but entries merged in from before the close leave {undermined}",
+                    e.by
+                ),
+            });
+        }
         self.times[self.phase.index()].left = Some(e.at);
         self.move_to(None, e.at);
         if forced {
@@ -573,6 +590,37 @@ impl PocState {
             reason: reason.map(str::to_owned),
             forced,
         });
+    }
+
+    /// What would have stopped a win here that the clone which closed
+    /// could not see: `must` criteria failed, final sign-offs withdrawn
+    /// ("the `must` criterion SC2 failed; the final sign-off SO2
+    /// withdrawn"). Criteria still pending or sign-offs never given are
+    /// left out: a scope edited after the close adds those.
+    fn undermined_win(&self, scope: &Scope) -> Option<String> {
+        let mut out: Vec<String> = Vec::new();
+        let failed: Vec<&str> = (self.unmet_musts(scope).into_iter())
+            .filter(|c| self.status_of(&c.id) == Status::Failed)
+            .map(|c| c.id.as_str())
+            .collect();
+        match failed.as_slice() {
+            [] => {}
+            [one] => out.push(format!("the `must` criterion {one} failed")),
+            many => out.push(format!("the `must` criteria {} failed", many.join(", "))),
+        }
+        let withdrawn: Vec<&str> = (self.tracking.pending_signoffs(scope).into_iter())
+            .filter(|s| {
+                s.covers == crate::plan::Covers::Final
+                    && self.tracking.withdrawn.contains_key(&s.id)
+            })
+            .map(|s| s.id.as_str())
+            .collect();
+        match withdrawn.as_slice() {
+            [] => {}
+            [one] => out.push(format!("the final sign-off {one} withdrawn")),
+            many => out.push(format!("the final sign-offs {} withdrawn", many.join(", "))),
+        }
+        (!out.is_empty()).then(|| out.join(" and "))
     }
 
     /// Marks the criteria tied to `metric` met or failed by a measured
@@ -637,6 +685,7 @@ impl PocState {
                 title: i.title.clone(),
                 reason: "required checklist item not done",
                 criterion: false,
+                metric: None,
             });
         let criteria = scope.success_criteria.iter();
         let criteria = criteria
@@ -646,6 +695,7 @@ impl PocState {
                 title: c.title.clone(),
                 reason: "success criterion not yet evaluated (met or failed)",
                 criterion: true,
+                metric: c.metric.clone(),
             });
         items.chain(criteria).collect()
     }
@@ -667,18 +717,7 @@ impl PocState {
     /// journal merged), compared as commands take them (any case), each
     /// once, as first written.
     pub fn duplicate_blocker_ids(&self) -> Vec<&str> {
-        let mut seen: FxHashMap<String, usize> = FxHashMap::default();
-        for b in &self.blockers {
-            *seen.entry(b.id.to_ascii_uppercase()).or_default() += 1;
-        }
-        let mut out: Vec<&str> = Vec::new();
-        for b in &self.blockers {
-            let twice = seen[&b.id.to_ascii_uppercase()] > 1;
-            if twice && !out.iter().any(|o| o.eq_ignore_ascii_case(&b.id)) {
-                out.push(&b.id);
-            }
-        }
-        out
+        crate::ids::duplicates(self.blockers.iter().map(|b| b.id.as_str()))
     }
 }
 
@@ -705,6 +744,8 @@ pub fn measure_marks(scope: &Scope, event: &Event) -> Vec<(Arc<Mark>, Status)> {
         evidence,
         files,
         run,
+        target,
+        better,
     } = event
     else {
         return Vec::new();
@@ -712,6 +753,8 @@ pub fn measure_marks(scope: &Scope, event: &Event) -> Vec<(Arc<Mark>, Status)> {
     let Some(m) = scope.metrics.iter().find(|m| m.id == *id) else {
         return Vec::new();
     };
+    // Judged by the target it was measured against, not one edited since.
+    let m = &m.judged_by(*target, *better);
     let status = if m.met_by(*value) {
         Status::Met
     } else {

@@ -74,6 +74,8 @@ pub struct GapState {
 pub struct Tracking {
     /// By sign-off ID.
     pub signoffs: FxHashMap<String, Given>,
+    /// Sign-offs given, then withdrawn and not given again: when.
+    pub withdrawn: FxHashMap<String, DateTime<Utc>>,
     /// The scope's risks, then those raised, in the order raised.
     pub risks: Vec<RiskState>,
     /// By metric ID, oldest first.
@@ -130,6 +132,7 @@ impl Tracking {
                     files: files.clone(),
                 };
                 self.signoffs.insert(id.clone(), given);
+                self.withdrawn.remove(id);
             }
             Event::Unsignoff { id, .. } => {
                 let withdrawn = self.signoffs.remove(id);
@@ -138,6 +141,7 @@ impl Tracking {
                         "withdraws sign-off `{id}`, which was not given then"
                     ));
                 }
+                self.withdrawn.insert(id.clone(), at);
             }
             Event::Risk {
                 id,
@@ -145,21 +149,43 @@ impl Tracking {
                 likelihood,
                 impact,
                 owner,
-            } => self.risks.push(RiskState {
-                id: id.clone(),
-                title: title.clone(),
-                likelihood: *likelihood,
-                impact: *impact,
-                owner: owner.clone(),
-                status: RiskStatus::Watching,
-                since: Some(at),
-                note: None,
-                raised: Some(at),
-                triggered: None,
-                trigger_note: None,
-            }),
-            Event::RiskStatus { id, status, note } => {
-                let Some(risk) = self.risks.iter_mut().find(|r| r.id == *id) else {
+            } => {
+                // The same entry twice (a line a merge or a copy doubled) is
+                // one risk; two entries with one ID are two.
+                let again = (self.risks.iter())
+                    .any(|r| r.raised == Some(at) && r.id == *id && r.title == *title);
+                if again {
+                    return Some(format!(
+                        "repeats the raising of risk `{id}` exactly; it counts once"
+                    ));
+                }
+                self.risks.push(RiskState {
+                    id: id.clone(),
+                    title: title.clone(),
+                    likelihood: *likelihood,
+                    impact: *impact,
+                    owner: owner.clone(),
+                    status: RiskStatus::Watching,
+                    since: Some(at),
+                    note: None,
+                    raised: Some(at),
+                    triggered: None,
+                    trigger_note: None,
+                });
+            }
+            Event::RiskStatus {
+                id,
+                status,
+                note,
+                raised,
+            } => {
+                // Without `raised`: the scope's own, else the first raised.
+                let named = |r: &&mut RiskState| r.id == *id && r.raised == *raised;
+                let risk = match self.risks.iter_mut().find(named) {
+                    Some(risk) => Some(risk),
+                    None => self.risks.iter_mut().find(|r| r.id == *id),
+                };
+                let Some(risk) = risk else {
                     return Some(format!(
                         "moves risk `{id}`, which is not in poc.yaml nor raised before"
                     ));
@@ -178,6 +204,7 @@ impl Tracking {
                 evidence,
                 files,
                 run,
+                ..
             } => {
                 if !scope.metrics.iter().any(|m| m.id == *id) {
                     return Some(format!("measures `{id}`, which poc.yaml has no metric for"));
@@ -198,20 +225,31 @@ impl Tracking {
                 feature,
                 criterion,
                 workaround,
-            } => self.gaps.push(GapState {
-                id: id.clone(),
-                text: text.clone(),
-                severity: *severity,
-                feature: feature.clone(),
-                criterion: criterion.clone(),
-                workaround: workaround.clone(),
-                opened: at,
-                by: entry.by.clone(),
-                resolved: None,
-                resolution: None,
-            }),
-            Event::GapResolve { id, note } => {
-                let open = (self.gaps.iter_mut()).find(|g| g.id == *id && g.resolved.is_none());
+            } => {
+                let again = (self.gaps.iter())
+                    .any(|g| g.opened == at && g.id == *id && g.text == *text && g.by == entry.by);
+                if again {
+                    return Some(format!("repeats the gap `{id}` exactly; it counts once"));
+                }
+                self.gaps.push(GapState {
+                    id: id.clone(),
+                    text: text.clone(),
+                    severity: *severity,
+                    feature: feature.clone(),
+                    criterion: criterion.clone(),
+                    workaround: workaround.clone(),
+                    opened: at,
+                    by: entry.by.clone(),
+                    resolved: None,
+                    resolution: None,
+                });
+            }
+            Event::GapResolve { id, note, opened } => {
+                // The first open gap with this ID (and time, when the
+                // entry names one), as blockers are resolved.
+                let open = (self.gaps.iter_mut()).find(|g| {
+                    g.id == *id && g.resolved.is_none() && opened.is_none_or(|t| t == g.opened)
+                });
                 let Some(gap) = open else {
                     return Some(format!(
                         "resolves gap `{id}`, but no gap with that ID is open then"
@@ -230,6 +268,17 @@ impl Tracking {
         (scope.signoffs.iter())
             .filter(|s| !self.signoffs.contains_key(&s.id))
             .collect()
+    }
+
+    /// Risk IDs held by more than one risk (a raised one reusing a scope
+    /// risk's ID, a merge, a hand edit), each once.
+    pub fn duplicate_risk_ids(&self) -> Vec<&str> {
+        crate::ids::duplicates(self.risks.iter().map(|r| r.id.as_str()))
+    }
+
+    /// Gap IDs held by more than one gap, each once.
+    pub fn duplicate_gap_ids(&self) -> Vec<&str> {
+        crate::ids::duplicates(self.gaps.iter().map(|g| g.id.as_str()))
     }
 
     /// The latest value measured for a metric.

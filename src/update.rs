@@ -543,6 +543,7 @@ fn measured(scope: &Scope, period: &[&Line]) -> Vec<MetricUpdate> {
             evidence,
             files,
             run,
+            ..
         } = &line.entry.event
         else {
             continue;

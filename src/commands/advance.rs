@@ -56,11 +56,26 @@ pub fn run(args: AdvanceArgs, ctx: &Context) -> anyhow::Result<u8> {
     // behind unnoticed.
     let failed: Vec<String> = (poc.scope.success_criteria.iter())
         .filter(|c| c.phase == from && poc.state.status_of(&c.id) == Status::Failed)
-        .map(|c| format!("{} ({})", terminal_safe(&c.id), c.priority.id()))
+        .map(|c| match &c.metric {
+            Some(m) => format!(
+                "{} ({}, measured by {})",
+                terminal_safe(&c.id),
+                c.priority.id(),
+                terminal_safe(m)
+            ),
+            None => format!("{} ({})", terminal_safe(&c.id), c.priority.id()),
+        })
         .collect();
     if !failed.is_empty() {
+        let measured = (poc.scope.success_criteria.iter()).any(|c| {
+            c.phase == from && c.metric.is_some() && poc.state.status_of(&c.id) == Status::Failed
+        });
+        let again = match measured {
+            true => "`poc check ID` (`poc measure METRIC VALUE` for a criterion a metric decides)",
+            false => "`poc check ID`",
+        };
         crate::say!(
-            "Left failed in {from}: {}. Check again with `poc check ID` once fixed; the debrief lists {}.",
+            "Left failed in {from}: {}. Check again with {again} once fixed; the debrief lists {}.",
             failed.join(", "),
             if failed.len() == 1 { "it" } else { "them" }
         );

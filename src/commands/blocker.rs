@@ -164,64 +164,46 @@ fn resolve(
 /// `B3-K7Q`) when only one has it, or `ID#N`, the Nth of several blockers
 /// a hand edit gave one ID.
 fn find<'a>(blockers: &'a [Blocker], input: &str) -> Result<&'a Blocker, Error> {
-    let many = match crate::ids::find(blockers, |b| &b.id, input) {
-        Found::One(one) => return Ok(one),
-        Found::None => Vec::new(),
-        Found::Many(many) => many,
-    };
-    let (base, nth) = match input.rsplit_once('#') {
-        Some((base, n)) => (base, n.parse::<usize>().ok()),
-        None => (input, None),
-    };
-    if let Some(n) = nth {
-        let matching: Vec<&Blocker> = blockers
-            .iter()
-            .filter(|b| crate::ids::addresses(base, &b.id))
-            .collect();
-        let one =
-            (matching.get(n.wrapping_sub(1)).copied()).ok_or_else(|| unknown(blockers, input))?;
-        // A resolve names its blocker by ID and opening time: two of one
-        // instant cannot be told apart.
-        if matching.iter().filter(|b| b.opened == one.opened).count() > 1 {
-            return Err(Error::new(format!(
-                "`{}` and another blocker with its ID were opened at the same instant, so a resolve cannot tell them apart; give one of them another ID in journal.yaml (nothing was recorded)",
-                terminal_safe(input)
-            )));
+    match crate::ids::find(blockers, |b| &b.id, input) {
+        Found::One(one) => {
+            // A resolve names its blocker by ID and opening time: two of
+            // one instant cannot be told apart.
+            let twin = (blockers.iter())
+                .filter(|b| b.id.eq_ignore_ascii_case(&one.id) && b.opened == one.opened)
+                .count()
+                > 1;
+            if twin && crate::ids::numbered(input).is_some() {
+                return Err(Error::new(format!(
+                    "`{}` and another blocker with its ID were opened at the same instant, so a resolve cannot tell them apart; give one of them another ID in journal.yaml (nothing was recorded)",
+                    terminal_safe(input)
+                )));
+            }
+            Ok(one)
         }
-        return Ok(one);
+        Found::None => Err(unknown(blockers, input)),
+        // Never a guess: after a merge, the blocker still open may be the
+        // colleague's, not the one the SE meant.
+        Found::Many(many) => Err(Error::AmbiguousId {
+            id: terminal_safe(input),
+            what: "blockers",
+            candidates: addresses(&many),
+        }),
     }
-    if many.is_empty() {
-        return Err(unknown(blockers, input));
-    }
-    // Never a guess: after a merge, the blocker still open may be the
-    // colleague's, not the one the SE meant.
-    Err(Error::AmbiguousId {
-        id: terminal_safe(input),
-        what: "blockers",
-        candidates: addresses(&many),
-    })
 }
 
 /// How to name each of several blockers: its full ID, or `ID#N` when
 /// they share one.
 fn addresses(blockers: &[&Blocker]) -> Vec<String> {
-    blockers
-        .iter()
-        .map(|b| {
-            let same: Vec<_> = (blockers.iter())
-                .filter(|o| o.id.eq_ignore_ascii_case(&b.id))
-                .collect();
-            let id = terminal_safe(&b.id);
+    let labels = crate::ids::labels(blockers, |b| &b.id);
+    (blockers.iter().zip(labels))
+        .map(|(b, label)| {
             let text = crate::text::truncate(&terminal_safe(&b.text), 40);
             let resolved = if b.resolved.is_some() {
                 ", resolved"
             } else {
                 ""
             };
-            match same.iter().position(|o| std::ptr::eq(**o, *b)) {
-                Some(i) if same.len() > 1 => format!("{id}#{} ({text}{resolved})", i + 1),
-                _ => format!("{id} ({text}{resolved})"),
-            }
+            format!("{label} ({text}{resolved})")
         })
         .collect()
 }

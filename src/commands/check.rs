@@ -83,6 +83,7 @@ fn prepare(
     let poc = ctx.load()?;
     poc.ensure_open("record checks")?;
     resolve(&poc.scope, ids, args)?;
+    not_measured(&poc, ids, args)?;
     let run = match &command {
         Some(command) => {
             let timeout = args
@@ -181,6 +182,7 @@ fn record(
     let (mut poc, mut journal) = ctx.load_for_write()?;
     poc.ensure_open("record checks")?;
     let mut targets = resolve(&poc.scope, ids, args)?;
+    not_measured(&poc, ids, args)?;
     if args.undo {
         targets = undoable(&poc, targets);
         if targets.is_empty() {
@@ -355,6 +357,40 @@ fn resolve<'a>(
     Ok(targets)
 }
 
+/// A criterion a metric decides is met or failed by `poc measure`: a
+/// check would stand until the next measurement silently replaced it.
+/// Undoing stays allowed.
+fn not_measured(poc: &Poc, ids: &[String], args: &CheckArgs) -> Result<(), Error> {
+    if args.undo {
+        return Ok(());
+    }
+    for id in ids {
+        let Some(Target::Criterion(c)) = poc.scope.find(id) else {
+            continue;
+        };
+        let Some(m) =
+            (c.metric.as_deref()).and_then(|m| poc.scope.metrics.iter().find(|x| x.id == m))
+        else {
+            continue;
+        };
+        let latest = match poc.state.tracking.latest(&m.id) {
+            Some(l) => {
+                let met = if m.met_by(l.value) { "met" } else { "not met" };
+                format!("latest {}, {met}", m.amount(l.value))
+            }
+            None => "not measured yet".to_string(),
+        };
+        return Err(Error::new(format!(
+            "{} is decided by {} ({}): record a value with `poc measure {} VALUE` (nothing was recorded)",
+            terminal_safe(&c.id),
+            m.id,
+            terminal_safe(&latest),
+            m.id
+        )));
+    }
+    Ok(())
+}
+
 /// Says that a signal stopped `poc` before anything was recorded, and gives
 /// the exit code for it: 130 (SIGINT), 143 (SIGTERM) or 129 (SIGHUP).
 pub(super) fn stopped(stop: run::Stop, kept: Option<String>) -> u8 {
@@ -458,6 +494,14 @@ fn due_signoffs(status: &StatusReport) -> Vec<SignoffRow> {
         .collect()
 }
 
+/// " — `poc measure M2 VALUE`" for a criterion a metric decides, which is
+/// measured rather than checked.
+fn measure_with(c: &CriterionRow) -> String {
+    (c.metric.as_deref())
+        .map(|m| format!(" — `poc measure {} VALUE`", terminal_safe(m)))
+        .unwrap_or_default()
+}
+
 /// One section of criteria in today's list, IDs in a column, each line
 /// ending with what `tail` says of it.
 fn criteria_list(
@@ -529,9 +573,10 @@ fn human(r: &TodayReport, zone: chrono_tz::Tz) -> String {
         "[ ]",
         &r.pending_criteria,
         |c| {
-            (c.target.as_deref())
+            let target = (c.target.as_deref())
                 .map(|t| format!(" — target: {}", terminal_safe(t)))
-                .unwrap_or_default()
+                .unwrap_or_default();
+            format!("{target}{}", measure_with(c))
         },
     );
     criteria_list(
@@ -543,10 +588,11 @@ fn human(r: &TodayReport, zone: chrono_tz::Tz) -> String {
             let when = (c.at).map(|t| format!(" — failed {}", crate::clock::local_date(t, zone)));
             let why = (c.evidence.as_deref()).or(c.note.as_deref());
             format!(
-                "{}{}",
+                "{}{}{}",
                 when.unwrap_or_default(),
                 why.map(|e| format!(": {}", terminal_safe(e)))
-                    .unwrap_or_default()
+                    .unwrap_or_default(),
+                measure_with(c)
             )
         },
     );

@@ -20,6 +20,19 @@ pub fn run(args: GapArgs, ctx: &Context) -> anyhow::Result<u8> {
         )
         .into());
     }
+    if let Some(resolve) = &args.resolve
+        && !args.words.is_empty()
+    {
+        // `poc gap G1 --resolve --note x`: the ID went where the text goes.
+        let message = match args.words.as_slice() {
+            [id] if resolve.trim().is_empty() => format!(
+                "--resolve takes the gap's ID: `poc gap --resolve {} --note TEXT` (nothing was recorded)",
+                terminal_safe(id)
+            ),
+            _ => "--resolve ID closes a gap and takes no gap text; the text is for a new gap with --severity (nothing was recorded)".to_string(),
+        };
+        return Err(Error::usage(message).into());
+    }
     match (args.resolve, args.severity) {
         (Some(id), _) => {
             let id = id.trim().to_string();
@@ -131,11 +144,16 @@ fn resolve(
             crate::clock::local_date(at, poc.scope.zone)
         );
     }
+    let shared = (poc.state.tracking.gaps.iter())
+        .filter(|g| g.id == gap.id)
+        .count()
+        > 1;
     let mut entry = ctx.entry(
         poc,
         Event::GapResolve {
             id: gap.id.clone(),
             note,
+            opened: shared.then_some(gap.opened),
         },
     );
     // Replayed before the gap was recorded (a clock behind a colleague's),
@@ -154,8 +172,9 @@ fn resolve(
     Ok(EXIT_OK)
 }
 
-/// The gap `input` names: its whole ID (any case), or its short form (`G1`
-/// for `G1-K7Q`) while only one has it.
+/// The gap `input` names: its whole ID (any case), its short form (`G1`
+/// for `G1-K7Q`) while only one has it, or `ID#N`, the Nth of several
+/// with one ID.
 fn find<'a>(gaps: &'a [GapState], input: &str) -> Result<&'a GapState, Error> {
     match crate::ids::find(gaps, |g| &g.id, input) {
         Found::One(one) => Ok(one),
@@ -169,16 +188,15 @@ fn find<'a>(gaps: &'a [GapState], input: &str) -> Result<&'a GapState, Error> {
         Found::Many(many) => Err(Error::AmbiguousId {
             id: terminal_safe(input),
             what: "gaps",
-            candidates: (many.iter())
-                .map(|g| {
+            candidates: (many.iter().zip(crate::ids::labels(&many, |g| &g.id)))
+                .map(|(g, label)| {
                     let resolved = if g.resolved.is_some() {
                         ", resolved"
                     } else {
                         ""
                     };
                     format!(
-                        "{} ({}{resolved})",
-                        terminal_safe(&g.id),
+                        "{label} ({}{resolved})",
                         crate::text::truncate(&terminal_safe(&g.text), 40)
                     )
                 })

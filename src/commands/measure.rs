@@ -136,7 +136,8 @@ fn measure_run(
     };
     let log = std::fs::read(poc.dir.join(&run.log))
         .map_err(|e| Error::new(format!("cannot read back the run log {}: {e}", run.log)))?;
-    let read = metric.capture_value(&run::logged_output(&String::from_utf8_lossy(&log)));
+    let log = String::from_utf8_lossy(&log);
+    let read = metric.capture_value(&run::logged_output(&log));
     let id = &metric.id;
     if !run.passed() {
         // A tool that exits non-zero when its own threshold is missed (k6)
@@ -164,13 +165,24 @@ fn measure_run(
                     "`capture` caught `{}`, which is not a number ({problem})",
                     terminal_safe(&text)
                 ),
+                CaptureMiss::EmptyGroup => format!(
+                    "the last match of `capture: {}` in its output caught nothing in its first group",
+                    terminal_safe(pattern)
+                ),
                 CaptureMiss::NoMatch | CaptureMiss::NoPattern => format!(
                     "nothing in its output matches `capture: {}`",
                     terminal_safe(pattern)
                 ),
             };
+            let cut = match run::log_was_cut(&log) {
+                true => format!(
+                    " (the output was over the log's {} MiB cap and its middle was left out: the value may have been in the part cut)",
+                    run::MAX_RUN_LOG_BYTES / (1024 * 1024)
+                ),
+                false => String::new(),
+            };
             crate::fail!(
-                "the run passed, but {why}, so nothing was recorded for {id}; its log is kept at {}",
+                "the run passed, but {why}{cut}, so nothing was recorded for {id}; its log is kept at {}",
                 run.log
             );
         }
@@ -200,6 +212,8 @@ fn record(ctx: &Context, metric: &Metric, m: Measurement) -> anyhow::Result<u8> 
             evidence: m.evidence,
             files: m.files.clone(),
             run: m.run.clone().map(Box::new),
+            target: Some(metric.target),
+            better: Some(metric.better),
         },
     );
     let phase = poc.state.phase;

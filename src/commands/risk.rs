@@ -173,12 +173,17 @@ fn move_risk(
         );
         return Ok(EXIT_OK);
     }
+    let shared = (poc.state.tracking.risks.iter())
+        .filter(|r| r.id == risk.id)
+        .count()
+        > 1;
     let mut entry = ctx.entry(
         &poc,
         Event::RiskStatus {
             id: risk.id.clone(),
             status,
             note,
+            raised: risk.raised.filter(|_| shared),
         },
     );
     // Replayed before the risk was raised or last moved (a clock behind a
@@ -218,16 +223,16 @@ fn move_risk(
 }
 
 /// The risk `input` names: a scope risk by its ID as written in poc.yaml,
-/// or a raised one by its whole ID (any case) or its short form (`R3` for
-/// `R3-K7Q`) while only one has it.
+/// a raised one by its whole ID (any case) or its short form (`R3` for
+/// `R3-K7Q`) while only one has it, or `ID#N`, the Nth of several with one
+/// ID (a raised risk reusing a scope risk's, a merge).
 fn find<'a>(risks: &'a [RiskState], input: &str) -> Result<&'a RiskState, Error> {
-    if let Some(planned) = (risks.iter()).find(|r| r.raised.is_none() && r.id == input) {
-        return Ok(planned);
-    }
-    let raised: Vec<&RiskState> = risks.iter().filter(|r| r.raised.is_some()).collect();
-    match crate::ids::find(&raised, |r| &r.id, input) {
-        Found::One(one) => Ok(one),
-        Found::None => Err(crate::ids::unknown(
+    let base = crate::ids::numbered(input).map_or(input, |(base, _)| base);
+    // A scope ID is exact, like every ID poc.yaml gives.
+    let inexact = |r: &RiskState| r.raised.is_none() && r.id != base;
+    match crate::ids::find(risks, |r| &r.id, input) {
+        Found::One(one) if !inexact(one) => Ok(one),
+        Found::One(_) | Found::None => Err(crate::ids::unknown(
             input,
             "risk",
             "risks",
@@ -237,11 +242,10 @@ fn find<'a>(risks: &'a [RiskState], input: &str) -> Result<&'a RiskState, Error>
         Found::Many(many) => Err(Error::AmbiguousId {
             id: terminal_safe(input),
             what: "risks",
-            candidates: (many.iter())
-                .map(|r| {
+            candidates: (many.iter().zip(crate::ids::labels(&many, |r| &r.id)))
+                .map(|(r, label)| {
                     format!(
-                        "{} ({}, {})",
-                        terminal_safe(&r.id),
+                        "{label} ({}, {})",
                         crate::text::truncate(&terminal_safe(&r.title), 40),
                         r.status.id()
                     )

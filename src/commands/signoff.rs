@@ -98,6 +98,13 @@ fn give(id: &str, args: SignoffArgs, ctx: &Context) -> anyhow::Result<u8> {
         super::done(poc);
         return Ok(EXIT_OK);
     }
+    // Another signer alone keeps the evidence given before.
+    let (evidence_text, files) = match &earlier {
+        Some(given) if evidence_text.is_none() && files.is_empty() => {
+            (given.evidence.clone(), given.files.clone())
+        }
+        _ => (evidence_text, files),
+    };
     let event = Event::Signoff {
         id: signoff.id.clone(),
         name,

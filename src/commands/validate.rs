@@ -173,23 +173,16 @@ fn state_warnings(scope: &Scope, journal: &Journal, file: &str, out: &mut Vec<Di
             ),
         ));
     }
-    for id in state.duplicate_blocker_ids() {
-        let lines: Vec<usize> = (journal.lines.iter())
-            .filter(|l| matches!(&l.entry.event, Event::Blocker { id: b, .. } if b == id))
-            .map(|l| l.number)
-            .collect();
-        let lines_text: Vec<String> = lines.iter().map(usize::to_string).collect();
-        out.push(Diagnostic::warning(
-            file,
-            lines.last().copied().unwrap_or_default(),
-            "duplicate-id",
-            format!(
-                "blocker ID `{}` is used by {} blockers (lines {}); address each as {0}#1, {0}#2, …",
-                terminal_safe(id),
-                lines.len(),
-                lines_text.join(", ")
-            ),
-        ));
+    let tracking = &state.tracking;
+    let held = [
+        ("blocker", "blockers", state.duplicate_blocker_ids()),
+        ("risk", "risks", tracking.duplicate_risk_ids()),
+        ("gap", "gaps", tracking.duplicate_gap_ids()),
+    ];
+    for (what, plural, ids) in held {
+        for id in ids {
+            out.push(duplicate(scope, journal, file, (what, plural), id));
+        }
     }
     for (line, why) in &state.unmatched {
         out.push(Diagnostic::warning(
@@ -211,6 +204,7 @@ fn state_warnings(scope: &Scope, journal: &Journal, file: &str, out: &mut Vec<Di
             ));
         }
     }
+    metric_warnings(scope, journal, file, out);
     for c in &state.conflicts {
         out.push(Diagnostic::warning(
             file,
@@ -222,6 +216,81 @@ fn state_warnings(scope: &Scope, journal: &Journal, file: &str, out: &mut Vec<Di
             ),
         ));
     }
+}
+
+/// Measurements judged against another target than the scope's now: their
+/// criteria keep the verdict of then, which the SE may not expect.
+fn metric_warnings(scope: &Scope, journal: &Journal, file: &str, out: &mut Vec<Diagnostic>) {
+    for l in &journal.lines {
+        let Event::Measure {
+            id, target, better, ..
+        } = &l.entry.event
+        else {
+            continue;
+        };
+        let Some(m) = scope.metrics.iter().find(|m| m.id == *id) else {
+            continue;
+        };
+        if m.target_changed(*target, *better) {
+            let then = m.judged_by(*target, *better);
+            out.push(Diagnostic::warning(
+                file,
+                l.number,
+                "metric-target-changed",
+                format!(
+                    "{} was measured against the target {}, but {SCOPE_FILE} now says {}; its criteria keep the verdict of then: measure again to judge it by the new target",
+                    terminal_safe(id),
+                    terminal_safe(&then.bar()),
+                    terminal_safe(&m.bar())
+                ),
+            ));
+        }
+    }
+}
+
+/// "risk ID `R1` is used by 2 risks (poc.yaml, line 7); …": one ID held
+/// by several blockers, risks or gaps, where each is, and how to name each.
+fn duplicate(
+    scope: &Scope,
+    journal: &Journal,
+    file: &str,
+    (what, plural): (&str, &str),
+    id: &str,
+) -> Diagnostic {
+    let same = |other: &str| other.eq_ignore_ascii_case(id);
+    let lines: Vec<usize> = (journal.lines.iter())
+        .filter(|l| match &l.entry.event {
+            Event::Blocker { id, .. } => what == "blocker" && same(id),
+            Event::Risk { id, .. } => what == "risk" && same(id),
+            Event::Gap { id, .. } => what == "gap" && same(id),
+            _ => false,
+        })
+        .map(|l| l.number)
+        .collect();
+    let mut places: Vec<String> = Vec::new();
+    let in_scope = what == "risk" && scope.risks.iter().any(|r| same(&r.id));
+    if in_scope {
+        places.push(SCOPE_FILE.to_string());
+    }
+    match lines.as_slice() {
+        [] => {}
+        [one] => places.push(format!("line {one}")),
+        many => {
+            let numbers: Vec<String> = many.iter().map(usize::to_string).collect();
+            places.push(format!("lines {}", numbers.join(", ")));
+        }
+    }
+    let count = lines.len() + usize::from(in_scope);
+    Diagnostic::warning(
+        file,
+        lines.last().copied().unwrap_or_default(),
+        "duplicate-id",
+        format!(
+            "{what} ID `{}` is used by {count} {plural} ({}); address each as {0}#1, {0}#2, …",
+            terminal_safe(id),
+            places.join(", ")
+        ),
+    )
 }
 
 /// How many warnings of one kind are printed before the rest are counted:

@@ -38,6 +38,7 @@ mod hostile;
 mod loading;
 mod lost_entries;
 mod merge_property;
+mod plan_review;
 mod properties;
 mod review_fixes;
 mod runs;

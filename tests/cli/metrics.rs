@@ -603,3 +603,125 @@ fn the_bundled_example_measures_both_metrics() {
     assert_eq!(sc2["status"], "met");
     assert_eq!(sc2["metric"], "M2");
 }
+
+#[test]
+fn a_target_edited_afterwards_rewrites_no_result_and_validate_says_so() {
+    let env = with_metrics();
+    env.poc_run(&["measure", "M1", "1.8"]).ok();
+    let entry = env.journal().pop().unwrap();
+    assert_eq!(entry["target"], 2.0);
+    assert_eq!(entry["better"], "lower");
+    // Tightened afterwards: SC3 keeps the verdict it was measured with.
+    env.edit("acme/poc.yaml", "    target: 2\n", "    target: 1\n");
+    let status = status_json(&env);
+    let sc3 = criterion(&status, "SC3");
+    assert_eq!(sc3["status"], "met");
+    assert_eq!(sc3["evidence"], "M1 measured 1.8 min: target ≤ 2 min met");
+    env.poc_run(&["validate"]).ok().stderr_has(
+        "journal.yaml:3: M1 was measured against the target ≤ 2 min, but poc.yaml now says ≤ 1 min; its criteria keep the verdict of then: measure again to judge it by the new target",
+    );
+    let json = env.poc_run(&["validate", "--format", "json"]).ok().json();
+    assert_eq!(json["warnings"][0]["code"], "metric-target-changed");
+    // An entry from before targets were recorded is judged by the scope's.
+    let text = env.read("acme/journal.yaml");
+    env.write(
+        "acme/journal.yaml",
+        text.replace(",\"target\":2.0,\"better\":\"lower\"", "")
+            .replace(",\"target\":2,\"better\":\"lower\"", ""),
+    );
+    assert!(!env.read("acme/journal.yaml").contains("target"));
+    assert_eq!(criterion(&status_json(&env), "SC3")["status"], "failed");
+    let quiet = env.poc_run(&["validate"]);
+    assert!(
+        !quiet.ok().stderr.contains("measured against"),
+        "{quiet:#?}"
+    );
+}
+
+#[test]
+fn a_criterion_a_metric_decides_is_measured_not_checked() {
+    let env = with_metrics();
+    unchanged(&env, || {
+        env.poc_run(&["check", "SC3"]).code(1).first_err_is(
+            "error: SC3 is decided by M1 (not measured yet): record a value with `poc measure M1 VALUE` (nothing was recorded)",
+        );
+    });
+    env.poc_run(&["measure", "M1", "3"]).ok();
+    unchanged(&env, || {
+        for args in [&["check", "SC3"][..], &["check", "SC1", "SC3", "--fail"]] {
+            env.poc_run(args).code(1).first_err_is(
+                "error: SC3 is decided by M1 (latest 3 min, not met): record a value with `poc measure M1 VALUE` (nothing was recorded)",
+            );
+        }
+    });
+    // Undoing stays allowed.
+    env.poc_run(&["check", "SC3", "--undo"])
+        .ok()
+        .stderr_has("Back to pending: SC3");
+    // Where what is left is listed, it says how to decide it.
+    env.poc_run(&["check"])
+        .ok()
+        .stdout_has("— `poc measure M1 VALUE`\n");
+}
+
+#[test]
+fn capture_anchors_at_lines_and_says_why_it_read_nothing() {
+    let env = with_metrics();
+    env.edit(
+        "acme/poc.yaml",
+        "\n    capture: 'found in ([0-9.]+) min'",
+        "\n    capture: '^p95=([0-9.]+)?$'",
+    );
+    // `^` and `$` anchor at each line of the output.
+    env.poc_run(&[
+        "measure",
+        "M1",
+        "--run",
+        "echo start; echo p95=1.5; echo end",
+    ])
+    .ok()
+    .stderr_has("M1: 1.5 min");
+    // Matched, but the group caught nothing: said as such.
+    env.poc_run(&["measure", "M1", "--run", "echo p95="])
+        .code(1)
+        .stderr_has("error: the run passed, but the last match of `capture: ^p95=([0-9.]+)?$` in its output caught nothing in its first group, so nothing was recorded for M1");
+    // A log over the cap may have lost the value in its middle.
+    let _alone = alone();
+    let middle = "yes filler | head -n 1500000; echo p95=1.2; yes filler | head -n 1500000";
+    env.poc_run(&["measure", "M1", "--run", middle])
+        .code(1)
+        .stderr_has("nothing in its output matches `capture: ^p95=([0-9.]+)?$` (the output was over the log's 16 MiB cap and its middle was left out: the value may have been in the part cut), so nothing was recorded");
+}
+
+#[test]
+fn a_value_that_misses_the_target_never_reads_as_meeting_it() {
+    let env = with_metrics();
+    env.edit(
+        "acme/poc.yaml",
+        "    baseline: 25\n",
+        "    baseline: 2.0001\n",
+    );
+    env.poc_run(&["measure", "M1", "2.0004"])
+        .ok()
+        .stderr_has("M1: 2.0004 min (baseline 2.0001 min, target ≤ 2 min): not met, 0.01% worse than baseline\n")
+        .stderr_has("Failed: SC3");
+    let status = status_json(&env);
+    assert_eq!(
+        criterion(&status, "SC3")["evidence"],
+        "M1 measured 2.0004 min: target ≤ 2 min not met"
+    );
+    // Not met, and not said "100% better" either.
+    env.edit(
+        "acme/poc.yaml",
+        "    baseline: 2.0001\n",
+        "    baseline: 25\n",
+    );
+    env.edit("acme/poc.yaml", "    target: 2\n", "    target: 0\n");
+    env.poc_run(&["measure", "M1", "0.001"]).ok().stderr_has(
+        "M1: 0.001 min (baseline 25 min, target ≤ 0 min): not met, 99.996% better than baseline\n",
+    );
+    assert_eq!(
+        status_json(&env)["metrics"][0]["improvement"],
+        "99.996% better"
+    );
+}

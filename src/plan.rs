@@ -304,11 +304,7 @@ impl RawSignoff {
                     "`covers` is an empty list; name the success criteria this sign-off approves, or use `scope` or `final`",
                 ));
             }
-            RawCovers::Criteria(ids) => Covers::Criteria(
-                ids.iter()
-                    .map(|id| known_criterion(check, id, criteria))
-                    .collect::<Result<_, _>>()?,
-            ),
+            RawCovers::Criteria(ids) => Covers::Criteria(covered(check, &ids, criteria)?),
         };
         Ok(Signoff {
             id: check.register(&self.id)?,
@@ -319,6 +315,26 @@ impl RawSignoff {
             covers,
         })
     }
+}
+
+/// The criteria a sign-off covers: each known, and named once.
+fn covered(
+    check: &Check,
+    ids: &[Spanned<String>],
+    criteria: &[&str],
+) -> Result<Vec<String>, Error> {
+    let mut out: Vec<String> = Vec::new();
+    for id in ids {
+        let known = known_criterion(check, id, criteria)?;
+        if out.contains(&known) {
+            return Err(check.at(
+                &id.referenced,
+                format!("`covers` names {known} twice; name each criterion once"),
+            ));
+        }
+        out.push(known);
+    }
+    Ok(out)
 }
 
 fn known_criterion(

@@ -699,7 +699,7 @@ fn needs_plan_version(
         file,
         loc,
         format!(
-            "{what} is new in version {PLAN_VERSION}; set `version: {PLAN_VERSION}` at the top of the file (a version {version} file means the same as version {PLAN_VERSION})"
+            "{what} is new in version {PLAN_VERSION}; set `version: {PLAN_VERSION}` at the top of the file (nothing else changes: a version {version} scope reads the same as version {PLAN_VERSION})"
         ),
     ))
 }

@@ -13,11 +13,13 @@ use crate::state::{self, Blocker, Conflict, Note, Override, PocState, Remark, St
 /// The debrief `poc debrief` writes in the POC folder.
 pub const DEBRIEF_FILE: &str = "debrief.md";
 
-/// The version of the JSON the read commands print; bumped on breaking change
-/// (3: a phase's `state` may be `forced` or `cut short`, where it read `done`;
-/// 4: `day` is 0 before the start, with `starts_in_days`; blocker IDs carry
-/// a suffix, `B3-K7Q`; 5: `notes` is the list of notes, not their count,
-/// and `stakeholders` is there; `signoffs`, `risks`, `metrics`, `gaps`).
+/// The version of the JSON the read commands print; bumped on a breaking
+/// change, while fields added beside the old ones keep it (3: a phase's
+/// `state` may be `forced` or `cut short`, where it read `done`; 4: `day` is
+/// 0 before the start, with `starts_in_days`; blocker IDs carry a suffix,
+/// `B3-K7Q`; 5: `notes` is the list of notes, not their count; added with
+/// it: `stakeholders`, each phase's `stints`, and the plan sections
+/// `signoffs`, `risks`, `metrics`, `gaps` and `open_gaps`).
 pub const JSON_SCHEMA_VERSION: u32 = 5;
 
 #[derive(Debug, Clone, Serialize)]

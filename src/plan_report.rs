@@ -44,13 +44,17 @@ pub struct RiskRow {
     /// What was noted when it was (last) triggered.
     pub trigger_note: Option<String>,
     /// Who to escalate to now: triggered for as long as an escalation
-    /// step of the scope says (none once the POC is closed).
-    pub escalate_to: Option<String>,
+    /// step of the scope says (none once the POC is closed). Named as a
+    /// blocker's is.
+    pub escalate_now: Option<String>,
     /// The scope's escalation path; empty for a risk raised during the POC.
     pub escalation: Vec<Escalation>,
+    /// "after 2 days → Marcus Webb", or "at once → …": the path as every
+    /// document writes it.
+    pub escalation_path: String,
     /// The last escalation step it reached while triggered (until it was
     /// moved on, the POC closed, or now): what the debrief tells, when
-    /// `escalate_to` is over.
+    /// `escalate_now` is over.
     pub escalated_to: Option<Escalation>,
 }
 
@@ -139,7 +143,7 @@ pub fn risk_rows(scope: &Scope, state: &PocState, now: DateTime<Utc>) -> Vec<Ris
                 }
                 _ => None,
             };
-            let escalate_to = (escalated_to.as_ref())
+            let escalate_now = (escalated_to.as_ref())
                 .filter(|_| open && r.status == RiskStatus::Triggered)
                 .map(|e| e.to.clone());
             RiskRow {
@@ -158,7 +162,9 @@ pub fn risk_rows(scope: &Scope, state: &PocState, now: DateTime<Utc>) -> Vec<Ris
                 raised: r.raised.is_some(),
                 triggered: r.triggered,
                 trigger_note: r.trigger_note.clone(),
-                escalate_to,
+                escalate_now,
+                escalation_path: planned
+                    .map_or_else(String::new, |p| crate::plan::escalation_path(&p.escalation)),
                 escalation: planned.map(|p| p.escalation.clone()).unwrap_or_default(),
                 escalated_to,
             }
@@ -277,7 +283,7 @@ pub fn escalations_due(
     });
     let risks = risks.iter().filter_map(|r| {
         Some(EscalationDue {
-            to: r.escalate_to.clone()?,
+            to: r.escalate_now.clone()?,
             id: r.id.clone(),
             kind: EscalationKind::Risk,
             title: r.title.clone(),

@@ -260,7 +260,7 @@ pub struct BlockerUpdate {
     pub owner: Option<String>,
     pub severity: Option<Level>,
     /// Who to escalate to now: open past its threshold.
-    pub escalate_to: Option<String>,
+    pub escalate_now: Option<String>,
 }
 
 /// What comes next, while the POC is open.
@@ -821,7 +821,7 @@ fn blockers(status: &StatusReport, period: &[&Line]) -> Vec<BlockerUpdate> {
                 resolved_in_period,
                 owner: b.owner.clone(),
                 severity: b.severity,
-                escalate_to: row.escalate_now.clone(),
+                escalate_now: row.escalate_now.clone(),
             })
         })
         .collect();
@@ -1084,7 +1084,7 @@ fn failure_bullet(f: &FailureRow, date: &Day) -> Bullet {
 }
 
 fn blocker_bullet(b: &BlockerUpdate, date: &Day) -> Bullet {
-    let escalate = (b.escalate_to.as_ref())
+    let escalate = (b.escalate_now.as_ref())
         .map(|to| format!("; escalate to {to}"))
         .unwrap_or_default();
     let rest = match b.resolved {

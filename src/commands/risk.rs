@@ -105,9 +105,9 @@ pub fn table(risks: &[RiskRow], zone: chrono_tz::Tz, color: bool) -> String {
 
 /// "escalate to Priya" when it is due, else the path the scope gives.
 pub fn escalation_text(r: &RiskRow) -> String {
-    match &r.escalate_to {
+    match &r.escalate_now {
         Some(to) => format!("escalate to {to}"),
-        None => crate::plan::escalation_path(&r.escalation),
+        None => r.escalation_path.clone(),
     }
 }
 

@@ -231,7 +231,7 @@ fn a_version_2_poc_with_every_plan_section_over_twelve_days() {
         .stdout_has("Open risks:")
         .stdout_has("│ R1 ┆ Security review of the collector slips ┆ medium × high = 6   ┆ Jordan Lee ┆ triggered ┆ escalate to Priya Shah")
         .stdout_has("│ R2 ┆ Test data not anonymised in time       ┆ low × medium = 2    ┆            ┆ watching  ┆");
-    assert_eq!(status_json(&env)["risks"][0]["escalate_to"], "Priya Shah");
+    assert_eq!(status_json(&env)["risks"][0]["escalate_now"], "Priya Shah");
     env.poc_run(&["check"]).ok().stdout_has(
         "Escalate now:\n  R1  Security review of the collector slips (risk triggered 2026-11-25) — escalate to Priya Shah\n",
     );
@@ -318,7 +318,7 @@ fn a_version_2_poc_with_every_plan_section_over_twelve_days() {
 
     // Day 6: three days triggered: the second step of the escalation.
     env.at("2026-11-28T10:00:00Z");
-    assert_eq!(status_json(&env)["risks"][0]["escalate_to"], "Marcus Webb");
+    assert_eq!(status_json(&env)["risks"][0]["escalate_now"], "Marcus Webb");
     env.poc_run(&["check"])
         .ok()
         .stdout_has("(risk triggered 2026-11-25) — escalate to Marcus Webb\n");

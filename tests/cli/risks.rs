@@ -216,7 +216,7 @@ fn a_risk_raised_in_a_version_1_scope_and_none_on_a_closed_poc() {
     assert_eq!(json["risks"][0]["status"], "triggered");
     assert_eq!(json["risks"][0]["note"], "CAB met Thursday");
     // A raised risk has no escalation path: nothing to escalate.
-    assert_eq!(json["risks"][0]["escalate_to"], serde_json::Value::Null);
+    assert_eq!(json["risks"][0]["escalate_now"], serde_json::Value::Null);
     env.poc_run(&forced_close("loss", "budget")).ok();
     unchanged(&env, || env.poc_run(&["risk", "add", "Another"]))
         .code(1)
@@ -247,7 +247,7 @@ fn a_triggered_risk_escalates_step_by_step_in_status_check_and_update() {
     wide(&env, &["status"]).ok().stdout_lacks("escalate to");
     env.poc_run(&["check"]).ok().stdout_lacks("Escalate now");
     assert_eq!(
-        status_json(&env)["risks"][0]["escalate_to"],
+        status_json(&env)["risks"][0]["escalate_now"],
         serde_json::Value::Null
     );
     // One day: the first step.
@@ -268,7 +268,7 @@ fn a_triggered_risk_escalates_step_by_step_in_status_check_and_update() {
         .stdout_has("| R1 | Security review of the collector slips (CHG-4411 not approved) | medium × high = 6 | Jordan Lee | triggered since 2026-11-23 | **escalate to Maria Chen** |")
         .stdout_has("| R2 | Test data not anonymised in time | low × medium = 2 |  | watching |  |\n");
     let json = status_json(&env);
-    assert_eq!(json["risks"][0]["escalate_to"], "Maria Chen");
+    assert_eq!(json["risks"][0]["escalate_now"], "Maria Chen");
     let check = env.poc_run(&["check"]);
     check
         .ok()
@@ -464,7 +464,7 @@ fn the_debrief_tells_how_far_a_risk_still_triggered_at_the_close_escalated() {
     env.poc_run(&forced_close("loss", "budget")).ok();
     env.at("2026-11-30T10:00:00Z");
     let json = status_json(&env);
-    assert_eq!(json["risks"][0]["escalate_to"], serde_json::Value::Null);
+    assert_eq!(json["risks"][0]["escalate_now"], serde_json::Value::Null);
     assert_eq!(
         json["risks"][0]["escalated_to"],
         serde_json::json!({"after_days": 1, "to": "Priya Shah"})

@@ -319,7 +319,7 @@ impl SignoffSheet {
             total_days: status.total_days,
             timezone: status.timezone.clone(),
             now: status.now,
-            standing: standing(&status, scope),
+            standing: status.standing(scope.zone),
             out_of_scope: status.out_of_scope.clone(),
             plan,
             signoffs,
@@ -372,20 +372,6 @@ impl SheetEntry {
             with_results,
             criteria,
         }
-    }
-}
-
-/// Where the POC stands, in a few words.
-fn standing(r: &StatusReport, scope: &Scope) -> String {
-    if let (Some(outcome), Some(closed)) = (r.outcome_title, r.closed_at) {
-        return format!(
-            "Closed: {outcome} on {}",
-            crate::clock::local_date(closed, scope.zone)
-        );
-    }
-    match r.starts_in_days {
-        Some(_) => format!("Starts {}", r.start),
-        None => format!("Day {} of {}, phase {}", r.day, r.total_days, r.phase),
     }
 }
 

@@ -499,7 +499,9 @@ fn a_version_2_poc_with_every_plan_section_over_twelve_days() {
     let sheet = unchanged(&env, || env.poc_run(&["signoff", "--sheet"]));
     let sheet = &sheet.ok().stdout;
     assert!(
-        sheet.contains("| **Status** | Closed: Technical Win on 2026-12-04 |"),
+        sheet.contains(
+            "| **Status** | Closed: Technical Win on 2026-12-04, in signoff, after 12 days |"
+        ),
         "{sheet}"
     );
     assert!(

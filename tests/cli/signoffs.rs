@@ -287,7 +287,9 @@ fn the_markdown_sheet_says_what_each_person_approves_and_fills_in_the_recorded()
         "{sheet}"
     );
     assert!(
-        sheet.contains("| **Status** | Day 11 of 12, phase signoff |"),
+        sheet.contains(
+            "| **Status** | Day 11 of 12 · Validation & sign-off (planned days 10–12) · on time |"
+        ),
         "{sheet}"
     );
     // The scope: criteria with their targets, the plan, what is left out.

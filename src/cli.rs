@@ -702,6 +702,49 @@ pub struct DebriefArgs {
     pub format: Option<DocumentFormat>,
 }
 
+// What each choice means in the domain: the one place a command-line value
+// becomes a domain value (the domain never sees clap).
+
+impl From<OutcomeArg> for crate::event::Outcome {
+    fn from(arg: OutcomeArg) -> Self {
+        match arg {
+            OutcomeArg::Win => Self::Win,
+            OutcomeArg::Loss => Self::Loss,
+            OutcomeArg::Inconclusive => Self::Inconclusive,
+        }
+    }
+}
+
+impl From<LevelArg> for crate::plan::Level {
+    fn from(arg: LevelArg) -> Self {
+        match arg {
+            LevelArg::Low => Self::Low,
+            LevelArg::Medium => Self::Medium,
+            LevelArg::High => Self::High,
+        }
+    }
+}
+
+impl From<RiskStatusArg> for crate::plan::RiskStatus {
+    fn from(arg: RiskStatusArg) -> Self {
+        match arg {
+            RiskStatusArg::Watching => Self::Watching,
+            RiskStatusArg::Triggered => Self::Triggered,
+            RiskStatusArg::Retired => Self::Retired,
+        }
+    }
+}
+
+impl From<GapSeverityArg> for crate::plan::GapSeverity {
+    fn from(arg: GapSeverityArg) -> Self {
+        match arg {
+            GapSeverityArg::DealBreaker => Self::DealBreaker,
+            GapSeverityArg::Challenge => Self::Challenge,
+            GapSeverityArg::NiceToHave => Self::NiceToHave,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -78,6 +78,11 @@ impl Level {
     pub fn weight(self) -> u32 {
         self as u32 + 1
     }
+
+    /// A risk's score: likelihood × impact, 1 to 9.
+    pub fn score(likelihood: Level, impact: Level) -> u32 {
+        likelihood.weight() * impact.weight()
+    }
 }
 
 /// Who to escalate to once a risk has been triggered (or a blocker open)
@@ -107,7 +112,7 @@ pub struct Risk {
 impl Risk {
     /// Likelihood × impact, 1 to 9.
     pub fn score(&self) -> u32 {
-        self.likelihood.weight() * self.impact.weight()
+        Level::score(self.likelihood, self.impact)
     }
 }
 

@@ -151,7 +151,7 @@ pub fn risk_rows(scope: &Scope, state: &PocState, now: DateTime<Utc>) -> Vec<Ris
                 title: r.title.clone(),
                 likelihood: r.likelihood,
                 impact: r.impact,
-                score: r.likelihood.weight() * r.impact.weight(),
+                score: Level::score(r.likelihood, r.impact),
                 owner: r.owner.clone(),
                 mitigation: planned.and_then(|p| p.mitigation.clone()),
                 contingency: planned.and_then(|p| p.contingency.clone()),

@@ -32,7 +32,7 @@ pub fn run(args: BlockerArgs, ctx: &Context) -> anyhow::Result<u8> {
             let text = args.words.join(" ");
             let escalation = Escalation {
                 owner: super::optional_text(args.owner),
-                severity: args.severity.map(super::level),
+                severity: args.severity.map(Into::into),
                 escalate_to: args.escalate_to.map(|to| to.trim().to_string()),
                 after_days: args.after,
             };

@@ -1,6 +1,6 @@
 //! `poc close`: record the outcome.
 
-use crate::cli::{CloseArgs, OutcomeArg};
+use crate::cli::CloseArgs;
 use chrono::{DateTime, Utc};
 
 use crate::context::{Context, Poc};
@@ -12,11 +12,7 @@ use crate::scope::Phase;
 use crate::text::terminal_safe;
 
 pub fn run(args: CloseArgs, ctx: &Context) -> anyhow::Result<u8> {
-    let outcome = match args.outcome {
-        OutcomeArg::Win => Outcome::Win,
-        OutcomeArg::Loss => Outcome::Loss,
-        OutcomeArg::Inconclusive => Outcome::Inconclusive,
-    };
+    let outcome = Outcome::from(args.outcome);
     let (mut poc, mut journal) = ctx.load_for_write()?;
     if let Some(c) = &poc.state.closure {
         crate::fail!(

@@ -2,7 +2,7 @@
 //! workaround or a fix. Gaps live in the journal only, so they work in a
 //! scope of any version.
 
-use crate::cli::{GapArgs, GapSeverityArg};
+use crate::cli::GapArgs;
 use crate::context::{Context, Poc};
 use crate::error::{EXIT_OK, Error};
 use crate::ids::Found;
@@ -52,7 +52,7 @@ pub fn run(args: GapArgs, ctx: &Context) -> anyhow::Result<u8> {
         (None, Some(severity)) => {
             let gap = NewGap {
                 text: super::non_empty(&args.words.join(" "), "the gap")?,
-                severity: to_severity(severity),
+                severity: severity.into(),
                 feature: super::optional_text(args.feature),
                 criterion: super::optional_text(args.criterion),
                 workaround: super::optional_text(args.workaround),
@@ -64,14 +64,6 @@ pub fn run(args: GapArgs, ctx: &Context) -> anyhow::Result<u8> {
             "say how badly the gap hurts the deal: --severity deal-breaker|challenge|nice-to-have",
         )
         .into()),
-    }
-}
-
-fn to_severity(arg: GapSeverityArg) -> GapSeverity {
-    match arg {
-        GapSeverityArg::DealBreaker => GapSeverity::DealBreaker,
-        GapSeverityArg::Challenge => GapSeverity::Challenge,
-        GapSeverityArg::NiceToHave => GapSeverity::NiceToHave,
     }
 }
 

@@ -64,17 +64,6 @@ pub fn done(poc: Poc) {
     std::mem::forget(poc);
 }
 
-/// A level given on the command line.
-pub fn level(arg: crate::cli::LevelArg) -> crate::plan::Level {
-    use crate::cli::LevelArg;
-    use crate::plan::Level;
-    match arg {
-        LevelArg::Low => Level::Low,
-        LevelArg::Medium => Level::Medium,
-        LevelArg::High => Level::High,
-    }
-}
-
 /// Optional text from a flag, trimmed; blank counts as absent.
 pub fn optional_text(text: Option<String>) -> Option<String> {
     text.map(|t| t.trim().to_string()).filter(|t| !t.is_empty())

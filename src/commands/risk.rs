@@ -3,12 +3,12 @@
 
 use serde::Serialize;
 
-use crate::cli::{ListFormat, RiskAddArgs, RiskArgs, RiskCommand, RiskStatusArg};
+use crate::cli::{ListFormat, RiskAddArgs, RiskArgs, RiskCommand};
 use crate::context::Context;
 use crate::error::{EXIT_OK, Error};
 use crate::ids::Found;
 use crate::journal::Event;
-use crate::plan::RiskStatus;
+use crate::plan::{Level, RiskStatus};
 use crate::plan_report::RiskRow;
 use crate::render::{self, Tone, cell, status_cell};
 use crate::text::terminal_safe;
@@ -34,21 +34,13 @@ pub fn run(args: RiskArgs, ctx: &Context) -> anyhow::Result<u8> {
                 )
                 .into());
             }
-            move_risk(ctx, id.trim(), to_status(status), args.note)
+            move_risk(ctx, id.trim(), status.into(), args.note)
         }
         (None, None) if args.note.is_none() => list(ctx, args.format),
         _ => Err(Error::usage(
             "name the risk to move and its status, e.g. `poc risk R1 --status triggered --note TEXT`; `poc risk` alone lists them",
         )
         .into()),
-    }
-}
-
-fn to_status(arg: RiskStatusArg) -> RiskStatus {
-    match arg {
-        RiskStatusArg::Watching => RiskStatus::Watching,
-        RiskStatusArg::Triggered => RiskStatus::Triggered,
-        RiskStatusArg::Retired => RiskStatus::Retired,
     }
 }
 
@@ -122,7 +114,7 @@ pub fn tone(status: RiskStatus) -> Tone {
 fn raise(args: RiskAddArgs, ctx: &Context) -> anyhow::Result<u8> {
     let title = super::non_empty(&args.words.join(" "), "the risk")?;
     let owner = super::optional_text(args.owner);
-    let (likelihood, impact) = (super::level(args.likelihood), super::level(args.impact));
+    let (likelihood, impact) = (Level::from(args.likelihood), Level::from(args.impact));
     let (poc, mut journal) = ctx.load_for_write()?;
     // A closed POC has nothing left to put at risk.
     poc.ensure_open("raise a risk")?;
@@ -145,7 +137,7 @@ fn raise(args: RiskAddArgs, ctx: &Context) -> anyhow::Result<u8> {
         "Raised {id} ({} likelihood × {} impact, score {}{shown_owner}). When it happens: `poc risk {id} --status triggered --note TEXT`.",
         likelihood.id(),
         impact.id(),
-        likelihood.weight() * impact.weight()
+        Level::score(likelihood, impact)
     );
     super::done(poc);
     Ok(EXIT_OK)

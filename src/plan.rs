@@ -444,9 +444,10 @@ fn checked_capture(check: &Check, capture: Spanned<String>) -> Result<String, Er
     // a tenth of its time. A pattern this long is a mistake, and compiling
     // it could hit the engine's size limit later.
     let problem = if capture.value.chars().count() > MAX_CAPTURE_CHARS {
-        Some(format!(
+        Some(
             "`capture` is longer than 1,000 characters; a pattern to read one number needs far fewer"
-        ))
+                .to_string(),
+        )
     } else {
         match regex_syntax::Parser::new().parse(&capture.value) {
             Err(e) => {

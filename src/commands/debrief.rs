@@ -81,8 +81,18 @@ pub struct Tags {
     pub competitors: Vec<String>,
     pub duration_days: i64,
     pub closed: String,
-    /// The severity of each product gap recorded, the worst first.
-    pub gaps: Vec<GapSeverity>,
+    /// Each product gap recorded, the worst first, open before resolved
+    /// within a severity: what a library of debriefs ranks by revenue at
+    /// risk (with `acv`), by feature.
+    pub gaps: Vec<GapTag>,
+}
+
+/// A product gap as the debrief's front matter tags it.
+#[derive(Debug, Serialize)]
+pub struct GapTag {
+    pub severity: GapSeverity,
+    pub feature: Option<String>,
+    pub open: bool,
 }
 
 impl DebriefReport {
@@ -125,10 +135,15 @@ impl DebriefReport {
                 duration_days: status.duration_days(),
                 closed: crate::clock::local_date(status.closed_at?, scope.zone).to_string(),
                 gaps: {
-                    let mut severities: Vec<GapSeverity> =
-                        gaps.iter().map(|g| g.gap.severity).collect();
-                    severities.sort();
-                    severities
+                    let mut tags: Vec<GapTag> = (gaps.iter())
+                        .map(|g| GapTag {
+                            severity: g.gap.severity,
+                            feature: g.gap.feature.clone(),
+                            open: g.open,
+                        })
+                        .collect();
+                    tags.sort_by_key(|t| (t.severity, !t.open));
+                    tags
                 },
             },
             due,

@@ -276,7 +276,7 @@ fn the_debrief_lists_gaps_with_the_acv_at_stake() {
     assert!(section3.contains("Product gaps the prospect hit:"));
     // The front matter tags the debrief with them, for a library.
     assert!(
-        debrief.contains("competitors: [\"Vendor X\", \"Vendor Y\"]\ngaps: [deal-breaker, challenge, nice-to-have]\n"),
+        debrief.contains("competitors: [\"Vendor X\", \"Vendor Y\"]\ngaps: [{severity: deal-breaker, feature: null, open: true}, {severity: challenge, feature: \"retention\", open: true}, {severity: nice-to-have, feature: null, open: false}]\n"),
         "{debrief}"
     );
     let front = (debrief.strip_prefix("---\n"))
@@ -287,7 +287,11 @@ fn the_debrief_lists_gaps_with_the_acv_at_stake() {
         serde_saphyr::from_str(front).unwrap_or_else(|e| panic!("{e}\n{front:?}"));
     assert_eq!(
         tags["gaps"],
-        serde_json::json!(["deal-breaker", "challenge", "nice-to-have"])
+        serde_json::json!([
+            {"severity": "deal-breaker", "feature": null, "open": true},
+            {"severity": "challenge", "feature": "retention", "open": true},
+            {"severity": "nice-to-have", "feature": null, "open": false},
+        ])
     );
 }
 

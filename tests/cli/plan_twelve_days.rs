@@ -449,7 +449,10 @@ fn a_version_2_poc_with_every_plan_section_over_twelve_days() {
         .ok()
         .stderr_has("Wrote acme/debrief.md.");
     let doc = env.read("acme/debrief.md");
-    assert!(doc.contains("\ngaps: [deal-breaker, challenge]\n"), "{doc}");
+    assert!(
+        doc.contains("\ngaps: [{severity: deal-breaker, feature: \"sso\", open: false}, {severity: challenge, feature: \"retention\", open: true}]\n"),
+        "{doc}"
+    );
     let summary = section(&doc, "## 1.", "## 2.");
     assert!(
         summary.contains("| **Deal size (ACV)** | $120,000 (Enterprise) |"),

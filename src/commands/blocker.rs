@@ -143,18 +143,12 @@ fn resolve(
             opened: duplicated.then_some(blocker.opened),
         },
     );
-    // A blocker opened on a clock running ahead cannot be resolved before
-    // it was opened: replayed, such a resolve would find nothing to close.
-    if entry.at <= blocker.opened {
-        if entry.at < blocker.opened {
-            crate::say!(
-                "Recorded as of {}, when {shown} was opened (its time is later than now; check the clock of whoever opened it).",
-                poc.scope.show(blocker.opened)
-            );
-        }
-        // Just after: at the same instant, replay order could put it first.
-        entry.at = blocker.opened + chrono::Duration::milliseconds(1);
-    }
+    super::just_after(
+        poc,
+        &mut entry,
+        blocker.opened,
+        &format!("{shown} was opened"),
+    );
     journal.append(&[entry])?;
     crate::say!("Resolved {shown}: {}", terminal_safe(&blocker.text));
     Ok(EXIT_OK)

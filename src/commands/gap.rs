@@ -148,17 +148,12 @@ fn resolve(
             opened: shared.then_some(gap.opened),
         },
     );
-    // Replayed before the gap was recorded (a clock behind a colleague's),
-    // the resolve would find nothing to close: it goes just after.
-    if entry.at <= gap.opened {
-        if entry.at < gap.opened {
-            crate::say!(
-                "Recorded as of {}, when {shown} was recorded (its time is later than now; check the clock of whoever recorded it).",
-                poc.scope.show(gap.opened)
-            );
-        }
-        entry.at = gap.opened + chrono::Duration::milliseconds(1);
-    }
+    super::just_after(
+        poc,
+        &mut entry,
+        gap.opened,
+        &format!("{shown} was recorded"),
+    );
     journal.append(&[entry])?;
     crate::say!("Resolved {shown}: {}", terminal_safe(&gap.text));
     Ok(EXIT_OK)

@@ -64,6 +64,29 @@ pub fn done(poc: Poc) {
     std::mem::forget(poc);
 }
 
+/// Places `entry`, about something recorded at `floor`, just after it when
+/// its own time is not later (a clock behind a colleague's): replayed at or
+/// before it, the entry would find nothing to act on. Says so when the
+/// time moved; `when` says what happened at `floor` ("B3 was opened").
+pub fn just_after(
+    poc: &Poc,
+    entry: &mut crate::event::Entry,
+    floor: chrono::DateTime<chrono::Utc>,
+    when: &str,
+) {
+    if entry.at > floor {
+        return;
+    }
+    if entry.at < floor {
+        crate::say!(
+            "Recorded as of {}, when {when} (its time is later than now; check the clock of whoever recorded it).",
+            poc.scope.show(floor)
+        );
+    }
+    // Just after: at the same instant, replay order could put it first.
+    entry.at = floor + chrono::Duration::milliseconds(1);
+}
+
 /// Optional text from a flag, trimmed; blank counts as absent.
 pub fn optional_text(text: Option<String>) -> Option<String> {
     text.map(|t| t.trim().to_string()).filter(|t| !t.is_empty())

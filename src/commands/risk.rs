@@ -178,18 +178,11 @@ fn move_risk(
             raised: risk.raised.filter(|_| shared),
         },
     );
-    // Replayed before the risk was raised or last moved (a clock behind a
-    // colleague's), the move would be lost or undone: it goes just after.
-    if let Some(floor) = risk.since.or(risk.raised)
-        && entry.at <= floor
-    {
-        if entry.at < floor {
-            crate::say!(
-                "Recorded as of {}, when {shown} was last raised or moved (its time is later than now; check the clock of whoever recorded it).",
-                poc.scope.show(floor)
-            );
-        }
-        entry.at = floor + chrono::Duration::milliseconds(1);
+    // Replayed before the risk was raised or last moved, the move would be
+    // lost or undone.
+    if let Some(floor) = risk.since.or(risk.raised) {
+        let when = format!("{shown} was last raised or moved");
+        super::just_after(&poc, &mut entry, floor, &when);
     }
     journal.append(&[entry])?;
     crate::say!(

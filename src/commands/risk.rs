@@ -198,7 +198,7 @@ fn move_risk(
         }
         if !planned.escalation.is_empty() {
             crate::say!(
-                "Escalation: {}; `poc status` says when it is due.",
+                "Escalation: {}; once a step is due, `poc status`, `poc check` and `poc update` say who to escalate to.",
                 terminal_safe(&crate::plan::escalation_path(&planned.escalation))
             );
         }

@@ -214,7 +214,7 @@ fn a_version_2_poc_with_every_plan_section_over_twelve_days() {
     .ok()
     .first_err_is("R1 is now triggered: Security review of the collector slips")
     .stderr_has("Contingency: Run the validation on the staging cluster\n")
-    .stderr_has("Escalation: after 1 day → Priya Shah, after 3 days → Marcus Webb; `poc status` says when it is due.");
+    .stderr_has("Escalation: after 1 day → Priya Shah, after 3 days → Marcus Webb; once a step is due, `poc status`, `poc check` and `poc update` say who to escalate to.");
 
     // Day 4, 09:00: triggered 23 h ago, no escalation yet.
     env.at("2026-11-26T09:00:00Z");

@@ -241,7 +241,7 @@ fn a_triggered_risk_escalates_step_by_step_in_status_check_and_update() {
         .ok()
         .stderr_has("R1 is now triggered: Security review of the collector slips")
         .stderr_has("Contingency: Run the validation on the staging cluster")
-        .stderr_has("Escalation: after 1 day → Priya Shah, after 3 days → Maria Chen; `poc status` says when it is due.");
+        .stderr_has("Escalation: after 1 day → Priya Shah, after 3 days → Maria Chen; once a step is due, `poc status`, `poc check` and `poc update` say who to escalate to.");
     // Not yet: triggered less than a day ago.
     env.at("2026-11-24T09:00:00Z");
     wide(&env, &["status"]).ok().stdout_lacks("escalate to");

@@ -8,7 +8,7 @@ use crate::cli::{SheetFormat, SignoffArgs};
 use crate::context::{Context, Poc};
 use crate::error::{EXIT_OK, Error};
 use crate::evidence;
-use crate::journal::{Entry, Event, FileEvidence};
+use crate::journal::{Entry, Event, FileEvidence, SignoffEvent};
 use crate::plan::{Covers, Signoff};
 use crate::plan_report::SignoffRow;
 use crate::render;
@@ -105,12 +105,12 @@ fn give(id: &str, args: SignoffArgs, ctx: &Context) -> anyhow::Result<u8> {
         }
         _ => (evidence_text, files),
     };
-    let event = Event::Signoff {
+    let event = Event::Signoff(Box::new(SignoffEvent {
         id: signoff.id.clone(),
         name,
         evidence: evidence_text,
         files,
-    };
+    }));
     let entry = ctx.entry(&poc, event);
     journal.append(std::slice::from_ref(&entry))?;
     crate::context::take_in(
@@ -160,9 +160,10 @@ fn nothing_new(given: &Given, name: &str, text: Option<&String>, files: &[FileEv
 /// "Signed off: SO2 Marcus Webb (VP Engineering, customer) approves the
 /// final result", where its files went, and what it means for the close.
 fn announce_given(poc: &Poc, signoff: &Signoff, entry: &Entry, replaces: Option<DateTime<Utc>>) {
-    let Event::Signoff { name, files, .. } = &entry.event else {
+    let Event::Signoff(given) = &entry.event else {
         return;
     };
+    let SignoffEvent { name, files, .. } = &**given;
     let at = entry.at;
     let what = format!(
         "{} {} ({}, {}) approves {}",

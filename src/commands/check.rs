@@ -375,7 +375,7 @@ fn not_measured(poc: &Poc, ids: &[String], args: &CheckArgs) -> Result<(), Error
         };
         let latest = match poc.state.tracking.latest(&m.id) {
             Some(l) => {
-                let met = if m.met_by(l.value) { "met" } else { "not met" };
+                let met = m.judge(Some(l.value));
                 format!("latest {}, {met}", m.amount(l.value))
             }
             None => "not measured yet".to_string(),

@@ -216,6 +216,7 @@ fn record(
         })
         .collect();
     let gate_was_open = !poc.state.gate(&poc.scope, poc.state.phase).is_empty();
+    // Not `poc.record`: the targets hold the scope borrowed.
     journal.append(&entries)?;
     crate::context::take_in(&mut poc.state, &poc.scope, &poc.journal, &entries);
     let after = &poc.state;

@@ -218,13 +218,7 @@ fn record(ctx: &Context, metric: &Metric, m: Measurement) -> anyhow::Result<u8> 
     );
     let phase = poc.state.phase;
     let gate_was_open = !poc.state.gate(&poc.scope, phase).is_empty();
-    journal.append(std::slice::from_ref(&entry))?;
-    crate::context::take_in(
-        &mut poc.state,
-        &poc.scope,
-        &poc.journal,
-        std::slice::from_ref(&entry),
-    );
+    poc.record(&mut journal, std::slice::from_ref(&entry))?;
     announce(&poc, &metric, &entry, m.value);
     for f in &m.files {
         crate::say!("Attached {} as {}", terminal_safe(&f.name), f.path);

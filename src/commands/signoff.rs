@@ -112,13 +112,7 @@ fn give(id: &str, args: SignoffArgs, ctx: &Context) -> anyhow::Result<u8> {
         files,
     }));
     let entry = ctx.entry(&poc, event);
-    journal.append(std::slice::from_ref(&entry))?;
-    crate::context::take_in(
-        &mut poc.state,
-        &poc.scope,
-        &poc.journal,
-        std::slice::from_ref(&entry),
-    );
+    poc.record(&mut journal, std::slice::from_ref(&entry))?;
     announce_given(&poc, &signoff, &entry, earlier.map(|g| g.at));
     say_after_close(&poc, "recorded");
     super::done(poc);
@@ -225,13 +219,7 @@ fn withdraw(id: &str, note: Option<String>, ctx: &Context) -> anyhow::Result<u8>
         note: super::optional_text(note),
     };
     let entry = ctx.entry(&poc, event);
-    journal.append(std::slice::from_ref(&entry))?;
-    crate::context::take_in(
-        &mut poc.state,
-        &poc.scope,
-        &poc.journal,
-        std::slice::from_ref(&entry),
-    );
+    poc.record(&mut journal, std::slice::from_ref(&entry))?;
     crate::say!(
         "Withdrawn: {} {}'s sign-off of {} (given {})",
         signoff.id,

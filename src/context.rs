@@ -151,6 +151,15 @@ pub struct Poc {
 }
 
 impl Poc {
+    /// Appends `entries` to the journal, all or none, and takes them into
+    /// the state as replay would: what the command says next (and `status`
+    /// shows) is the POC with them.
+    pub fn record(&mut self, journal: &mut LockedJournal, entries: &[Entry]) -> anyhow::Result<()> {
+        journal.append(entries)?;
+        take_in(&mut self.state, &self.scope, &self.journal, entries);
+        Ok(())
+    }
+
     /// Loads the POC in `dir`.
     pub fn open(dir: &Path, now: Now) -> anyhow::Result<Poc> {
         // A year-long journal takes a while to read: the scope parses on the

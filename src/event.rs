@@ -66,14 +66,9 @@ pub enum Event {
     Blocker {
         id: String,
         text: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        owner: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        severity: Option<Level>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        escalate_to: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        after_days: Option<u32>,
+        /// Written as the blocker's own fields; None when it has none.
+        #[serde(flatten, deserialize_with = "blocker_plan")]
+        plan: Option<Box<BlockerPlan>>,
     },
     /// A blocker resolved. `opened` names which one when a hand edit left
     /// two blockers with one ID.
@@ -128,14 +123,7 @@ pub enum Event {
         seen: BTreeMap<String, usize>,
     },
     /// A sign-off given: `name` approved what the scope's sign-off covers.
-    Signoff {
-        id: String,
-        name: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        evidence: Option<String>,
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        files: Vec<FileEvidence>,
-    },
+    Signoff(Box<SignoffEvent>),
     /// A sign-off withdrawn.
     Unsignoff {
         id: String,
@@ -144,14 +132,7 @@ pub enum Event {
     },
     /// A risk raised during the POC (the scope's own are there from the
     /// start), with an ID minted to stay unique across clones.
-    Risk {
-        id: String,
-        title: String,
-        likelihood: Level,
-        impact: Level,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        owner: Option<String>,
-    },
+    Risk(Box<RiskEvent>),
     /// A risk moved: watching, triggered or retired. `raised` names which
     /// one when a merge or a hand edit left two risks with one ID (a
     /// raised one's time; absent for the scope's own).
@@ -164,35 +145,9 @@ pub enum Event {
         raised: Option<DateTime<Utc>>,
     },
     /// A value metric's actual value, and what proves it.
-    Measure {
-        id: String,
-        value: f64,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        evidence: Option<String>,
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        files: Vec<FileEvidence>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        run: Option<Box<RunEvidence>>,
-        /// The target and direction it was judged against (absent in
-        /// entries before they were recorded: the scope's apply), so an
-        /// edit of the target afterwards rewrites no result.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        target: Option<f64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        better: Option<Better>,
-    },
+    Measure(Box<MeasureEvent>),
     /// A product gap the prospect hit, with an ID minted to stay unique.
-    Gap {
-        id: String,
-        text: String,
-        severity: GapSeverity,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        feature: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        criterion: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        workaround: Option<String>,
-    },
+    Gap(Box<GapEvent>),
     /// A product gap closed, by a workaround or a fix. `opened` names
     /// which one when a merge or a hand edit left two gaps with one ID.
     GapResolve {
@@ -201,6 +156,93 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         opened: Option<DateTime<Utc>>,
     },
+}
+
+// The rarer kinds with many fields are boxed, and the blocker's plan too:
+// an entry is as large as its largest kind, and a long journal holds tens
+// of thousands of entries (see the size test below).
+
+/// A blocker's owner, severity and escalation, when it has any.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct BlockerPlan {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Level>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalate_to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_days: Option<u32>,
+}
+
+impl BlockerPlan {
+    /// Boxed, or None when it says nothing (as a plain blocker is read).
+    pub fn boxed(self) -> Option<Box<BlockerPlan>> {
+        (self != BlockerPlan::default()).then(|| Box::new(self))
+    }
+}
+
+/// Reads a blocker's plan fields: None when there are none.
+fn blocker_plan<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Box<BlockerPlan>>, D::Error> {
+    BlockerPlan::deserialize(d).map(BlockerPlan::boxed)
+}
+
+/// A sign-off given: `name` approved what the scope's sign-off covers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignoffEvent {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FileEvidence>,
+}
+
+/// A risk raised during the POC.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RiskEvent {
+    pub id: String,
+    pub title: String,
+    pub likelihood: Level,
+    pub impact: Level,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+}
+
+/// A value metric's actual value, and what proves it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeasureEvent {
+    pub id: String,
+    pub value: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FileEvidence>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<Box<RunEvidence>>,
+    /// The target and direction it was judged against (absent in
+    /// entries before they were recorded: the scope's apply), so an
+    /// edit of the target afterwards rewrites no result.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub better: Option<Better>,
+}
+
+/// A product gap the prospect hit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GapEvent {
+    pub id: String,
+    pub text: String,
+    pub severity: GapSeverity,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub criterion: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workaround: Option<String>,
 }
 
 /// The stored files' paths, comma-separated; none without files.
@@ -311,15 +353,15 @@ impl Event {
     pub fn subject(&self) -> Option<&str> {
         match self {
             Event::Check(m) | Event::Fail(m) => Some(&m.id),
+            Event::Signoff(s) => Some(&s.id),
+            Event::Risk(r) => Some(&r.id),
+            Event::Measure(m) => Some(&m.id),
+            Event::Gap(g) => Some(&g.id),
             Event::Undo { id, .. }
             | Event::Blocker { id, .. }
             | Event::Resolve { id, .. }
-            | Event::Signoff { id, .. }
             | Event::Unsignoff { id, .. }
-            | Event::Risk { id, .. }
             | Event::RiskStatus { id, .. }
-            | Event::Measure { id, .. }
-            | Event::Gap { id, .. }
             | Event::GapResolve { id, .. } => Some(id),
             _ => None,
         }
@@ -330,10 +372,7 @@ impl Event {
         Event::Blocker {
             id: id.into(),
             text: text.into(),
-            owner: None,
-            severity: None,
-            escalate_to: None,
-            after_days: None,
+            plan: None,
         }
     }
 
@@ -376,12 +415,12 @@ impl Event {
             Event::Reopen { .. } => "reopen",
             Event::Close { .. } => "close",
             Event::Update { .. } => "update",
-            Event::Signoff { .. } => "signoff",
+            Event::Signoff(_) => "signoff",
             Event::Unsignoff { .. } => "unsignoff",
-            Event::Risk { .. } => "risk",
+            Event::Risk(_) => "risk",
             Event::RiskStatus { .. } => "risk_status",
-            Event::Measure { .. } => "measure",
-            Event::Gap { .. } => "gap",
+            Event::Measure(_) => "measure",
+            Event::Gap(_) => "gap",
             Event::GapResolve { .. } => "gap_resolve",
         }
     }
@@ -414,82 +453,55 @@ impl Event {
             }
             Event::Note { text } => text.to_string(),
             Event::Park { text } => text.clone(),
-            Event::Blocker {
-                text,
-                owner,
-                severity,
-                escalate_to,
-                after_days,
-                ..
-            } => join(vec![
-                Some(text.clone()),
-                owner.as_ref().map(|o| format!("owner {o}")),
-                severity.map(|s| format!("{} severity", s.id())),
-                (escalate_to.as_ref().filter(|to| !to.trim().is_empty())).map(
-                    |to| match after_days {
-                        Some(days) => format!(
-                            "escalate to {to} after {}",
-                            crate::text::plural(i64::from(*days), "day")
-                        ),
-                        None => format!("escalate to {to}"),
-                    },
-                ),
-            ]),
-            Event::Signoff {
-                name,
-                evidence,
-                files,
-                ..
-            } => join(vec![
-                Some(format!("signed by {name}")),
-                evidence.clone(),
-                paths(files),
+            Event::Blocker { text, plan, .. } => {
+                let plan = plan.as_deref().cloned().unwrap_or_default();
+                join(vec![
+                    Some(text.clone()),
+                    plan.owner.as_ref().map(|o| format!("owner {o}")),
+                    plan.severity.map(|s| format!("{} severity", s.id())),
+                    (plan.escalate_to.as_ref().filter(|to| !to.trim().is_empty())).map(|to| {
+                        match plan.after_days {
+                            Some(days) => format!(
+                                "escalate to {to} after {}",
+                                crate::text::plural(i64::from(days), "day")
+                            ),
+                            None => format!("escalate to {to}"),
+                        }
+                    }),
+                ])
+            }
+            Event::Signoff(s) => join(vec![
+                Some(format!("signed by {}", s.name)),
+                s.evidence.clone(),
+                paths(&s.files),
             ]),
             Event::Unsignoff { note, .. } => note.clone().unwrap_or_default(),
-            Event::Risk {
-                title,
-                likelihood,
-                impact,
-                owner,
-                ..
-            } => join(vec![
-                Some(title.clone()),
+            Event::Risk(r) => join(vec![
+                Some(r.title.clone()),
                 Some(format!(
                     "{} likelihood, {} impact",
-                    likelihood.id(),
-                    impact.id()
+                    r.likelihood.id(),
+                    r.impact.id()
                 )),
-                owner.as_ref().map(|o| format!("owner {o}")),
+                r.owner.as_ref().map(|o| format!("owner {o}")),
             ]),
             Event::RiskStatus { status, note, .. } => {
                 join(vec![Some(status.id().to_string()), note.clone()])
             }
-            Event::Measure {
-                value,
-                evidence,
-                files,
-                run,
-                ..
-            } => join(vec![
-                Some(crate::plan::number(*value)),
-                evidence.clone(),
-                paths(files),
-                run.as_ref()
+            Event::Measure(m) => join(vec![
+                Some(crate::plan::number(m.value)),
+                m.evidence.clone(),
+                paths(&m.files),
+                m.run
+                    .as_ref()
                     .map(|r| format!("ran `{}`: {}", r.command, r.outcome())),
             ]),
-            Event::Gap {
-                text,
-                severity,
-                feature,
-                criterion,
-                workaround,
-                ..
-            } => join(vec![
-                Some(text.clone()),
-                Some(severity.id().to_string()),
-                feature.as_ref().map(|f| format!("feature {f}")),
-                criterion.as_ref().map(|c| format!("criterion {c}")),
-                workaround.as_ref().map(|w| format!("workaround: {w}")),
+            Event::Gap(g) => join(vec![
+                Some(g.text.clone()),
+                Some(g.severity.id().to_string()),
+                g.feature.as_ref().map(|f| format!("feature {f}")),
+                g.criterion.as_ref().map(|c| format!("criterion {c}")),
+                g.workaround.as_ref().map(|w| format!("workaround: {w}")),
             ]),
             Event::GapResolve { note, .. } => note.clone(),
             Event::Advance {
@@ -636,10 +648,7 @@ impl Common<'_> {
             ("blocker", Some(id), Some(text)) if plain_blocker => Event::Blocker {
                 id,
                 text,
-                owner: None,
-                severity: None,
-                escalate_to: None,
-                after_days: None,
+                plan: None,
             },
             _ => return None,
         };
@@ -791,6 +800,39 @@ mod tests {
             assert_eq!(fast.map_err(|e| e.to_string()), slow, "{bad}");
             assert!(slow.is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn an_entry_stays_small() {
+        // Every entry is as large as the largest kind, and a year-long
+        // journal holds 50,000 of them: 128 bytes instead of 72 was 3 MB
+        // more at its peak. Box a large, rare kind rather than grow this.
+        assert!(size_of::<Event>() <= 72, "{}", size_of::<Event>());
+    }
+
+    #[test]
+    fn boxed_kinds_are_written_and_read_with_flat_fields() {
+        let lines = [
+            r#"{"at":"2026-11-23T09:00:00Z","by":"d","kind":"blocker","id":"B1","text":"t","owner":"o","severity":"high","escalate_to":"e","after_days":2}"#,
+            r#"{"at":"2026-11-23T09:00:00Z","by":"d","kind":"blocker","id":"B1","text":"t","after_days":0}"#,
+            r#"{"at":"2026-11-23T09:00:00Z","by":"d","kind":"signoff","id":"SO1","name":"n","evidence":"e","files":[{"path":"evidence/a","sha256":"00","size":3,"name":"a"}]}"#,
+            r#"{"at":"2026-11-23T09:00:00Z","by":"d","kind":"risk","id":"R1","title":"t","likelihood":"low","impact":"high","owner":"o"}"#,
+            r#"{"at":"2026-11-23T09:00:00Z","by":"d","kind":"measure","id":"M1","value":1.5,"evidence":"e","target":2.0,"better":"lower"}"#,
+            r#"{"at":"2026-11-23T09:00:00Z","by":"d","kind":"gap","id":"G1","text":"t","severity":"deal-breaker","feature":"f","criterion":"SC1","workaround":"w"}"#,
+        ];
+        for line in lines {
+            let fast = Entry::from_json(line, &mut Authors::default()).unwrap();
+            assert_eq!(fast, serde_json::from_str::<Entry>(line).unwrap(), "{line}");
+            assert_eq!(serde_json::to_string(&fast).unwrap(), line);
+        }
+        // A blocker whose plan fields are all null is a plain one, both ways.
+        let null = r#"{"at":"2026-11-23T09:00:00Z","by":"d","kind":"blocker","id":"B1","text":"t","owner":null}"#;
+        let slow = serde_json::from_str::<Entry>(null).unwrap();
+        assert_eq!(slow.event, Event::blocker("B1", "t"));
+        assert_eq!(
+            Entry::from_json(null, &mut Authors::default()).unwrap(),
+            slow
+        );
     }
 
     #[test]

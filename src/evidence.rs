@@ -310,13 +310,8 @@ pub fn list(journal: &Journal) -> Vec<EvidenceRow> {
         let (mark, result) = match &line.entry.event {
             Event::Check(m) => (m, crate::state::Status::Met),
             Event::Fail(m) => (m, crate::state::Status::Failed),
-            Event::Signoff {
-                id,
-                evidence,
-                files,
-                ..
-            } => {
-                rows.extend(signoff_rows(line, id, evidence.as_deref(), files));
+            Event::Signoff(s) => {
+                rows.extend(signoff_rows(line, &s.id, s.evidence.as_deref(), &s.files));
                 continue;
             }
             _ => continue,

@@ -15,7 +15,10 @@ use anyhow::Context as _;
 
 use crate::error::{Error, Location};
 use crate::event::Authors;
-pub use crate::event::{Entry, Event, FileEvidence, Mark, Outcome, RunEvidence};
+pub use crate::event::{
+    BlockerPlan, Entry, Event, FileEvidence, GapEvent, Mark, MeasureEvent, Outcome, RiskEvent,
+    RunEvidence, SignoffEvent,
+};
 
 /// The journal file name inside a POC folder.
 pub const JOURNAL_FILE: &str = "journal.yaml";

@@ -150,12 +150,49 @@ pub struct Metric {
     pub line: usize,
 }
 
+/// Whether a metric's value meets its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MetricVerdict {
+    #[serde(rename = "met")]
+    Met,
+    #[serde(rename = "not met")]
+    NotMet,
+    #[serde(rename = "not measured")]
+    NotMeasured,
+}
+
+impl MetricVerdict {
+    /// "met", "not met" or "not measured", as every view says it.
+    pub fn id(self) -> &'static str {
+        match self {
+            MetricVerdict::Met => "met",
+            MetricVerdict::NotMet => "not met",
+            MetricVerdict::NotMeasured => "not measured",
+        }
+    }
+}
+
+impl std::fmt::Display for MetricVerdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
 impl Metric {
     /// Whether `value` meets the target.
     pub fn met_by(&self, value: f64) -> bool {
         match self.better {
             Better::Higher => value >= self.target,
             Better::Lower => value <= self.target,
+        }
+    }
+
+    /// Met or not met by `value`, or not measured without one.
+    pub fn judge(&self, value: Option<f64>) -> MetricVerdict {
+        match value.map(|v| self.met_by(v)) {
+            Some(true) => MetricVerdict::Met,
+            Some(false) => MetricVerdict::NotMet,
+            None => MetricVerdict::NotMeasured,
         }
     }
 
@@ -580,7 +617,7 @@ impl Metric {
     /// "met, 92.8% better than baseline": whether `value` meets the
     /// target, and how far it moved from the baseline.
     pub fn verdict(&self, value: f64) -> String {
-        let met = if self.met_by(value) { "met" } else { "not met" };
+        let met = self.judge(Some(value));
         match self.improvement(value) {
             Some(words) => match words.as_str() {
                 "no change" => format!("{met}, no change from baseline"),
@@ -593,7 +630,10 @@ impl Metric {
     /// "25 min → 1.8 min → ≤ 2 min": baseline, the value (or "not
     /// measured") and target, as every view shows them.
     pub fn progress(&self, value: Option<f64>) -> String {
-        let value = value.map_or_else(|| "not measured".to_string(), |v| self.amount(v));
+        let value = value.map_or_else(
+            || MetricVerdict::NotMeasured.to_string(),
+            |v| self.amount(v),
+        );
         format!("{} → {value} → {}", self.amount(self.baseline), self.bar())
     }
 
@@ -613,7 +653,7 @@ impl Metric {
     /// measured: "M1 measured 1.8 min: target ≤ 2 min met", then what the
     /// measurement's own evidence says.
     pub fn criterion_evidence(&self, value: f64, evidence: Option<&str>) -> String {
-        let verdict = if self.met_by(value) { "met" } else { "not met" };
+        let verdict = self.judge(Some(value));
         let mut text = format!(
             "{} measured {}: target {} {verdict}",
             self.id,
@@ -809,6 +849,16 @@ mod tests {
             "1.8 min (baseline 25 min, target ≤ 2 min): met, 92.8% better than baseline"
         );
         assert_eq!(m.verdict(30.0), "not met, 20% worse than baseline");
+        // Written as the views say them, in JSON too.
+        for v in [
+            MetricVerdict::Met,
+            MetricVerdict::NotMet,
+            MetricVerdict::NotMeasured,
+        ] {
+            assert_eq!(serde_json::to_value(v).unwrap(), v.id());
+        }
+        assert_eq!(m.judge(None), MetricVerdict::NotMeasured);
+        assert_eq!(m.judge(Some(30.0)), MetricVerdict::NotMet);
         assert_eq!(m.verdict(25.0), "not met, no change from baseline");
         let up = metric(6000.0, 10000.0, Better::Higher);
         assert_eq!(up.verdict(12400.0), "met, 106.7% better than baseline");

@@ -5,7 +5,9 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::plan::{Better, Covers, Escalation, GapSeverity, Level, RiskStatus, Stream};
+use crate::plan::{
+    Better, Covers, Escalation, GapSeverity, Level, MetricVerdict, RiskStatus, Stream,
+};
 use crate::scope::{Scope, Side};
 use crate::state::PocState;
 use crate::tracking::{GapState, Given, Measured};
@@ -86,7 +88,7 @@ pub struct MetricRow {
     /// with a baseline of 0.
     pub improvement: Option<String>,
     /// "met", "not met" or "not measured".
-    pub verdict: &'static str,
+    pub verdict: MetricVerdict,
     /// "met, 92.8% better than baseline"; null until measured.
     pub outcome: Option<String>,
     /// How many values were recorded.
@@ -192,11 +194,7 @@ pub fn metric_rows(scope: &Scope, state: &PocState) -> Vec<MetricRow> {
                 baseline_amount: m.amount(m.baseline),
                 progress: m.progress(value),
                 improvement: value.and_then(|v| m.improvement(v)),
-                verdict: match value.map(|v| m.met_by(v)) {
-                    Some(true) => "met",
-                    Some(false) => "not met",
-                    None => "not measured",
-                },
+                verdict: m.judge(value),
                 outcome: value.map(|v| m.verdict(v)),
                 measurements: state.tracking.measured.get(&m.id).map_or(0, Vec::len),
                 latest_amount,

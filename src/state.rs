@@ -296,37 +296,33 @@ impl PocState {
                 phase: self.phase,
             }),
             Event::Park { text } => self.parked.push(remark(entry, text)),
-            Event::Blocker {
-                id,
-                text,
-                owner,
-                severity,
-                escalate_to,
-                after_days,
-            } => self.blockers.push(Blocker {
-                id: id.clone(),
-                text: text.clone(),
-                opened: at,
-                by: entry.by.clone(),
-                resolved: None,
-                resolution: None,
-                owner: owner.clone(),
-                severity: *severity,
-                // Empty (a hand edit) is no one to escalate to.
-                escalate_to: escalate_to.clone().filter(|to| !to.trim().is_empty()),
-                after_days: *after_days,
-            }),
-            Event::Signoff { .. }
+            Event::Blocker { id, text, plan } => {
+                let plan = plan.as_deref().cloned().unwrap_or_default();
+                self.blockers.push(Blocker {
+                    id: id.clone(),
+                    text: text.clone(),
+                    opened: at,
+                    by: entry.by.clone(),
+                    resolved: None,
+                    resolution: None,
+                    owner: plan.owner,
+                    severity: plan.severity,
+                    // Empty (a hand edit) is no one to escalate to.
+                    escalate_to: plan.escalate_to.filter(|to| !to.trim().is_empty()),
+                    after_days: plan.after_days,
+                })
+            }
+            Event::Signoff(_)
             | Event::Unsignoff { .. }
-            | Event::Risk { .. }
+            | Event::Risk(_)
             | Event::RiskStatus { .. }
-            | Event::Gap { .. }
+            | Event::Gap(_)
             | Event::GapResolve { .. } => {
                 if let Some(why) = self.tracking.apply(scope, entry) {
                     self.unmatched.push((line, why));
                 }
             }
-            Event::Measure { .. } => match self.tracking.apply(scope, entry) {
+            Event::Measure(_) => match self.tracking.apply(scope, entry) {
                 Some(why) => self.unmatched.push((line, why)),
                 None => self.measure_criteria(scope, entry),
             },
@@ -738,7 +734,10 @@ pub fn debrief_due(closure: &Closure) -> DateTime<Utc> {
 /// (`metric: M1`): a mark each, met when the value meets the target and
 /// failed when not, its evidence saying so. Nothing for any other entry.
 pub fn measure_marks(scope: &Scope, event: &Event) -> Vec<(Arc<Mark>, Status)> {
-    let Event::Measure {
+    let Event::Measure(measure) = event else {
+        return Vec::new();
+    };
+    let crate::event::MeasureEvent {
         id,
         value,
         evidence,
@@ -746,10 +745,7 @@ pub fn measure_marks(scope: &Scope, event: &Event) -> Vec<(Arc<Mark>, Status)> {
         run,
         target,
         better,
-    } = event
-    else {
-        return Vec::new();
-    };
+    } = &**measure;
     let Some(m) = scope.metrics.iter().find(|m| m.id == *id) else {
         return Vec::new();
     };

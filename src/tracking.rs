@@ -8,7 +8,9 @@ use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use crate::event::{Entry, Event, FileEvidence, RunEvidence};
+use crate::event::{
+    Entry, Event, FileEvidence, GapEvent, MeasureEvent, RiskEvent, RunEvidence, SignoffEvent,
+};
 use crate::plan::{GapSeverity, Level, RiskStatus, Signoff};
 use crate::scope::Scope;
 
@@ -113,12 +115,13 @@ impl Tracking {
     pub fn apply(&mut self, scope: &Scope, entry: &Entry) -> Option<String> {
         let at = entry.at;
         match &entry.event {
-            Event::Signoff {
-                id,
-                name,
-                evidence,
-                files,
-            } => {
+            Event::Signoff(signoff) => {
+                let SignoffEvent {
+                    id,
+                    name,
+                    evidence,
+                    files,
+                } = &**signoff;
                 if !scope.signoffs.iter().any(|s| s.id == *id) {
                     return Some(format!(
                         "signs off `{id}`, which poc.yaml has no sign-off for"
@@ -143,13 +146,14 @@ impl Tracking {
                 }
                 self.withdrawn.insert(id.clone(), at);
             }
-            Event::Risk {
-                id,
-                title,
-                likelihood,
-                impact,
-                owner,
-            } => {
+            Event::Risk(risk) => {
+                let RiskEvent {
+                    id,
+                    title,
+                    likelihood,
+                    impact,
+                    owner,
+                } = &**risk;
                 // The same entry twice (a line a merge or a copy doubled) is
                 // one risk; two entries with one ID are two.
                 let again = (self.risks.iter())
@@ -198,14 +202,15 @@ impl Tracking {
                 risk.since = Some(at);
                 risk.note = note.clone();
             }
-            Event::Measure {
-                id,
-                value,
-                evidence,
-                files,
-                run,
-                ..
-            } => {
+            Event::Measure(measure) => {
+                let MeasureEvent {
+                    id,
+                    value,
+                    evidence,
+                    files,
+                    run,
+                    ..
+                } = &**measure;
                 if !scope.metrics.iter().any(|m| m.id == *id) {
                     return Some(format!("measures `{id}`, which poc.yaml has no metric for"));
                 }
@@ -218,14 +223,15 @@ impl Tracking {
                     run: run.as_deref().cloned(),
                 });
             }
-            Event::Gap {
-                id,
-                text,
-                severity,
-                feature,
-                criterion,
-                workaround,
-            } => {
+            Event::Gap(gap) => {
+                let GapEvent {
+                    id,
+                    text,
+                    severity,
+                    feature,
+                    criterion,
+                    workaround,
+                } = &**gap;
                 let again = (self.gaps.iter())
                     .any(|g| g.opened == at && g.id == *id && g.text == *text && g.by == entry.by);
                 if again {

@@ -527,7 +527,7 @@ fn marks(scope: &Scope, event: &Event) -> Vec<(Arc<Mark>, Status)> {
     match event {
         Event::Check(m) => vec![(Arc::clone(m), Status::Met)],
         Event::Fail(m) => vec![(Arc::clone(m), Status::Failed)],
-        Event::Measure { .. } => crate::state::measure_marks(scope, event),
+        Event::Measure(_) => crate::state::measure_marks(scope, event),
         _ => Vec::new(),
     }
 }
@@ -537,17 +537,17 @@ fn marks(scope: &Scope, event: &Event) -> Vec<(Arc<Mark>, Status)> {
 fn measured(scope: &Scope, period: &[&Line]) -> Vec<MetricUpdate> {
     let mut rows: Vec<MetricUpdate> = Vec::new();
     for line in period {
-        let Event::Measure {
+        let Event::Measure(measure) = &line.entry.event else {
+            continue;
+        };
+        let crate::event::MeasureEvent {
             id,
             value,
             evidence,
             files,
             run,
             ..
-        } = &line.entry.event
-        else {
-            continue;
-        };
+        } = &**measure;
         let Some(m) = scope.metrics.iter().find(|m| m.id == *id) else {
             continue;
         };
@@ -665,9 +665,10 @@ fn done(scope: &Scope, state: &PocState, period: &[&Line]) -> (Vec<Done>, Vec<Do
 fn signoffs_given(scope: &Scope, state: &PocState, period: &[&Line]) -> Vec<SignoffGiven> {
     let mut rows: Vec<SignoffGiven> = Vec::new();
     for line in period {
-        let Event::Signoff { id, .. } = &line.entry.event else {
+        let Event::Signoff(signoff) = &line.entry.event else {
             continue;
         };
+        let id = &signoff.id;
         let given = state.tracking.signoffs.get(id);
         let (Some(given), Some(planned)) = (
             given.filter(|g| g.at == line.entry.at),

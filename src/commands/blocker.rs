@@ -4,8 +4,7 @@ use crate::cli::BlockerArgs;
 use crate::context::{Context, Poc};
 use crate::error::{EXIT_OK, Error};
 use crate::ids::Found;
-use crate::journal::{Event, LockedJournal};
-use crate::plan::Level;
+use crate::journal::{BlockerPlan, Event, LockedJournal};
 use crate::state::Blocker;
 use crate::text::terminal_safe;
 
@@ -30,7 +29,7 @@ pub fn run(args: BlockerArgs, ctx: &Context) -> anyhow::Result<u8> {
         }
         None => {
             let text = args.words.join(" ");
-            let escalation = Escalation {
+            let escalation = BlockerPlan {
                 owner: super::optional_text(args.owner),
                 severity: args.severity.map(Into::into),
                 escalate_to: args.escalate_to.map(|to| to.trim().to_string()),
@@ -41,42 +40,32 @@ pub fn run(args: BlockerArgs, ctx: &Context) -> anyhow::Result<u8> {
     }
 }
 
-/// Who owns a new blocker, how bad it is, and who to escalate to when.
-struct Escalation {
-    owner: Option<String>,
-    severity: Option<Level>,
-    escalate_to: Option<String>,
-    after_days: Option<u32>,
-}
-
-impl Escalation {
-    /// "owner Sam, high severity; escalate to Jordan after 2 days", or
-    /// nothing.
-    fn describe(&self) -> Option<String> {
-        let who = [
-            self.owner
-                .as_ref()
-                .map(|o| format!("owner {}", terminal_safe(o))),
-            self.severity.map(|s| format!("{} severity", s.id())),
-        ];
-        let who: Vec<String> = who.into_iter().flatten().collect();
-        let when = self.escalate_to.as_ref().map(|to| {
-            let days = i64::from(self.after_days.unwrap_or(0));
-            match days {
-                0 => format!("escalate to {} now", terminal_safe(to)),
-                _ => format!(
-                    "escalate to {} after {} open",
-                    terminal_safe(to),
-                    crate::text::plural(days, "day")
-                ),
-            }
-        });
-        let parts: Vec<String> = [(!who.is_empty()).then(|| who.join(", ")), when]
-            .into_iter()
-            .flatten()
-            .collect();
-        (!parts.is_empty()).then(|| parts.join("; "))
-    }
+/// "owner Sam, high severity; escalate to Jordan after 2 days", or
+/// nothing.
+fn describe(plan: &BlockerPlan) -> Option<String> {
+    let who = [
+        plan.owner
+            .as_ref()
+            .map(|o| format!("owner {}", terminal_safe(o))),
+        plan.severity.map(|s| format!("{} severity", s.id())),
+    ];
+    let who: Vec<String> = who.into_iter().flatten().collect();
+    let when = plan.escalate_to.as_ref().map(|to| {
+        let days = i64::from(plan.after_days.unwrap_or(0));
+        match days {
+            0 => format!("escalate to {} now", terminal_safe(to)),
+            _ => format!(
+                "escalate to {} after {} open",
+                terminal_safe(to),
+                crate::text::plural(days, "day")
+            ),
+        }
+    });
+    let parts: Vec<String> = [(!who.is_empty()).then(|| who.join(", ")), when]
+        .into_iter()
+        .flatten()
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("; "))
 }
 
 fn open(
@@ -84,7 +73,7 @@ fn open(
     poc: &Poc,
     mut journal: LockedJournal,
     text: &str,
-    escalation: Escalation,
+    escalation: BlockerPlan,
 ) -> anyhow::Result<u8> {
     // Resolving stays possible after the close, to tidy up; a new blocker
     // has nothing left to block.
@@ -97,16 +86,13 @@ fn open(
         .into());
     }
     let id = crate::ids::mint("B", poc.state.blockers.iter().map(|b| b.id.as_str()));
-    let described = escalation.describe();
+    let described = describe(&escalation);
     journal.append(&[ctx.entry(
         poc,
         Event::Blocker {
             id: id.clone(),
             text,
-            owner: escalation.owner,
-            severity: escalation.severity,
-            escalate_to: escalation.escalate_to,
-            after_days: escalation.after_days,
+            plan: escalation.boxed(),
         },
     )])?;
     let described = described.map(|d| format!(" ({d})")).unwrap_or_default();

@@ -216,6 +216,7 @@ fn record(
         })
         .collect();
     let gate_was_open = !poc.state.gate(&poc.scope, poc.state.phase).is_empty();
+    // Not `poc.record`: the targets hold the scope borrowed.
     journal.append(&entries)?;
     crate::context::take_in(&mut poc.state, &poc.scope, &poc.journal, &entries);
     let after = &poc.state;
@@ -375,7 +376,7 @@ fn not_measured(poc: &Poc, ids: &[String], args: &CheckArgs) -> Result<(), Error
         };
         let latest = match poc.state.tracking.latest(&m.id) {
             Some(l) => {
-                let met = if m.met_by(l.value) { "met" } else { "not met" };
+                let met = m.judge(Some(l.value));
                 format!("latest {}, {met}", m.amount(l.value))
             }
             None => "not measured yet".to_string(),

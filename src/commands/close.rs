@@ -41,13 +41,7 @@ pub fn run(args: CloseArgs, ctx: &Context) -> anyhow::Result<u8> {
     };
     let mut entry = ctx.entry(&poc, close);
     poc.place_last(&mut entry, "close")?;
-    journal.append(std::slice::from_ref(&entry))?;
-    crate::context::take_in(
-        &mut poc.state,
-        &poc.scope,
-        &poc.journal,
-        std::slice::from_ref(&entry),
-    );
+    poc.record(&mut journal, std::slice::from_ref(&entry))?;
     announce(&poc, outcome, entry.at);
     Ok(EXIT_OK)
 }

@@ -6,7 +6,7 @@ use crate::cli::GapArgs;
 use crate::context::{Context, Poc};
 use crate::error::{EXIT_OK, Error};
 use crate::ids::Found;
-use crate::journal::{Event, LockedJournal};
+use crate::journal::{Event, GapEvent, LockedJournal};
 use crate::plan::GapSeverity;
 use crate::text::terminal_safe;
 use crate::tracking::GapState;
@@ -86,14 +86,14 @@ fn record(ctx: &Context, poc: &Poc, mut journal: LockedJournal, gap: NewGap) -> 
     let severity = gap.severity;
     journal.append(&[ctx.entry(
         poc,
-        Event::Gap {
+        Event::Gap(Box::new(GapEvent {
             id: id.clone(),
             text: gap.text,
             severity,
             feature: gap.feature,
             criterion: gap.criterion,
             workaround: gap.workaround,
-        },
+        })),
     )])?;
     let acv = match poc.scope.acv {
         Some(acv) => format!(", on a deal of ACV ${}", crate::text::thousands(acv)),

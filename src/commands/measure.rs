@@ -15,7 +15,7 @@ use crate::cli::MeasureArgs;
 use crate::context::{Context, Poc};
 use crate::error::{EXIT_FAILURE, EXIT_OK, Error};
 use crate::evidence;
-use crate::journal::{Entry, Event, FileEvidence, RunEvidence};
+use crate::journal::{Entry, Event, FileEvidence, MeasureEvent, RunEvidence};
 use crate::plan::{CaptureMiss, Metric};
 use crate::run::{self, RunEnd};
 use crate::scope::Scope;
@@ -206,7 +206,7 @@ fn record(ctx: &Context, metric: &Metric, m: Measurement) -> anyhow::Result<u8> 
     let metric = find(&poc.scope, &metric.id)?.clone();
     let entry = ctx.entry(
         &poc,
-        Event::Measure {
+        Event::Measure(Box::new(MeasureEvent {
             id: metric.id.clone(),
             value: m.value,
             evidence: m.evidence,
@@ -214,17 +214,11 @@ fn record(ctx: &Context, metric: &Metric, m: Measurement) -> anyhow::Result<u8> 
             run: m.run.clone().map(Box::new),
             target: Some(metric.target),
             better: Some(metric.better),
-        },
+        })),
     );
     let phase = poc.state.phase;
     let gate_was_open = !poc.state.gate(&poc.scope, phase).is_empty();
-    journal.append(std::slice::from_ref(&entry))?;
-    crate::context::take_in(
-        &mut poc.state,
-        &poc.scope,
-        &poc.journal,
-        std::slice::from_ref(&entry),
-    );
+    poc.record(&mut journal, std::slice::from_ref(&entry))?;
     announce(&poc, &metric, &entry, m.value);
     for f in &m.files {
         crate::say!("Attached {} as {}", terminal_safe(&f.name), f.path);

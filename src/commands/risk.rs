@@ -7,7 +7,7 @@ use crate::cli::{ListFormat, RiskAddArgs, RiskArgs, RiskCommand};
 use crate::context::Context;
 use crate::error::{EXIT_OK, Error};
 use crate::ids::Found;
-use crate::journal::Event;
+use crate::journal::{Event, RiskEvent};
 use crate::plan::{Level, RiskStatus};
 use crate::plan_report::RiskRow;
 use crate::render::{self, Tone, cell, status_cell};
@@ -125,13 +125,13 @@ fn raise(args: RiskAddArgs, ctx: &Context) -> anyhow::Result<u8> {
         .unwrap_or_default();
     journal.append(&[ctx.entry(
         &poc,
-        Event::Risk {
+        Event::Risk(Box::new(RiskEvent {
             id: id.clone(),
             title,
             likelihood,
             impact,
             owner,
-        },
+        })),
     )])?;
     crate::say!(
         "Raised {id} ({} likelihood × {} impact, score {}{shown_owner}). When it happens: `poc risk {id} --status triggered --note TEXT`.",

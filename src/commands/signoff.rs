@@ -8,7 +8,7 @@ use crate::cli::{SheetFormat, SignoffArgs};
 use crate::context::{Context, Poc};
 use crate::error::{EXIT_OK, Error};
 use crate::evidence;
-use crate::journal::{Entry, Event, FileEvidence};
+use crate::journal::{Entry, Event, FileEvidence, SignoffEvent};
 use crate::plan::{Covers, Signoff};
 use crate::plan_report::SignoffRow;
 use crate::render;
@@ -105,20 +105,14 @@ fn give(id: &str, args: SignoffArgs, ctx: &Context) -> anyhow::Result<u8> {
         }
         _ => (evidence_text, files),
     };
-    let event = Event::Signoff {
+    let event = Event::Signoff(Box::new(SignoffEvent {
         id: signoff.id.clone(),
         name,
         evidence: evidence_text,
         files,
-    };
+    }));
     let entry = ctx.entry(&poc, event);
-    journal.append(std::slice::from_ref(&entry))?;
-    crate::context::take_in(
-        &mut poc.state,
-        &poc.scope,
-        &poc.journal,
-        std::slice::from_ref(&entry),
-    );
+    poc.record(&mut journal, std::slice::from_ref(&entry))?;
     announce_given(&poc, &signoff, &entry, earlier.map(|g| g.at));
     say_after_close(&poc, "recorded");
     super::done(poc);
@@ -160,9 +154,10 @@ fn nothing_new(given: &Given, name: &str, text: Option<&String>, files: &[FileEv
 /// "Signed off: SO2 Marcus Webb (VP Engineering, customer) approves the
 /// final result", where its files went, and what it means for the close.
 fn announce_given(poc: &Poc, signoff: &Signoff, entry: &Entry, replaces: Option<DateTime<Utc>>) {
-    let Event::Signoff { name, files, .. } = &entry.event else {
+    let Event::Signoff(given) = &entry.event else {
         return;
     };
+    let SignoffEvent { name, files, .. } = &**given;
     let at = entry.at;
     let what = format!(
         "{} {} ({}, {}) approves {}",
@@ -224,13 +219,7 @@ fn withdraw(id: &str, note: Option<String>, ctx: &Context) -> anyhow::Result<u8>
         note: super::optional_text(note),
     };
     let entry = ctx.entry(&poc, event);
-    journal.append(std::slice::from_ref(&entry))?;
-    crate::context::take_in(
-        &mut poc.state,
-        &poc.scope,
-        &poc.journal,
-        std::slice::from_ref(&entry),
-    );
+    poc.record(&mut journal, std::slice::from_ref(&entry))?;
     crate::say!(
         "Withdrawn: {} {}'s sign-off of {} (given {})",
         signoff.id,

@@ -4,7 +4,7 @@ use crate::cli::{FormatArgs, StatusFormat};
 use crate::context::Context;
 use crate::error::EXIT_OK;
 use crate::journal::JOURNAL_FILE;
-use crate::plan::RiskStatus;
+use crate::plan::{MetricVerdict, RiskStatus};
 use crate::render::{self, Tone, cell, status_cell};
 use crate::report::{DEBRIEF_FILE, DebriefDue, StatusReport, describe_due};
 use crate::scope::{SCOPE_FILE, Scope};
@@ -273,17 +273,17 @@ fn metrics_table(r: &StatusReport, color: bool) -> String {
         "met",
     ]);
     for m in &r.metrics {
-        let tone = match m.met {
-            Some(true) => Tone::Good,
-            Some(false) => Tone::Bad,
-            None => Tone::Open,
+        let tone = match m.verdict {
+            MetricVerdict::Met => Tone::Good,
+            MetricVerdict::NotMet => Tone::Bad,
+            MetricVerdict::NotMeasured => Tone::Open,
         };
         table.add_row(vec![
             cell(&m.id),
             cell(&m.title),
             cell(&m.progress),
             cell(m.improvement.as_deref().unwrap_or_default()),
-            status_cell(m.verdict, tone, color),
+            status_cell(m.verdict.id(), tone, color),
         ]);
     }
     format!("\n{}", render::shown(table))

@@ -222,12 +222,12 @@ fn state_warnings(scope: &Scope, journal: &Journal, file: &str, out: &mut Vec<Di
 /// criteria keep the verdict of then, which the SE may not expect.
 fn metric_warnings(scope: &Scope, journal: &Journal, file: &str, out: &mut Vec<Diagnostic>) {
     for l in &journal.lines {
-        let Event::Measure {
-            id, target, better, ..
-        } = &l.entry.event
-        else {
+        let Event::Measure(measure) = &l.entry.event else {
             continue;
         };
+        let crate::event::MeasureEvent {
+            id, target, better, ..
+        } = &**measure;
         let Some(m) = scope.metrics.iter().find(|m| m.id == *id) else {
             continue;
         };
@@ -261,8 +261,8 @@ fn duplicate(
     let lines: Vec<usize> = (journal.lines.iter())
         .filter(|l| match &l.entry.event {
             Event::Blocker { id, .. } => what == "blocker" && same(id),
-            Event::Risk { id, .. } => what == "risk" && same(id),
-            Event::Gap { id, .. } => what == "gap" && same(id),
+            Event::Risk(r) => what == "risk" && same(&r.id),
+            Event::Gap(g) => what == "gap" && same(&g.id),
             _ => false,
         })
         .map(|l| l.number)

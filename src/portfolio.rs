@@ -12,7 +12,7 @@ use crate::context::Poc;
 use crate::evidence::EVIDENCE_DIR;
 use crate::journal::Outcome;
 use crate::report::{JSON_SCHEMA_VERSION, Standing};
-use crate::scope::{Phase, SCOPE_FILE};
+use crate::scope::Phase;
 
 /// Days without a journal entry after which an open POC is stale, when
 /// `--fail-on stale` is given without `--stale DAYS`.
@@ -131,9 +131,11 @@ pub enum Alarm {
 
 /// Every POC folder (one holding `poc.yaml`) under `roots`, in path order:
 /// `.gitignore`d folders, `.git/`, `target/` and a POC's own `evidence/`
-/// are not searched.
-pub fn find(roots: &[PathBuf]) -> Vec<PathBuf> {
+/// are not searched. Folders that could not be searched (no permission)
+/// are the second list, as messages.
+pub fn find(roots: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
     let mut found = Vec::new();
+    let mut unsearched = Vec::new();
     for root in roots {
         let walker = ignore::WalkBuilder::new(root)
             // A tree copied out of git (an export, a CI artifact) keeps its
@@ -144,16 +146,23 @@ pub fn find(roots: &[PathBuf]) -> Vec<PathBuf> {
             .sort_by_file_name(|a, b| a.cmp(b))
             .filter_entry(searched)
             .build();
-        for entry in walker.flatten() {
-            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-            if is_dir && entry.path().join(SCOPE_FILE).exists() {
-                found.push(entry.into_path());
+        for entry in walker {
+            match entry {
+                Ok(entry) if holds_scope(&entry) => found.push(entry.into_path()),
+                Ok(_) => {}
+                Err(e) => unsearched.push(e.to_string()),
             }
         }
     }
     found.sort();
     found.dedup();
-    found
+    (found, unsearched)
+}
+
+/// Whether `entry` is a folder holding a `poc.yaml` of any kind (see
+/// [`crate::locate::holds_scope`]).
+fn holds_scope(entry: &ignore::DirEntry) -> bool {
+    entry.file_type().is_some_and(|t| t.is_dir()) && crate::locate::holds_scope(entry.path())
 }
 
 /// Whether the walk goes into `entry`: never `.git/`, `target/`, or a POC's
@@ -170,7 +179,7 @@ fn searched(entry: &ignore::DirEntry) -> bool {
         && entry
             .path()
             .parent()
-            .is_some_and(|p| p.join(SCOPE_FILE).exists()))
+            .is_some_and(crate::locate::holds_scope))
 }
 
 /// The row of the POC in `folder` (as [`shown`] makes it: errors name its

@@ -48,7 +48,11 @@ pub fn run(args: ListArgs, ctx: &Context) -> anyhow::Result<u8> {
         closed: args.closed,
         stale: args.stale.map(i64::from),
     };
-    let mut rows: Vec<ListRow> = portfolio::find(&roots)
+    let (found, unsearched) = portfolio::find(&roots);
+    for problem in &unsearched {
+        crate::warn!("not searched: {}", crate::text::terminal_safe(problem));
+    }
+    let mut rows: Vec<ListRow> = found
         .iter()
         .map(|dir| portfolio::row(portfolio::shown(dir, &cwd), ctx.now))
         .filter(|row| filter.keeps(row))

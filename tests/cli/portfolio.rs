@@ -381,7 +381,8 @@ fn csv_has_a_header_and_neutralises_formulas() {
 #[test]
 fn fail_on_exits_1_when_a_listed_poc_matches() {
     let env = tree();
-    list(&env, &[]).ok();
+    // Reading the portfolio writes nothing, anywhere.
+    crate::common::unchanged(&env, || list(&env, &[]).ok().stdout.clone());
     for alarm in ["late", "overdue", "stale", "broken"] {
         list(&env, &["--fail-on", alarm])
             .code(1)
@@ -419,4 +420,23 @@ fn an_empty_tree_says_so() {
         .ok()
         .stderr_has("No POC found (a POC is a folder holding poc.yaml).");
     assert_eq!(list(&env, &["--format", "json"]).ok().stdout, "");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_poc_yaml_that_is_a_broken_link_is_a_row_with_its_error() {
+    let env = TestEnv::new();
+    std::fs::create_dir(env.path().join("gone")).unwrap();
+    std::os::unix::fs::symlink("nowhere.yaml", env.path().join("gone/poc.yaml")).unwrap();
+    let run = list(&env, &["--format", "json"]);
+    let rows = rows(run.ok());
+    assert_eq!(rows.keys().collect::<Vec<_>>(), ["gone"]);
+    assert_eq!(
+        rows["gone"]["error"]["file"], "gone/poc.yaml",
+        "{}",
+        run.stdout
+    );
+    list(&env, &["--fail-on", "broken"])
+        .code(1)
+        .stdout_has("gone: cannot be read");
 }

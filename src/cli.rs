@@ -293,7 +293,7 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Folders to search (default: the current folder).
+    /// Folders to search (default: -C DIR, else the current folder).
     #[arg(value_name = "ROOT")]
     pub roots: Vec<PathBuf>,
     /// Only the POCs this SE owns (`owner:` in poc.yaml, any case).

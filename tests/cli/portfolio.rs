@@ -321,6 +321,8 @@ fn filters_pick_rows_and_unreadable_ones_always_show() {
     assert_eq!(folders(run.ok()), ["east/stale"]);
     let run = env.run_at("east", &["list", "--format", "json"]);
     assert_eq!(folders(run.ok()), ["stale"]);
+    let run = list(&env, &["--format", "json", "-C", "east"]);
+    assert_eq!(folders(run.ok()), ["east/stale"]);
     list(&env, &["--open", "--closed"]).code(2);
     list(&env, &["missing"])
         .code(2)

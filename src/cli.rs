@@ -267,6 +267,108 @@ pub enum Command {
     ///   poc evidence --verify
     #[command(verbatim_doc_comment)]
     Evidence(EvidenceArgs),
+    /// List every POC under the given folders: the portfolio, one row each
+    ///
+    /// Finds each folder holding a poc.yaml under ROOT (default: the current
+    /// folder), as git sees the tree: folders in .gitignore, .git/, target/
+    /// and a POC's own evidence/ are not searched. A row shows the phase (or
+    /// the outcome once closed), day N of M, days late, criteria met and
+    /// musts met, open blockers and the oldest one's age, the last journal
+    /// entry, and the debrief's deadline. A POC that cannot be read is a row
+    /// with its error, listed whatever the filters, and the run goes on.
+    ///
+    /// json is JSON Lines (one object per line), for a warehouse; csv has a
+    /// header row, and cells a spreadsheet would run as formulas start
+    /// with '.
+    ///
+    /// Examples:
+    ///   poc list
+    ///   poc list ~/pocs --owner dana --open --sort late
+    ///   poc list --stale 5
+    ///   poc list --format json > pocs.jsonl
+    ///   poc list --fail-on late --fail-on overdue   # in cron or CI
+    #[command(verbatim_doc_comment)]
+    List(ListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Folders to search (default: -C DIR, else the current folder).
+    #[arg(value_name = "ROOT")]
+    pub roots: Vec<PathBuf>,
+    /// Only the POCs this SE owns (`owner:` in poc.yaml, any case).
+    #[arg(long, value_name = "NAME")]
+    pub owner: Option<String>,
+    /// Only the open POCs in this phase.
+    #[arg(long, value_enum)]
+    pub phase: Option<PhaseArg>,
+    /// Only the open POCs.
+    #[arg(long, conflicts_with = "closed")]
+    pub open: bool,
+    /// Only the closed POCs.
+    #[arg(long)]
+    pub closed: bool,
+    /// Only the open POCs with no journal entry for DAYS days; also the
+    /// days `--fail-on stale` counts (default 7).
+    #[arg(long, value_name = "DAYS", conflicts_with = "closed")]
+    pub stale: Option<u32>,
+    /// Order of the rows (default: folder). Numbers that call for action
+    /// come first: most days late, most blockers, longest idle, overdue
+    /// debriefs.
+    #[arg(long, value_enum, value_name = "COLUMN")]
+    pub sort: Option<SortArg>,
+    /// Exit 1 when a listed POC is stale, late, owes an overdue debrief, or
+    /// cannot be read (repeatable); the rows print as usual.
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub fail_on: Vec<FailOnArg>,
+    /// Output format.
+    #[arg(long, value_enum)]
+    pub format: Option<TableFormat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    Table,
+    /// JSON Lines: one object per line.
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PhaseArg {
+    Setup,
+    Deployment,
+    Validation,
+    Integration,
+    Signoff,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortArg {
+    Folder,
+    Name,
+    Prospect,
+    Owner,
+    Phase,
+    Day,
+    Late,
+    Criteria,
+    Blockers,
+    /// The last journal entry, oldest first.
+    Activity,
+    Debrief,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    /// An open POC with no journal entry for --stale DAYS (default 7).
+    Stale,
+    /// An open POC past its phase's window.
+    Late,
+    /// A closed POC whose debrief is past due and not written.
+    Overdue,
+    /// A folder whose poc.yaml or journal cannot be read.
+    Broken,
 }
 
 #[derive(Debug, Args)]
@@ -741,6 +843,47 @@ impl From<GapSeverityArg> for crate::plan::GapSeverity {
             GapSeverityArg::DealBreaker => Self::DealBreaker,
             GapSeverityArg::Challenge => Self::Challenge,
             GapSeverityArg::NiceToHave => Self::NiceToHave,
+        }
+    }
+}
+
+impl From<PhaseArg> for crate::scope::Phase {
+    fn from(arg: PhaseArg) -> Self {
+        match arg {
+            PhaseArg::Setup => Self::Setup,
+            PhaseArg::Deployment => Self::Deployment,
+            PhaseArg::Validation => Self::Validation,
+            PhaseArg::Integration => Self::Integration,
+            PhaseArg::Signoff => Self::Signoff,
+        }
+    }
+}
+
+impl From<SortArg> for crate::portfolio::SortKey {
+    fn from(arg: SortArg) -> Self {
+        match arg {
+            SortArg::Folder => Self::Folder,
+            SortArg::Name => Self::Name,
+            SortArg::Prospect => Self::Prospect,
+            SortArg::Owner => Self::Owner,
+            SortArg::Phase => Self::Phase,
+            SortArg::Day => Self::Day,
+            SortArg::Late => Self::Late,
+            SortArg::Criteria => Self::Criteria,
+            SortArg::Blockers => Self::Blockers,
+            SortArg::Activity => Self::Activity,
+            SortArg::Debrief => Self::Debrief,
+        }
+    }
+}
+
+impl From<FailOnArg> for crate::portfolio::Alarm {
+    fn from(arg: FailOnArg) -> Self {
+        match arg {
+            FailOnArg::Stale => Self::Stale,
+            FailOnArg::Late => Self::Late,
+            FailOnArg::Overdue => Self::Overdue,
+            FailOnArg::Broken => Self::Broken,
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod event;
 pub mod journal;
 pub mod plan;
 pub mod plan_report;
+pub mod portfolio;
 pub mod render;
 pub mod report;
 pub mod scope;

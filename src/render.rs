@@ -280,7 +280,16 @@ pub fn url_path(path: &str) -> String {
 /// ([`text::is_bidi_control`]) are written as `\uXXXX` escapes: the same
 /// data for a parser, nothing that drives a terminal when it is printed.
 pub fn json<S: Serialize>(value: &S) -> anyhow::Result<String> {
-    let raw = serde_json::to_string_pretty(value)?;
+    Ok(terminal_safe_json(&serde_json::to_string_pretty(value)?))
+}
+
+/// One JSON Lines line: compact JSON, escaped as [`json`] escapes it, and a
+/// newline.
+pub fn json_line<S: Serialize>(value: &S) -> anyhow::Result<String> {
+    Ok(terminal_safe_json(&serde_json::to_string(value)?))
+}
+
+fn terminal_safe_json(raw: &str) -> String {
     let mut s = String::with_capacity(raw.len() + 1);
     for c in raw.chars() {
         // Outside strings serde_json writes only ASCII, so any such
@@ -292,7 +301,7 @@ pub fn json<S: Serialize>(value: &S) -> anyhow::Result<String> {
         }
     }
     s.push('\n');
-    Ok(s)
+    s
 }
 
 /// A table, fitted to the terminal's width when stdout is one. Colour is

@@ -13,6 +13,7 @@ pub mod debrief;
 pub mod evidence;
 pub mod gap;
 pub mod init;
+pub mod list;
 pub mod log;
 pub mod measure;
 pub mod note;
@@ -52,6 +53,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Risk(args) => risk::run(args, &ctx),
         Command::Measure(args) => measure::run(args, &ctx),
         Command::Gap(args) => gap::run(args, &ctx),
+        Command::List(args) => list::run(args, &ctx),
     }
 }
 

@@ -18,6 +18,7 @@ mod log;
 mod metrics;
 mod notes_and_blockers;
 mod plan_twelve_days;
+mod portfolio;
 mod report;
 mod risks;
 mod signoffs;

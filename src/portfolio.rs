@@ -1,0 +1,443 @@
+//! The portfolio: every POC folder under some roots, one row each, for the
+//! SE manager (`poc list`). A folder that cannot be read is a row with its
+//! error, never the end of the run.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::clock::Now;
+use crate::context::Poc;
+use crate::evidence::EVIDENCE_DIR;
+use crate::journal::Outcome;
+use crate::report::{JSON_SCHEMA_VERSION, Standing};
+use crate::scope::Phase;
+
+/// Days without a journal entry after which an open POC is stale, when
+/// `--fail-on stale` is given without `--stale DAYS`.
+pub const DEFAULT_STALE_DAYS: i64 = 7;
+
+/// One POC, as the portfolio shows it. Every field but `folder` is null for
+/// a folder that cannot be read; `error` then says why.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListRow {
+    pub schema_version: u32,
+    /// The POC folder, relative to the current folder when below it.
+    pub folder: String,
+    pub name: Option<String>,
+    pub prospect: Option<String>,
+    pub owner: Option<String>,
+    /// The phase it is in, or was closed in.
+    pub phase: Option<Phase>,
+    pub closed: Option<bool>,
+    /// `win`, `loss`, `inconclusive`; null while open.
+    pub outcome: Option<Outcome>,
+    /// Today's POC day (0 before the start); once closed, the day it closed.
+    pub day: Option<i64>,
+    pub total_days: Option<u32>,
+    /// Days past the current phase's window (0 when on time or closed).
+    pub days_late: Option<i64>,
+    pub criteria_met: Option<usize>,
+    pub criteria_total: Option<usize>,
+    pub must_met: Option<usize>,
+    pub must_total: Option<usize>,
+    pub open_blockers: Option<usize>,
+    /// Whole days the oldest open blocker has been open.
+    pub oldest_blocker_days: Option<i64>,
+    /// The latest journal entry's time.
+    pub last_activity: Option<DateTime<Utc>>,
+    /// Whole days since then.
+    pub idle_days: Option<i64>,
+    /// The debrief, once closed.
+    pub debrief: Option<DebriefState>,
+    /// When the debrief is (or was) due.
+    pub debrief_due: Option<DateTime<Utc>>,
+    /// "5 h", "2 days 4 h": before or past the deadline.
+    pub debrief_distance: Option<String>,
+    pub error: Option<RowError>,
+}
+
+/// Where a closed POC's debrief stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DebriefState {
+    Overdue,
+    Due,
+    Written,
+}
+
+impl DebriefState {
+    pub fn id(self) -> &'static str {
+        match self {
+            DebriefState::Overdue => "overdue",
+            DebriefState::Due => "due",
+            DebriefState::Written => "written",
+        }
+    }
+}
+
+/// Why a folder could not be read: the error's kind, and where.
+#[derive(Debug, Clone, Serialize)]
+pub struct RowError {
+    pub kind: &'static str,
+    pub file: Option<String>,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    /// The first line of the message, without its location.
+    pub message: String,
+}
+
+/// What a row is picked by; each `None` or `false` lets every row through.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub owner: Option<String>,
+    pub phase: Option<Phase>,
+    pub open: bool,
+    pub closed: bool,
+    /// Only open POCs with no journal entry for this many days.
+    pub stale: Option<i64>,
+}
+
+/// The columns rows can be ordered by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    #[default]
+    Folder,
+    Name,
+    Prospect,
+    Owner,
+    Phase,
+    Day,
+    Late,
+    Criteria,
+    Blockers,
+    Activity,
+    Debrief,
+}
+
+/// What makes `--fail-on` exit 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Alarm {
+    /// An open POC with no journal entry for the stale days.
+    Stale,
+    /// An open POC past its phase's window.
+    Late,
+    /// A closed POC whose debrief is past due and not written.
+    Overdue,
+    /// A folder that cannot be read.
+    Broken,
+}
+
+/// Every POC folder (one holding `poc.yaml`) under `roots`, in path order:
+/// `.gitignore`d folders, `.git/`, `target/` and a POC's own `evidence/`
+/// are not searched. Folders that could not be searched (no permission)
+/// are the second list, as messages.
+pub fn find(roots: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
+    let mut found = Vec::new();
+    let mut unsearched = Vec::new();
+    for root in roots {
+        let walker = ignore::WalkBuilder::new(root)
+            // A tree copied out of git (an export, a CI artifact) keeps its
+            // .gitignore and means the same.
+            .require_git(false)
+            // A POC in a dot-folder is still a POC; ignore files decide.
+            .hidden(false)
+            .sort_by_file_name(|a, b| a.cmp(b))
+            .filter_entry(searched)
+            .build();
+        for entry in walker {
+            match entry {
+                Ok(entry) if holds_scope(&entry) => found.push(entry.into_path()),
+                Ok(_) => {}
+                Err(e) => unsearched.push(e.to_string()),
+            }
+        }
+    }
+    found.sort();
+    found.dedup();
+    (found, unsearched)
+}
+
+/// Whether `entry` is a folder holding a `poc.yaml` of any kind (see
+/// [`crate::locate::holds_scope`]).
+fn holds_scope(entry: &ignore::DirEntry) -> bool {
+    entry.file_type().is_some_and(|t| t.is_dir()) && crate::locate::holds_scope(entry.path())
+}
+
+/// Whether the walk goes into `entry`: never `.git/`, `target/`, or a POC's
+/// `evidence/` (its stored files are not POCs, whatever they hold).
+fn searched(entry: &ignore::DirEntry) -> bool {
+    if !entry.file_type().is_some_and(|t| t.is_dir()) || entry.depth() == 0 {
+        return true;
+    }
+    let name = entry.file_name();
+    if name == ".git" || name == "target" {
+        return false;
+    }
+    !(name == EVIDENCE_DIR
+        && entry
+            .path()
+            .parent()
+            .is_some_and(crate::locate::holds_scope))
+}
+
+/// The row of the POC in `folder` (as [`shown`] makes it: errors name its
+/// files as the user would).
+pub fn row(folder: String, now: Now) -> ListRow {
+    match Poc::open(Path::new(&folder), now) {
+        Ok(poc) => ListRow::of(&poc, folder),
+        Err(e) => ListRow::broken(folder, &e),
+    }
+}
+
+impl ListRow {
+    fn of(poc: &Poc, folder: String) -> ListRow {
+        let report = poc.status(&poc.state);
+        let closed = report.phase == Standing::Closed;
+        let open_blockers = report.blockers.iter().filter(|b| b.open);
+        let last = poc.journal.latest().map(|l| l.entry.at);
+        let debrief = report.debrief.as_ref();
+        ListRow {
+            name: Some(report.name.clone()),
+            prospect: Some(report.prospect.clone()),
+            owner: report.owner.clone(),
+            phase: Some(report.last_phase),
+            closed: Some(closed),
+            outcome: report.outcome,
+            day: Some(match closed {
+                true => report.duration_days(),
+                false => report.day,
+            }),
+            total_days: Some(report.total_days),
+            days_late: Some(report.days_late),
+            criteria_met: Some(report.criteria_summary.met),
+            criteria_total: Some(report.criteria_summary.total),
+            must_met: Some(report.criteria_summary.must_met),
+            must_total: Some(report.criteria_summary.must_total),
+            open_blockers: Some(report.open_blockers),
+            oldest_blocker_days: open_blockers.map(|b| b.days_open).max(),
+            last_activity: last,
+            idle_days: last.map(|t| (poc.now - t).num_days().max(0)),
+            debrief: debrief.map(|d| match (d.written, d.overdue) {
+                (true, _) => DebriefState::Written,
+                (false, true) => DebriefState::Overdue,
+                (false, false) => DebriefState::Due,
+            }),
+            debrief_due: debrief.map(|d| d.due),
+            debrief_distance: debrief.map(|d| d.distance.clone()),
+            ..ListRow::empty(folder)
+        }
+    }
+
+    fn broken(folder: String, e: &anyhow::Error) -> ListRow {
+        let error = match e.downcast_ref::<crate::Error>() {
+            Some(e) => {
+                let at = e.location();
+                RowError {
+                    kind: e.kind(),
+                    file: at.map(|l| l.file.clone()),
+                    line: at.and_then(|l| l.line),
+                    column: at.and_then(|l| l.column),
+                    message: first_line(&e.message()),
+                }
+            }
+            None => RowError {
+                kind: "unreadable",
+                file: None,
+                line: None,
+                column: None,
+                message: first_line(&format!("{e:#}")),
+            },
+        };
+        ListRow {
+            error: Some(error),
+            ..ListRow::empty(folder)
+        }
+    }
+
+    fn empty(folder: String) -> ListRow {
+        ListRow {
+            schema_version: JSON_SCHEMA_VERSION,
+            folder,
+            name: None,
+            prospect: None,
+            owner: None,
+            phase: None,
+            closed: None,
+            outcome: None,
+            day: None,
+            total_days: None,
+            days_late: None,
+            criteria_met: None,
+            criteria_total: None,
+            must_met: None,
+            must_total: None,
+            open_blockers: None,
+            oldest_blocker_days: None,
+            last_activity: None,
+            idle_days: None,
+            debrief: None,
+            debrief_due: None,
+            debrief_distance: None,
+            error: None,
+        }
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.closed == Some(false)
+    }
+
+    /// Whether an open POC has had no journal entry for `days` days.
+    pub fn is_stale(&self, days: i64) -> bool {
+        self.is_open() && self.idle_days.is_some_and(|idle| idle >= days)
+    }
+
+    /// Whether the row raises `alarm` (`stale_days` for [`Alarm::Stale`]).
+    pub fn raises(&self, alarm: Alarm, stale_days: i64) -> bool {
+        match alarm {
+            Alarm::Stale => self.is_stale(stale_days),
+            Alarm::Late => self.days_late.is_some_and(|d| d > 0),
+            Alarm::Overdue => self.debrief == Some(DebriefState::Overdue),
+            Alarm::Broken => self.error.is_some(),
+        }
+    }
+}
+
+impl RowError {
+    /// `file:line:column`, or the file alone, when the error is in one.
+    pub fn at(&self) -> Option<String> {
+        let mut at = self.file.clone()?;
+        for n in [self.line, self.column].into_iter().flatten() {
+            at.push_str(&format!(":{n}"));
+        }
+        Some(at)
+    }
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or_default().to_string()
+}
+
+impl Filter {
+    /// Whether `row` is listed. A folder that cannot be read always is:
+    /// it may be one of those asked for, and hiding it would hide a problem.
+    pub fn keeps(&self, row: &ListRow) -> bool {
+        if row.error.is_some() {
+            return true;
+        }
+        let owner_ok = (self.owner.as_deref()).is_none_or(|o| {
+            (row.owner.as_deref()).is_some_and(|r| r.trim().eq_ignore_ascii_case(o.trim()))
+        });
+        let phase_ok = self
+            .phase
+            .is_none_or(|p| row.is_open() && row.phase == Some(p));
+        owner_ok
+            && phase_ok
+            && (!self.open || row.is_open())
+            && (!self.closed || row.closed == Some(true))
+            && self.stale.is_none_or(|days| row.is_stale(days))
+    }
+}
+
+/// Orders `rows` by `key`, then by folder. Numbers that call for action
+/// come first (most days late, most blockers, longest idle, debriefs
+/// overdue); but for the folder order, folders that cannot be read come
+/// last.
+pub fn sort(rows: &mut [ListRow], key: SortKey) {
+    use std::cmp::Reverse;
+    rows.sort_by(|a, b| {
+        let broken = match key {
+            SortKey::Folder => std::cmp::Ordering::Equal,
+            _ => a.error.is_some().cmp(&b.error.is_some()),
+        };
+        let by = match key {
+            SortKey::Folder => std::cmp::Ordering::Equal,
+            SortKey::Name => lower(&a.name).cmp(&lower(&b.name)),
+            SortKey::Prospect => lower(&a.prospect).cmp(&lower(&b.prospect)),
+            SortKey::Owner => lower(&a.owner).cmp(&lower(&b.owner)),
+            SortKey::Phase => (a.closed, a.phase).cmp(&(b.closed, b.phase)),
+            SortKey::Day => a.day.cmp(&b.day),
+            SortKey::Late => Reverse(a.days_late).cmp(&Reverse(b.days_late)),
+            SortKey::Criteria => ratio(a).total_cmp(&ratio(b)),
+            SortKey::Blockers => Reverse((a.open_blockers, a.oldest_blocker_days))
+                .cmp(&Reverse((b.open_blockers, b.oldest_blocker_days))),
+            SortKey::Activity => a.last_activity.cmp(&b.last_activity),
+            SortKey::Debrief => (a.debrief.is_none(), a.debrief, a.debrief_due).cmp(&(
+                b.debrief.is_none(),
+                b.debrief,
+                b.debrief_due,
+            )),
+        };
+        broken.then(by).then_with(|| a.folder.cmp(&b.folder))
+    });
+}
+
+fn lower(text: &Option<String>) -> Option<String> {
+    text.as_ref().map(|t| t.to_lowercase())
+}
+
+/// The share of criteria met (fewest first), 1 when there are none.
+fn ratio(row: &ListRow) -> f64 {
+    match (row.criteria_met, row.criteria_total) {
+        (Some(met), Some(total)) if total > 0 => met as f64 / total as f64,
+        _ => 1.0,
+    }
+}
+
+/// `dir` as the user would write it from `cwd`: `acme`, `pocs/acme`, `.`,
+/// or as given when it is not below `cwd`.
+pub fn shown(dir: &Path, cwd: &Path) -> String {
+    let below = if dir.is_absolute() {
+        dir.strip_prefix(cwd).unwrap_or(dir)
+    } else {
+        dir
+    };
+    let below = below.strip_prefix(".").unwrap_or(below);
+    match below.as_os_str().is_empty() {
+        true => ".".to_string(),
+        false => below.display().to_string(),
+    }
+}
+
+/// CSV text of one cell: a cell a spreadsheet would run as a formula
+/// (`= + - @`, or a tab or carriage return first) gets a leading `'`;
+/// one with a comma, quote or line break is quoted.
+pub fn csv_cell(text: &str) -> String {
+    let text = match text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        true => format!("'{text}"),
+        false => text.to_string(),
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_are_neutralised_and_quoted() {
+        assert_eq!(csv_cell("Acme"), "Acme");
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_cell("+1"), "'+1");
+        assert_eq!(csv_cell("-2"), "'-2");
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("two\nlines"), "\"two\nlines\"");
+        assert_eq!(csv_cell(""), "");
+    }
+
+    #[test]
+    fn folders_read_as_typed() {
+        let cwd = Path::new("/home/dana/pocs");
+        assert_eq!(shown(Path::new("./acme"), cwd), "acme");
+        assert_eq!(shown(Path::new("."), cwd), ".");
+        assert_eq!(shown(Path::new("/home/dana/pocs/acme"), cwd), "acme");
+        assert_eq!(shown(Path::new("/srv/pocs/x"), cwd), "/srv/pocs/x");
+        assert_eq!(shown(Path::new("team/acme"), cwd), "team/acme");
+    }
+}

@@ -324,13 +324,25 @@ pub fn shown(mut table: Table) -> String {
     // UTF8_FULL_CONDENSED: one border per column and one more, and a space
     // of padding on each side of every cell.
     let frame = 3 * words.len() + 1;
-    if words.iter().map(|w| usize::from(*w)).sum::<usize>() + frame <= usize::from(width) {
+    // When every column can hold its longest word, each does; else the
+    // columns whose words are short (a status, a phase, a header) still
+    // do, and only the columns of long words (a path, a URL) split one.
+    let fits = |limit: u16| {
+        let kept = (words.iter()).map(|w| usize::from(if *w <= limit { *w } else { SHORT_WORD }));
+        kept.sum::<usize>() + frame <= usize::from(width)
+    };
+    if let Some(limit) = [u16::MAX, SHORT_WORD].into_iter().find(|l| fits(*l)) {
         for (column, word) in table.column_iter_mut().zip(&words) {
-            column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(word + 2)));
+            if *word <= limit {
+                column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(word + 2)));
+            }
         }
     }
     format!("{table}\n")
 }
+
+/// The longest word kept whole in a table too narrow to keep every word.
+const SHORT_WORD: u16 = 10;
 
 /// The width tables are fitted to: `COLUMNS` when set, else the terminal's
 /// when it reports one (a pty of size 0×0, under `script`, reports none),

@@ -442,3 +442,25 @@ fn a_poc_yaml_that_is_a_broken_link_is_a_row_with_its_error() {
         .code(1)
         .stdout_has("gone: cannot be read");
 }
+
+/// At the 100 columns a piped table gets, a folder name too long for its
+/// column is split, but the short words of the other columns (the phase,
+/// the headers) stay whole.
+#[test]
+fn a_long_folder_name_splits_but_short_words_stay_whole() {
+    let mut env = TestEnv::with_example();
+    env.at("2026-11-24T15:00:00Z");
+    let long = "acme-observability-healthcare-2026";
+    std::fs::rename(env.poc(), env.path().join(long)).unwrap();
+    let run = env.run(&["list"]);
+    run.ok();
+    for word in ["validation", "prospect", "blockers", "debrief", "Smith"] {
+        let whole = format!(" {word} ");
+        assert!(
+            run.stdout.contains(&whole),
+            "`{word}` was split:\n{}",
+            run.stdout
+        );
+    }
+    assert!(!run.stdout.contains(long), "{}", run.stdout);
+}

@@ -2,13 +2,20 @@
 # The performance benchmark of issue 3: a release build of `poc` against
 # generated POCs of growing size and the bundled example, with taskwarrior's
 # `task list` over 200 tasks measured in the same run as the yardstick.
+# Opt-in, the portfolio benchmark of issue 13: `poc list` over generated trees
+# of POC folders (bench/gen_tree.py), with `rg -c kind` reading the same tree
+# in the same hyperfine run as the yardstick.
 #
-# Needs: cargo, python3, hyperfine, GNU time (/usr/bin/time) and taskwarrior.
-# On Debian: apt-get install -y hyperfine time taskwarrior
+# Needs: cargo, python3, hyperfine, GNU time (/usr/bin/time) and taskwarrior;
+# the portfolio part needs ripgrep (rg) instead of taskwarrior.
+# On Debian: apt-get install -y hyperfine time taskwarrior ripgrep
 #
 #   bench/run.sh                # prints a markdown table of medians and peaks
 #   BENCH_DIR=/tmp/b bench/run.sh   # keep the generated POCs there
 #   SIZES="5000 20000 50000" ITEMS=1000 CRITERIA=200 bench/run.sh
+#   PORTFOLIO=1 bench/run.sh    # adds `poc list` over 1,000 and 10,000 POCs
+#   PORTFOLIO=only bench/run.sh # only that part
+#   PORTFOLIO=1 POCS="1000 10000" PORTFOLIO_RUNS=10 bench/run.sh
 #
 # Exits 1 when a target is missed (the table says which).
 set -euo pipefail
@@ -20,17 +27,23 @@ ITEMS=${ITEMS:-1000}
 CRITERIA=${CRITERIA:-200}
 TASKS=${TASKS:-200}
 EXAMPLE=${EXAMPLE:-examples/acme-observability}
+PORTFOLIO=${PORTFOLIO:-}
+POCS=${POCS:-"1000 10000"}
+PORTFOLIO_RUNS=${PORTFOLIO_RUNS:-10}
 
-for tool in cargo python3 hyperfine task /usr/bin/time; do
+TOOLS="cargo python3 hyperfine /usr/bin/time"
+[ "$PORTFOLIO" = only ] || TOOLS="$TOOLS task"
+[ -z "$PORTFOLIO" ] || TOOLS="$TOOLS rg"
+for tool in $TOOLS; do
     command -v "$tool" >/dev/null || {
-        echo "bench: $tool is missing (Debian: apt-get install -y hyperfine time taskwarrior)" >&2
+        echo "bench: $tool is missing (Debian: apt-get install -y hyperfine time taskwarrior ripgrep)" >&2
         exit 2
     }
 done
 
 echo "Building release …" >&2
 cargo build --release --locked --quiet
-POC=$ROOT/target/release/poc
+POC=${CARGO_TARGET_DIR:-$ROOT/target}/release/poc
 
 WORK=${BENCH_DIR:-$(mktemp -d)}
 mkdir -p "$WORK"
@@ -42,7 +55,7 @@ export POC_USER=bench NO_COLOR=1
 # in between; hyperfine splits each into words, so paths are single-quoted).
 median_ms() {
     local json=$WORK/hf.json
-    if ! hyperfine --shell=none --style=none --warmup 5 --min-runs 30 \
+    if ! hyperfine --shell=none --style=none --warmup "${WARMUP:-5}" --min-runs "${RUNS:-30}" \
         --export-json "$json" "$@" >/dev/null 2>"$WORK/hf.err" </dev/null; then
         cat "$WORK/hf.err" >&2
         exit 2
@@ -69,6 +82,7 @@ verdict() { # verdict PYTHON-CONDITION → pass or **missed**
     fi
 }
 
+if [ "$PORTFOLIO" != only ]; then # the benchmark of issue 3, unless PORTFOLIO=only
 # --- The yardstick: taskwarrior over 200 tasks. ---------------------------
 echo "Taskwarrior: $TASKS tasks …" >&2
 export TASKDATA=$WORK/task TASKRC=$WORK/taskrc
@@ -151,9 +165,56 @@ print('%.3f %.3f %.1f' % (s1, s2, tc/ta))")
         unset -n T
     done
 fi
+fi
+
+# --- Portfolio (opt-in): `poc list` over trees of POC folders. ------------
+# rg reads every file of the same tree in the same hyperfine run: the floor
+# for anything that looks at every POC. Fewer runs than above, as each takes
+# up to seconds.
+if [ -n "$PORTFOLIO" ]; then
+    declare -A LIST
+    LARGEST_TREE=${POCS##* }
+    for n in $POCS; do
+        tree=$WORK/tree-$n
+        echo "Generating a tree of $(thousands "$n") POCs …" >&2
+        rm -rf "$tree"
+        now=$(python3 bench/gen_tree.py "$tree" --pocs "$n")
+        export POC_NOW=$now
+        label="$(thousands "$n") POCs ($(du -sh "$tree" | cut -f1))"
+        # Into the page cache before measuring.
+        find "$tree" -type f -exec cat {} + >/dev/null
+        read -r LIST[$n] rg_ms <<<"$(RUNS=$PORTFOLIO_RUNS WARMUP=2 median_ms \
+            "'$POC' list '$tree' --format json" "rg -c kind '$tree'")"
+        mb=$(peak_mb "$POC" list "$tree" --format json)
+        rg_mb=$(peak_mb rg -c kind "$tree")
+        row "\`rg -c kind ROOT\`, $label" "$rg_ms" "$rg_mb" "yardstick" "—"
+        if [ "$n" = "$LARGEST_TREE" ]; then
+            target="≤ 1 s, ≤ 3 × \`rg\` ($(python3 -c "print('%.2f' % ($rg_ms * 3))") ms), < 256 MiB"
+            ok=$(verdict "${LIST[$n]} <= 1000 and ${LIST[$n]} <= 3 * $rg_ms and $mb < 256")
+        else
+            target="< 256 MiB"
+            ok=$(verdict "$mb < 256")
+        fi
+        row "\`poc list ROOT --format json\`, $label" "${LIST[$n]}" "$mb" "$target" "$ok"
+    done
+    # Linear: the cost per POC from the smallest to the largest tree is no
+    # more than 1.5 × that of the smallest tree alone (which also carries
+    # the process start, so a linear scan stays well under it).
+    read -r -a P <<<"$POCS"
+    if [ "${#P[@]}" -ge 2 ]; then
+        a=${P[0]} c=${P[-1]}
+        read -r s1 s2 ratio <<<"$(python3 -c "
+a,c=$a,$c; ta,tc=${LIST[$a]},${LIST[$c]}
+print('%.3f %.3f %.1f' % (ta/a*1000, (tc-ta)/(c-a)*1000, tc/ta))")"
+        ROWS+=("| \`poc list\` growth, $(thousands "$a") → $(thousands "$c") POCs | $s1 → $s2 ms per 1,000 POCs (×$ratio in all for ×$((c / a)) POCs) | | linear | $(verdict "$s2 <= 1.5 * $s1") |")
+    fi
+fi
 
 echo
-echo "Release build, median of ≥ 30 runs (hyperfine $(hyperfine --version | cut -d' ' -f2)), peak RSS from /usr/bin/time -v; $(nproc) cores, $(uname -m)."
+runs="≥ 30 runs"
+[ -z "$PORTFOLIO" ] || runs="$runs (≥ $PORTFOLIO_RUNS for the portfolio)"
+[ "$PORTFOLIO" != only ] || runs="≥ $PORTFOLIO_RUNS runs"
+echo "Release build, median of $runs (hyperfine $(hyperfine --version | cut -d' ' -f2)), peak RSS from /usr/bin/time -v; $(nproc) cores, $(uname -m)."
 echo
 echo "| Measurement | Median | Peak memory | Target | Result |"
 echo "|---|---|---|---|---|"

@@ -53,9 +53,11 @@ pub fn run(args: ListArgs, ctx: &Context) -> anyhow::Result<u8> {
     for problem in &unsearched {
         crate::warn!("not searched: {}", crate::text::terminal_safe(problem));
     }
-    let mut rows: Vec<ListRow> = found
+    let folders = found
         .iter()
-        .map(|dir| portfolio::row(portfolio::shown(dir, &cwd), ctx.now))
+        .map(|dir| portfolio::shown(dir, &cwd))
+        .collect();
+    let mut rows: Vec<ListRow> = (portfolio::rows(folders, ctx.now).into_iter())
         .filter(|row| filter.keeps(row))
         .collect();
     portfolio::sort(&mut rows, args.sort.map_or(SortKey::default(), Into::into));

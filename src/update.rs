@@ -25,7 +25,7 @@ use crate::journal::{Event, Journal, Line, Mark, Outcome, RunEvidence};
 use crate::plan::{Level, Stream};
 use crate::plan_report::{EscalationDue, escalations_due};
 use crate::report::{CriteriaSummary, JSON_SCHEMA_VERSION, Standing, StatusReport};
-use crate::scope::{Phase, Priority, Scope, Side, Target};
+use crate::scope::{Phase, Priority, Scope, Side, Stakeholder, Target};
 use crate::state::{PocState, Remark, Status};
 use crate::text::{plural, terminal_safe};
 
@@ -42,6 +42,8 @@ pub struct UpdateReport {
     pub standing: String,
     pub owner: Option<String>,
     pub account_exec: Option<String>,
+    /// The people it is for: the stakeholders, each with role and side.
+    pub stakeholders: Vec<Stakeholder>,
     /// The POC's time zone, in which the update shows times; JSON is UTC.
     pub timezone: String,
     /// The end of the period: now.
@@ -355,6 +357,7 @@ impl UpdateReport {
             standing: status.standing(scope.zone),
             owner: scope.owner.clone(),
             account_exec: scope.account_exec.clone(),
+            stakeholders: scope.stakeholders.clone(),
             timezone: scope.timezone.clone(),
             now,
             since,
@@ -933,6 +936,25 @@ fn header(r: &UpdateReport, when: &dyn Fn(DateTime<Utc>) -> String) -> Vec<Strin
         .collect();
     if !team.is_empty() {
         header.push(format!("From: {}", team.join(", ")));
+    }
+    // Those on the customer's side are who it is for; a vendor or partner
+    // stakeholder is named with the side they are on.
+    let people: Vec<String> = (r.stakeholders.iter())
+        .map(|p| {
+            let role = p
+                .role
+                .as_ref()
+                .map(|r| format!(", {r}"))
+                .unwrap_or_default();
+            let side = match p.side {
+                Side::Customer => String::new(),
+                side => format!(" ({})", side.id()),
+            };
+            format!("{}{role}{side}", p.name)
+        })
+        .collect();
+    if !people.is_empty() {
+        header.push(format!("For: {}", people.join("; ")));
     }
     header.push(r.standing.clone());
     if let Some(why) = r.close_reason.as_deref().filter(|_| r.outcome.is_some()) {

@@ -74,6 +74,9 @@ fn the_example_update_says_what_happened_and_what_comes_next() {
         // The header.
         .stdout_has("Acme Corp observability POC: update\n")
         .stdout_has("Prospect: Acme Corp\n")
+        // Who it is from, and the people it is for, with role and side.
+        .stdout_has("From: Dana Smith (SE), Lee Park (account executive)\n")
+        .stdout_has("For: Priya Raman, Champion (Director of Platform Engineering); Marcus\n  Webb, Economic buyer (VP Infrastructure); Jordan Ellis, Security\n  reviewer (HIPAA compliance); Sam Ortiz, Ingest specialist (vendor)\n")
         .stdout_has("Day 6 of 12 · Use-case validation (planned days 4–7) · on time\n")
         .stdout_has("Period: 2026-11-20 00:00 UTC to 2026-11-21 18:00 UTC\n")
         // Criteria met and items done in the period, with their evidence.

@@ -152,7 +152,6 @@ pub fn store(poc_dir: &Path, attachment: &Attachment) -> anyhow::Result<FileEvid
         .prefix(".poc-tmp-")
         .tempfile_in(&dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    remove_stale_temps(&dir);
     let mut source = &attachment.file;
     let mut hasher = Sha256::new();
     let mut size = 0u64;
@@ -239,6 +238,8 @@ pub fn store_all(poc_dir: &Path, attachments: &[Attachment]) -> anyhow::Result<V
         return Ok(Vec::new());
     }
     let _signals = crate::run::SignalGuard::install();
+    // Once for all the attachments: it lists the whole folder.
+    remove_stale_temps(&poc_dir.join(EVIDENCE_DIR));
     let mut files: Vec<FileEvidence> = Vec::new();
     for a in attachments {
         let file = store(poc_dir, a)?;

@@ -262,6 +262,13 @@ impl Scope {
         (crate::clock::local_date(t, self.zone) - self.start).num_days() + 1
     }
 
+    /// The date of POC day `day` (day 1 is `start`); none past the dates
+    /// chrono holds.
+    pub fn date_of_day(&self, day: u32) -> Option<NaiveDate> {
+        let after = u64::from(day.checked_sub(1)?);
+        self.start.checked_add_days(chrono::Days::new(after))
+    }
+
     /// The POC-zone calendar day of `t`, as `2026-11-23`.
     pub fn day_named(&self, t: DateTime<Utc>) -> String {
         crate::clock::local_date(t, self.zone).to_string()

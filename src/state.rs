@@ -604,11 +604,8 @@ impl PocState {
             [one] => out.push(format!("the `must` criterion {one} failed")),
             many => out.push(format!("the `must` criteria {} failed", many.join(", "))),
         }
-        let withdrawn: Vec<&str> = (self.tracking.pending_signoffs(scope).into_iter())
-            .filter(|s| {
-                s.covers == crate::plan::Covers::Final
-                    && self.tracking.withdrawn.contains_key(&s.id)
-            })
+        let withdrawn: Vec<&str> = (self.tracking.pending_finals(scope).into_iter())
+            .filter(|s| self.tracking.withdrawn.contains_key(&s.id))
             .map(|s| s.id.as_str())
             .collect();
         match withdrawn.as_slice() {

@@ -276,6 +276,13 @@ impl Tracking {
             .collect()
     }
 
+    /// The `final` sign-offs not given: what a win waits for.
+    pub fn pending_finals<'s>(&self, scope: &'s Scope) -> Vec<&'s Signoff> {
+        let mut pending = self.pending_signoffs(scope);
+        pending.retain(|s| s.covers == crate::plan::Covers::Final);
+        pending
+    }
+
     /// Risk IDs held by more than one risk (a raised one reusing a scope
     /// risk's ID, a merge, a hand edit), each once.
     pub fn duplicate_risk_ids(&self) -> Vec<&str> {

@@ -18,7 +18,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::journal::{Event, Journal, Line, Mark, Outcome, RunEvidence};
@@ -312,6 +312,18 @@ impl UpdateReport {
         since: Option<DateTime<Utc>>,
     ) -> UpdateReport {
         let status = StatusReport::build(scope, state, now);
+        UpdateReport::of(status, scope, journal, state, since)
+    }
+
+    /// As [`UpdateReport::build`], from the status already built.
+    pub fn of(
+        status: StatusReport,
+        scope: &Scope,
+        journal: &Journal,
+        state: &PocState,
+        since: Option<DateTime<Utc>>,
+    ) -> UpdateReport {
+        let now = status.now;
         let ordered = journal.in_time_order();
         let (since, since_from, entries) = period(scope, journal, &ordered, since);
         // Entries dated after now (a colleague's clock ahead) wait for the
@@ -366,7 +378,7 @@ impl UpdateReport {
             starts_in_days: status.starts_in_days,
             start: scope.start,
             total_days: status.total_days,
-            last_date: date_of_day(scope, status.total_days),
+            last_date: scope.date_of_day(status.total_days),
             phase: status.phase,
             last_phase: status.last_phase,
             phase_window: status.phase_window,
@@ -469,12 +481,6 @@ fn unseen(journal: &Journal, seen: &BTreeMap<String, usize>) -> std::collections
         }
     }
     out
-}
-
-/// The date of POC day `day`.
-fn date_of_day(scope: &Scope, day: u32) -> Option<NaiveDate> {
-    let after = u64::from(day.checked_sub(1)?);
-    scope.start.checked_add_days(Days::new(after))
 }
 
 /// What an ID names, as the update shows it.
@@ -724,19 +730,22 @@ fn failures(scope: &Scope, state: &PocState, period: &[&Line]) -> Vec<FailureRow
 /// earlier in the same period (then neither is news).
 fn reopened(scope: &Scope, state: &PocState, period: &[&Line]) -> Vec<Reopened> {
     let mut rows: Vec<Reopened> = Vec::new();
-    for (i, line) in period.iter().enumerate() {
+    // The IDs marked so far in the period, kept as the walk goes: looking
+    // back over every earlier line for each undo grew with its square.
+    let mut marked: std::collections::HashSet<String> = Default::default();
+    for line in period {
         let Event::Undo { id, note } = &line.entry.event else {
+            marked.extend(
+                marks(scope, &line.entry.event)
+                    .into_iter()
+                    .map(|(m, _)| m.id.clone()),
+            );
             continue;
         };
-        let marked_before = (period[..i].iter()).any(|l| {
-            marks(scope, &l.entry.event)
-                .iter()
-                .any(|(m, _)| m.id == *id)
-        });
         let Some(named) = named(scope, id) else {
             continue;
         };
-        if marked_before || state.status_of(id) != Status::Pending {
+        if marked.contains(id) || state.status_of(id) != Status::Pending {
             continue;
         }
         rows.retain(|r| r.id != *id);
@@ -861,7 +870,7 @@ fn next(scope: &Scope, state: &PocState, status: &StatusReport) -> Next {
         open_criteria,
         gate_to: phase.next(),
         gate_day: plan.days.1,
-        gate_date: date_of_day(scope, plan.days.1),
+        gate_date: scope.date_of_day(plan.days.1),
         days_left: match status.day {
             ..1 => i64::from(status.total_days),
             day => (i64::from(status.total_days) - day).max(0),

@@ -167,8 +167,7 @@ fn debrief_event(
 /// a four-digit year too: an all-day event ends there.
 fn day(poc: &Poc, n: u32) -> anyhow::Result<NaiveDate> {
     let start = poc.scope.start;
-    let date = start
-        .checked_add_days(chrono::Days::new(u64::from(n.max(1) - 1)))
+    let date = (poc.scope.date_of_day(n.max(1)))
         .filter(|d| d.year() >= 1 && d.succ_opt().is_some_and(|next| next.year() <= 9999));
     match date {
         Some(date) => Ok(date),

@@ -257,8 +257,7 @@ pub(super) fn say_gate_met(poc: &Poc) {
         crate::say!("The {phase} phase is complete: run `poc advance` to move to {next}.");
         return;
     }
-    let finals: Vec<String> = (poc.state.tracking.pending_signoffs(&poc.scope).into_iter())
-        .filter(|s| s.covers == crate::plan::Covers::Final)
+    let finals: Vec<String> = (poc.state.tracking.pending_finals(&poc.scope).into_iter())
         .map(|s| format!("`poc signoff {}` ({})", s.id, terminal_safe(&s.name)))
         .collect();
     match finals.as_slice() {

@@ -6,7 +6,6 @@ use chrono::{DateTime, Utc};
 use crate::context::{Context, Poc};
 use crate::error::{EXIT_OK, Error};
 use crate::journal::{Event, Outcome};
-use crate::plan::Covers;
 use crate::report::{DEBRIEF_FILE, describe_due};
 use crate::scope::Phase;
 use crate::text::terminal_safe;
@@ -72,20 +71,18 @@ fn needs_force(poc: &Poc, outcome: Outcome) -> Vec<String> {
 /// "the final sign-off SO2 (Marcus Webb) is not given; …": a win is the
 /// customer's to approve when the plan names who approves the result.
 fn missing_final_signoffs(poc: &Poc) -> Option<String> {
-    let pending = poc.state.tracking.pending_signoffs(&poc.scope);
-    let missing: Vec<String> = (pending.iter())
-        .filter(|s| s.covers == Covers::Final)
-        .map(|s| format!("{} ({})", s.id, terminal_safe(&s.name)))
-        .collect();
-    match missing.as_slice() {
+    let pending = poc.state.tracking.pending_finals(&poc.scope);
+    let named = |s: &&crate::plan::Signoff| format!("{} ({})", s.id, terminal_safe(&s.name));
+    match pending.as_slice() {
         [] => None,
         [one] => Some(format!(
-            "the final sign-off {one} is not given; record it with `poc signoff {} --evidence TEXT`",
-            pending.iter().find(|s| s.covers == Covers::Final)?.id
+            "the final sign-off {} is not given; record it with `poc signoff {} --evidence TEXT`",
+            named(one),
+            one.id
         )),
         many => Some(format!(
             "the final sign-offs {} are not given; record each with `poc signoff ID --evidence TEXT`",
-            many.join(", ")
+            many.iter().map(named).collect::<Vec<_>>().join(", ")
         )),
     }
 }

@@ -1,7 +1,7 @@
 //! `poc signoff`: record a sign-off the plan asks for (`signoffs:` in
 //! poc.yaml), withdraw one, or print the sign-off sheet to sign or send.
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::cli::{SheetFormat, SignoffArgs};
@@ -185,8 +185,7 @@ fn announce_given(poc: &Poc, signoff: &Signoff, entry: &Entry, replaces: Option<
     for f in files {
         crate::say!("Attached {} as {}", terminal_safe(&f.name), f.path);
     }
-    let finals_pending =
-        (poc.state.tracking.pending_signoffs(&poc.scope).iter()).any(|s| s.covers == Covers::Final);
+    let finals_pending = !poc.state.tracking.pending_finals(&poc.scope).is_empty();
     if signoff.covers == Covers::Final && !finals_pending && !poc.state.is_closed() {
         crate::say!(
             "Every final sign-off is in: a win can be recorded with `poc close --outcome win`."
@@ -282,10 +281,7 @@ pub struct SheetEntry {
 
 impl SignoffSheet {
     pub fn build(status: StatusReport, scope: &Scope) -> SignoffSheet {
-        let date = |day: u32| {
-            let after = u64::from(day.checked_sub(1)?);
-            scope.start.checked_add_days(Days::new(after))
-        };
+        let date = |day: u32| scope.date_of_day(day);
         let plan = (status.phases.iter())
             .map(|p| PlannedPhase {
                 title: p.title,

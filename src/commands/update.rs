@@ -46,8 +46,9 @@ pub fn run(args: UpdateArgs, ctx: &Context) -> anyhow::Result<u8> {
             poc.scope.show(poc.now)
         );
     }
-    poc.status(&poc.state).settled("an update")?;
-    let report = UpdateReport::build(&poc.scope, &poc.journal, &poc.state, poc.now, since);
+    let status = poc.status(&poc.state);
+    status.settled("an update")?;
+    let report = UpdateReport::of(status, &poc.scope, &poc.journal, &poc.state, since);
     let text = match args.format.unwrap_or(UpdateFormat::Text) {
         UpdateFormat::Text => update::text(&report),
         UpdateFormat::Markdown => update::markdown(&report),

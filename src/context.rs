@@ -221,7 +221,7 @@ impl Poc {
         match later {
             None => Ok(()),
             Some(l) if l.entry.at - entry.at <= skew => {
-                entry.at = l.entry.at + chrono::Duration::milliseconds(1);
+                entry.place_after(l.entry.at);
                 Ok(())
             }
             Some(Line {

@@ -534,6 +534,12 @@ impl Event {
 }
 
 impl Entry {
+    /// Dates the entry just after `t`: replayed at the same instant, the
+    /// (time, author) order could put it first.
+    pub fn place_after(&mut self, t: DateTime<Utc>) {
+        self.at = t + chrono::Duration::milliseconds(1);
+    }
+
     /// Where the entry falls in replay: by time, then (for entries of the
     /// same instant, common with `POC_NOW=YYYY-MM-DD`) by who wrote it, so
     /// that a union merge replays the same whichever side came first. One

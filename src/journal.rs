@@ -55,27 +55,14 @@ impl Journal {
     /// Parses the bytes of a journal; `file` names it in errors. (A long
     /// journal on disk is read in two halves: [`read`].)
     pub fn parse(bytes: &[u8], file: &str) -> Result<Journal, Error> {
-        Journal::parse_chunk(bytes, 0, 0, bytes.len(), file)
-    }
-
-    /// Parses `bytes`, which start at byte `base` of the file, after line
-    /// `skipped`, reserving room for the entries of `room` bytes. Only the
-    /// chunk that ends the file can end in a torn line.
-    fn parse_chunk(
-        bytes: &[u8],
-        base: usize,
-        skipped: usize,
-        room: usize,
-        file: &str,
-    ) -> Result<Journal, Error> {
-        let mut journal = Journal::with_room(room);
+        let mut journal = Journal::with_room(bytes.len());
         let mut start = 0usize;
-        let mut number = skipped;
+        let mut number = 0usize;
         while start < bytes.len() {
             number += 1;
             let end = memchr_newline(&bytes[start..]).map(|i| start + i);
             let raw = &bytes[start..end.unwrap_or(bytes.len())];
-            let line_start = base + start;
+            let line_start = start;
             start = end.map_or(bytes.len(), |e| e + 1);
             if journal.take_line(raw, end.is_none(), number, line_start, file)? {
                 break;

@@ -182,8 +182,6 @@ fn searched(entry: &ignore::DirEntry) -> bool {
             .is_some_and(crate::locate::holds_scope))
 }
 
-/// The row of the POC in `folder` (as [`shown`] makes it: errors name its
-/// files as the user would).
 /// The rows of `folders`, in their order, read on every core: each POC is
 /// read and replayed whole, and a team's repository holds thousands.
 pub fn rows(folders: Vec<String>, now: Now) -> Vec<ListRow> {
@@ -205,6 +203,8 @@ pub fn rows(folders: Vec<String>, now: Now) -> Vec<ListRow> {
     })
 }
 
+/// The row of the POC in `folder` (as [`shown`] makes it: errors name its
+/// files as the user would).
 pub fn row(folder: String, now: Now) -> ListRow {
     match Poc::open(Path::new(&folder), now) {
         Ok(poc) => ListRow::of(&poc, folder),
@@ -421,36 +421,9 @@ pub fn shown(dir: &Path, cwd: &Path) -> String {
     }
 }
 
-/// CSV text of one cell: a cell a spreadsheet would run as a formula
-/// (`= + - @`, or a tab or carriage return first) gets a leading `'`;
-/// one with a comma, quote or line break is quoted.
-pub fn csv_cell(text: &str) -> String {
-    let text = match text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        true => format!("'{text}"),
-        false => text.to_string(),
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn csv_cells_are_neutralised_and_quoted() {
-        assert_eq!(csv_cell("Acme"), "Acme");
-        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_cell("+1"), "'+1");
-        assert_eq!(csv_cell("-2"), "'-2");
-        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(csv_cell("a,b"), "\"a,b\"");
-        assert_eq!(csv_cell("two\nlines"), "\"two\nlines\"");
-        assert_eq!(csv_cell(""), "");
-    }
 
     #[test]
     fn folders_read_as_typed() {

@@ -195,7 +195,7 @@ const CSV_COLUMNS: [&str; 23] = [
 fn csv(rows: &[ListRow]) -> String {
     let mut out = String::new();
     let mut line = |cells: &mut dyn Iterator<Item = String>| {
-        let cells: Vec<String> = cells.map(|c| portfolio::csv_cell(&c)).collect();
+        let cells: Vec<String> = cells.map(|c| render::csv_cell(&c)).collect();
         out.push_str(&cells.join(","));
         out.push('\n');
     };

@@ -85,8 +85,7 @@ pub fn just_after(
             poc.scope.show(floor)
         );
     }
-    // Just after: at the same instant, replay order could put it first.
-    entry.at = floor + chrono::Duration::milliseconds(1);
+    entry.place_after(floor);
 }
 
 /// Optional text from a flag, trimmed; blank counts as absent.

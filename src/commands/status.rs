@@ -62,7 +62,7 @@ fn headline(r: &StatusReport, scope: &Scope) -> String {
         )
     };
     match (r.outcome_title, &r.debrief) {
-        (Some(outcome), Some(due)) => out.push_str(&closed_lines(r, scope, outcome, due)),
+        (Some(_), Some(due)) => out.push_str(&closed_lines(r, scope, due)),
         _ => out.push_str(&open_line(r)),
     }
     for c in &r.conflicts {
@@ -117,19 +117,8 @@ fn open_line(r: &StatusReport) -> String {
     )
 }
 
-fn closed_lines(r: &StatusReport, scope: &Scope, outcome: &str, due: &DebriefDue) -> String {
-    let mut out = format!(
-        "Closed: {outcome} on {}, in {}, {} (planned {})\n",
-        r.closed_at
-            .map(|t| crate::clock::local_date(t, scope.zone).to_string())
-            .unwrap_or_default(),
-        r.last_phase,
-        match r.duration_days() {
-            0 => "before day 1".to_string(),
-            days => format!("after {}", plural(days, "day")),
-        },
-        r.total_days
-    );
+fn closed_lines(r: &StatusReport, scope: &Scope, due: &DebriefDue) -> String {
+    let mut out = format!("{} (planned {})\n", r.standing(scope.zone), r.total_days);
     if due.written {
         out.push_str(&format!(
             "Debrief written: {DEBRIEF_FILE} (due {})\n",

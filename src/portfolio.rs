@@ -56,6 +56,9 @@ pub struct ListRow {
     /// "5 h", "2 days 4 h": before or past the deadline.
     pub debrief_distance: Option<String>,
     pub error: Option<RowError>,
+    /// Decisions two clones made differently (two outcomes merged): the
+    /// outcome shown is not settled until a reopen and a new close.
+    pub conflicts: usize,
 }
 
 /// Where a closed POC's debrief stands.
@@ -136,6 +139,8 @@ pub enum Alarm {
 pub fn find(roots: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
     let mut found = Vec::new();
     let mut unsearched = Vec::new();
+    // A POC once, however many roots reach it (`poc list . acme`).
+    let mut seen = std::collections::HashSet::new();
     for root in roots {
         let walker = ignore::WalkBuilder::new(root)
             // A tree copied out of git (an export, a CI artifact) keeps its
@@ -148,21 +153,29 @@ pub fn find(roots: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
             .build();
         for entry in walker {
             match entry {
-                Ok(entry) if holds_scope(&entry) => found.push(entry.into_path()),
+                Ok(entry) if holds_scope(&entry) => {
+                    let path = entry.into_path();
+                    let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+                    if seen.insert(key) {
+                        found.push(path);
+                    }
+                }
                 Ok(_) => {}
                 Err(e) => unsearched.push(e.to_string()),
             }
         }
     }
     found.sort();
-    found.dedup();
     (found, unsearched)
 }
 
 /// Whether `entry` is a folder holding a `poc.yaml` of any kind (see
 /// [`crate::locate::holds_scope`]).
 fn holds_scope(entry: &ignore::DirEntry) -> bool {
-    entry.file_type().is_some_and(|t| t.is_dir()) && crate::locate::holds_scope(entry.path())
+    // A root may be a link to a POC folder, which the walk reports as a link.
+    let folder = entry.file_type().is_some_and(|t| t.is_dir())
+        || (entry.depth() == 0 && entry.path().is_dir());
+    folder && crate::locate::holds_scope(entry.path())
 }
 
 /// Whether the walk goes into `entry`: never `.git/`, `target/`, or a POC's
@@ -247,6 +260,7 @@ impl ListRow {
             }),
             debrief_due: debrief.map(|d| d.due),
             debrief_distance: debrief.map(|d| d.distance.clone()),
+            conflicts: report.conflicts.len(),
             ..ListRow::empty(folder)
         }
     }
@@ -302,6 +316,7 @@ impl ListRow {
             debrief_due: None,
             debrief_distance: None,
             error: None,
+            conflicts: 0,
         }
     }
 
@@ -320,7 +335,9 @@ impl ListRow {
             Alarm::Stale => self.is_stale(stale_days),
             Alarm::Late => self.days_late.is_some_and(|d| d > 0),
             Alarm::Overdue => self.debrief == Some(DebriefState::Overdue),
-            Alarm::Broken => self.error.is_some(),
+            // An outcome in conflict is as broken as an unreadable file:
+            // the row cannot be counted as it stands.
+            Alarm::Broken => self.error.is_some() || self.conflicts > 0,
         }
     }
 }

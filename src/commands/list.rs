@@ -35,8 +35,12 @@ pub fn run(args: ListArgs, ctx: &Context) -> anyhow::Result<u8> {
     };
     for root in &roots {
         if !root.is_dir() {
+            let what = match root.exists() {
+                true => "not a folder; name the folder to search",
+                false => "no such folder",
+            };
             return Err(crate::error::Error::usage(format!(
-                "{}: no such folder",
+                "{}: {what}",
                 crate::text::terminal_safe(&root.display().to_string())
             ))
             .into());
@@ -61,7 +65,11 @@ pub fn run(args: ListArgs, ctx: &Context) -> anyhow::Result<u8> {
         .filter(|row| filter.keeps(row))
         .collect();
     portfolio::sort(&mut rows, args.sort.map_or(SortKey::default(), Into::into));
-    print(&rows, args.format.unwrap_or(TableFormat::Table))?;
+    print(
+        &rows,
+        args.format.unwrap_or(TableFormat::Table),
+        found.len(),
+    )?;
     let broken = rows.iter().filter(|r| r.error.is_some()).count();
     if broken > 0 {
         crate::warn!(
@@ -77,13 +85,21 @@ pub fn run(args: ListArgs, ctx: &Context) -> anyhow::Result<u8> {
     Ok(if raised { EXIT_FAILURE } else { EXIT_OK })
 }
 
-fn print(rows: &[ListRow], format: TableFormat) -> anyhow::Result<()> {
+/// Prints the rows; `found` is how many POCs there were before the filters.
+fn print(rows: &[ListRow], format: TableFormat, found: usize) -> anyhow::Result<()> {
     match format {
         TableFormat::Json => {
             let lines: anyhow::Result<String> = rows.iter().map(render::json_line).collect();
             crate::out(&lines?)
         }
         TableFormat::Csv => crate::out(&csv(rows)),
+        TableFormat::Table if rows.is_empty() && found > 0 => {
+            crate::say!(
+                "No POC matches the filters ({} found).",
+                crate::text::plural(found as i64, "POC")
+            );
+            Ok(())
+        }
         TableFormat::Table if rows.is_empty() => {
             crate::say!("No POC found (a POC is a folder holding poc.yaml).");
             Ok(())
@@ -124,6 +140,7 @@ fn cells(row: &ListRow) -> [String; 10] {
         return out;
     }
     let phase = match (row.outcome, row.phase) {
+        (Some(outcome), _) if row.conflicts > 0 => format!("{} (in conflict)", outcome.id()),
         (Some(outcome), _) => outcome.id().to_string(),
         (None, Some(phase)) => phase.id().to_string(),
         _ => String::new(),
@@ -164,7 +181,7 @@ fn cells(row: &ListRow) -> [String; 10] {
 }
 
 /// The CSV's columns: the JSON's fields, flat, with the same names.
-const CSV_COLUMNS: [&str; 23] = [
+const CSV_COLUMNS: [&str; 24] = [
     "folder",
     "name",
     "prospect",
@@ -188,6 +205,7 @@ const CSV_COLUMNS: [&str; 23] = [
     "error_kind",
     "error_at",
     "error",
+    "conflicts",
 ];
 
 /// A header row, then a row per POC, each cell safe to open in a
@@ -206,7 +224,7 @@ fn csv(rows: &[ListRow]) -> String {
     out
 }
 
-fn csv_cells(row: &ListRow) -> [String; 23] {
+fn csv_cells(row: &ListRow) -> [String; 24] {
     fn s<T: ToString>(value: Option<T>) -> String {
         value.map_or_else(String::new, |v| v.to_string())
     }
@@ -240,5 +258,6 @@ fn csv_cells(row: &ListRow) -> [String; 23] {
         s(error.map(|e| e.kind)),
         s(at),
         s(error.map(|e| e.message.as_str())),
+        row.conflicts.to_string(),
     ]
 }

@@ -375,7 +375,7 @@ fn csv_has_a_header_and_neutralises_formulas() {
     );
     let broken = lines.iter().find(|l| l.starts_with("broken,")).unwrap();
     assert!(
-        broken.ends_with(",invalid,broken/poc.yaml:1:7,\"expected text, not a list or mapping\""),
+        broken.ends_with(",invalid,broken/poc.yaml:1:7,\"expected text, not a list or mapping\",0"),
         "{broken}"
     );
 }
@@ -463,4 +463,53 @@ fn a_long_folder_name_splits_but_short_words_stay_whole() {
         );
     }
     assert!(!run.stdout.contains(long), "{}", run.stdout);
+}
+
+/// What an adversarial try found: roots that overlap list a POC once, a
+/// root that is a link to a POC lists it, a file as a root is named as
+/// one, filters that leave nothing say so, and two outcomes merged show as
+/// a conflict that `--fail-on broken` catches.
+#[test]
+fn overlapping_and_linked_roots_conflicts_and_empty_filters() {
+    let mut env = TestEnv::new();
+    env.at("2026-11-20T09:00:00Z");
+    env.run(&["init", "ok", "--prospect", "Okco", "--start", "2026-11-20"])
+        .ok();
+    let once = |args: &[&str]| {
+        let mut full = vec!["list", "--format", "json"];
+        full.extend_from_slice(args);
+        let run = env.run(&full);
+        run.ok();
+        run.stdout.lines().count()
+    };
+    assert_eq!(once(&[".", "ok", "./ok"]), 1);
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("ok", env.path().join("oklink")).unwrap();
+        assert_eq!(once(&["oklink"]), 1);
+    }
+    env.run(&["list", "ok/poc.yaml"])
+        .code(2)
+        .first_err_is("error: ok/poc.yaml: not a folder; name the folder to search");
+    env.run(&["list", "--owner", "nobody"])
+        .ok()
+        .first_err_is("No POC matches the filters (1 POC found).");
+    env.run(&["list", "--fail-on", "broken"]).ok();
+    // Two clones closed it differently; the merge holds both.
+    let journal = env.read("ok/journal.yaml");
+    env.write(
+        "ok/journal.yaml",
+        format!(
+            "{journal}{}\n{}\n",
+            r#"- {"at":"2026-11-20T10:00:00Z","by":"dana","kind":"close","outcome":"win","forced":true,"reason":"w","from":"setup"}"#,
+            r#"- {"at":"2026-11-20T11:00:00Z","by":"lee","kind":"close","outcome":"loss","forced":true,"reason":"l","from":"setup"}"#
+        ),
+    );
+    let run = env.run(&["list", "--format", "json"]);
+    run.ok();
+    assert_eq!(run.json()["conflicts"], 1, "{}", run.stdout);
+    let mut wide = env.command(env.path(), &["list"]);
+    let table = crate::common::to_run(wide.env("COLUMNS", "200").output().unwrap());
+    table.ok().stdout_has(" win (in conflict) ");
+    env.run(&["list", "--fail-on", "broken"]).code(1);
 }

@@ -321,6 +321,10 @@ pub struct ListArgs {
     /// cannot be read (repeatable); the rows print as usual.
     #[arg(long, value_enum, value_name = "WHAT")]
     pub fail_on: Vec<FailOnArg>,
+    /// Read every POC afresh: neither use nor write the summaries kept in
+    /// each POC's `.poc-cache/` (they are checked against the files anyway).
+    #[arg(long)]
+    pub no_cache: bool,
     /// Output format.
     #[arg(long, value_enum)]
     pub format: Option<TableFormat>,

@@ -11,7 +11,7 @@ use crate::clock::Now;
 use crate::error::Error;
 use crate::fsutil::display_in;
 use crate::journal::{self, Entry, Event, Journal, Line, LockedJournal};
-use crate::report::{DEBRIEF_FILE, StatusReport};
+use crate::report::StatusReport;
 use crate::scope::{MAX_SCOPE_BYTES, SCOPE_FILE, Scope};
 use crate::state::PocState;
 
@@ -236,34 +236,10 @@ impl Poc {
         }
     }
 
-    /// Whether `debrief.md` is the debrief of the close at `closed`: its
-    /// `closed:` tag names that day. One from before a reopen does not count;
-    /// one whose tag the SE removed does.
+    /// Whether `debrief.md` is the debrief of the close at `closed`.
     fn debrief_written_for(&self, closed: DateTime<Utc>) -> bool {
-        use std::io::Read as _;
-        // Never through a link, and never anything but a regular file: a
-        // FIFO there would otherwise wait for a writer forever.
-        if crate::fsutil::link_in(&self.dir, DEBRIEF_FILE).is_some() {
-            return false;
-        }
-        let Ok(file) = crate::fsutil::open_regular(&self.dir.join(DEBRIEF_FILE)) else {
-            return false;
-        };
-        // The tags are at the top; the SE's notes below can be long.
-        let mut head = Vec::new();
-        if file.take(4096).read_to_end(&mut head).is_err() {
-            return true;
-        }
-        let head = String::from_utf8_lossy(&head);
-        let mut lines = head.lines();
-        if lines.next().map(str::trim_end) != Some("---") {
-            return true;
-        }
-        let day = crate::clock::local_date(closed, self.scope.zone).to_string();
-        lines
-            .take_while(|l| l.trim_end() != "---")
-            .find_map(|l| l.strip_prefix("closed:"))
-            .is_none_or(|tag| tag.trim().trim_matches(['"', '\'']) == day)
+        crate::debrief_doc::DebriefDoc::read(&self.dir)
+            .is_some_and(|d| d.is_for(closed, self.scope.zone))
     }
 
     /// Refuses when the POC is closed, naming `reopen`.

@@ -8,6 +8,7 @@
 //! the plumbing (files, text, YAML, runs) stay inside the crate.
 
 pub mod clock;
+pub mod debrief_doc;
 pub mod error;
 pub mod event;
 pub mod journal;
@@ -18,6 +19,8 @@ pub mod render;
 pub mod report;
 pub mod scope;
 pub mod state;
+pub mod summary;
+pub mod summary_cache;
 pub mod tracking;
 pub mod update;
 

@@ -8,11 +8,11 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::clock::Now;
-use crate::context::Poc;
 use crate::evidence::EVIDENCE_DIR;
 use crate::journal::Outcome;
-use crate::report::{JSON_SCHEMA_VERSION, Standing};
+use crate::report::{DebriefDue, JSON_SCHEMA_VERSION};
 use crate::scope::Phase;
+use crate::summary::Summary;
 
 /// Days without a journal entry after which an open POC is stale, when
 /// `--fail-on stale` is given without `--stale DAYS`.
@@ -185,7 +185,7 @@ fn searched(entry: &ignore::DirEntry) -> bool {
         return true;
     }
     let name = entry.file_name();
-    if name == ".git" || name == "target" {
+    if name == ".git" || name == "target" || name == crate::summary_cache::CACHE_DIR {
         return false;
     }
     !(name == EVIDENCE_DIR
@@ -197,12 +197,14 @@ fn searched(entry: &ignore::DirEntry) -> bool {
 
 /// The rows of `folders`, in their order, read on every core: each POC is
 /// read and replayed whole, and a team's repository holds thousands.
-pub fn rows(folders: Vec<String>, now: Now) -> Vec<ListRow> {
+pub fn rows(folders: Vec<String>, now: Now, cache: bool) -> Vec<ListRow> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = folders.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
         let handles: Vec<std::thread::ScopedJoinHandle<Vec<ListRow>>> = (folders.chunks(chunk))
-            .map(|part| scope.spawn(move || part.iter().map(|f| row(f.clone(), now)).collect()))
+            .map(|part| {
+                scope.spawn(move || part.iter().map(|f| row(f.clone(), now, cache)).collect())
+            })
             .collect();
         let mut out = Vec::with_capacity(folders.len());
         for handle in handles {
@@ -218,49 +220,55 @@ pub fn rows(folders: Vec<String>, now: Now) -> Vec<ListRow> {
 
 /// The row of the POC in `folder` (as [`shown`] makes it: errors name its
 /// files as the user would).
-pub fn row(folder: String, now: Now) -> ListRow {
-    match Poc::open(Path::new(&folder), now) {
-        Ok(poc) => ListRow::of(&poc, folder),
+pub fn row(folder: String, now: Now, cache: bool) -> ListRow {
+    match crate::summary_cache::summary(Path::new(&folder), now, cache) {
+        Ok(summary) => ListRow::of(&summary, folder, now),
         Err(e) => ListRow::broken(folder, &e),
     }
 }
 
 impl ListRow {
-    fn of(poc: &Poc, folder: String) -> ListRow {
-        let report = poc.status(&poc.state);
-        let closed = report.phase == Standing::Closed;
-        let open_blockers = report.blockers.iter().filter(|b| b.open);
-        let last = poc.journal.latest().map(|l| l.entry.at);
-        let debrief = report.debrief.as_ref();
+    /// The row of the POC `summary` tells of, at `now`.
+    pub fn of(summary: &Summary, folder: String, now: Now) -> ListRow {
+        let now = now.resolve(summary.zone());
+        let counts = summary.criteria_counts();
+        let close = summary.close.as_ref();
+        let last = summary.last_activity;
+        let due = close.map(|c| DebriefDue::at(c.debrief_due, now));
         ListRow {
-            name: Some(report.name.clone()),
-            prospect: Some(report.prospect.clone()),
-            owner: report.owner.clone(),
-            phase: Some(report.last_phase),
-            closed: Some(closed),
-            outcome: report.outcome,
-            day: Some(match closed {
-                true => report.duration_days(),
-                false => report.day,
+            name: Some(summary.name.clone()),
+            prospect: Some(summary.prospect.clone()),
+            owner: summary.owner.clone(),
+            phase: Some(summary.phase),
+            closed: Some(close.is_some()),
+            outcome: summary.outcome(),
+            day: Some(match close {
+                Some(c) => c.duration_days,
+                None => summary.day_of(now).max(0),
             }),
-            total_days: Some(report.total_days),
-            days_late: Some(report.days_late),
-            criteria_met: Some(report.criteria_summary.met),
-            criteria_total: Some(report.criteria_summary.total),
-            must_met: Some(report.criteria_summary.must_met),
-            must_total: Some(report.criteria_summary.must_total),
-            open_blockers: Some(report.open_blockers),
-            oldest_blocker_days: open_blockers.map(|b| b.days_open).max(),
+            total_days: Some(summary.total_days),
+            days_late: Some(match close {
+                Some(_) => 0,
+                None => (summary.day_of(now) - i64::from(summary.phase_window[1])).max(0),
+            }),
+            criteria_met: Some(counts.met),
+            criteria_total: Some(counts.total),
+            must_met: Some(counts.must_met),
+            must_total: Some(counts.must_total),
+            open_blockers: Some(summary.open_blockers()),
+            oldest_blocker_days: summary.oldest_blocker_days(now),
             last_activity: last,
-            idle_days: last.map(|t| (poc.now - t).num_days().max(0)),
-            debrief: debrief.map(|d| match (d.written, d.overdue) {
-                (true, _) => DebriefState::Written,
-                (false, true) => DebriefState::Overdue,
-                (false, false) => DebriefState::Due,
-            }),
-            debrief_due: debrief.map(|d| d.due),
-            debrief_distance: debrief.map(|d| d.distance.clone()),
-            conflicts: report.conflicts.len(),
+            idle_days: last.map(|t| (now - t).num_days().max(0)),
+            debrief: close
+                .zip(due.as_ref())
+                .map(|(c, d)| match (c.debrief.is_some(), d.overdue) {
+                    (true, _) => DebriefState::Written,
+                    (false, true) => DebriefState::Overdue,
+                    (false, false) => DebriefState::Due,
+                }),
+            debrief_due: due.as_ref().map(|d| d.due),
+            debrief_distance: due.map(|d| d.distance),
+            conflicts: summary.conflicts,
             ..ListRow::empty(folder)
         }
     }

@@ -224,7 +224,7 @@ impl std::fmt::Display for Standing {
 }
 
 /// Where a phase stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum PhaseState {
     #[serde(rename = "done")]
     Done,
@@ -405,7 +405,7 @@ impl CriteriaSummary {
 }
 
 impl DebriefDue {
-    fn at(due: DateTime<Utc>, now: DateTime<Utc>) -> DebriefDue {
+    pub fn at(due: DateTime<Utc>, now: DateTime<Utc>) -> DebriefDue {
         DebriefDue {
             due,
             overdue: now >= due,

@@ -108,7 +108,7 @@ impl Priority {
 }
 
 /// The debrief framework's deal size tier, from the ACV.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Tier {
     #[serde(rename = "SMB")]
     Smb,

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use crate::error::GateBlock;
 use crate::journal::{Entry, Event, FileEvidence, Journal, Mark, Outcome, RunEvidence};
@@ -20,7 +20,7 @@ use crate::scope::{Phase, Priority, Scope};
 pub use crate::tracking::Tracking;
 
 /// Where a checklist item or success criterion stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Pending,

@@ -44,6 +44,16 @@ pub fn parse<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, Error> {
     parse_with(text, file, 0, options())
 }
 
+/// Parses a YAML document that starts after line `line_offset` of `file`
+/// (a front matter): errors name the file's own lines.
+pub fn parse_at<T: DeserializeOwned>(
+    text: &str,
+    file: &str,
+    line_offset: usize,
+) -> Result<T, Error> {
+    parse_with(text, file, line_offset, options())
+}
+
 /// Parses one journal line, line `number` of `file`, that is not strict JSON.
 pub fn parse_line<T: DeserializeOwned>(text: &str, file: &str, number: usize) -> Result<T, Error> {
     parse_with(text, file, number - 1, line_options())

@@ -61,7 +61,7 @@ pub fn run(args: ListArgs, ctx: &Context) -> anyhow::Result<u8> {
         .iter()
         .map(|dir| portfolio::shown(dir, &cwd))
         .collect();
-    let mut rows: Vec<ListRow> = (portfolio::rows(folders, ctx.now).into_iter())
+    let mut rows: Vec<ListRow> = (portfolio::rows(folders, ctx.now, !args.no_cache).into_iter())
         .filter(|row| filter.keeps(row))
         .collect();
     portfolio::sort(&mut rows, args.sort.map_or(SortKey::default(), Into::into));

@@ -198,6 +198,11 @@ impl TestEnv {
         while let Some(dir) = stack.pop() {
             for entry in std::fs::read_dir(&dir).unwrap() {
                 let p = entry.unwrap().path();
+                // poc list's summary cache: rebuildable, never the user's
+                // data; tests/cli/summary_cache.rs checks it on its own.
+                if p.file_name().is_some_and(|n| n == ".poc-cache") {
+                    continue;
+                }
                 let rel = p.strip_prefix(self.path()).unwrap().to_path_buf();
                 let kind = std::fs::symlink_metadata(&p).unwrap().file_type();
                 let target = std::fs::metadata(&p).map(|m| m.file_type());

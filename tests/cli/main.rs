@@ -44,5 +44,6 @@ mod properties;
 mod review_fixes;
 mod runs;
 mod smoke;
+mod summary_cache;
 mod teams;
 mod time_zones;

@@ -1,0 +1,230 @@
+//! What one POC folder tells the portfolio (`poc list`) and the debrief
+//! library (`poc insights`, `poc similar`): plain owned facts that do not
+//! depend on the time they are read at, so they can be kept in a cache
+//! (src/summary_cache.rs) and turned into a row at any `now`.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::context::Poc;
+use crate::debrief_doc::DebriefDoc;
+use crate::journal::Outcome;
+use crate::plan::GapSeverity;
+use crate::report::PhaseState;
+use crate::scope::{Phase, Priority, Tier};
+use crate::state::Status;
+
+/// One POC, summarised.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub name: String,
+    pub prospect: String,
+    pub owner: Option<String>,
+    pub account_exec: Option<String>,
+    pub industry: Option<String>,
+    pub acv: Option<u64>,
+    pub tier: Option<Tier>,
+    pub competitors: Vec<String>,
+    /// The bundled or team template `init` started from.
+    pub template: Option<String>,
+    /// The POC's IANA zone: its days are counted there.
+    pub timezone: String,
+    pub start: NaiveDate,
+    pub total_days: u32,
+    /// The phase it is in, or was closed in.
+    pub phase: Phase,
+    /// That phase's planned days.
+    pub phase_window: [u32; 2],
+    /// The latest journal entry's time.
+    pub last_activity: Option<DateTime<Utc>>,
+    pub criteria: Vec<CriterionFact>,
+    pub blockers: Vec<BlockerFact>,
+    /// Requests parked as out of scope.
+    pub parked: usize,
+    pub gaps: Vec<GapFact>,
+    /// Outcomes two clones decided differently (merged), not yet settled.
+    pub conflicts: usize,
+    /// How it ended; none while open.
+    pub close: Option<CloseFacts>,
+}
+
+/// A success criterion, as it stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CriterionFact {
+    pub id: String,
+    pub title: String,
+    pub priority: Priority,
+    pub status: Status,
+    /// Failed at some point, whether or not met later.
+    pub ever_failed: bool,
+}
+
+/// A blocker: when it was raised and resolved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BlockerFact {
+    pub opened: DateTime<Utc>,
+    pub resolved: Option<DateTime<Utc>>,
+}
+
+/// A product gap the prospect hit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GapFact {
+    pub text: String,
+    pub feature: Option<String>,
+    pub severity: GapSeverity,
+    pub open: bool,
+}
+
+/// How a POC ended, and what its phases and debrief say about it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CloseFacts {
+    pub outcome: Outcome,
+    pub at: DateTime<Utc>,
+    /// Closed with `--force`, a gate unmet.
+    pub forced: bool,
+    pub reason: Option<String>,
+    /// Days from the start to the close, counted in the POC's days.
+    pub duration_days: i64,
+    pub phases: Vec<PhaseFact>,
+    pub debrief_due: DateTime<Utc>,
+    /// The debrief.md of this close, once written.
+    pub debrief: Option<DebriefDoc>,
+}
+
+/// One phase of a closed POC: planned against what happened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhaseFact {
+    pub phase: Phase,
+    pub days: [u32; 2],
+    pub state: PhaseState,
+    /// Days it ran past its planned last day.
+    pub days_late: i64,
+}
+
+impl Summary {
+    /// The summary of a loaded POC.
+    pub fn of(poc: &Poc) -> Summary {
+        let scope = &poc.scope;
+        let state = &poc.state;
+        // Built directly: the debrief is read below, once.
+        let report = crate::report::StatusReport::build(scope, state, poc.now);
+        let plan = scope.plan(state.phase);
+        Summary {
+            name: scope.name.clone(),
+            prospect: scope.prospect.clone(),
+            owner: scope.owner.clone(),
+            account_exec: scope.account_exec.clone(),
+            industry: scope.industry.clone(),
+            acv: scope.acv,
+            tier: scope.deal_size_tier(),
+            competitors: scope.competitors.clone(),
+            template: scope.template.clone(),
+            timezone: scope.timezone.clone(),
+            start: scope.start,
+            total_days: scope.total_days(),
+            phase: state.phase,
+            phase_window: [plan.days.0, plan.days.1],
+            last_activity: poc.journal.latest().map(|l| l.entry.at),
+            criteria: (report.criteria.iter())
+                .map(|c| CriterionFact {
+                    id: c.id.clone(),
+                    title: c.title.clone(),
+                    priority: c.priority,
+                    status: c.status,
+                    ever_failed: c.status == Status::Failed || !c.earlier_failures.is_empty(),
+                })
+                .collect(),
+            blockers: (state.blockers.iter())
+                .map(|b| BlockerFact {
+                    opened: b.opened,
+                    resolved: b.resolved,
+                })
+                .collect(),
+            parked: state.parked.len(),
+            gaps: (report.gaps.iter())
+                .map(|g| GapFact {
+                    text: g.gap.text.clone(),
+                    feature: g.gap.feature.clone(),
+                    severity: g.gap.severity,
+                    open: g.open,
+                })
+                .collect(),
+            conflicts: state.conflicts.len(),
+            close: report
+                .closed_at
+                .zip(state.closure.as_ref())
+                .map(|(at, c)| CloseFacts {
+                    outcome: c.outcome,
+                    at,
+                    forced: c.forced,
+                    reason: c.reason.clone(),
+                    duration_days: report.duration_days(),
+                    phases: (report.phases.iter())
+                        .map(|p| PhaseFact {
+                            phase: p.id,
+                            days: p.days,
+                            state: p.state,
+                            days_late: p.days_late,
+                        })
+                        .collect(),
+                    debrief_due: crate::state::debrief_due(c),
+                    debrief: DebriefDoc::read(&poc.dir).filter(|d| d.is_for(at, scope.zone)),
+                }),
+        }
+    }
+
+    pub fn zone(&self) -> chrono_tz::Tz {
+        crate::clock::parse_zone(&self.timezone).unwrap_or(chrono_tz::Tz::UTC)
+    }
+
+    /// The POC day of `t`: day 1 is the start, counted in the POC's zone.
+    pub fn day_of(&self, t: DateTime<Utc>) -> i64 {
+        (crate::clock::local_date(t, self.zone()) - self.start).num_days() + 1
+    }
+
+    pub fn outcome(&self) -> Option<Outcome> {
+        self.close.as_ref().map(|c| c.outcome)
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.close.is_none()
+    }
+
+    /// Criteria met, and of the musts, met.
+    pub fn criteria_counts(&self) -> CriteriaCounts {
+        let met = |c: &&CriterionFact| c.status == Status::Met;
+        let musts = || (self.criteria.iter()).filter(|c| c.priority == Priority::Must);
+        CriteriaCounts {
+            met: self.criteria.iter().filter(met).count(),
+            total: self.criteria.len(),
+            must_met: musts().filter(met).count(),
+            must_total: musts().count(),
+        }
+    }
+
+    /// Whole days the longest-open blocker still open has been open at
+    /// `now` (a closed POC's blockers stopped counting at the close).
+    pub fn oldest_blocker_days(&self, now: DateTime<Utc>) -> Option<i64> {
+        let until = self.close.as_ref().map_or(now, |c| c.at);
+        (self.blockers.iter())
+            .filter(|b| b.resolved.is_none())
+            .map(|b| (until - b.opened).num_hours().max(0) / 24)
+            .max()
+    }
+
+    pub fn open_blockers(&self) -> usize {
+        self.blockers
+            .iter()
+            .filter(|b| b.resolved.is_none())
+            .count()
+    }
+}
+
+/// Criteria met of total, and of the must-haves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CriteriaCounts {
+    pub met: usize,
+    pub total: usize,
+    pub must_met: usize,
+    pub must_total: usize,
+}

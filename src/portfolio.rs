@@ -195,16 +195,19 @@ fn searched(entry: &ignore::DirEntry) -> bool {
             .is_some_and(crate::locate::holds_scope))
 }
 
-/// The rows of `folders`, in their order, read on every core: each POC is
-/// read and replayed whole, and a team's repository holds thousands.
-pub fn rows(folders: Vec<String>, now: Now, cache: bool) -> Vec<ListRow> {
+/// The summaries of the POCs in `folders`, in their order, read on every
+/// core (a team's repository holds thousands), each from its cache when
+/// `cache` allows and it is still true.
+pub fn summaries(folders: Vec<String>, now: Now, cache: bool) -> Vec<Read> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = folders.len().div_ceil(threads).max(1);
+    let read = |folder: &String| Read {
+        summary: crate::summary_cache::summary(Path::new(folder), now, cache),
+        folder: folder.clone(),
+    };
     std::thread::scope(|scope| {
-        let handles: Vec<std::thread::ScopedJoinHandle<Vec<ListRow>>> = (folders.chunks(chunk))
-            .map(|part| {
-                scope.spawn(move || part.iter().map(|f| row(f.clone(), now, cache)).collect())
-            })
+        let handles: Vec<std::thread::ScopedJoinHandle<Vec<Read>>> = (folders.chunks(chunk))
+            .map(|part| scope.spawn(move || part.iter().map(read).collect()))
             .collect();
         let mut out = Vec::with_capacity(folders.len());
         for handle in handles {
@@ -218,13 +221,21 @@ pub fn rows(folders: Vec<String>, now: Now, cache: bool) -> Vec<ListRow> {
     })
 }
 
-/// The row of the POC in `folder` (as [`shown`] makes it: errors name its
-/// files as the user would).
-pub fn row(folder: String, now: Now, cache: bool) -> ListRow {
-    match crate::summary_cache::summary(Path::new(&folder), now, cache) {
-        Ok(summary) => ListRow::of(&summary, folder, now),
-        Err(e) => ListRow::broken(folder, &e),
-    }
+/// A POC folder (as [`shown`] makes it: errors name its files as the user
+/// would), and its summary or why it could not be read.
+pub struct Read {
+    pub folder: String,
+    pub summary: anyhow::Result<Summary>,
+}
+
+/// The rows of `folders`, in their order.
+pub fn rows(folders: Vec<String>, now: Now, cache: bool) -> Vec<ListRow> {
+    (summaries(folders, now, cache).into_iter())
+        .map(|read| match read.summary {
+            Ok(summary) => ListRow::of(&summary, read.folder, now),
+            Err(e) => ListRow::broken(read.folder, &e),
+        })
+        .collect()
 }
 
 impl ListRow {
@@ -273,28 +284,9 @@ impl ListRow {
         }
     }
 
-    fn broken(folder: String, e: &anyhow::Error) -> ListRow {
-        let error = match e.downcast_ref::<crate::Error>() {
-            Some(e) => {
-                let at = e.location();
-                RowError {
-                    kind: e.kind(),
-                    file: at.map(|l| l.file.clone()),
-                    line: at.and_then(|l| l.line),
-                    column: at.and_then(|l| l.column),
-                    message: first_line(&e.message()),
-                }
-            }
-            None => RowError {
-                kind: "unreadable",
-                file: None,
-                line: None,
-                column: None,
-                message: first_line(&format!("{e:#}")),
-            },
-        };
+    pub fn broken(folder: String, e: &anyhow::Error) -> ListRow {
         ListRow {
-            error: Some(error),
+            error: Some(RowError::of(e)),
             ..ListRow::empty(folder)
         }
     }
@@ -351,6 +343,29 @@ impl ListRow {
 }
 
 impl RowError {
+    /// Why a POC could not be read, from the error reading it.
+    pub fn of(e: &anyhow::Error) -> RowError {
+        match e.downcast_ref::<crate::Error>() {
+            Some(e) => {
+                let at = e.location();
+                RowError {
+                    kind: e.kind(),
+                    file: at.map(|l| l.file.clone()),
+                    line: at.and_then(|l| l.line),
+                    column: at.and_then(|l| l.column),
+                    message: first_line(&e.message()),
+                }
+            }
+            None => RowError {
+                kind: "unreadable",
+                file: None,
+                line: None,
+                column: None,
+                message: first_line(&format!("{e:#}")),
+            },
+        }
+    }
+
     /// `file:line:column`, or the file alone, when the error is in one.
     pub fn at(&self) -> Option<String> {
         let mut at = self.file.clone()?;

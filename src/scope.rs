@@ -118,6 +118,17 @@ pub enum Tier {
     Enterprise,
 }
 
+impl Tier {
+    /// As the debrief framework writes it (and serde does): `Mid-Market`.
+    pub fn title(self) -> &'static str {
+        match self {
+            Tier::Smb => "SMB",
+            Tier::MidMarket => "Mid-Market",
+            Tier::Enterprise => "Enterprise",
+        }
+    }
+}
+
 /// A validated scope.
 #[derive(Debug, Clone, Serialize)]
 pub struct Scope {

@@ -228,3 +228,70 @@ pub struct CriteriaCounts {
     pub must_met: usize,
     pub must_total: usize,
 }
+
+/// What closed POCs are grouped by (`poc insights --by`) and matched on
+/// (`poc similar`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Facet {
+    Industry,
+    Tier,
+    Competitor,
+    Template,
+    Owner,
+}
+
+impl Facet {
+    pub const ALL: [Facet; 5] = [
+        Facet::Industry,
+        Facet::Tier,
+        Facet::Competitor,
+        Facet::Template,
+        Facet::Owner,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Facet::Industry => "industry",
+            Facet::Tier => "tier",
+            Facet::Competitor => "competitor",
+            Facet::Template => "template",
+            Facet::Owner => "owner",
+        }
+    }
+}
+
+impl Summary {
+    /// The POC's values of `facet`, as written (several competitors; none
+    /// when not recorded). The scope decides; a debrief's tag fills in what
+    /// the scope left out (the SE may tag a debrief after the fact).
+    pub fn facet(&self, facet: Facet) -> Vec<String> {
+        let tags = (self.close.as_ref())
+            .and_then(|c| c.debrief.as_ref())
+            .map(|d| &d.tags);
+        let one = |v: Option<String>| v.into_iter().collect::<Vec<_>>();
+        let values = match facet {
+            Facet::Industry => {
+                one((self.industry.clone()).or_else(|| tags.and_then(|t| t.industry.clone())))
+            }
+            Facet::Tier => one((self.tier.map(|t| t.title().to_string()))
+                .or_else(|| tags.and_then(|t| t.deal_size_tier.clone()))),
+            Facet::Competitor => match (self.competitors.is_empty(), tags) {
+                (true, Some(t)) => t.competitors.clone(),
+                _ => self.competitors.clone(),
+            },
+            Facet::Template => one(self.template.clone()),
+            Facet::Owner => one(self.owner.clone()),
+        };
+        (values.into_iter())
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .collect()
+    }
+}
+
+/// The key two facet values are compared by: "Vendor X" and "vendor x "
+/// are one competitor.
+pub fn facet_key(value: &str) -> String {
+    value.trim().to_lowercase()
+}

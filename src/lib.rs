@@ -15,6 +15,7 @@ pub mod journal;
 pub mod plan;
 pub mod plan_report;
 pub mod portfolio;
+pub mod progress;
 pub mod render;
 pub mod report;
 pub mod scope;

@@ -141,6 +141,7 @@ pub fn find(roots: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
     let mut unsearched = Vec::new();
     // A POC once, however many roots reach it (`poc list . acme`).
     let mut seen = std::collections::HashSet::new();
+    let progress = crate::progress::Progress::counter("searching");
     for root in roots {
         let walker = ignore::WalkBuilder::new(root)
             // A tree copied out of git (an export, a CI artifact) keeps its
@@ -157,6 +158,7 @@ pub fn find(roots: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
                     let path = entry.into_path();
                     let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
                     if seen.insert(key) {
+                        progress.step();
                         found.push(path);
                     }
                 }
@@ -201,9 +203,15 @@ fn searched(entry: &ignore::DirEntry) -> bool {
 pub fn summaries(folders: Vec<String>, now: Now, cache: bool) -> Vec<Read> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = folders.len().div_ceil(threads).max(1);
-    let read = |folder: &String| Read {
-        summary: crate::summary_cache::summary(Path::new(folder), now, cache),
-        folder: folder.clone(),
+    let progress = crate::progress::Progress::bar(folders.len(), "reading POCs");
+    let progress = &progress;
+    let read = move |folder: &String| {
+        let summary = crate::summary_cache::summary(Path::new(folder), now, cache);
+        progress.step();
+        Read {
+            summary,
+            folder: folder.clone(),
+        }
     };
     std::thread::scope(|scope| {
         let handles: Vec<std::thread::ScopedJoinHandle<Vec<Read>>> = (folders.chunks(chunk))

@@ -513,3 +513,56 @@ fn overlapping_and_linked_roots_conflicts_and_empty_filters() {
     table.ok().stdout_has(" win (in conflict) ");
     env.run(&["list", "--fail-on", "broken"]).code(1);
 }
+
+/// 300 copies of the example: a scan long enough (in a debug build) to
+/// pass the half second after which progress shows.
+fn many_pocs() -> TestEnv {
+    let env = TestEnv::new();
+    let example =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme-observability");
+    for n in 0..300 {
+        let to = env.path().join(format!("pocs/p{n:03}"));
+        std::fs::create_dir_all(&to).unwrap();
+        for file in ["poc.yaml", "journal.yaml"] {
+            std::fs::copy(example.join(file), to.join(file)).unwrap();
+        }
+    }
+    env
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_slow_scan_shows_progress_on_a_terminal_and_nothing_in_a_pipe() {
+    use std::io::Read as _;
+    let env = many_pocs();
+    let piped = list(&env, &["--no-cache", "--format", "json"]);
+    piped.ok();
+    assert_eq!(piped.stderr, "");
+    let (mut master, slave) = crate::common::pty();
+    let tty = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&slave)
+        .unwrap();
+    let mut cmd = env.command(env.path(), &["list", "--no-cache", "--format", "json"]);
+    let child = cmd
+        .stderr(tty)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(cmd);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), piped.stdout);
+    // Once every writer is gone, the terminal reads what was written, then fails.
+    let mut shown = Vec::new();
+    let mut buf = [0u8; 4096];
+    while let Ok(n) = master.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        shown.extend_from_slice(&buf[..n]);
+    }
+    let shown = String::from_utf8_lossy(&shown);
+    assert!(shown.contains("reading POCs"), "{shown:?}");
+    assert!(shown.contains("/300"), "{shown:?}");
+}

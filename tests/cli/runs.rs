@@ -207,24 +207,6 @@ fn interactive_needs_run() {
     unchanged(&env, || env.poc_run(&["check", "SC1", "--interactive"])).code(2);
 }
 
-/// A pseudo-terminal: the master side, and the path of the slave.
-#[cfg(target_os = "linux")]
-fn pty() -> (std::fs::File, std::path::PathBuf) {
-    use std::os::fd::FromRawFd;
-    unsafe {
-        let master = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
-        assert!(master >= 0, "posix_openpt");
-        assert_eq!(libc::grantpt(master), 0);
-        assert_eq!(libc::unlockpt(master), 0);
-        let mut name = [0 as libc::c_char; 128];
-        assert_eq!(libc::ptsname_r(master, name.as_mut_ptr(), name.len()), 0);
-        let path = std::ffi::CStr::from_ptr(name.as_ptr())
-            .to_string_lossy()
-            .into_owned();
-        (std::fs::File::from_raw_fd(master), path.into())
-    }
-}
-
 /// `cmd` run with the terminal `slave` as its controlling terminal, as in a
 /// shell; stdin is the terminal too, or with `stdin_null` /dev/null.
 #[cfg(target_os = "linux")]
@@ -260,7 +242,7 @@ fn spawn_on_terminal(mut cmd: Command, slave: &Path, stdin_null: bool) -> Child 
 fn a_prompt_on_the_terminal_fails_at_once_instead_of_waiting_for_the_timeout() {
     let _alone = alone();
     let env = TestEnv::with_poc();
-    let (_master, slave) = pty();
+    let (_master, slave) = crate::common::pty();
     // As ssh asks about a host key, or sudo for a password: from /dev/tty.
     let command = r#"printf 'Password: ' > /dev/tty; read x < /dev/tty || exit 5; echo "got=$x""#;
     let child = spawn_on_terminal(
@@ -283,7 +265,7 @@ fn interactive_gives_the_command_the_terminal() {
     let command = r#"read x < /dev/tty; echo "got=$x""#;
     // Stdin the terminal, or not: a prompt reads /dev/tty either way.
     for (n, stdin_null) in [false, true].into_iter().enumerate() {
-        let (mut master, slave) = pty();
+        let (mut master, slave) = crate::common::pty();
         let id = ["SC1", "SC2"][n];
         let child = spawn_on_terminal(
             check(

@@ -181,13 +181,25 @@ if [ -n "$PORTFOLIO" ]; then
         now=$(python3 bench/gen_tree.py "$tree" --pocs "$n")
         export POC_NOW=$now
         label="$(thousands "$n") POCs ($(du -sh "$tree" | cut -f1))"
+        # Files younger than 2 s are never cached (src/summary_cache.rs).
+        sleep 2.1
         # Into the page cache before measuring.
         find "$tree" -type f -exec cat {} + >/dev/null
-        read -r LIST[$n] rg_ms <<<"$(RUNS=$PORTFOLIO_RUNS WARMUP=2 median_ms \
-            "'$POC' list '$tree' --format json" "rg -c kind '$tree'")"
+        # The first run reads every POC and writes each one's cache.
+        first_ms=$(python3 -c "
+import subprocess, sys, time
+t = time.perf_counter()
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)
+print('%.2f' % ((time.perf_counter() - t) * 1000))" "$POC" list "$tree" --format json)
+        read -r LIST[$n] rg_ms fresh_ms <<<"$(RUNS=$PORTFOLIO_RUNS WARMUP=2 median_ms \
+            "'$POC' list '$tree' --format json" "rg -c kind '$tree'" \
+            "'$POC' list '$tree' --format json --no-cache")"
         mb=$(peak_mb "$POC" list "$tree" --format json)
+        fresh_mb=$(peak_mb "$POC" list "$tree" --format json --no-cache)
         rg_mb=$(peak_mb rg -c kind "$tree")
         row "\`rg -c kind ROOT\`, $label" "$rg_ms" "$rg_mb" "yardstick" "—"
+        row "\`poc list ROOT --no-cache\` (every POC parsed), $label" "$fresh_ms" "$fresh_mb" "—" "—"
+        row "\`poc list ROOT\`, first run (parses, writes each cache), $label" "$first_ms" "" "—" "—"
         if [ "$n" = "$LARGEST_TREE" ]; then
             target="≤ 1 s, ≤ 3 × \`rg\` ($(python3 -c "print('%.2f' % ($rg_ms * 3))") ms), < 256 MiB"
             ok=$(verdict "${LIST[$n]} <= 1000 and ${LIST[$n]} <= 3 * $rg_ms and $mb < 256")
@@ -195,7 +207,7 @@ if [ -n "$PORTFOLIO" ]; then
             target="< 256 MiB"
             ok=$(verdict "$mb < 256")
         fi
-        row "\`poc list ROOT --format json\`, $label" "${LIST[$n]}" "$mb" "$target" "$ok"
+        row "\`poc list ROOT --format json\` (cached), $label" "${LIST[$n]}" "$mb" "$target" "$ok"
     done
     # Linear: the cost per POC from the smallest to the largest tree is no
     # more than 1.5 × that of the smallest tree alone (which also carries

@@ -28,6 +28,25 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// Parses the command line. `--prospect` is required of `init` unless
+    /// init `may_ask` for it (stdin and stderr are terminals): the error is
+    /// then clap's own, as it always was.
+    pub fn parse_from_args<I: IntoIterator<Item = std::ffi::OsString>>(
+        args: I,
+        may_ask: bool,
+    ) -> Result<Cli, clap::Error> {
+        use clap::{CommandFactory as _, FromArgMatches as _};
+        let mut command = Cli::command();
+        if !may_ask {
+            command = command.mut_subcommand("init", |init| {
+                init.mut_arg("prospect", |prospect| prospect.required(true))
+            });
+        }
+        Cli::from_arg_matches(&command.try_get_matches_from(args)?)
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a POC folder with a poc.yaml scope from a bundled template
@@ -381,9 +400,10 @@ pub struct InitArgs {
     /// folder).
     #[arg(value_name = "DIR")]
     pub folder: Option<PathBuf>,
-    /// The prospect's company name.
+    /// The prospect's company name. At a terminal, init without it asks
+    /// for it and the rest, each with its default.
     #[arg(long)]
-    pub prospect: String,
+    pub prospect: Option<String>,
     /// A name for the POC (default: "<prospect> POC").
     #[arg(long)]
     pub name: Option<String>,

@@ -53,14 +53,12 @@ pub mod limits {
 use std::ffi::OsString;
 use std::io::Write;
 
-use clap::Parser;
-
 use crate::error::{EXIT_FAILURE, EXIT_OK};
 
 /// Runs `poc` with `args` and returns the exit code. Errors are printed once,
 /// as `error: …`, on stderr.
 pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> u8 {
-    let cli = match cli::Cli::try_parse_from(args) {
+    let cli = match cli::Cli::parse_from_args(args, commands::init_ask::may_ask()) {
         Ok(cli) => cli,
         Err(e) => {
             let code = e.exit_code() as u8;

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use serde::Serialize;
 
+use super::init_ask;
 use crate::cli::InitArgs;
 use crate::context::Context;
 use crate::error::{EXIT_OK, Error, did_you_mean};
@@ -29,6 +30,11 @@ struct ScopeContext {
 
 pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
     let dir = target_dir(args.folder.as_deref(), ctx.dir.as_deref())?;
+    let args = match &args.prospect {
+        Some(_) => args,
+        // Only at a terminal (see `Cli::parse_from_args`).
+        None => ask(args, ctx, &dir)?,
+    };
     let template = find_template(&args.template)?;
     let zone = match &args.timezone {
         Some(name) => crate::clock::parse_zone(name).ok_or_else(|| {
@@ -48,7 +54,7 @@ pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
         })?,
         None => crate::clock::local_date(now, zone),
     };
-    let prospect = super::non_empty(&args.prospect, "--prospect")?;
+    let prospect = super::non_empty(args.prospect.as_deref().unwrap_or_default(), "--prospect")?;
     let name = match &args.name {
         Some(n) => super::non_empty(n, "--name")?,
         None => format!("{prospect} POC"),
@@ -101,6 +107,21 @@ fn target_dir(folder: Option<&Path>, dash_c: Option<&Path>) -> Result<PathBuf, E
         (None, Some(dir)) => Ok(dir.to_path_buf()),
         (None, None) => Ok(PathBuf::from(".")),
     }
+}
+
+/// `args` completed at the terminal; refuses first what no answer can fix
+/// (a folder that already holds a POC).
+fn ask(args: InitArgs, ctx: &Context, dir: &Path) -> anyhow::Result<InitArgs> {
+    ensure_free(dir)?;
+    let choices: Vec<init_ask::Choice> = (SCOPE_TEMPLATES.iter())
+        .map(|t| init_ask::Choice {
+            name: t.name.to_string(),
+            description: t.description.to_string(),
+        })
+        .collect();
+    let zone = crate::clock::machine_zone();
+    let today = crate::clock::local_date(ctx.now.resolve(zone), zone).to_string();
+    init_ask::ask(args, &choices, &ctx.user, &today)
 }
 
 fn find_template(name: &str) -> Result<&'static ScopeTemplate, Error> {

@@ -13,6 +13,7 @@ pub mod debrief;
 pub mod evidence;
 pub mod gap;
 pub mod init;
+pub mod init_ask;
 pub mod list;
 pub mod log;
 pub mod measure;

@@ -673,3 +673,39 @@ pub fn pty() -> (std::fs::File, std::path::PathBuf) {
         (std::fs::File::from_raw_fd(master), path.into())
     }
 }
+
+/// `cmd` run with the terminal `slave` as its controlling terminal, as in a
+/// shell; stdin is the terminal too, or with `stdin_null` /dev/null.
+#[cfg(target_os = "linux")]
+pub fn spawn_on_terminal(
+    mut cmd: std::process::Command,
+    slave: &std::path::Path,
+    stdin_null: bool,
+) -> std::process::Child {
+    use std::os::unix::process::CommandExt;
+    let tty = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(slave)
+        .unwrap();
+    cmd.stdin(tty)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let null = c"/dev/null";
+    unsafe {
+        cmd.pre_exec(move || {
+            if libc::setsid() == -1 || libc::ioctl(0, libc::TIOCSCTTY, 0) == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            if stdin_null {
+                let fd = libc::open(null.as_ptr(), libc::O_RDONLY);
+                if fd < 0 || libc::dup2(fd, 0) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                libc::close(fd);
+            }
+            Ok(())
+        });
+    }
+    cmd.spawn().unwrap()
+}

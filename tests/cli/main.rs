@@ -36,6 +36,7 @@ mod concurrency;
 mod crash;
 mod evidence;
 mod hostile;
+mod init_ask;
 mod loading;
 mod lost_entries;
 mod merge_property;

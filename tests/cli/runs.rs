@@ -4,7 +4,6 @@
 
 use crate::common::*;
 
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -207,36 +206,6 @@ fn interactive_needs_run() {
     unchanged(&env, || env.poc_run(&["check", "SC1", "--interactive"])).code(2);
 }
 
-/// `cmd` run with the terminal `slave` as its controlling terminal, as in a
-/// shell; stdin is the terminal too, or with `stdin_null` /dev/null.
-#[cfg(target_os = "linux")]
-fn spawn_on_terminal(mut cmd: Command, slave: &Path, stdin_null: bool) -> Child {
-    use std::os::unix::process::CommandExt;
-    let tty = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(slave)
-        .unwrap();
-    cmd.stdin(tty).stdout(Stdio::piped()).stderr(Stdio::piped());
-    let null = c"/dev/null";
-    unsafe {
-        cmd.pre_exec(move || {
-            if libc::setsid() == -1 || libc::ioctl(0, libc::TIOCSCTTY, 0) == -1 {
-                return Err(std::io::Error::last_os_error());
-            }
-            if stdin_null {
-                let fd = libc::open(null.as_ptr(), libc::O_RDONLY);
-                if fd < 0 || libc::dup2(fd, 0) < 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                libc::close(fd);
-            }
-            Ok(())
-        });
-    }
-    cmd.spawn().unwrap()
-}
-
 #[cfg(target_os = "linux")]
 #[test]
 fn a_prompt_on_the_terminal_fails_at_once_instead_of_waiting_for_the_timeout() {
@@ -245,7 +214,7 @@ fn a_prompt_on_the_terminal_fails_at_once_instead_of_waiting_for_the_timeout() {
     let (_master, slave) = crate::common::pty();
     // As ssh asks about a host key, or sudo for a password: from /dev/tty.
     let command = r#"printf 'Password: ' > /dev/tty; read x < /dev/tty || exit 5; echo "got=$x""#;
-    let child = spawn_on_terminal(
+    let child = crate::common::spawn_on_terminal(
         check(&env, &["SC1", "--run", command, "--timeout", "20"]),
         &slave,
         false,
@@ -267,7 +236,7 @@ fn interactive_gives_the_command_the_terminal() {
     for (n, stdin_null) in [false, true].into_iter().enumerate() {
         let (mut master, slave) = crate::common::pty();
         let id = ["SC1", "SC2"][n];
-        let child = spawn_on_terminal(
+        let child = crate::common::spawn_on_terminal(
             check(
                 &env,
                 &[id, "--run", command, "--interactive", "--timeout", "20"],

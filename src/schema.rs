@@ -90,3 +90,43 @@ fn widen_text(kind: &mut Value) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_modeline_goes_on_top_once() {
+        let scope = "# the plan\nversion: 2\n";
+        let once = with_modeline(scope);
+        assert_eq!(once, format!("{MODELINE}\n# the plan\nversion: 2\n"));
+        assert_eq!(with_modeline(&once), once);
+        // One further down, in a value or a later comment, is not a modeline.
+        let later = "version: 2\n# yaml-language-server: $schema=x.json\n";
+        assert!(with_modeline(later).starts_with(MODELINE));
+    }
+
+    #[test]
+    fn text_fields_take_any_scalar_and_choices_stay_words() {
+        let mut schema = serde_json::json!({
+            "properties": {
+                "title": {"type": "string"},
+                "owner": {"type": ["string", "null"]},
+                "priority": {"type": "string", "enum": ["must", "should"]},
+                "acv": {"type": "integer"},
+            }
+        });
+        accept_scalars_as_text(&mut schema);
+        let p = &schema["properties"];
+        assert_eq!(
+            p["title"]["type"],
+            serde_json::json!(["string", "number", "boolean"])
+        );
+        assert_eq!(
+            p["owner"]["type"],
+            serde_json::json!(["string", "number", "boolean", "null"])
+        );
+        assert_eq!(p["priority"]["type"], "string");
+        assert_eq!(p["acv"]["type"], "integer");
+    }
+}

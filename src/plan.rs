@@ -235,6 +235,7 @@ impl Metric {
 /// A sign-off the plan asks for: who approves what.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Signoff")]
 pub(crate) struct RawSignoff {
     /// Its ID, typed on the command line (`poc signoff SO1`); unique in the
     /// file.
@@ -304,6 +305,7 @@ impl JsonSchema for RawCovers {
 /// A risk to the POC.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Risk")]
 pub(crate) struct RawRisk {
     /// Its ID (`poc risk R1 --status triggered`); unique in the file.
     #[schemars(with = "String", pattern(crate::schema::ID_PATTERN))]
@@ -334,6 +336,7 @@ pub(crate) struct RawRisk {
 /// An escalation step of a triggered risk.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Escalation")]
 pub(crate) struct RawEscalation {
     /// Days after the risk is triggered.
     after_days: u32,
@@ -345,6 +348,7 @@ pub(crate) struct RawEscalation {
 /// A value metric: a number the POC moves from a baseline to a target.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Metric")]
 pub(crate) struct RawMetric {
     /// Its ID (`poc measure M1 1.8`); unique in the file.
     #[schemars(with = "String", pattern(crate::schema::ID_PATTERN))]

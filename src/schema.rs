@@ -106,6 +106,35 @@ mod tests {
         assert!(with_modeline(later).starts_with(MODELINE));
     }
 
+    /// The schema's ID pattern says what `text::valid_id` says.
+    #[test]
+    fn the_id_pattern_is_the_id_rule() {
+        let pattern = regex::Regex::new(ID_PATTERN).unwrap();
+        let long = "a".repeat(crate::text::MAX_ID_CHARS);
+        let longer = "a".repeat(crate::text::MAX_ID_CHARS + 1);
+        let samples = [
+            "SC1",
+            "env-access",
+            "a.b_c",
+            "9",
+            ".x",
+            "_",
+            "-x",
+            "",
+            "env access",
+            "é",
+            "a/b",
+            &long,
+            &longer,
+        ];
+        for id in samples {
+            let by_rule = crate::text::valid_id(id).is_ok();
+            assert_eq!(pattern.is_match(id), by_rule, "{id:?}");
+            // Written with spaces around it, it is read trimmed.
+            assert_eq!(pattern.is_match(&format!(" {id} ")), by_rule, "{id:?}");
+        }
+    }
+
     #[test]
     fn text_fields_take_any_scalar_and_choices_stay_words() {
         let mut schema = serde_json::json!({

@@ -94,9 +94,12 @@ impl fmt::Display for Phase {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Priority {
+    /// Decides a win.
     #[default]
     Must,
+    /// Counts, but a win does not wait for it.
     Should,
+    /// A bonus.
     Nice,
 }
 
@@ -476,6 +479,7 @@ struct RawScope {
 /// A success criterion.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Criterion")]
 struct RawCriterion {
     /// Its ID, typed on the command line (`poc check SC1`); unique in the file.
     #[schemars(with = "String", pattern(crate::schema::ID_PATTERN))]
@@ -508,6 +512,7 @@ fn default_criterion_phase() -> Phase {
 /// A phase: its planned day window and its checklist.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "PhasePlan")]
 struct RawPhase {
     /// The planned window in POC days, inclusive: [first, last] (day 1 is
     /// `start`).
@@ -525,6 +530,7 @@ struct RawPhase {
 /// A checklist item.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Item")]
 struct RawItem {
     /// Its ID, typed on the command line (`poc check env-access`); unique in
     /// the file.

@@ -3,6 +3,9 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::ArgValueCandidates;
+
+use crate::complete;
 
 /// Run a sales proof of concept from the terminal.
 ///
@@ -308,6 +311,78 @@ pub enum Command {
     ///   poc list --fail-on late --fail-on overdue   # in cron or CI
     #[command(verbatim_doc_comment)]
     List(ListArgs),
+    /// Print the shell completion script for SHELL
+    ///
+    /// The script asks poc for the candidates as you type, so IDs complete
+    /// from the POC you are in (or the one -C names): criteria and items
+    /// after `poc check`, open blockers after `poc blocker --resolve`, and
+    /// sign-offs, risks, metrics, gaps and phases where they go. Load it
+    /// from your shell's startup file:
+    ///
+    ///   bash:        echo 'source <(poc completions bash)' >> ~/.bashrc
+    ///   zsh:         echo 'source <(poc completions zsh)' >> ~/.zshrc
+    ///   fish:        echo 'poc completions fish | source' >> ~/.config/fish/config.fish
+    ///   elvish:      echo 'eval (poc completions elvish | slurp)' >> ~/.config/elvish/rc.elv
+    ///   PowerShell:  Add-Content $PROFILE 'poc completions powershell | Out-String | Invoke-Expression'
+    #[command(verbatim_doc_comment)]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), of poc or of one command
+    ///
+    /// Examples:
+    ///   poc man > ~/.local/share/man/man1/poc.1
+    ///   poc man check > ~/.local/share/man/man1/poc-check.1
+    ///   poc man | man -l -
+    #[command(verbatim_doc_comment)]
+    Man(ManArgs),
+    /// Print the JSON Schema of poc.yaml, for editors
+    ///
+    /// `poc init` writes it beside poc.yaml as poc.schema.json, and puts the
+    /// line `# yaml-language-server: $schema=poc.schema.json` at the top of
+    /// poc.yaml: editors with a YAML language server (VS Code, Neovim,
+    /// Helix, Zed, Emacs) then check the file and complete its fields as you
+    /// type, offline. `poc validate` still checks what a schema cannot:
+    /// unique IDs, phase order, real dates, day windows.
+    ///
+    /// Example: poc schema > poc.schema.json
+    #[command(verbatim_doc_comment)]
+    Schema,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: ShellArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShellArg {
+    Bash,
+    Zsh,
+    Fish,
+    Elvish,
+    Powershell,
+}
+
+impl ShellArg {
+    /// The shell's name, as clap_complete knows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ShellArg::Bash => "bash",
+            ShellArg::Zsh => "zsh",
+            ShellArg::Fish => "fish",
+            ShellArg::Elvish => "elvish",
+            ShellArg::Powershell => "powershell",
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print (default: poc's own, which lists
+    /// every command).
+    #[arg(value_name = "COMMAND", add = ArgValueCandidates::new(complete::subcommands))]
+    pub command: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -445,7 +520,7 @@ pub struct LogArgs {
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
     /// Only entries about this item, criterion or blocker.
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", add = ArgValueCandidates::new(complete::any_ids))]
     pub id: Option<String>,
     /// Only entries of this kind (repeatable).
     #[arg(long, value_name = "KIND", value_parser = clap::builder::PossibleValuesParser::new(crate::event::Event::KINDS))]
@@ -523,6 +598,7 @@ pub enum DocumentFormat {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Checklist item or success criterion IDs.
+    #[arg(add = ArgValueCandidates::new(complete::criteria_and_items))]
     pub ids: Vec<String>,
     /// What proves it: a number, a link, where the screenshot is.
     #[arg(long, value_name = "TEXT", conflicts_with = "undo")]
@@ -567,6 +643,7 @@ pub struct CheckArgs {
 #[derive(Debug, Args)]
 pub struct EvidenceArgs {
     /// Only the evidence of this criterion, checklist item or sign-off.
+    #[arg(add = ArgValueCandidates::new(complete::evidence_ids))]
     pub id: Option<String>,
     /// Re-hash every stored file and report any that is missing or changed
     /// (exit 1 if any is).
@@ -601,7 +678,7 @@ pub struct BlockerArgs {
     )]
     pub words: Vec<String>,
     /// Resolve the blocker with this ID (B1, B2, …).
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", add = ArgValueCandidates::new(complete::open_blocker_ids))]
     pub resolve: Option<String>,
     /// How it was resolved (with --resolve); several words need no quotes.
     #[arg(long, value_name = "TEXT", num_args = 1.., requires = "resolve")]
@@ -626,7 +703,8 @@ pub struct SignoffArgs {
     #[arg(
         value_name = "ID",
         required_unless_present = "sheet",
-        conflicts_with = "sheet"
+        conflicts_with = "sheet",
+        add = ArgValueCandidates::new(complete::signoff_ids)
     )]
     pub id: Option<String>,
     /// Who signed (default: the name poc.yaml gives the sign-off).
@@ -685,7 +763,7 @@ pub struct RiskArgs {
     #[command(subcommand)]
     pub add: Option<RiskCommand>,
     /// The risk to move (R1, or a raised risk's R3-K7Q).
-    #[arg(value_name = "ID", requires = "status")]
+    #[arg(value_name = "ID", requires = "status", add = ArgValueCandidates::new(complete::risk_ids))]
     pub id: Option<String>,
     /// Its new status.
     #[arg(long, value_enum)]
@@ -721,7 +799,7 @@ pub struct RiskAddArgs {
 #[derive(Debug, Args)]
 pub struct MeasureArgs {
     /// The metric's ID in poc.yaml (M1, …).
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCandidates::new(complete::metric_ids))]
     pub id: String,
     /// The value measured, a number (not with --run).
     #[arg(
@@ -760,13 +838,13 @@ pub struct GapArgs {
     #[arg(long, value_name = "NAME")]
     pub feature: Option<String>,
     /// The success criterion it affects.
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", add = ArgValueCandidates::new(complete::criterion_ids))]
     pub criterion: Option<String>,
     /// How the POC works around it.
     #[arg(long, value_name = "TEXT")]
     pub workaround: Option<String>,
     /// Resolve the gap with this ID (G1, …); needs --note.
-    #[arg(long, value_name = "ID", requires = "note", num_args = 0..=1, default_missing_value = "", conflicts_with_all = ["severity", "feature", "criterion", "workaround"])]
+    #[arg(long, value_name = "ID", requires = "note", num_args = 0..=1, default_missing_value = "", conflicts_with_all = ["severity", "feature", "criterion", "workaround"], add = ArgValueCandidates::new(complete::open_gap_ids))]
     pub resolve: Option<String>,
     /// How it was resolved: the workaround or the fix (with --resolve).
     #[arg(long, value_name = "TEXT", requires = "resolve")]
@@ -786,6 +864,7 @@ pub struct AdvanceArgs {
 #[derive(Debug, Args)]
 pub struct ReopenArgs {
     /// The phase to go back to: setup, deployment, validation, integration, signoff.
+    #[arg(add = ArgValueCandidates::new(complete::phase_ids))]
     pub phase: String,
     /// Why; journaled.
     #[arg(long, value_name = "TEXT")]

@@ -27,6 +27,7 @@ pub mod update;
 
 pub(crate) mod cli;
 pub(crate) mod commands;
+pub(crate) mod complete;
 pub(crate) mod context;
 pub(crate) mod evidence;
 pub(crate) mod fsutil;
@@ -36,6 +37,7 @@ pub(crate) mod ids;
 pub(crate) mod locate;
 pub(crate) mod output;
 pub(crate) mod run;
+pub(crate) mod schema;
 pub(crate) mod text;
 pub(crate) mod yaml;
 
@@ -54,6 +56,13 @@ use std::ffi::OsString;
 use std::io::Write;
 
 use crate::error::{EXIT_FAILURE, EXIT_OK};
+
+/// Answers a shell's completion request (`COMPLETE=SHELL`, set by the
+/// script `poc completions` prints) and exits; otherwise returns at once.
+/// Called first thing, before anything is printed.
+pub fn complete_if_asked() {
+    complete::answer_if_asked();
+}
 
 /// Runs `poc` with `args` and returns the exit code. Errors are printed once,
 /// as `error: …`, on stderr.

@@ -1,5 +1,6 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    poc::complete_if_asked();
     ExitCode::from(poc::run(std::env::args_os()))
 }

@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
@@ -57,7 +58,9 @@ pub struct Signoff {
 }
 
 /// Low, medium or high: a risk's likelihood and its impact.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Low,
@@ -117,7 +120,7 @@ impl Risk {
 }
 
 /// The value stream a metric speaks to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Stream {
     Time,
@@ -127,7 +130,7 @@ pub enum Stream {
 }
 
 /// Which way is an improvement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Better {
     Higher,
@@ -229,14 +232,25 @@ impl Metric {
 
 // --- As written, with locations. ---
 
-#[derive(Deserialize)]
+/// A sign-off the plan asks for: who approves what.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Signoff")]
 pub(crate) struct RawSignoff {
+    /// Its ID, typed on the command line (`poc signoff SO1`); unique in the
+    /// file.
+    #[schemars(with = "String", pattern(crate::schema::ID_PATTERN))]
     id: Spanned<String>,
+    /// The approver's role.
     role: String,
+    /// The approver's name.
     name: String,
+    /// Whose side the approver is on (default customer).
     #[serde(default)]
     side: Side,
+    /// What it approves: `scope` (the plan agreed at kickoff), `final` (the
+    /// POC's result: a win needs it) or a list of success criterion IDs.
+    #[schemars(with = "RawCovers")]
     covers: Spanned<RawCovers>,
 }
 
@@ -268,44 +282,95 @@ impl<'de> Deserialize<'de> for RawCovers {
     }
 }
 
-#[derive(Deserialize)]
+/// `scope`, `final`, or a non-empty list of criterion IDs.
+impl JsonSchema for RawCovers {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Covers".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "oneOf": [
+                {"type": "string", "enum": ["scope", "final"]},
+                {
+                    "type": "array",
+                    "items": {"type": "string", "pattern": crate::schema::ID_PATTERN},
+                    "minItems": 1,
+                },
+            ]
+        })
+    }
+}
+
+/// A risk to the POC.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Risk")]
 pub(crate) struct RawRisk {
+    /// Its ID (`poc risk R1 --status triggered`); unique in the file.
+    #[schemars(with = "String", pattern(crate::schema::ID_PATTERN))]
     id: Spanned<String>,
+    /// What could go wrong.
     title: String,
+    /// How likely it is.
     likelihood: Level,
+    /// How much it would hurt.
     impact: Level,
+    /// Who watches it.
     #[serde(default)]
     owner: Option<String>,
+    /// What is done now to make it less likely.
     #[serde(default)]
     mitigation: Option<String>,
+    /// What is done if it happens.
     #[serde(default)]
     contingency: Option<String>,
+    /// The sign that it is happening.
     #[serde(default)]
     watch: Option<String>,
+    /// Who to escalate to, and after how many days triggered.
     #[serde(default)]
     escalation: Vec<RawEscalation>,
 }
 
-#[derive(Deserialize)]
+/// An escalation step of a triggered risk.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Escalation")]
 pub(crate) struct RawEscalation {
+    /// Days after the risk is triggered.
     after_days: u32,
+    /// Who to escalate to.
+    #[schemars(with = "String", pattern(crate::schema::NOT_BLANK_PATTERN))]
     to: Spanned<String>,
 }
 
-#[derive(Deserialize)]
+/// A value metric: a number the POC moves from a baseline to a target.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Metric")]
 pub(crate) struct RawMetric {
+    /// Its ID (`poc measure M1 1.8`); unique in the file.
+    #[schemars(with = "String", pattern(crate::schema::ID_PATTERN))]
     id: Spanned<String>,
+    /// What is measured.
     title: String,
+    /// The value stream it speaks to.
     stream: Stream,
+    /// The unit of the values, such as min or ms.
     #[serde(default)]
     unit: Option<String>,
+    /// The value before the POC.
     baseline: f64,
+    /// The value to reach.
     target: f64,
+    /// Which way is an improvement.
+    #[schemars(with = "Better")]
     better: Spanned<Better>,
+    /// A regular expression whose first group reads the value from the
+    /// output of `poc measure ID --run COMMAND`.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     capture: Option<Spanned<String>>,
 }
 

@@ -7,6 +7,7 @@ use rustc_hash::FxHashMap;
 use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use schemars::JsonSchema;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
@@ -28,7 +29,9 @@ pub const MAX_SCOPE_BYTES: u64 = 1024 * 1024;
 pub const MAX_DAY: u32 = 366;
 
 /// The five phases, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Phase {
     Setup,
@@ -88,12 +91,15 @@ impl fmt::Display for Phase {
 }
 
 /// How much a success criterion matters to the decision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Priority {
+    /// Decides a win.
     #[default]
     Must,
+    /// Counts, but a win does not wait for it.
     Should,
+    /// A bonus.
     Nice,
 }
 
@@ -167,21 +173,25 @@ enum IdRef {
     Item(usize, usize),
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// A person involved in the POC.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Stakeholder {
+    /// Their name.
     pub name: String,
+    /// What they do in the deal: champion, economic buyer, architect, ….
     #[serde(default)]
     pub role: Option<String>,
     /// Whose side they are on; the customer's unless the scope says.
     #[serde(default)]
     pub side: Side,
+    /// Their email address.
     #[serde(default)]
     pub email: Option<String>,
 }
 
 /// Which side of the deal a stakeholder is on.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Side {
     #[default]
@@ -401,58 +411,108 @@ impl Scope {
     }
 }
 
+/// The JSON Schema of `poc.yaml` (`poc schema`), generated from the structs
+/// that read the file, so it cannot drift from what `poc` accepts.
+pub fn json_schema() -> serde_json::Value {
+    crate::schema::generate::<RawScope>()
+}
+
 // --- The file as written, with locations, before validation. ---
 
-#[derive(Deserialize)]
+/// The scope of a proof of concept (`poc.yaml`): the prospect, the success
+/// criteria and the five phases with their day windows and checklists.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "poc.yaml")]
 struct RawScope {
+    /// File format version: 1, or 2 for `signoffs`, `risks`, `metrics` and a
+    /// criterion's `metric`. Leave as `poc init` wrote it.
+    #[schemars(with = "u32", range(min = 1, max = SCHEMA_VERSION))]
     version: Spanned<u32>,
+    /// Which template (and its version) this file was created from.
     #[serde(default)]
     template: Option<String>,
+    /// The POC's name, shown at the top of every report.
     name: String,
+    /// The prospect's company name.
     prospect: String,
+    /// The SE running the POC.
     #[serde(default)]
     owner: Option<String>,
+    /// The account executive on the deal.
     #[serde(default)]
     account_exec: Option<String>,
+    /// The prospect's industry, a tag for the debrief.
     #[serde(default)]
     industry: Option<String>,
+    /// Annual contract value in USD; sets the deal size tier in the debrief.
     #[serde(default)]
     acv: Option<u64>,
+    /// Competitors in the deal, tags for the debrief.
     #[serde(default)]
     competitors: Vec<String>,
+    /// POC day 1, YYYY-MM-DD; the phase day windows count from it.
+    #[schemars(with = "String", pattern(crate::schema::DATE_PATTERN))]
     start: Spanned<String>,
+    /// The POC's time zone, an IANA name such as Europe/Berlin: days, due
+    /// dates and times are counted in it. Without it, UTC.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     timezone: Option<Spanned<String>>,
+    /// The people involved, on the customer's side and yours.
     #[serde(default)]
     stakeholders: Vec<Stakeholder>,
+    /// What must be true for a technical win, each with a measurable target.
     #[serde(default)]
     success_criteria: Vec<RawCriterion>,
+    /// The five phases, in order: setup, deployment, validation,
+    /// integration, signoff.
+    #[schemars(with = "RawPhases")]
     phases: Spanned<RawPhases>,
+    /// Requests agreed to be out of scope.
     #[serde(default)]
     out_of_scope: Vec<String>,
+    /// Who approves what: the scope, the final result, or some criteria
+    /// (version 2).
     #[serde(default)]
+    #[schemars(with = "Option<Vec<RawSignoff>>")]
     signoffs: Option<Spanned<Vec<RawSignoff>>>,
+    /// What could go wrong, with mitigation and escalation (version 2).
     #[serde(default)]
+    #[schemars(with = "Option<Vec<RawRisk>>")]
     risks: Option<Spanned<Vec<RawRisk>>>,
+    /// Value metrics with baseline and target (version 2).
     #[serde(default)]
+    #[schemars(with = "Option<Vec<RawMetric>>")]
     metrics: Option<Spanned<Vec<RawMetric>>>,
 }
 
-#[derive(Deserialize)]
+/// A success criterion.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Criterion")]
 struct RawCriterion {
+    /// Its ID, typed on the command line (`poc check SC1`); unique in the file.
+    #[schemars(with = "String", pattern(crate::schema::ID_PATTERN))]
     id: Spanned<String>,
+    /// What must be true.
     title: String,
+    /// The measurable bar, with a number.
     #[serde(default)]
     target: Option<String>,
+    /// How much it matters to the decision (default must).
     #[serde(default)]
     priority: Priority,
+    /// The phase in which it gets proven (default validation).
     #[serde(default = "default_criterion_phase")]
     phase: Phase,
+    /// Who on the customer side confirms the result.
     #[serde(default)]
     owner: Option<String>,
+    /// A value metric's ID: the criterion is met when that metric's latest
+    /// value meets its target (version 2).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     metric: Option<Spanned<String>>,
 }
 
@@ -460,19 +520,36 @@ fn default_criterion_phase() -> Phase {
     Phase::Validation
 }
 
-#[derive(Deserialize)]
+/// A phase: its planned day window and its checklist.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "PhasePlan")]
 struct RawPhase {
+    /// The planned window in POC days, inclusive: [first, last] (day 1 is
+    /// `start`).
+    #[schemars(
+        with = "Vec<u32>",
+        length(min = 2, max = 2),
+        inner(range(min = 1, max = MAX_DAY))
+    )]
     days: Spanned<Vec<u32>>,
+    /// What must be done in this phase.
     #[serde(default)]
     checklist: Vec<RawItem>,
 }
 
-#[derive(Deserialize)]
+/// A checklist item.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Item")]
 struct RawItem {
+    /// Its ID, typed on the command line (`poc check env-access`); unique in
+    /// the file.
+    #[schemars(with = "String", pattern(crate::schema::ID_PATTERN))]
     id: Spanned<String>,
+    /// What must be done.
     title: String,
+    /// Whether an open item blocks `poc advance` (default true).
     #[serde(default = "yes")]
     required: bool,
 }
@@ -502,6 +579,29 @@ impl<'de> Deserialize<'de> for RawPhases {
             }
         }
         deserializer.deserialize_map(PhasesVisitor)
+    }
+}
+
+/// Each of the five phases, all required (their order, which a schema
+/// cannot say, is checked by `poc validate`).
+impl JsonSchema for RawPhases {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Phases".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let phase = generator.subschema_for::<RawPhase>();
+        let properties: serde_json::Map<String, serde_json::Value> = Phase::ALL
+            .iter()
+            .map(|p| (p.id().to_string(), phase.clone().into()))
+            .collect();
+        let required: Vec<&str> = Phase::ALL.iter().map(|p| p.id()).collect();
+        schemars::json_schema!({
+            "type": "object",
+            "properties": properties,
+            "required": required,
+            "additionalProperties": false,
+        })
     }
 }
 

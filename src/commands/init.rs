@@ -78,9 +78,11 @@ pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
     )?;
     // The bundled template must give a valid scope for any input.
     Scope::parse(&text, SCOPE_FILE).context("the bundled template rendered an invalid scope")?;
+    let text = crate::schema::with_modeline(&text);
     let gitattributes = gitattributes_text(&dir)?;
 
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    write_schema(&dir)?;
     fsutil::write_atomic(&dir.join(SCOPE_FILE), text.as_bytes(), false)?;
     let (mut journal, _) = LockedJournal::open(&dir)?;
     let init = Event::Init {
@@ -92,6 +94,26 @@ pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
     }
     announce(&dir, template, start, zone);
     Ok(EXIT_OK)
+}
+
+/// Writes `poc.schema.json`, which the modeline on top of `poc.yaml` points
+/// editors to. Written first: an init cut short after it can run again. A
+/// file already there (the team's own, or one an earlier init left) is
+/// never replaced; one that differs is named, with how to refresh it.
+fn write_schema(dir: &Path) -> anyhow::Result<()> {
+    use crate::schema::SCHEMA_FILE;
+    let path = dir.join(SCHEMA_FILE);
+    let schema = crate::schema::text();
+    if std::fs::symlink_metadata(&path).is_err() {
+        return fsutil::write_atomic(&path, schema.as_bytes(), false);
+    }
+    if std::fs::read(&path).ok().as_deref() != Some(schema.as_bytes()) {
+        crate::say!(
+            "{} already exists and differs from this poc's schema; left as is (`poc schema > {SCHEMA_FILE}` in the POC folder refreshes it).",
+            crate::text::terminal_safe(&display_in(dir, SCHEMA_FILE))
+        );
+    }
+    Ok(())
 }
 
 /// The folder to create the POC in: init's own argument or `-C`, which

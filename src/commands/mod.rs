@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod check;
 pub mod checklist;
 pub mod close;
+pub mod completions;
 pub mod debrief;
 pub mod evidence;
 pub mod gap;
@@ -16,12 +17,14 @@ pub mod init;
 pub mod init_ask;
 pub mod list;
 pub mod log;
+pub mod man;
 pub mod measure;
 pub mod note;
 pub mod park;
 pub mod reopen;
 pub mod report;
 pub mod risk;
+pub mod schema;
 pub mod signoff;
 pub mod status;
 pub mod templates;
@@ -55,6 +58,9 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Measure(args) => measure::run(args, &ctx),
         Command::Gap(args) => gap::run(args, &ctx),
         Command::List(args) => list::run(args, &ctx),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
+        Command::Schema => schema::run(),
     }
 }
 

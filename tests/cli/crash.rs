@@ -173,7 +173,12 @@ fn leftover_files(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| !matches!(n.as_str(), "poc.yaml" | "journal.yaml" | ".gitattributes"))
+        .filter(|n| {
+            !matches!(
+                n.as_str(),
+                "poc.yaml" | "poc.schema.json" | "journal.yaml" | ".gitattributes"
+            )
+        })
         .collect();
     names.sort();
     names

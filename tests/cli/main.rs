@@ -21,6 +21,8 @@ mod plan_twelve_days;
 mod portfolio;
 mod report;
 mod risks;
+mod schema;
+mod shell;
 mod signoffs;
 mod status;
 mod twelve_days;

@@ -21,8 +21,10 @@ pub mod state;
 pub mod tracking;
 pub mod update;
 
+pub(crate) mod catalog;
 pub(crate) mod cli;
 pub(crate) mod commands;
+pub(crate) mod config;
 pub(crate) mod context;
 pub(crate) mod evidence;
 pub(crate) mod fsutil;

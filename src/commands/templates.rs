@@ -23,7 +23,8 @@ struct TemplateRow {
     name: String,
     kind: Kind,
     source: Source,
-    /// `standard@1` for a bundled scope template.
+    /// What init records for a scope template: `standard@1` for a bundled
+    /// one, `NAME (team)` for the others.
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -77,7 +78,7 @@ fn rows(all: Vec<Template>) -> Vec<TemplateRow> {
                 name: t.name.clone(),
                 kind: t.kind,
                 source: t.source,
-                id: bundled.map(|b| b.id()),
+                id: (t.kind == Kind::Scope).then(|| t.id()),
                 version: bundled.map(|b| b.version),
                 description: bundled.map(|b| b.description),
                 file: t.path().map(|p| p.display().to_string()),
@@ -89,7 +90,9 @@ fn rows(all: Vec<Template>) -> Vec<TemplateRow> {
 }
 
 fn table(rows: &[TemplateRow]) -> String {
-    let mut table = render::table(&["template", "kind", "from", "file or description", "note"]);
+    // The kind shows in the name (`standard`, `status.md.j2`); the long
+    // column comes last, where wrapping it hides nothing.
+    let mut table = render::table(&["template", "from", "note", "file or description"]);
     for r in rows {
         let names = |s: &[Source]| s.iter().map(|s| s.name()).collect::<Vec<_>>().join(", ");
         let note = match (r.shadowed_by, r.shadows.is_empty()) {
@@ -99,14 +102,13 @@ fn table(rows: &[TemplateRow]) -> String {
         };
         let about = (r.file.clone()).or_else(|| r.description.map(str::to_string));
         table.add_row(vec![
-            render::cell(r.id.as_deref().unwrap_or(&r.name)),
-            render::cell(match r.kind {
-                Kind::Scope => "scope",
-                Kind::Document => "document",
+            render::cell(match r.source {
+                Source::Bundled => r.id.as_deref().unwrap_or(&r.name),
+                _ => &r.name,
             }),
             render::cell(r.source.name()),
-            render::cell(about.unwrap_or_default()),
             render::cell(note),
+            render::cell(about.unwrap_or_default()),
         ]);
     }
     render::shown(table)

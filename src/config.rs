@@ -8,8 +8,9 @@
 //!
 //! A config that cannot be read, or holds an unknown key or a bad value,
 //! stops every command, as git does with a broken config: a setting
-//! silently ignored would record the wrong user or start from the wrong
-//! template.
+//! silently ignored would record the wrong user or count the wrong days.
+//! The one exception is a `template` that names no template: only `init`
+//! and `poc config` check it (see [`Config::check_template`]).
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -77,10 +78,19 @@ impl fmt::Display for Origin {
                     FileScope::Team => "team config",
                     FileScope::User => "user config",
                 };
-                write!(f, "{which} {}:{line}", path.display())
+                write!(f, "{which} {}:{line}", home_relative(path))
             }
             Origin::Default => f.write_str("default"),
         }
+    }
+}
+
+/// `path` with the home folder written `~`, as people say it.
+pub fn home_relative(path: &Path) -> String {
+    let home = dirs::home_dir().filter(|h| !h.as_os_str().is_empty());
+    match home.and_then(|h| path.strip_prefix(h).ok()) {
+        Some(rest) => format!("~/{}", rest.display()),
+        None => path.display().to_string(),
     }
 }
 
@@ -102,6 +112,8 @@ pub struct Config {
     pub team_dir: Option<PathBuf>,
     /// The user's config folder (it may not exist).
     pub user_dir: Option<PathBuf>,
+    /// Where the file that set `template` says it, for errors.
+    template_at: Option<Location>,
 }
 
 /// A config file as written: every key optional, none other allowed.
@@ -148,6 +160,10 @@ impl Config {
             template: env_text(ENV_TEMPLATE)
                 .map(|v| env_setting(ENV_TEMPLATE, v))
                 .or_else(|| files.iter().find_map(|f| f.template.clone().map(|t| t.0))),
+            template_at: match env_text(ENV_TEMPLATE) {
+                Some(_) => None,
+                None => files.iter().find_map(|f| f.template.clone().map(|t| t.1)),
+            },
             timezone: match env_text(ENV_TIMEZONE) {
                 Some(v) => Some(env_setting(ENV_TIMEZONE, env_zone(&v)?)),
                 None => files.iter().find_map(|f| f.timezone.clone()),
@@ -163,7 +179,6 @@ impl Config {
             team_dir,
             user_dir,
         };
-        config.check_templates(&files)?;
         Ok(config)
     }
 
@@ -181,35 +196,31 @@ impl Config {
             .collect()
     }
 
-    /// Every `template` named (by the environment or a file) must be one
-    /// there is: a typo would otherwise surface only at the next `init`.
-    fn check_templates(&self, files: &[FileConfig]) -> anyhow::Result<()> {
+    /// The `template` in effect must name a template there is: an error
+    /// at the variable, or at the file, line and column that set it. Only
+    /// `init` (which uses it) and `poc config` check it, so a template
+    /// removed from the team's folder stops no other command, and
+    /// `poc templates --export` can still make it again.
+    pub fn check_template(&self) -> anyhow::Result<()> {
+        let Some(setting) = &self.template else {
+            return Ok(());
+        };
         let dirs = self.template_dirs();
         let known = catalog::scope_names(&dirs);
-        let unknown = |name: &str| {
-            (!known.iter().any(|k| k == name)).then(|| {
-                format!(
-                    "unknown template `{}`{}; templates: {}",
-                    crate::text::terminal_safe(name),
-                    crate::error::did_you_mean(name, known.iter().map(String::as_str)),
-                    known.join(", ")
-                )
-            })
-        };
-        if let Some(Setting {
-            value,
-            origin: Origin::Env(var),
-        }) = &self.template
-            && let Some(problem) = unknown(value)
-        {
-            crate::fail!("{var}: {problem}");
+        if known.contains(&setting.value) {
+            return Ok(());
         }
-        for (setting, at) in files.iter().filter_map(|f| f.template.as_ref()) {
-            if let Some(problem) = unknown(&setting.value) {
-                return Err(Error::invalid(at.clone(), problem).into());
-            }
+        let problem = format!(
+            "unknown template `{}`{}; templates: {}",
+            crate::text::terminal_safe(&setting.value),
+            crate::error::did_you_mean(&setting.value, known.iter().map(String::as_str)),
+            known.join(", ")
+        );
+        match (&setting.origin, &self.template_at) {
+            (Origin::Env(var), _) => crate::fail!("{var}: {problem}"),
+            (_, Some(at)) => Err(Error::invalid(at.clone(), problem).into()),
+            _ => crate::fail!("{problem}"),
         }
-        Ok(())
     }
 }
 

@@ -41,6 +41,7 @@ struct Row {
 }
 
 pub fn run(args: ConfigArgs, ctx: &Context) -> anyhow::Result<u8> {
+    ctx.config.check_template()?;
     let report = ConfigReport {
         schema_version: crate::report::JSON_SCHEMA_VERSION,
         settings: rows(&ctx.config),

@@ -25,6 +25,9 @@ pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
         Some(_) => Config::load(&dir)?,
         None => ctx.config.clone(),
     };
+    if args.template.is_none() {
+        config.check_template()?;
+    }
     let name = (args.template.as_deref())
         .or(config.template.as_ref().map(|s| s.value.as_str()))
         .unwrap_or(DEFAULT_TEMPLATE);

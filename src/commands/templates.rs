@@ -100,7 +100,11 @@ fn table(rows: &[TemplateRow]) -> String {
             (None, false) => format!("shadows {}", names(&r.shadows)),
             (None, true) => String::new(),
         };
-        let about = (r.file.clone()).or_else(|| r.description.map(str::to_string));
+        let file = r
+            .file
+            .as_ref()
+            .map(|f| crate::config::home_relative(Path::new(f)));
+        let about = file.or_else(|| r.description.map(str::to_string));
         table.add_row(vec![
             render::cell(match r.source {
                 Source::Bundled => r.id.as_deref().unwrap_or(&r.name),

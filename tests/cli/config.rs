@@ -264,10 +264,9 @@ fn xdg_config_home_is_honoured_and_else_dot_config_in_home() {
         .env_remove("XDG_CONFIG_HOME")
         .env_remove("POC_USER");
     let run = to_run(cmd.output().unwrap());
-    let file = home.join(".config/poc/config.yaml");
     run.ok()
         .stdout_has("from-home")
-        .stdout_has(&format!("user config {}:1", file.display()));
+        .stdout_has("user config ~/.config/poc/config.yaml:1");
 }
 
 #[test]
@@ -389,4 +388,41 @@ fn an_empty_or_comment_only_config_is_no_config_and_bad_variables_are_named() {
     run.code(1).first_err_is(
         "error: POC_TEMPLATE: unknown template `kubernets`; did you mean `kubernetes`?; templates: kubernetes, standard",
     );
+}
+
+#[test]
+fn a_template_that_is_gone_stops_only_init_and_config() {
+    let s = Setup::new();
+    s.init("acme", &[], &[]);
+    s.team_config("user: lee\ntemplate: acme-k8s\n");
+    let expected = format!(
+        "error: {}:2:11: unknown template `acme-k8s`; templates: kubernetes, standard",
+        s.team_file()
+    );
+    s.run("", &["config"], &[]).code(1).first_err_is(&expected);
+    let run = s.run("", &["init", "b", "--prospect", "B"], &[]);
+    run.code(1).first_err_is(&expected);
+    assert!(!s.env.path().join("team/b").exists());
+    s.run("acme", &["status"], &[]).ok();
+    s.run(
+        "",
+        &["init", "c", "--prospect", "C", "--template", "standard"],
+        &[],
+    )
+    .ok();
+    // Exported under that name, it is there again.
+    s.run(
+        "",
+        &["templates", "--export", "kubernetes", ".poc/templates"],
+        &[],
+    )
+    .ok();
+    std::fs::rename(
+        s.env.path().join("team/.poc/templates/kubernetes.yaml.j2"),
+        s.env.path().join("team/.poc/templates/acme-k8s.yaml.j2"),
+    )
+    .unwrap();
+    s.run("", &["config"], &[]).ok().stdout_has("acme-k8s");
+    let yaml = s.init("d", &[], &[]);
+    assert_eq!(line_of(&yaml, "template:"), "template: acme-k8s (team)");
 }

@@ -274,3 +274,25 @@ fn fill_plain(text: &str, fields: &ScopeFields) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plain_scope_gets_inits_fields_in_place_or_at_the_end() {
+        let fields = ScopeFields {
+            template_id: "reuse (team)".into(),
+            name: "New \"POC\"".into(),
+            prospect: "New Co".into(),
+            owner: "dana".into(),
+            start: "2026-12-01".into(),
+            timezone: "UTC".into(),
+        };
+        let plain = "version: 2\nname: Old POC\n# prospect: not this\nprospect: Old\nphases:\n  setup:\n    name: Setup\n";
+        assert_eq!(
+            fill_plain(plain, &fields),
+            "version: 2\nname: \"New \\\"POC\\\"\"\n# prospect: not this\nprospect: \"New Co\"\nphases:\n  setup:\n    name: Setup\n\n# Set by poc init.\ntemplate: \"reuse (team)\"\nowner: \"dana\"\nstart: \"2026-12-01\"\ntimezone: \"UTC\"\n"
+        );
+    }
+}

@@ -153,17 +153,19 @@ impl Config {
             None => None,
         };
         let files: Vec<FileConfig> = team.into_iter().chain(user).collect();
+        let (template, template_at) = match env_text(ENV_TEMPLATE) {
+            Some(v) => (Some(env_setting(ENV_TEMPLATE, v)), None),
+            None => match files.iter().find_map(|f| f.template.clone()) {
+                Some((setting, at)) => (Some(setting), Some(at)),
+                None => (None, None),
+            },
+        };
         let config = Config {
             user: env_text(ENV_USER)
                 .map(|v| env_setting(ENV_USER, v))
                 .or_else(|| files.iter().find_map(|f| f.user.clone())),
-            template: env_text(ENV_TEMPLATE)
-                .map(|v| env_setting(ENV_TEMPLATE, v))
-                .or_else(|| files.iter().find_map(|f| f.template.clone().map(|t| t.0))),
-            template_at: match env_text(ENV_TEMPLATE) {
-                Some(_) => None,
-                None => files.iter().find_map(|f| f.template.clone().map(|t| t.1)),
-            },
+            template,
+            template_at,
             timezone: match env_text(ENV_TIMEZONE) {
                 Some(v) => Some(env_setting(ENV_TIMEZONE, env_zone(&v)?)),
                 None => files.iter().find_map(|f| f.timezone.clone()),
@@ -180,6 +182,11 @@ impl Config {
             user_dir,
         };
         Ok(config)
+    }
+
+    /// The configured `stale_days`, if any (the default is the list's).
+    pub fn stale_days(&self) -> Option<u32> {
+        self.stale_days.as_ref().map(|s| s.value)
     }
 
     /// The template folders, nearest first: the team's, the config's, the

@@ -57,8 +57,34 @@ pub enum Command {
     /// Example: poc init acme-poc --prospect "Acme Corp" --start 2026-11-23
     #[command(verbatim_doc_comment)]
     Init(InitArgs),
-    /// List the bundled scope templates.
-    Templates(FormatArgs<ListFormat>),
+    /// List the templates, or export a bundled one to start your own
+    ///
+    /// Scope templates (NAME.yaml.j2, or a plain NAME.yaml) and document
+    /// templates (status.md.j2, checklist.md.j2, debrief.md.j2, …) are
+    /// taken from, nearest first: the team's .poc/templates/ (found upward
+    /// from the POC), the folder `templates` in the config names, the
+    /// user's templates/ in the config folder, and those bundled in poc. A
+    /// nearer one shadows one of the same name further away.
+    ///
+    /// Examples:
+    ///   poc templates
+    ///   poc templates --export standard .poc/templates
+    ///   poc templates --export status.md.j2 ~/.config/poc/templates
+    #[command(verbatim_doc_comment)]
+    Templates(TemplatesArgs),
+    /// Show the settings in effect: user, template, timezone, stale_days, templates
+    ///
+    /// Each comes from the first of: a `POC_*` environment variable, the
+    /// team config (.poc/config.yaml, found upward from the POC or the
+    /// current folder), the user config (config.yaml in
+    /// $XDG_CONFIG_HOME/poc, else ~/.config/poc), and the default. A flag
+    /// of the command that uses a setting wins over all of them.
+    ///
+    /// Examples:
+    ///   poc config
+    ///   poc config --show-origin
+    #[command(verbatim_doc_comment)]
+    Config(ConfigArgs),
     /// Check poc.yaml and journal.yaml; errors name file:line:col
     ///
     /// Exit 1 on any error; warnings (a criterion without a number in its
@@ -76,7 +102,7 @@ pub enum Command {
     ///   poc status --format markdown > status.md
     ///   poc -C ~/pocs/acme status --format json
     #[command(verbatim_doc_comment)]
-    Status(FormatArgs<StatusFormat>),
+    Status(StatusArgs),
     /// Show today's list, or record items done and criteria met or failed
     ///
     /// Without IDs: the open items of the current phase and the pending
@@ -242,7 +268,7 @@ pub enum Command {
     ///
     /// Example: poc checklist > acme-checklist.md
     #[command(verbatim_doc_comment)]
-    Checklist(FormatArgs<DocumentFormat>),
+    Checklist(ChecklistArgs),
     /// Move to the next phase once the current one is finished
     ///
     /// Refuses, listing what blocks, while a required checklist item of the
@@ -482,9 +508,11 @@ pub struct InitArgs {
     /// A name for the POC (default: "<prospect> POC").
     #[arg(long)]
     pub name: Option<String>,
-    /// Bundled template to start from; see `poc templates`.
-    #[arg(long, default_value = "standard")]
-    pub template: String,
+    /// Template to start from: the team's, the user's or a bundled one;
+    /// see `poc templates` (default: `template` in the config, else
+    /// standard).
+    #[arg(long)]
+    pub template: Option<String>,
     /// Day 1 of the POC, YYYY-MM-DD (default: today).
     #[arg(long)]
     pub start: Option<String>,
@@ -492,9 +520,58 @@ pub struct InitArgs {
     #[arg(long)]
     pub owner: Option<String>,
     /// The POC's time zone, an IANA name such as America/Los_Angeles
-    /// (default: this machine's zone, from TZ or the system setting).
+    /// (default: `timezone` in the config, else this machine's zone, from
+    /// TZ or the system setting).
     #[arg(long, value_name = "ZONE")]
     pub timezone: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplatesArgs {
+    /// Write the bundled template NAME (a scope template such as standard,
+    /// or a document template such as status.md.j2) into DIR, as a
+    /// starting point; never over an existing file.
+    #[arg(long, value_name = "NAME")]
+    pub export: Option<String>,
+    /// Where --export writes (default: the current folder).
+    #[arg(value_name = "DIR", requires = "export")]
+    pub dir: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, conflicts_with = "export")]
+    pub format: Option<ListFormat>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Say where each value comes from: an environment variable, a config
+    /// file and line, or the default.
+    #[arg(long)]
+    pub show_origin: bool,
+    /// Output format.
+    #[arg(long, value_enum)]
+    pub format: Option<ListFormat>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Output format.
+    #[arg(long, value_enum, conflicts_with = "context")]
+    pub format: Option<StatusFormat>,
+    /// Print the JSON the markdown template (status.md.j2) receives, to
+    /// write your own.
+    #[arg(long)]
+    pub context: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ChecklistArgs {
+    /// Output format.
+    #[arg(long, value_enum, conflicts_with = "context")]
+    pub format: Option<DocumentFormat>,
+    /// Print the JSON the template (checklist.md.j2) receives, to write
+    /// your own.
+    #[arg(long)]
+    pub context: bool,
 }
 
 #[derive(Debug, Args)]
@@ -903,8 +980,12 @@ pub struct DebriefArgs {
     #[arg(long)]
     pub force: bool,
     /// Output format (json prints to stdout and writes nothing).
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, conflicts_with = "context")]
     pub format: Option<DocumentFormat>,
+    /// Print the JSON the template (debrief.md.j2) receives, to write your
+    /// own; writes nothing.
+    #[arg(long)]
+    pub context: bool,
 }
 
 // What each choice means in the domain: the one place a command-line value

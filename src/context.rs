@@ -24,22 +24,31 @@ pub struct Context {
     pub user: String,
     /// Colour on stdout: only for a terminal, and never with `NO_COLOR`.
     pub color: bool,
+    /// The settings of the environment and the config files.
+    pub config: crate::config::Config,
 }
 
 impl Context {
-    pub fn from_env(dir: Option<PathBuf>) -> Result<Context, Error> {
+    pub fn from_env(dir: Option<PathBuf>) -> anyhow::Result<Context> {
         use std::io::IsTerminal;
-        let user = ["POC_USER", "USER", "USERNAME"]
-            .iter()
-            .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
-            .unwrap_or_else(|| "unknown".to_string());
+        let config = crate::config::Config::load(dir.as_deref().unwrap_or(Path::new(".")))?;
+        crate::render::use_template_dirs(
+            config.template_dirs().into_iter().map(|d| d.dir).collect(),
+        );
         Ok(Context {
             dir,
             now: Now::from_env()?,
-            user,
+            user: Context::user_of(&config),
             color: std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            config,
         })
+    }
+
+    /// Who is acting: `POC_USER`, else `user` in the config, else the
+    /// login name.
+    pub fn user_of(config: &crate::config::Config) -> String {
+        (config.user.as_ref()).map_or_else(crate::config::login_name, |s| s.value.clone())
     }
 
     /// The POC folder: the nearest folder that holds `poc.yaml`, from the

@@ -25,9 +25,11 @@ pub mod summary_cache;
 pub mod tracking;
 pub mod update;
 
+pub(crate) mod catalog;
 pub(crate) mod cli;
 pub(crate) mod commands;
 pub(crate) mod complete;
+pub(crate) mod config;
 pub(crate) mod context;
 pub(crate) mod evidence;
 pub(crate) mod fsutil;

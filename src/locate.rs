@@ -93,9 +93,20 @@ pub fn search(
     ceilings: &[PathBuf],
     device: impl Fn(&Path) -> Option<u64>,
 ) -> Result<PathBuf, Stop> {
+    search_for(start, ceilings, device, holds_scope)
+}
+
+/// Searches from `start` (absolute) upward for a folder where `holds` is
+/// true, within the same boundaries as [`search`].
+pub fn search_for(
+    start: &Path,
+    ceilings: &[PathBuf],
+    device: impl Fn(&Path) -> Option<u64>,
+    holds: impl Fn(&Path) -> bool,
+) -> Result<PathBuf, Stop> {
     let mut dir = start;
     loop {
-        if holds_scope(dir) {
+        if holds(dir) {
             return Ok(dir.to_path_buf());
         }
         if std::fs::symlink_metadata(dir.join(".git")).is_ok() {
@@ -126,17 +137,7 @@ pub fn search(
 pub fn ensure_trusted(dir: &Path, shown: &str) -> anyhow::Result<()> {
     #[cfg(unix)]
     {
-        use std::os::unix::fs::MetadataExt as _;
-        let Ok(meta) = std::fs::symlink_metadata(dir.join(SCOPE_FILE)) else {
-            return Ok(());
-        };
-        // SAFETY: geteuid has no preconditions and cannot fail.
-        let me = unsafe { libc::geteuid() };
-        let owner = meta.uid();
-        let sudo = (me == 0)
-            .then(|| std::env::var("SUDO_UID").ok()?.parse::<u32>().ok())
-            .flatten();
-        if owner != me && Some(owner) != sudo {
+        if let Some((owner, me)) = foreign_owner(&dir.join(SCOPE_FILE)) {
             let shown = crate::text::terminal_safe(shown);
             crate::fail!(
                 "{} is owned by another user (uid {owner}), not by you (uid {me}); poc does not use a POC someone else may have placed above your folder. If you trust it, name it: poc -C {shown} …",
@@ -147,6 +148,22 @@ pub fn ensure_trusted(dir: &Path, shown: &str) -> anyhow::Result<()> {
     #[cfg(not(unix))]
     let _ = (dir, shown);
     Ok(())
+}
+
+/// The owner of `path` and the current user, when `path` exists and
+/// another user owns it. As root under sudo, the user who ran sudo counts
+/// as the owner too.
+#[cfg(unix)]
+pub fn foreign_owner(path: &Path) -> Option<(u32, u32)> {
+    use std::os::unix::fs::MetadataExt as _;
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    let owner = meta.uid();
+    let sudo = (me == 0)
+        .then(|| std::env::var("SUDO_UID").ok()?.parse::<u32>().ok())
+        .flatten();
+    (owner != me && Some(owner) != sudo).then_some((owner, me))
 }
 
 /// Says once per run, on stderr, which POC a command uses when it is not

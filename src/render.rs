@@ -4,26 +4,31 @@
 use std::sync::OnceLock;
 
 use comfy_table::{Cell, Color, ColumnConstraint, ContentArrangement, Table, Width, presets};
-use minijinja::{AutoEscape, Environment, State, Value, context};
+use minijinja::{AutoEscape, Environment, State, Value};
 use serde::Serialize;
 
 use crate::text;
 
-/// The document templates bundled into the binary: (name, source).
-const DOCUMENTS: &[(&str, &str)] = &[
-    ("status.md", include_str!("../templates/status.md.j2")),
-    ("checklist.md", include_str!("../templates/checklist.md.j2")),
-    ("debrief.md", include_str!("../templates/debrief.md.j2")),
-    ("evidence.md", include_str!("../templates/evidence.md.j2")),
-    ("report.html", include_str!("../templates/report.html.j2")),
-    (
-        "signoff-sheet.md",
-        include_str!("../templates/signoff-sheet.md.j2"),
-    ),
-    (
-        "signoff-sheet.html",
-        include_str!("../templates/signoff-sheet.html.j2"),
-    ),
+/// A bundled document template: its name, its source and its file name.
+macro_rules! document {
+    ($name:literal) => {
+        (
+            $name,
+            include_str!(concat!("../templates/", $name, ".j2")),
+            concat!($name, ".j2"),
+        )
+    };
+}
+
+/// The document templates bundled into the binary: (name, source, file).
+const DOCUMENTS: &[(&str, &str, &str)] = &[
+    document!("status.md"),
+    document!("checklist.md"),
+    document!("debrief.md"),
+    document!("evidence.md"),
+    document!("report.html"),
+    document!("signoff-sheet.md"),
+    document!("signoff-sheet.html"),
 ];
 
 /// A bundled scope template: what `poc init --template NAME` starts from.
@@ -63,8 +68,45 @@ pub const SCOPE_TEMPLATES: &[ScopeTemplate] = &[
     },
 ];
 
+/// The folders whose document templates override the bundled ones
+/// (`status.md.j2`, …), nearest first: set once, before the first render,
+/// from the configuration (see [`crate::catalog`]).
+static OVERRIDES: OnceLock<Vec<std::path::PathBuf>> = OnceLock::new();
+
+/// Takes document templates from `dirs` (nearest first) before the
+/// bundled ones, for the rest of the process. Only the first call counts.
+pub fn use_template_dirs(dirs: Vec<std::path::PathBuf>) {
+    let _ = OVERRIDES.set(dirs);
+}
+
+/// The file names of the bundled document templates (`status.md.j2`, …).
+pub fn document_files() -> impl Iterator<Item = &'static str> {
+    const FILES: [&str; DOCUMENTS.len()] = {
+        let mut files = [""; DOCUMENTS.len()];
+        let mut i = 0;
+        while i < DOCUMENTS.len() {
+            files[i] = DOCUMENTS[i].2;
+            i += 1;
+        }
+        files
+    };
+    FILES.into_iter()
+}
+
+/// The bundled template whose file (`status.md.j2`) or scope name
+/// (`standard`) is `name`: its file name and source.
+pub fn bundled(name: &str) -> Option<(String, &'static str)> {
+    let scope = SCOPE_TEMPLATES.iter().find(|t| t.name == name);
+    let scope = scope.map(|t| (format!("{}.yaml.j2", t.name), t.source));
+    let stem = name.strip_suffix(".j2").unwrap_or(name);
+    let document = (DOCUMENTS.iter()).find(|(n, _, _)| *n == stem);
+    scope.or_else(|| document.map(|(_, source, file)| (file.to_string(), *source)))
+}
+
 /// The template environment, built once per process: parsing every
 /// template again for each render was most of what a small `status` cost.
+/// Templates load when first used: an override from disk, else the
+/// bundled one.
 fn environment() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
@@ -73,16 +115,60 @@ fn environment() -> &'static Environment<'static> {
         env.set_lstrip_blocks(true);
         env.set_keep_trailing_newline(true);
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
-        let scopes = SCOPE_TEMPLATES.iter().map(|t| (t.path, t.source));
-        for (name, source) in DOCUMENTS.iter().copied().chain(scopes) {
-            // A bundled template that does not parse fails its render with
-            // minijinja's error, and `cargo test` renders every one.
-            let _ = env.add_template(name, source);
-        }
+        let dirs = OVERRIDES.get().cloned().unwrap_or_default();
+        env.set_loader(move |name| load_template(&dirs, name));
         add_filters(&mut env);
         env.set_formatter(html_formatter);
         env
     })
+}
+
+/// The source of the template `name`: its override, else the bundled one.
+fn load_template(
+    dirs: &[std::path::PathBuf],
+    name: &str,
+) -> Result<Option<String>, minijinja::Error> {
+    let is_document = DOCUMENTS.iter().any(|(n, _, _)| *n == name);
+    if is_document && let Some(path) = crate::catalog::document_override(dirs, name) {
+        return crate::catalog::read(&path).map(Some).map_err(|e| {
+            minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, format!("{e:#}"))
+        });
+    }
+    let scopes = SCOPE_TEMPLATES.iter().map(|t| (t.path, t.source));
+    let bundled = DOCUMENTS.iter().map(|(n, s, _)| (*n, *s)).chain(scopes);
+    Ok(bundled
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, s)| s.to_string()))
+}
+
+/// A render error as the user can act on it: in a template file from
+/// disk, `FILE:LINE:COL: what` (the column from minijinja's span); in a
+/// bundled one, minijinja's own words.
+fn template_error(error: minijinja::Error, file: Option<&std::path::Path>) -> anyhow::Error {
+    let dirs = OVERRIDES.get().map(Vec::as_slice).unwrap_or_default();
+    let file = file.map(std::path::Path::to_path_buf).or_else(|| {
+        let name = error.name()?;
+        crate::catalog::document_override(dirs, name)
+    });
+    let Some(file) = file else {
+        return error.into();
+    };
+    let name = file.display().to_string();
+    let what = match error.detail() {
+        Some(detail) => format!("{}: {detail}", error.kind()),
+        None => error.kind().to_string(),
+    };
+    let Some(line) = error.line() else {
+        return crate::error::Error::invalid(crate::error::Location::file(&name), what).into();
+    };
+    let column = error.range().and_then(|range| {
+        let text = std::fs::read_to_string(&file).ok()?;
+        let before = text.get(..range.start)?;
+        Some(before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1)
+    });
+    let at = crate::error::Location::at(&name, line, column.unwrap_or(1));
+    crate::error::Error::invalid(at, what).into()
 }
 
 /// Writes a value into a document. In an HTML template (`.html`, which
@@ -206,18 +292,49 @@ pub fn document_at<S: Serialize>(
     timezone: &str,
     poc_dir: &str,
 ) -> anyhow::Result<String> {
-    let template = environment().get_template(name)?;
-    Ok(template.render(context! {
-        _poc_timezone => timezone,
-        _poc_dir => poc_dir,
-        ..Value::from_serialize(context)
-    })?)
+    let context = template_context(context, timezone, poc_dir);
+    let template = (environment().get_template(name)).map_err(|e| template_error(e, None))?;
+    (template.render(Value::from_serialize(&context))).map_err(|e| template_error(e, None))
+}
+
+/// What a document template receives: the report's fields, and the POC's
+/// zone and folder the filters use. `--context` prints this as JSON.
+#[derive(Serialize)]
+pub struct TemplateContext<'a, S: Serialize> {
+    #[serde(flatten)]
+    pub report: &'a S,
+    pub _poc_timezone: &'a str,
+    pub _poc_dir: &'a str,
+}
+
+/// The context [`document_at`] gives its template.
+pub fn template_context<'a, S: Serialize>(
+    report: &'a S,
+    timezone: &'a str,
+    poc_dir: &'a str,
+) -> TemplateContext<'a, S> {
+    TemplateContext {
+        report,
+        _poc_timezone: timezone,
+        _poc_dir: poc_dir,
+    }
 }
 
 /// Renders a bundled scope template (`poc init`).
 pub(crate) fn scope_template<S: Serialize>(name: &str, context: &S) -> anyhow::Result<String> {
     let template = environment().get_template(name)?;
     Ok(template.render(Value::from_serialize(context))?)
+}
+
+/// Renders a scope template read from `file` (`poc init`); errors name it.
+pub(crate) fn scope_file<S: Serialize>(
+    file: &std::path::Path,
+    source: &str,
+    context: &S,
+) -> anyhow::Result<String> {
+    let name = file.display().to_string();
+    (environment().render_named_str(&name, source, Value::from_serialize(context)))
+        .map_err(|e| template_error(e, Some(file)))
 }
 
 /// `text` as a double-quoted YAML scalar that reads back as exactly `text`,

@@ -187,10 +187,21 @@ pub fn run(args: DebriefArgs, ctx: &Context) -> anyhow::Result<u8> {
         crate::out(&render::json(&report)?)?;
         return Ok(EXIT_OK);
     }
+    let destination = output::destination(args.out, &poc.dir, DOCUMENT)?;
+    if args.context {
+        // What the template gets where the debrief would be written.
+        let poc_dir = match &destination {
+            Destination::File { path, .. } => output::poc_dir_from(path, &poc.dir),
+            _ => String::new(),
+        };
+        let context = render::template_context(&report, &poc.scope.timezone, &poc_dir);
+        crate::out(&render::json(&context)?)?;
+        return Ok(EXIT_OK);
+    }
     let Destination::File {
         path: target,
         exists,
-    } = output::destination(args.out, &poc.dir, DOCUMENT)?
+    } = destination
     else {
         crate::out(&render::document(
             "debrief.md",

@@ -3,47 +3,52 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use serde::Serialize;
 
 use super::init_ask;
+use crate::catalog::{self, ScopeFields, Template};
 use crate::cli::InitArgs;
+use crate::config::{Config, DEFAULT_TEMPLATE};
 use crate::context::Context;
 use crate::error::{EXIT_OK, Error, did_you_mean};
+use crate::fsutil;
 use crate::fsutil::display_in;
 use crate::journal::{Event, JOURNAL_FILE, LockedJournal};
-use crate::render::{SCOPE_TEMPLATES, ScopeTemplate};
-use crate::scope::{SCOPE_FILE, Scope};
-use crate::{fsutil, render};
+use crate::scope::SCOPE_FILE;
 
 const GITATTRIBUTES_LINE: &str = "journal.yaml merge=union";
 const GITATTRIBUTES: &str = ".gitattributes";
 
-#[derive(Serialize)]
-struct ScopeContext {
-    template_id: String,
-    name: String,
-    prospect: String,
-    owner: String,
-    start: String,
-    timezone: String,
-}
-
 pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
     let dir = target_dir(args.folder.as_deref(), ctx.dir.as_deref())?;
+    // The team config is the one above the new POC, which need not be
+    // above the current folder.
+    let config = match &args.folder {
+        Some(_) => Config::load(&dir)?,
+        None => ctx.config.clone(),
+    };
+    if args.template.is_none() {
+        config.check_template()?;
+    }
+    let name = (args.template.as_deref())
+        .or(config.template.as_ref().map(|s| s.value.as_str()))
+        .unwrap_or(DEFAULT_TEMPLATE)
+        .to_string();
     let args = match &args.prospect {
         Some(_) => args,
         // Only at a terminal (see `Cli::parse_from_args`).
-        None => ask(args, ctx, &dir)?,
+        None => ask(args, ctx, &config, &dir, &name)?,
     };
-    let template = find_template(&args.template)?;
-    let zone = match &args.timezone {
-        Some(name) => crate::clock::parse_zone(name).ok_or_else(|| {
+    let name = args.template.clone().unwrap_or(name);
+    let template = find_template(&config, &name)?;
+    let zone = match (&args.timezone, &config.timezone) {
+        (Some(name), _) => crate::clock::parse_zone(name).ok_or_else(|| {
             Error::usage(format!(
                 "--timezone: `{}` is not an IANA time zone name, such as Europe/Berlin, America/Los_Angeles or UTC",
                 crate::text::terminal_safe(name)
             ))
         })?,
-        None => crate::clock::machine_zone(),
+        (None, Some(configured)) => configured.value,
+        (None, None) => crate::clock::machine_zone(),
     };
     let now = ctx.now.resolve(zone);
     let start = match &args.start {
@@ -59,25 +64,21 @@ pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
         Some(n) => super::non_empty(n, "--name")?,
         None => format!("{prospect} POC"),
     };
+    let user = Context::user_of(&config);
     let owner = match &args.owner {
         Some(o) => super::non_empty(o, "--owner")?,
-        None => ctx.user.clone(),
+        None => user.clone(),
     };
     ensure_free(&dir)?;
 
-    let text = render::scope_template(
-        template.path,
-        &ScopeContext {
-            template_id: template.id(),
-            name,
-            prospect,
-            owner,
-            start: start.format("%Y-%m-%d").to_string(),
-            timezone: zone.name().to_string(),
-        },
-    )?;
-    // The bundled template must give a valid scope for any input.
-    Scope::parse(&text, SCOPE_FILE).context("the bundled template rendered an invalid scope")?;
+    let text = template.render_scope(&ScopeFields {
+        template_id: template.id(),
+        name,
+        prospect,
+        owner,
+        start: start.format("%Y-%m-%d").to_string(),
+        timezone: zone.name().to_string(),
+    })?;
     let text = crate::schema::with_modeline(&text);
     let gitattributes = gitattributes_text(&dir)?;
 
@@ -88,18 +89,19 @@ pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
     let init = Event::Init {
         template: template.id(),
     };
-    journal.append(&[ctx.entry_in(zone, now, init)])?;
+    let mut entry = ctx.entry_in(zone, now, init);
+    entry.by = user.as_str().into();
+    journal.append(&[entry])?;
     if let Some(text) = gitattributes {
         fsutil::write_atomic(&dir.join(GITATTRIBUTES), text.as_bytes(), true)?;
     }
-    announce(&dir, template, start, zone);
+    announce(&dir, &template.id(), start, zone);
     Ok(EXIT_OK)
 }
 
 /// Writes `poc.schema.json`, which the modeline on top of `poc.yaml` points
-/// editors to. Written first: an init cut short after it can run again. A
-/// file already there (the team's own, or one an earlier init left) is
-/// never replaced; one that differs is named, with how to refresh it.
+/// at, so editors validate and complete the scope offline. One already
+/// there (a re-run after an interrupted init, the SE's own) is kept.
 fn write_schema(dir: &Path) -> anyhow::Result<()> {
     use crate::schema::SCHEMA_FILE;
     let path = dir.join(SCHEMA_FILE);
@@ -114,6 +116,36 @@ fn write_schema(dir: &Path) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// `args` completed at the terminal; refuses first what no answer can fix
+/// (a folder that already holds a POC).
+fn ask(
+    args: InitArgs,
+    ctx: &Context,
+    config: &Config,
+    dir: &Path,
+    template: &str,
+) -> anyhow::Result<InitArgs> {
+    ensure_free(dir)?;
+    let mut choices: Vec<init_ask::Choice> = Vec::new();
+    for t in catalog::all(&config.template_dirs()) {
+        // The nearest of each name, as init would use it.
+        if t.kind != catalog::Kind::Scope || choices.iter().any(|c| c.name == t.name) {
+            continue;
+        }
+        let description = match &t.body {
+            catalog::Body::Bundled(b) => b.description.to_string(),
+            _ => format!("the {} template", t.source.name()),
+        };
+        choices.push(init_ask::Choice {
+            name: t.name,
+            description,
+        });
+    }
+    let zone = crate::clock::machine_zone();
+    let today = crate::clock::local_date(ctx.now.resolve(zone), zone).to_string();
+    init_ask::ask(args, &choices, template, &Context::user_of(config), &today)
 }
 
 /// The folder to create the POC in: init's own argument or `-C`, which
@@ -131,33 +163,19 @@ fn target_dir(folder: Option<&Path>, dash_c: Option<&Path>) -> Result<PathBuf, E
     }
 }
 
-/// `args` completed at the terminal; refuses first what no answer can fix
-/// (a folder that already holds a POC).
-fn ask(args: InitArgs, ctx: &Context, dir: &Path) -> anyhow::Result<InitArgs> {
-    ensure_free(dir)?;
-    let choices: Vec<init_ask::Choice> = (SCOPE_TEMPLATES.iter())
-        .map(|t| init_ask::Choice {
-            name: t.name.to_string(),
-            description: t.description.to_string(),
-        })
-        .collect();
-    let zone = crate::clock::machine_zone();
-    let today = crate::clock::local_date(ctx.now.resolve(zone), zone).to_string();
-    init_ask::ask(args, &choices, &ctx.user, &today)
-}
-
-fn find_template(name: &str) -> Result<&'static ScopeTemplate, Error> {
-    let names = || SCOPE_TEMPLATES.iter().map(|t| t.name);
-    SCOPE_TEMPLATES
-        .iter()
-        .find(|t| t.name == name)
-        .ok_or_else(|| {
-            Error::usage(format!(
-                "unknown template `{name}`{}; bundled templates: {}",
-                did_you_mean(name, names()),
-                names().collect::<Vec<_>>().join(", ")
-            ))
-        })
+/// The nearest scope template called `name`: the team's, the config
+/// folder's, the user's, else the bundled one.
+fn find_template(config: &Config, name: &str) -> Result<Template, Error> {
+    let dirs = config.template_dirs();
+    catalog::scope(&dirs, name).ok_or_else(|| {
+        let names = catalog::scope_names(&dirs);
+        Error::usage(format!(
+            "unknown template `{}`{}; templates: {} (see `poc templates`)",
+            crate::text::terminal_safe(name),
+            did_you_mean(name, names.iter().map(String::as_str)),
+            names.join(", ")
+        ))
+    })
 }
 
 /// Checks everything init will write before anything is: a broken link is
@@ -200,7 +218,7 @@ fn ensure_free(dir: &Path) -> anyhow::Result<()> {
 
 /// "Created … (day 1 is …, ZONE)." and the next steps, with `-C DIR` when
 /// the POC is not the current folder.
-fn announce(dir: &Path, template: &ScopeTemplate, start: chrono::NaiveDate, zone: chrono_tz::Tz) {
+fn announce(dir: &Path, template: &str, start: chrono::NaiveDate, zone: chrono_tz::Tz) {
     // The folder is as typed, and may hold anything.
     let safe = |p: String| crate::text::terminal_safe(&p);
     let shown = display_in(dir, "");
@@ -212,7 +230,7 @@ fn announce(dir: &Path, template: &ScopeTemplate, start: chrono::NaiveDate, zone
     let scope = safe(display_in(dir, SCOPE_FILE));
     crate::say!(
         "Created {scope} from template {} (day 1 is {start}, {}).\n\nNext steps:\n  1. Edit {scope} with the customer: success criteria with measurable targets, stakeholders, day windows.\n  2. poc {dash_c}validate\n  3. poc {dash_c}check            # today's list; tick items with `poc check ID`\n  4. poc {dash_c}status",
-        template.id(),
+        crate::text::terminal_safe(template),
         zone.name(),
     );
 }

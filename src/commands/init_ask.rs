@@ -27,6 +27,7 @@ pub struct Choice {
 pub fn ask(
     mut args: InitArgs,
     templates: &[Choice],
+    template: &str,
     owner: &str,
     today: &str,
 ) -> anyhow::Result<InitArgs> {
@@ -44,7 +45,7 @@ pub fn ask(
         .validate_with(|v: &String| required(v))
         .interact_text()
         .map_err(cancelled)?;
-    let current = templates.iter().position(|t| t.name == args.template);
+    let current = templates.iter().position(|t| t.name == template);
     let picked = Select::new()
         .with_prompt("Template")
         .items(
@@ -70,7 +71,7 @@ pub fn ask(
     args.prospect = Some(prospect.trim().to_string());
     args.name = Some(name.trim().to_string());
     if let Some(t) = templates.get(picked) {
-        args.template = t.name.clone();
+        args.template = Some(t.name.clone());
     }
     args.start = Some(start.trim().to_string());
     args.owner = Some(owner.trim().to_string());

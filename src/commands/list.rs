@@ -77,7 +77,10 @@ pub fn run(args: ListArgs, ctx: &Context) -> anyhow::Result<u8> {
             crate::text::plural(broken as i64, "POC")
         );
     }
-    let stale_days = args.stale.map_or(DEFAULT_STALE_DAYS, i64::from);
+    let stale_days = args
+        .stale
+        .or(ctx.config.stale_days())
+        .map_or(DEFAULT_STALE_DAYS, i64::from);
     let alarms: Vec<Alarm> = args.fail_on.iter().map(|a| (*a).into()).collect();
     let raised = rows
         .iter()

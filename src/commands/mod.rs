@@ -10,6 +10,7 @@ pub mod check;
 pub mod checklist;
 pub mod close;
 pub mod completions;
+pub mod config;
 pub mod debrief;
 pub mod evidence;
 pub mod gap;
@@ -37,6 +38,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Init(args) => init::run(args, &ctx),
         Command::Templates(args) => templates::run(args, &ctx),
+        Command::Config(args) => config::run(args, &ctx),
         Command::Validate(args) => validate::run(args, &ctx),
         Command::Status(args) => status::run(args, &ctx),
         Command::Check(args) => check::run(args, &ctx),

@@ -1,6 +1,6 @@
 //! `poc status`: where the POC stands.
 
-use crate::cli::{FormatArgs, StatusFormat};
+use crate::cli::{StatusArgs, StatusFormat};
 use crate::context::Context;
 use crate::error::EXIT_OK;
 use crate::journal::JOURNAL_FILE;
@@ -10,7 +10,7 @@ use crate::report::{DEBRIEF_FILE, DebriefDue, StatusReport, describe_due};
 use crate::scope::{SCOPE_FILE, Scope};
 use crate::text::{plural, terminal_safe};
 
-pub fn run(args: FormatArgs<StatusFormat>, ctx: &Context) -> anyhow::Result<u8> {
+pub fn run(args: StatusArgs, ctx: &Context) -> anyhow::Result<u8> {
     let poc = ctx.load()?;
     let report = poc.status(&poc.state);
     // A renamed ID in poc.yaml quietly resets to pending: say so once.
@@ -26,6 +26,9 @@ pub fn run(args: FormatArgs<StatusFormat>, ctx: &Context) -> anyhow::Result<u8> 
         );
     }
     let text = match args.format.unwrap_or(StatusFormat::Table) {
+        _ if args.context => {
+            render::json(&render::template_context(&report, &poc.scope.timezone, ""))?
+        }
         StatusFormat::Json => render::json(&report)?,
         StatusFormat::Markdown => render::document("status.md", &report, &poc.scope.timezone)?,
         StatusFormat::Table => human(&report, &poc.scope, ctx.color),

@@ -175,6 +175,7 @@ impl TestEnv {
             // Tables fit COLUMNS when it is set: the tests' are 100 wide.
             .env_remove("COLUMNS")
             .env_remove("NO_COLOR");
+        hermetic(&mut cmd, &self.path().join(".home"));
         cmd
     }
 
@@ -221,6 +222,18 @@ impl TestEnv {
         }
         out
     }
+}
+
+/// Keeps the developer's own configuration out of a run: HOME and
+/// XDG_CONFIG_HOME point into `home` (which need not exist), and the
+/// settings' environment variables are cleared. POC_USER is the test's.
+pub fn hermetic(cmd: &mut Command, home: &Path) {
+    cmd.env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env_remove("POC_TEMPLATE")
+        .env_remove("POC_TIMEZONE")
+        .env_remove("POC_STALE_DAYS")
+        .env_remove("POC_TEMPLATES");
 }
 
 pub fn to_run(out: Output) -> Run {

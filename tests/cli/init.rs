@@ -105,9 +105,10 @@ fn templates_are_listed_and_kubernetes_can_be_used() {
         .as_array()
         .unwrap()
         .iter()
+        .filter(|t| t["kind"] == "scope")
         .map(|t| t["id"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(ids, ["standard@1", "kubernetes@1"]);
+    assert_eq!(ids, ["kubernetes@1", "standard@1"]);
 
     env.run(&[
         "init",
@@ -142,7 +143,7 @@ fn an_unknown_template_suggests_the_nearest_and_creates_nothing() {
         ])
     });
     run.code(2).first_err_is(
-        "error: unknown template `kubernets`; did you mean `kubernetes`?; bundled templates: standard, kubernetes",
+        "error: unknown template `kubernets`; did you mean `kubernetes`?; templates: kubernetes, standard (see `poc templates`)",
     );
     assert!(!env.path().join("acme").exists());
 }

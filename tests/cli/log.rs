@@ -192,6 +192,7 @@ fn a_terminal_of_size_zero_gets_100_columns() {
         .env("POC_NOW", "2026-11-26T09:00:00Z")
         .env("POC_USER", "dana")
         .env_remove("COLUMNS");
+    crate::common::hermetic(&mut cmd, &env.path().join(".home"));
     let run = to_run(cmd.output().unwrap());
     run.ok();
     let table: String = run.stdout.replace('\r', "");

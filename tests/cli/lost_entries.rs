@@ -9,17 +9,17 @@ use crate::common::{BIN, INIT_ACME, TestEnv, forced_close, unchanged};
 /// `poc` in the POC folder through `sh -c`, so a test can close or fill
 /// stderr or set resource limits around it.
 fn sh(env: &TestEnv, script: &str) -> crate::common::Run {
-    let out = Command::new("sh")
-        .arg("-c")
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
         .arg(script)
         .current_dir(env.poc())
         .env("POC", BIN)
         .env("POC_NOW", &env.now)
         .env("POC_USER", &env.user)
         .env("POC_ID_SEED", "test")
-        .env("TZ", "UTC")
-        .output()
-        .expect("sh runs");
+        .env("TZ", "UTC");
+    crate::common::hermetic(&mut cmd, &env.path().join(".home"));
+    let out = cmd.output().expect("sh runs");
     crate::common::to_run(out)
 }
 

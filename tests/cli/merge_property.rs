@@ -142,16 +142,16 @@ fn poc(
     now: DateTime<Utc>,
     args: &[&str],
 ) -> Result<Run, TestCaseError> {
-    let out = Command::new(BIN)
-        .args(args)
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
         .current_dir(dir)
         .env("POC_NOW", now.to_rfc3339())
         .env("POC_USER", user)
         .env("POC_ID_SEED", seed)
         .env("TZ", "UTC")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("poc runs");
+        .env("NO_COLOR", "1");
+    crate::common::hermetic(&mut cmd, &dir.join(".home"));
+    let out = cmd.output().expect("poc runs");
     let run = to_run(out);
     prop_assert!(
         run.code != 101 && !run.stderr.contains("panicked"),

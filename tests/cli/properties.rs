@@ -1709,15 +1709,15 @@ proptest! {
         let now = now_for(&scope, now).max(year_1);
         let report = StatusReport::build(&scope, &state, now);
         let run = |args: &[&str]| {
-            let out = std::process::Command::new(env!("CARGO_BIN_EXE_poc"))
-                .arg("-C")
+            let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_poc"));
+            cmd.arg("-C")
                 .arg(dir.path())
                 .args(args)
                 .env("POC_NOW", now.to_rfc3339())
                 .env("POC_USER", "prop")
-                .env("NO_COLOR", "1")
-                .output()
-                .unwrap();
+                .env("NO_COLOR", "1");
+            crate::common::hermetic(&mut cmd, &dir.path().join(".home"));
+            let out = cmd.output().unwrap();
             (
                 out.status.code(),
                 String::from_utf8_lossy(&out.stdout).into_owned(),

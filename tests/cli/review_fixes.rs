@@ -231,16 +231,16 @@ fn a_run_log_that_cannot_be_written_is_named_removed_and_nothing_is_recorded() {
             "trap '' XFSZ; prlimit --fsize={limit} \"$POC\" check SC1 --run 'echo measured'"
         );
         let run = unchanged(&env, || {
-            let out = std::process::Command::new("sh")
-                .arg("-c")
+            let mut cmd = std::process::Command::new("sh");
+            cmd.arg("-c")
                 .arg(&script)
                 .current_dir(env.poc())
                 .env("POC", crate::common::BIN)
                 .env("POC_NOW", &env.now)
                 .env("POC_USER", &env.user)
-                .env("TZ", "UTC")
-                .output()
-                .expect("sh runs");
+                .env("TZ", "UTC");
+            crate::common::hermetic(&mut cmd, &env.path().join(".home"));
+            let out = cmd.output().expect("sh runs");
             crate::common::to_run(out)
         });
         run.code(1);

@@ -64,6 +64,7 @@ impl Team {
             .env("POC_USER", user)
             .env("TZ", "UTC")
             .env_remove("POC_ID_SEED");
+        crate::common::hermetic(&mut cmd, &clone.join(".home"));
         crate::common::to_run(cmd.output().expect("poc runs"))
     }
 

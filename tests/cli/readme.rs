@@ -12,7 +12,10 @@
 //!   (same folder, same settings). More settings, comma-separated:
 //!   `user=NAME` (POC_USER, default `Dana Smith`), `seed=S` (POC_ID_SEED,
 //!   default `readme`), `columns=N` (COLUMNS, default 100), `tz=ZONE` (TZ,
-//!   default UTC), `cd=DIR` (run in DIR, below the current folder).
+//!   default UTC), `cd=DIR` (run in DIR, relative to the current folder),
+//!   `before=TIME` (the journal cut to its entries dated before TIME, as the
+//!   example stood then: replaying the README's commands at the journal's
+//!   own times gives its own messages).
 //! - Lines of the comment after the first that start with `$ ` are run
 //!   first, their output unchecked (files an example needs, earlier steps).
 //!   For a ```text block the last of them is the command whose output the
@@ -71,7 +74,9 @@ fn an_unmarked_console_block_is_an_error() {
     let doc = "Run it:\n\n```console\n$ poc validate\nok\n```\n";
     assert_eq!(
         check("DOC.md", doc),
-        ["DOC.md:3: a console block needs `<!-- test: … -->` or `<!-- not tested: REASON -->` on the line before it"]
+        [
+            "DOC.md:3: a console block needs `<!-- test: … -->` or `<!-- not tested: REASON -->` on the line before it"
+        ]
     );
     let doc = "<!-- not tested:  -->\n```console\n$ poc validate\n```\n";
     assert_eq!(
@@ -302,9 +307,10 @@ fn setting(word: &str) -> Result<(String, String), String> {
         "columns" => "COLUMNS",
         "tz" => "TZ",
         "cd" => "cd",
+        "before" => "before",
         other => {
             return Err(format!(
-                "unknown setting `{other}` (now, user, seed, columns, tz, cd)"
+                "unknown setting `{other}` (now, user, seed, columns, tz, cd, before)"
             ));
         }
     };
@@ -358,7 +364,8 @@ impl Sandbox {
         std::fs::create_dir(&cwd).unwrap();
         let cwd = match start {
             Start::Example => {
-                let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme-observability");
+                let example =
+                    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme-observability");
                 let copy = cwd.join("acme-observability");
                 copy_tree(&example, &copy);
                 copy
@@ -369,7 +376,10 @@ impl Sandbox {
         let env = [
             ("PATH", format!("{bin_dir}:/usr/local/bin:/usr/bin:/bin")),
             ("HOME", home.display().to_string()),
-            ("XDG_CONFIG_HOME", home.join(".config").display().to_string()),
+            (
+                "XDG_CONFIG_HOME",
+                home.join(".config").display().to_string(),
+            ),
             ("POC_CEILING_DIRECTORIES", root.path().display().to_string()),
             ("POC_USER", "Dana Smith".into()),
             ("POC_ID_SEED", "readme".into()),
@@ -386,7 +396,14 @@ impl Sandbox {
     fn apply(&mut self, settings: &[(String, String)]) {
         for (key, value) in settings {
             if key == "cd" {
-                self.cwd = self.cwd.join(value);
+                for part in Path::new(value).components() {
+                    match part {
+                        std::path::Component::ParentDir => _ = self.cwd.pop(),
+                        other => self.cwd.push(other),
+                    }
+                }
+            } else if key == "before" {
+                cut_journal(&self.cwd.join("journal.yaml"), value);
             } else {
                 self.env.insert(key.clone(), value.clone());
             }
@@ -403,11 +420,28 @@ impl Sandbox {
             .env_clear()
             .envs(&self.env)
             .output()
-            .expect("sh runs");
+            .unwrap_or_else(|e| panic!("sh runs in {}: {e}", self.cwd.display()));
         let text = String::from_utf8_lossy(&out.stdout)
             .replace(&self.root.path().display().to_string(), "[TMP]");
         (out.status.code(), text)
     }
+}
+
+/// Keeps the journal's entries dated before `time` (both UTC timestamps
+/// as `poc` writes them, which sort as text), and its comments.
+fn cut_journal(journal: &Path, time: &str) {
+    let text = std::fs::read_to_string(journal).unwrap();
+    let kept: String = text
+        .lines()
+        .filter(|line| {
+            let at = line
+                .split_once("\"at\":\"")
+                .map(|(_, rest)| &rest[..rest.find('"').unwrap_or(0)]);
+            at.is_none_or(|at| at < time)
+        })
+        .map(|line| format!("{line}\n"))
+        .collect();
+    std::fs::write(journal, kept).unwrap();
 }
 
 fn copy_tree(from: &Path, to: &Path) {

@@ -48,6 +48,39 @@ fn the_readme_examples_print_what_poc_prints() {
     );
 }
 
+/// The Quick start tells a new user which `POC_NOW` shows its output: the
+/// clock its tested block runs at.
+#[test]
+fn the_quick_start_names_the_clock_its_output_is_tested_at() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(README);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let section = text
+        .split("\n## ")
+        .find(|s| s.starts_with("Quick start"))
+        .expect("README has a Quick start");
+    let value_after = |key: &str, skip_comments: bool| -> Vec<String> {
+        section
+            .lines()
+            .filter(|line| line.trim_start().starts_with("<!--") != skip_comments)
+            .flat_map(|line| line.split(key).skip(1))
+            .map(|rest| {
+                rest.split([' ', ',', '`'])
+                    .next()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect()
+    };
+    let named = value_after("POC_NOW=", true);
+    let tested = value_after("now=", false);
+    assert_eq!(tested.len(), 1, "one tested block in the Quick start");
+    assert!(
+        !named.is_empty() && named.iter().all(|n| *n == tested[0]),
+        "the Quick start names POC_NOW={named:?} but its output is tested at now={}",
+        tested[0]
+    );
+}
+
 #[test]
 fn a_drifted_example_fails_with_a_diff_naming_its_line() {
     let doc = "# Try\n\n<!-- test: example, now=2026-11-22T12:00:00Z -->\n```console\n\

@@ -19,6 +19,7 @@ mod metrics;
 mod notes_and_blockers;
 mod plan_twelve_days;
 mod portfolio;
+#[cfg(unix)]
 mod readme;
 mod report;
 mod risks;

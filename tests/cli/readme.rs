@@ -3,29 +3,12 @@
 //! folder with the clock fixed, and what `poc` prints is compared with what
 //! the README shows, so the documentation cannot drift from the program.
 //!
-//! A block says what it needs in an HTML comment that ends on the line just
-//! before it (invisible on GitHub):
-//!
-//! - `<!-- test: example, now=TIME -->` runs in a fresh copy of
-//!   `examples/acme-observability`; `test: empty, now=TIME` in an empty
-//!   folder; `test: continues` where the previous tested block left off
-//!   (same folder, same settings). More settings, comma-separated:
-//!   `user=NAME` (POC_USER, default `Dana Smith`), `seed=S` (POC_ID_SEED,
-//!   default `readme`), `columns=N` (COLUMNS, default 100), `tz=ZONE` (TZ,
-//!   default UTC), `cd=DIR` (run in DIR, relative to the current folder),
-//!   `before=TIME` (the journal cut to its entries dated before TIME, as the
-//!   example stood then: replaying the README's commands at the journal's
-//!   own times gives its own messages).
-//! - Lines of the comment after the first that start with `$ ` are run
-//!   first, their output unchecked (files an example needs, earlier steps).
-//!   For a ```text block the last of them is the command whose output the
-//!   block shows.
-//! - `<!-- not tested: REASON -->` for a block that cannot run here.
-//!
-//! Each `$ ` line (with `\` continuation lines) runs through `sh -c` with
-//! `poc` first on PATH, stdout and stderr together, as a terminal shows
-//! them. In what the README shows, `[..]` in a line stands for any text and
-//! a line that is only `…` (or `...`) for any number of lines.
+//! A block says what it needs in an HTML comment ending on the line just
+//! before it: `<!-- test: example|empty|continues, key=value, … -->`, with
+//! `$ ` lines run first, or `<!-- not tested: REASON -->`. The README's
+//! Development section describes the marks, the settings and the wildcards
+//! (`[..]` within a line, a line `…` for any lines) for the people who
+//! write examples; this file is their one implementation.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -20,6 +20,8 @@ mod metrics;
 mod notes_and_blockers;
 mod plan_twelve_days;
 mod portfolio;
+#[cfg(unix)]
+mod readme;
 mod report;
 mod risks;
 mod schema;

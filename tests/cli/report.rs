@@ -598,17 +598,6 @@ fn in_a_browser_the_example_report_renders_as_a_picture() {
     }
 }
 
-/// The README's example is what `poc report` prints in the bundled example.
-#[test]
-fn the_readme_example_is_what_the_example_prints() {
-    let readme = include_str!("../../README.md");
-    let command = "$ POC_NOW=2026-11-24T15:00:00Z poc report\n";
-    let shown = &readme[pos(readme, command) + command.len()..];
-    let shown = shown.lines().next().unwrap();
-    let env = example();
-    env.run_at("acme", &["report"]).ok().first_err_is(shown);
-}
-
 /// A reopen draws a second stretch: the earlier ones stay as they ran.
 #[test]
 fn after_a_reopen_each_stretch_has_its_bar() {

@@ -449,17 +449,3 @@ fn on_the_last_planned_day_the_timeline_says_so() {
         )
         .stdout_has("- Timeline: today is the last planned day, day 12 (2026-11-27)\n");
 }
-
-/// The README's example update is what the bundled example prints.
-#[test]
-fn the_readme_example_is_what_the_example_prints() {
-    let readme = include_str!("../../README.md");
-    let command = "$ POC_NOW=2026-11-21T18:00:00Z poc update --since 2026-11-20\n";
-    let shown = &readme[pos(readme, command) + command.len()..];
-    let shown = &shown[..pos(shown, "```")];
-    let mut env = example();
-    env.at("2026-11-21T18:00:00Z");
-    let run = env.poc_run(&["update", "--since", "2026-11-20"]);
-    run.ok();
-    assert_eq!(run.stdout, shown);
-}

@@ -428,10 +428,11 @@ pub struct ListArgs {
     /// Only the closed POCs.
     #[arg(long)]
     pub closed: bool,
-    /// Only the open POCs with no journal entry for DAYS days; also the
-    /// days `--fail-on stale` counts (default 7).
-    #[arg(long, value_name = "DAYS", conflicts_with = "closed")]
-    pub stale: Option<u32>,
+    /// Only the open POCs with no journal entry for DAYS days (`--stale`
+    /// alone: `stale_days` from the config, else 7); also the days
+    /// `--fail-on stale` counts.
+    #[arg(long, value_name = "DAYS", num_args = 0..=1, conflicts_with = "closed")]
+    pub stale: Option<Option<u32>>,
     /// Order of the rows (default: folder). Numbers that call for action
     /// come first: most days late, most blockers, longest idle, overdue
     /// debriefs.

@@ -46,12 +46,15 @@ pub fn run(args: ListArgs, ctx: &Context) -> anyhow::Result<u8> {
             .into());
         }
     }
+    let stale_days = (args.stale.flatten())
+        .or(ctx.config.stale_days())
+        .map_or(DEFAULT_STALE_DAYS, i64::from);
     let filter = Filter {
         owner: args.owner.clone(),
         phase: args.phase.map(Into::into),
         open: args.open,
         closed: args.closed,
-        stale: args.stale.map(i64::from),
+        stale: args.stale.map(|_| stale_days),
     };
     let (found, unsearched) = portfolio::find(&roots);
     for problem in &unsearched {
@@ -77,10 +80,6 @@ pub fn run(args: ListArgs, ctx: &Context) -> anyhow::Result<u8> {
             crate::text::plural(broken as i64, "POC")
         );
     }
-    let stale_days = args
-        .stale
-        .or(ctx.config.stale_days())
-        .map_or(DEFAULT_STALE_DAYS, i64::from);
     let alarms: Vec<Alarm> = args.fail_on.iter().map(|a| (*a).into()).collect();
     let raised = rows
         .iter()

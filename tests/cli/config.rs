@@ -225,6 +225,15 @@ fn stale_days_sets_what_fail_on_stale_counts_unless_the_flag_says() {
     );
     assert_eq!(list(&env, &[]), 0);
     assert_eq!(list(&env, &["--stale", "2"]), 1, "the flag wins");
+    // `--stale` alone filters by the configured days too.
+    let listed = |vars: &[(&str, &str)]| {
+        let mut all = later.to_vec();
+        all.extend_from_slice(vars);
+        let run = s.run("", &["list", "--stale", "--format", "csv"], &all);
+        run.ok().stdout.lines().count() - 1
+    };
+    assert_eq!(listed(&[]), 1, "4 days idle is stale by the team's 3");
+    assert_eq!(listed(&env), 0, "but not by 10");
 }
 
 #[test]

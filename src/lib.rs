@@ -18,6 +18,7 @@ pub mod portfolio;
 pub mod render;
 pub mod report;
 pub mod scope;
+pub mod similar;
 pub mod state;
 pub mod summary;
 pub mod summary_cache;

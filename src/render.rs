@@ -15,6 +15,7 @@ const DOCUMENTS: &[(&str, &str)] = &[
     ("checklist.md", include_str!("../templates/checklist.md.j2")),
     ("debrief.md", include_str!("../templates/debrief.md.j2")),
     ("evidence.md", include_str!("../templates/evidence.md.j2")),
+    ("similar.md", include_str!("../templates/similar.md.j2")),
     ("report.html", include_str!("../templates/report.html.j2")),
     (
         "signoff-sheet.md",

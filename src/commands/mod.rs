@@ -22,6 +22,7 @@ pub mod reopen;
 pub mod report;
 pub mod risk;
 pub mod signoff;
+pub mod similar;
 pub mod status;
 pub mod templates;
 pub mod update;
@@ -54,6 +55,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Measure(args) => measure::run(args, &ctx),
         Command::Gap(args) => gap::run(args, &ctx),
         Command::List(args) => list::run(args, &ctx),
+        Command::Similar(args) => similar::run(args, &ctx),
     }
 }
 

@@ -22,6 +22,7 @@ mod portfolio;
 mod report;
 mod risks;
 mod signoffs;
+mod similar;
 mod status;
 mod twelve_days;
 mod update;

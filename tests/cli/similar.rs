@@ -2,7 +2,8 @@
 //! POCs (built by running `poc`) against Vendor X, in Retail and in
 //! Mid-Market deals, with debriefs whose lessons were filled in, and the
 //! POCs that must be left out (open, in conflict, the POC itself, one
-//! outside the repository, one that shares nothing).
+//! outside the repository, one that shares nothing, one that cannot be
+//! read).
 
 use serde_json::Value;
 
@@ -147,6 +148,8 @@ fn tree() -> TestEnv {
     for past in &pasts {
         make(&mut env, past);
     }
+    // Cannot be read: counted, never the end of the run.
+    env.write("team/broken/poc.yaml", "name: [\n");
     // Open against Vendor X: not a past POC yet.
     env.at("2026-12-01T09:00:00Z");
     (env.run(&[
@@ -228,11 +231,16 @@ fn init_names_the_past_pocs_and_similar_tells_their_stories_in_order() {
     let init = env.run(NEW);
     init.ok()
         .stderr_has(&format!("\n\n{HEADLINE}; see `poc -C team/new similar`\n"));
+    assert!(!init.stderr.contains("could not be read"), "{}", init.stderr);
 
     let run = similar(&env, "team/new", &["--format", "json"]);
     run.ok();
-    assert_eq!(run.stderr, "");
+    assert_eq!(
+        run.stderr,
+        "warning: 1 POC under team could not be read; `poc list team` says why\n"
+    );
     let report = run.json();
+    assert_eq!(report["unreadable"], 1);
     assert_eq!(report["schema_version"], 5);
     assert_eq!(report["root"], "team");
     assert_eq!(report["headline"], HEADLINE);
@@ -399,15 +407,16 @@ fn no_match_says_what_was_matched_on_and_init_stays_quiet() {
     let run = similar(&env, "team/q", &[]);
     run.ok();
     assert_eq!(run.stdout, "");
+    // The warning about team/broken, then the sentence.
     assert_eq!(
-        run.stderr,
-        "No past POC under team against Vendor Q. (poc.yaml records no industry or acv: add `industry:` and `acv:` to match on more.)\n"
+        run.stderr.lines().last().unwrap_or_default(),
+        "No past POC under team against Vendor Q. (poc.yaml records no industry or acv: add `industry:` and `acv:` to match on more.)"
     );
     // Nothing recorded: nothing to match on, and init does not scan.
     let bare = env.run(&["init", "team/bare", "--prospect", "Bare"]);
     bare.ok();
     assert!(!bare.stderr.contains("past POC"), "{}", bare.stderr);
-    similar(&env, "team/bare", &[]).ok().first_err_is(
+    similar(&env, "team/bare", &[]).ok().stderr_has(
         "Nothing to match on: this POC records no competitor, industry or ACV. (poc.yaml records no competitors, industry or acv: add `competitors:`, `industry:` and `acv:` to match on them.)",
     );
     let json = similar(&env, "team/bare", &["--format", "json"]);

@@ -72,7 +72,8 @@ pub struct SimilarReport {
     pub matches: Vec<PastPoc>,
     /// POC folders under the root that could not be read.
     pub unreadable: usize,
-    /// Past POCs left out because two clones closed them differently.
+    /// Past POCs that matched but were left out: two clones closed them
+    /// differently, so their outcome is not settled.
     pub in_conflict: usize,
 }
 
@@ -164,8 +165,14 @@ pub fn team_root(dir: &Path) -> PathBuf {
     }
 }
 
-/// The past POCs under the search's root like its POC.
+/// The past POCs under the search's root like its POC; none searched for
+/// when it records nothing to match on.
 pub fn search(search: &Search) -> SimilarReport {
+    let mut report = SimilarReport::empty(search.this, relative(search.root, search.cwd));
+    if !matchable(search.this) {
+        report.headline = headline(search.this, &[], &report.root);
+        return report;
+    }
     let this_dir = canonical(search.dir);
     let (found, _) = portfolio::find(&[search.root.to_path_buf()]);
     let others: Vec<String> = (found.iter())
@@ -173,19 +180,20 @@ pub fn search(search: &Search) -> SimilarReport {
         .map(|dir| dir.display().to_string())
         .collect();
     let reads = portfolio::summaries(others, search.now, search.cache);
-    let mut report = SimilarReport::empty(search.this, relative(search.root, search.cwd));
     let mut matches = Vec::new();
     for read in reads {
         let Ok(past) = read.summary else {
             report.unreadable += 1;
             continue;
         };
-        if past.close.is_some() && past.conflicts > 0 {
-            report.in_conflict += 1;
-            continue;
-        }
         let folder = relative(Path::new(&read.folder), search.cwd);
-        matches.extend(PastPoc::of(search.this, &past, folder));
+        let Some(found) = PastPoc::of(search.this, &past, folder) else {
+            continue;
+        };
+        match past.conflicts {
+            0 => matches.push(found),
+            _ => report.in_conflict += 1,
+        }
     }
     // Most similar first; of equals, the latest close first.
     matches.sort_by(|a, b| {
@@ -220,6 +228,11 @@ fn relative(dir: &Path, cwd: &Path) -> String {
     let mut path: PathBuf = std::iter::repeat_n("..", up).collect();
     path.extend(dir.components().skip(common));
     portfolio::shown(&path, Path::new(""))
+}
+
+/// Whether `this` records anything a past POC could share.
+pub fn matchable(this: &Summary) -> bool {
+    MATCHED_ON.iter().any(|f| !this.facet(*f).is_empty())
 }
 
 fn canonical(dir: &Path) -> PathBuf {

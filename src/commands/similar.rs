@@ -157,10 +157,7 @@ pub fn init_hint(dir: &Path, ctx: &Context, dash_c: &str) -> Option<String> {
     let dir = std::fs::canonicalize(cwd.join(dir)).ok()?;
     let poc = crate::context::Poc::open(&dir, ctx.now).ok()?;
     let this = Summary::of(&poc);
-    if similar::MATCHED_ON
-        .iter()
-        .all(|f| this.facet(*f).is_empty())
-    {
+    if !similar::matchable(&this) {
         return None;
     }
     let root = similar::team_root(&dir);

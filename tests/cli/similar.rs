@@ -231,7 +231,11 @@ fn init_names_the_past_pocs_and_similar_tells_their_stories_in_order() {
     let init = env.run(NEW);
     init.ok()
         .stderr_has(&format!("\n\n{HEADLINE}; see `poc -C team/new similar`\n"));
-    assert!(!init.stderr.contains("could not be read"), "{}", init.stderr);
+    assert!(
+        !init.stderr.contains("could not be read"),
+        "{}",
+        init.stderr
+    );
 
     let run = similar(&env, "team/new", &["--format", "json"]);
     run.ok();
@@ -416,7 +420,8 @@ fn no_match_says_what_was_matched_on_and_init_stays_quiet() {
     let bare = env.run(&["init", "team/bare", "--prospect", "Bare"]);
     bare.ok();
     assert!(!bare.stderr.contains("past POC"), "{}", bare.stderr);
-    similar(&env, "team/bare", &[]).ok().stderr_has(
+    // No scan either: no warning about team/broken.
+    similar(&env, "team/bare", &[]).ok().first_err_is(
         "Nothing to match on: this POC records no competitor, industry or ACV. (poc.yaml records no competitors, industry or acv: add `competitors:`, `industry:` and `acv:` to match on them.)",
     );
     let json = similar(&env, "team/bare", &["--format", "json"]);

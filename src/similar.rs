@@ -65,9 +65,8 @@ pub struct SimilarReport {
     pub hint: Option<String>,
     /// Every past POC that matched, before `limit`.
     pub total: usize,
-    pub won: usize,
-    pub lost: usize,
-    pub inconclusive: usize,
+    #[serde(flatten)]
+    pub outcomes: Tally,
     /// The most similar first, at most `limit` of them.
     pub matches: Vec<PastPoc>,
     /// POC folders under the root that could not be read.
@@ -75,6 +74,39 @@ pub struct SimilarReport {
     /// Past POCs that matched but were left out: two clones closed them
     /// differently, so their outcome is not settled.
     pub in_conflict: usize,
+}
+
+/// How the past POCs that matched ended.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Tally {
+    pub won: usize,
+    pub lost: usize,
+    pub inconclusive: usize,
+}
+
+impl Tally {
+    fn of(matches: &[PastPoc]) -> Tally {
+        let count = |o: Outcome| matches.iter().filter(|m| m.outcome == o).count();
+        Tally {
+            won: count(Outcome::Win),
+            lost: count(Outcome::Loss),
+            inconclusive: count(Outcome::Inconclusive),
+        }
+    }
+
+    /// "2 won, 1 lost, 1 inconclusive", leaving out what is none.
+    fn phrase(self) -> String {
+        let parts: Vec<String> = [
+            (self.won, "won"),
+            (self.lost, "lost"),
+            (self.inconclusive, "inconclusive"),
+        ]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, word)| format!("{n} {word}"))
+        .collect();
+        parts.join(", ")
+    }
 }
 
 /// This POC's values of what is matched on.
@@ -202,12 +234,7 @@ pub fn search(search: &Search) -> SimilarReport {
             .then_with(|| a.folder.cmp(&b.folder))
     });
     report.total = matches.len();
-    let count = |o: Outcome| matches.iter().filter(|m| m.outcome == o).count();
-    (report.won, report.lost, report.inconclusive) = (
-        count(Outcome::Win),
-        count(Outcome::Loss),
-        count(Outcome::Inconclusive),
-    );
+    report.outcomes = Tally::of(&matches);
     report.headline = headline(search.this, &matches, &report.root);
     matches.truncate(search.limit);
     report.matches = matches;
@@ -254,9 +281,7 @@ impl SimilarReport {
             headline: String::new(),
             hint: hint(this),
             total: 0,
-            won: 0,
-            lost: 0,
-            inconclusive: 0,
+            outcomes: Tally::default(),
             matches: Vec::new(),
             unreadable: 0,
             in_conflict: 0,
@@ -357,7 +382,7 @@ fn headline(this: &Summary, matches: &[PastPoc], root: &str) -> String {
         "{} {}: {}",
         crate::text::plural(matches.len() as i64, "past POC"),
         describe(&matched),
-        outcomes(matches)
+        Tally::of(matches).phrase()
     )
 }
 
@@ -388,21 +413,6 @@ fn or_list(items: &[&str]) -> String {
         [one] => one.to_string(),
         [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
     }
-}
-
-/// "2 won, 1 lost, 1 inconclusive", leaving out what is none.
-fn outcomes(matches: &[PastPoc]) -> String {
-    let count = |o: Outcome| matches.iter().filter(|m| m.outcome == o).count();
-    let parts: Vec<String> = [
-        (Outcome::Win, "won"),
-        (Outcome::Loss, "lost"),
-        (Outcome::Inconclusive, "inconclusive"),
-    ]
-    .into_iter()
-    .filter(|(o, _)| count(*o) > 0)
-    .map(|(o, word)| format!("{} {word}", count(o)))
-    .collect();
-    parts.join(", ")
 }
 
 /// What poc.yaml could add to be matched on more: none when it records a

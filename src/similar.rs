@@ -171,8 +171,18 @@ pub struct FailedCriterion {
 /// when that is the POC's own folder (a POC kept as its own repository
 /// sits beside the others), the POC's parent folder.
 pub fn team_root(dir: &Path) -> PathBuf {
-    let parent = || dir.parent().unwrap_or(dir).to_path_buf();
     let ceilings = crate::locate::ceilings_from_env();
+    team_root_within(dir, &ceilings, crate::locate::device)
+}
+
+/// [`team_root`], with the ceilings and the filesystem of each folder
+/// given (as [`crate::locate::search`] takes them).
+fn team_root_within(
+    dir: &Path,
+    ceilings: &[PathBuf],
+    device: impl Fn(&Path) -> Option<u64>,
+) -> PathBuf {
+    let parent = || dir.parent().unwrap_or(dir).to_path_buf();
     let mut at = dir;
     loop {
         if at.join(".git").symlink_metadata().is_ok() || at.join(".poc").is_dir() {
@@ -188,7 +198,6 @@ pub fn team_root(dir: &Path) -> PathBuf {
         let Some(up) = at.parent() else {
             return parent();
         };
-        let device = crate::locate::device;
         let crosses = matches!((device(at), device(up)), (Some(a), Some(b)) if a != b);
         if ceilings.iter().any(|c| c == up) || crosses {
             return parent();
@@ -464,6 +473,34 @@ mod tests {
         assert_eq!(relative(&root, &from), "../..");
         assert_eq!(relative(&root.join("pocs/a"), &root), "pocs/a");
         assert_eq!(relative(&root, &root), ".");
+    }
+
+    #[test]
+    fn the_team_root_is_the_repository_or_the_parent_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let top = canonical(tmp.path());
+        let poc = top.join("team/pocs/acme");
+        std::fs::create_dir_all(&poc).unwrap();
+        let same = |_: &Path| Some(1);
+        // No repository above: the POC's parent folder.
+        assert_eq!(team_root_within(&poc, &[], same), top.join("team/pocs"));
+        std::fs::create_dir(top.join("team/.poc")).unwrap();
+        assert_eq!(team_root_within(&poc, &[], same), top.join("team"));
+        std::fs::write(top.join(".git"), "gitdir: elsewhere\n").unwrap();
+        assert_eq!(team_root_within(&poc, &[], same), top.join("team"));
+        std::fs::remove_dir(top.join("team/.poc")).unwrap();
+        assert_eq!(team_root_within(&poc, &[], same), top);
+        // Never at or above a ceiling, nor onto another filesystem.
+        let ceiling = [top.join("team")];
+        assert_eq!(
+            team_root_within(&poc, &ceiling, same),
+            top.join("team/pocs")
+        );
+        let split = |d: &Path| Some(u64::from(d.starts_with(top.join("team"))));
+        assert_eq!(team_root_within(&poc, &[], split), top.join("team/pocs"));
+        // A POC that is its own repository sits beside the others.
+        std::fs::create_dir(poc.join(".git")).unwrap();
+        assert_eq!(team_root_within(&poc, &[], same), top.join("team/pocs"));
     }
 
     #[test]

@@ -102,6 +102,15 @@ fn tree() -> TestEnv {
             closed: "2026-09-01T12:00:00Z",
             debrief: None,
         },
+        // No deal details in poc.yaml; its debrief was tagged afterwards.
+        Past {
+            folder: "team/tagged",
+            deal: &[],
+            failed: &[],
+            outcome: "win",
+            closed: "2026-10-20T12:00:00Z",
+            debrief: Some(("- Tagged after the fact.", "")),
+        },
         // The industry and the tier, then the industry alone, then the tier.
         Past {
             folder: "team/retail-win",
@@ -148,6 +157,12 @@ fn tree() -> TestEnv {
     for past in &pasts {
         make(&mut env, past);
     }
+    let debrief = env.read("team/tagged/debrief.md");
+    assert!(debrief.contains("\ncompetitors: []\n"), "{debrief}");
+    env.write(
+        "team/tagged/debrief.md",
+        debrief.replace("\ncompetitors: []\n", "\ncompetitors: [VENDOR X]\n"),
+    );
     // Cannot be read: counted, never the end of the run.
     env.write("team/broken/poc.yaml", "name: [\n");
     // Open against Vendor X: not a past POC yet.
@@ -201,12 +216,13 @@ const NEW: &[&str] = &[
 ];
 
 const HEADLINE: &str =
-    "6 past POCs against Vendor X, in Retail or in Mid-Market deals: 3 won, 2 lost, 1 inconclusive";
+    "7 past POCs against Vendor X, in Retail or in Mid-Market deals: 4 won, 2 lost, 1 inconclusive";
 
 /// The order, most similar first.
-const ORDER: [&str; 6] = [
+const ORDER: [&str; 7] = [
     "team/x-loss",
     "team/x-win",
+    "team/tagged",
     "team/x-unsure",
     "team/retail-win",
     "team/retail-loss",
@@ -256,7 +272,7 @@ fn init_names_the_past_pocs_and_similar_tells_their_stories_in_order() {
             &report["lost"],
             &report["inconclusive"]
         ),
-        (&6.into(), &3.into(), &2.into(), &1.into())
+        (&7.into(), &4.into(), &2.into(), &1.into())
     );
     assert_eq!(report["in_conflict"], 1);
     assert_eq!(
@@ -296,7 +312,9 @@ fn init_names_the_past_pocs_and_similar_tells_their_stories_in_order() {
         x_win["lessons"],
         "- Load their real data on day 2.\n- Demo to the CISO early."
     );
-    let unsure = &matches[2];
+    // Matched by its debrief's tag, any case, as this POC writes it.
+    assert_eq!(matches[2]["matched"][0]["value"], "Vendor X");
+    let unsure = &matches[3];
     assert_eq!(unsure["outcome"], "inconclusive");
     assert_eq!(unsure["lessons"], Value::Null);
     assert_eq!(unsure["debriefed"], false);
@@ -307,8 +325,8 @@ fn init_names_the_past_pocs_and_similar_tells_their_stories_in_order() {
         .iter()
         .map(|m| m["score"].as_i64().unwrap())
         .collect();
-    assert_eq!(scores, [7, 4, 4, 3, 2, 1]);
-    assert_eq!(matches[4]["lessons"], "- Price it per site, not per seat.");
+    assert_eq!(scores, [7, 4, 4, 4, 3, 2, 1]);
+    assert_eq!(matches[5]["lessons"], "- Price it per site, not per seat.");
 }
 
 #[test]
@@ -340,7 +358,7 @@ fn the_table_and_markdown_tell_the_same_story() {
         assert!(x_loss.contains(cell), "{cell}\n{}", table.stdout);
     }
     table.stdout_has(
-        "\nLessons from their debriefs:\n\n  team/x-loss (loss, 2026-08-10; tags: sso, pricing)\n    - Bring the SSO team in on day 1.\n\n  team/x-win (win, 2026-11-20; tags: data)\n    - Load their real data on day 2.\n    - Demo to the CISO early.\n\n  team/retail-loss (loss, 2026-11-25)\n    - Price it per site, not per seat.\n",
+        "\nLessons from their debriefs:\n\n  team/x-loss (loss, 2026-08-10; tags: sso, pricing)\n    - Bring the SSO team in on day 1.\n\n  team/x-win (win, 2026-11-20; tags: data)\n    - Load their real data on day 2.\n    - Demo to the CISO early.\n\n  team/tagged (win, 2026-10-20)\n    - Tagged after the fact.\n\n  team/retail-loss (loss, 2026-11-25)\n    - Price it per site, not per seat.\n",
     );
     assert!(!table.stdout.contains("x-open") && !table.stdout.contains("x-conflict"));
     assert!(!table.stdout.contains("elsewhere") && !table.stdout.contains("team/other"));
@@ -360,7 +378,7 @@ fn the_table_and_markdown_tell_the_same_story() {
     let limited = similar(&env, "team/new", &["--limit", "2"]);
     limited
         .ok()
-        .stderr_has("The 2 most similar of 6 shown; --limit N shows more.");
+        .stderr_has("The 2 most similar of 7 shown; --limit N shows more.");
     assert!(limited.stdout.starts_with(HEADLINE));
     assert!(!limited.stdout.contains("x-unsure"));
 }
@@ -374,20 +392,20 @@ fn the_poc_itself_is_left_out_and_a_root_can_be_named() {
     let report = run.json();
     assert_eq!(
         folders(&report),
-        ["team/x-unsure", "team/x-loss"],
+        ["team/tagged", "team/x-unsure", "team/x-loss"],
         "{}",
         run.stdout
     );
     assert_eq!(
         report["headline"],
-        "2 past POCs against vendor x: 1 lost, 1 inconclusive"
+        "3 past POCs against vendor x: 1 won, 1 lost, 1 inconclusive"
     );
     // --root widens the search to the folder outside the repository.
     let run = similar(&env, "team/x-win", &["--root", ".", "--format", "json"]);
     run.ok();
     assert_eq!(
         folders(&run.json()),
-        ["elsewhere/x", "team/x-unsure", "team/x-loss"]
+        ["elsewhere/x", "team/tagged", "team/x-unsure", "team/x-loss"]
     );
     similar(&env, "team/x-win", &["--root", "nowhere"])
         .code(2)

@@ -209,6 +209,11 @@ pub struct ScopeFields {
     pub owner: String,
     pub start: String,
     pub timezone: String,
+    /// Deal details known at kickoff; none leaves the template's example
+    /// commented out.
+    pub industry: Option<String>,
+    pub acv: Option<u64>,
+    pub competitors: Vec<String>,
 }
 
 impl Template {
@@ -241,15 +246,23 @@ impl Template {
 /// them replaced in place (so every other line keeps its number, for
 /// errors), those missing added at the end.
 fn fill_plain(text: &str, fields: &ScopeFields) -> String {
-    let values = [
-        ("template", &fields.template_id),
-        ("name", &fields.name),
-        ("prospect", &fields.prospect),
-        ("owner", &fields.owner),
-        ("start", &fields.start),
-        ("timezone", &fields.timezone),
+    let text_of = |v: &String| render::yaml_str(v);
+    let mut values: Vec<(&str, String)> = vec![
+        ("template", text_of(&fields.template_id)),
+        ("name", text_of(&fields.name)),
+        ("prospect", text_of(&fields.prospect)),
+        ("owner", text_of(&fields.owner)),
+        ("start", text_of(&fields.start)),
+        ("timezone", text_of(&fields.timezone)),
     ];
-    let mut seen = [false; 6];
+    // The deal details only when given: a past POC's stay otherwise.
+    values.extend(fields.industry.as_ref().map(|i| ("industry", text_of(i))));
+    values.extend(fields.acv.map(|acv| ("acv", acv.to_string())));
+    if !fields.competitors.is_empty() {
+        let names: Vec<String> = fields.competitors.iter().map(text_of).collect();
+        values.push(("competitors", format!("[{}]", names.join(", "))));
+    }
+    let mut seen = vec![false; values.len()];
     let mut out = String::with_capacity(text.len() + 256);
     for line in text.lines() {
         let key = (values.iter().enumerate())
@@ -257,7 +270,7 @@ fn fill_plain(text: &str, fields: &ScopeFields) -> String {
         match key {
             Some((i, (k, v))) => {
                 seen[i] = true;
-                out.push_str(&format!("{k}: {}\n", render::yaml_str(v)));
+                out.push_str(&format!("{k}: {v}\n"));
             }
             None => {
                 out.push_str(line);
@@ -269,7 +282,7 @@ fn fill_plain(text: &str, fields: &ScopeFields) -> String {
     if !missing.is_empty() {
         out.push_str("\n# Set by poc init.\n");
         for ((k, v), _) in missing {
-            out.push_str(&format!("{k}: {}\n", render::yaml_str(v)));
+            out.push_str(&format!("{k}: {v}\n"));
         }
     }
     out
@@ -288,11 +301,40 @@ mod tests {
             owner: "dana".into(),
             start: "2026-12-01".into(),
             timezone: "UTC".into(),
+            industry: None,
+            acv: None,
+            competitors: Vec::new(),
         };
         let plain = "version: 2\nname: Old POC\n# prospect: not this\nprospect: Old\nphases:\n  setup:\n    name: Setup\n";
         assert_eq!(
             fill_plain(plain, &fields),
             "version: 2\nname: \"New \\\"POC\\\"\"\n# prospect: not this\nprospect: \"New Co\"\nphases:\n  setup:\n    name: Setup\n\n# Set by poc init.\ntemplate: \"reuse (team)\"\nowner: \"dana\"\nstart: \"2026-12-01\"\ntimezone: \"UTC\"\n"
+        );
+    }
+
+    #[test]
+    fn a_plain_scope_takes_the_deal_details_given_and_keeps_its_own_otherwise() {
+        let mut fields = ScopeFields {
+            template_id: "reuse (team)".into(),
+            name: "N".into(),
+            prospect: "P".into(),
+            owner: "dana".into(),
+            start: "2026-12-01".into(),
+            timezone: "UTC".into(),
+            industry: None,
+            acv: None,
+            competitors: Vec::new(),
+        };
+        let plain = "industry: Retail\nacv: 10\ncompetitors: [Old]\n";
+        let kept = fill_plain(plain, &fields);
+        assert!(kept.starts_with(plain), "{kept}");
+        fields.industry = Some("Health: care".into());
+        fields.acv = Some(120_000);
+        fields.competitors = vec!["Vendor \"X\"".into(), "Y".into()];
+        let set = fill_plain(plain, &fields);
+        assert!(
+            set.starts_with("industry: \"Health: care\"\nacv: 120000\ncompetitors: [\"Vendor \\\"X\\\"\", \"Y\"]\n"),
+            "{set}"
         );
     }
 }

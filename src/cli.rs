@@ -337,6 +337,27 @@ pub enum Command {
     ///   poc list --fail-on late --fail-on overdue   # in cron or CI
     #[command(verbatim_doc_comment)]
     List(ListArgs),
+    /// Past POCs like this one: outcomes, what failed, lessons learned
+    ///
+    /// The pattern war story, at kickoff: the closed POCs under the team's
+    /// folder that share a competitor, the industry or the deal size tier
+    /// (from acv) with this POC, most similar first (a shared competitor
+    /// weighs most, then the industry, then the tier; of equals, the latest
+    /// close first). For each: what matched, the outcome and close date,
+    /// the criteria that failed (musts first), the gaps it hit, and the
+    /// lessons and tags its debrief.md recorded. POCs whose outcome two
+    /// clones decided differently are left out.
+    ///
+    /// The team's folder is the nearest folder above the POC holding .git
+    /// or .poc/ (within POC_CEILING_DIRECTORIES), else the POC's parent
+    /// folder.
+    ///
+    /// Examples:
+    ///   poc similar
+    ///   poc similar --root ~/pocs --limit 3
+    ///   poc similar --format markdown > war-story.md
+    #[command(verbatim_doc_comment)]
+    Similar(SimilarArgs),
     /// Print the shell completion script for SHELL
     ///
     /// The script asks poc for the candidates as you type, so IDs complete
@@ -451,6 +472,31 @@ pub struct ListArgs {
     pub format: Option<TableFormat>,
 }
 
+#[derive(Debug, Args)]
+pub struct SimilarArgs {
+    /// The folder of past POCs to search (default: the nearest folder
+    /// above the POC holding .git or .poc/, else the POC's parent folder).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Show at most N past POCs (default 10); the headline counts all.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: Option<u32>,
+    /// Read every POC afresh: neither use nor write the summaries kept in
+    /// each POC's `.poc-cache/` (they are checked against the files anyway).
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Output format.
+    #[arg(long, value_enum)]
+    pub format: Option<SimilarFormat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SimilarFormat {
+    Table,
+    Markdown,
+    Json,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TableFormat {
     Table,
@@ -525,6 +571,18 @@ pub struct InitArgs {
     /// TZ or the system setting).
     #[arg(long, value_name = "ZONE")]
     pub timezone: Option<String>,
+    /// The prospect's industry, written as `industry:` (matched by
+    /// `poc similar` and grouped by `poc insights`).
+    #[arg(long, value_name = "TEXT")]
+    pub industry: Option<String>,
+    /// The deal's annual contract value in USD, written as `acv:`; it sets
+    /// the deal size tier (SMB under 25,000, Mid-Market under 100,000, else
+    /// Enterprise).
+    #[arg(long, value_name = "N")]
+    pub acv: Option<u64>,
+    /// A competitor in the deal, written into `competitors:` (repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub competitor: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -19,6 +19,7 @@ pub mod progress;
 pub mod render;
 pub mod report;
 pub mod scope;
+pub mod similar;
 pub mod state;
 pub mod summary;
 pub mod summary_cache;

@@ -26,6 +26,7 @@ const DOCUMENTS: &[(&str, &str, &str)] = &[
     document!("checklist.md"),
     document!("debrief.md"),
     document!("evidence.md"),
+    document!("similar.md"),
     document!("report.html"),
     document!("signoff-sheet.md"),
     document!("signoff-sheet.html"),

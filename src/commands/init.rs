@@ -69,6 +69,12 @@ pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
         Some(o) => super::non_empty(o, "--owner")?,
         None => user.clone(),
     };
+    let industry = (args.industry.as_deref())
+        .map(|i| one_line(i, "--industry"))
+        .transpose()?;
+    let competitors = (args.competitor.iter())
+        .map(|c| one_line(c, "--competitor"))
+        .collect::<Result<Vec<_>, _>>()?;
     ensure_free(&dir)?;
 
     let text = template.render_scope(&ScopeFields {
@@ -78,6 +84,9 @@ pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
         owner,
         start: start.format("%Y-%m-%d").to_string(),
         timezone: zone.name().to_string(),
+        industry,
+        acv: args.acv,
+        competitors,
     })?;
     let text = crate::schema::with_modeline(&text);
     let gitattributes = gitattributes_text(&dir)?;
@@ -96,6 +105,11 @@ pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
         fsutil::write_atomic(&dir.join(GITATTRIBUTES), text.as_bytes(), true)?;
     }
     announce(&dir, &template.id(), start, zone);
+    // The hint reads the new POC back: the journal's lock must be free.
+    drop(journal);
+    if let Some(line) = super::similar::init_hint(&dir, ctx, &dash_c(&dir)) {
+        crate::say!("\n{line}");
+    }
     Ok(EXIT_OK)
 }
 
@@ -146,6 +160,18 @@ fn ask(
     let zone = crate::clock::machine_zone();
     let today = crate::clock::local_date(ctx.now.resolve(zone), zone).to_string();
     init_ask::ask(args, &choices, template, &Context::user_of(config), &today)
+}
+
+/// A deal detail from a flag: trimmed, not empty, and one line (it is a
+/// name, matched against other POCs').
+fn one_line(text: &str, flag: &str) -> Result<String, Error> {
+    let text = super::non_empty(text, flag)?;
+    if text.chars().any(char::is_control) {
+        return Err(Error::usage(format!(
+            "{flag} must be one line of text, without control characters"
+        )));
+    }
+    Ok(text)
 }
 
 /// The folder to create the POC in: init's own argument or `-C`, which
@@ -221,18 +247,26 @@ fn ensure_free(dir: &Path) -> anyhow::Result<()> {
 fn announce(dir: &Path, template: &str, start: chrono::NaiveDate, zone: chrono_tz::Tz) {
     // The folder is as typed, and may hold anything.
     let safe = |p: String| crate::text::terminal_safe(&p);
-    let shown = display_in(dir, "");
-    let dash_c = if shown.is_empty() {
-        String::new()
-    } else {
-        format!("-C {} ", safe(shown.trim_end_matches('/').to_string()))
-    };
+    let dash_c = dash_c(dir);
     let scope = safe(display_in(dir, SCOPE_FILE));
     crate::say!(
         "Created {scope} from template {} (day 1 is {start}, {}).\n\nNext steps:\n  1. Edit {scope} with the customer: success criteria with measurable targets, stakeholders, day windows.\n  2. poc {dash_c}validate\n  3. poc {dash_c}check            # today's list; tick items with `poc check ID`\n  4. poc {dash_c}status",
         crate::text::terminal_safe(template),
         zone.name(),
     );
+}
+
+/// `-C DIR ` for the commands init suggests, when the POC is not the
+/// current folder.
+fn dash_c(dir: &Path) -> String {
+    let shown = display_in(dir, "");
+    match shown.is_empty() {
+        true => String::new(),
+        false => format!(
+            "-C {} ",
+            crate::text::terminal_safe(shown.trim_end_matches('/'))
+        ),
+    }
 }
 
 /// What `.gitattributes` becomes with `journal.yaml merge=union` (so two

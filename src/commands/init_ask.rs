@@ -68,6 +68,30 @@ pub fn ask(
         .validate_with(|v: &String| required(v))
         .interact_text()
         .map_err(cancelled)?;
+    let industry =
+        optional("Industry (empty: none)", args.industry.clone(), |_| Ok(())).map_err(cancelled)?;
+    let acv = optional(
+        "ACV in USD (empty: none)",
+        args.acv.map(|a| a.to_string()),
+        |v| {
+            v.parse::<u64>()
+                .map(|_| ())
+                .map_err(|_| "a whole number of dollars, such as 120000")
+        },
+    )
+    .map_err(cancelled)?;
+    let competitors = optional(
+        "Competitors, comma-separated (empty: none)",
+        (!args.competitor.is_empty()).then(|| args.competitor.join(", ")),
+        |_| Ok(()),
+    )
+    .map_err(cancelled)?;
+    args.industry = industry;
+    args.acv = acv.and_then(|a| a.parse().ok());
+    args.competitor = (competitors.unwrap_or_default().split(','))
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect();
     args.prospect = Some(prospect.trim().to_string());
     args.name = Some(name.trim().to_string());
     if let Some(t) = templates.get(picked) {
@@ -76,6 +100,26 @@ pub fn ask(
     args.start = Some(start.trim().to_string());
     args.owner = Some(owner.trim().to_string());
     Ok(args)
+}
+
+/// An answer that may be left empty (none), checked by `valid` otherwise.
+fn optional(
+    prompt: &str,
+    default: Option<String>,
+    valid: impl Fn(&str) -> Result<(), &'static str>,
+) -> dialoguer::Result<Option<String>> {
+    let mut input = Input::<String>::new().with_prompt(prompt).allow_empty(true);
+    if let Some(d) = default {
+        input = input.default(d);
+    }
+    let answer: String = input
+        .validate_with(|v: &String| match v.trim() {
+            "" => Ok(()),
+            text => valid(text),
+        })
+        .interact_text()?;
+    let answer = answer.trim();
+    Ok((!answer.is_empty()).then(|| answer.to_string()))
 }
 
 fn required(value: &str) -> Result<(), &'static str> {

@@ -27,6 +27,7 @@ pub mod report;
 pub mod risk;
 pub mod schema;
 pub mod signoff;
+pub mod similar;
 pub mod status;
 pub mod templates;
 pub mod update;
@@ -63,6 +64,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
         Command::Schema => schema::run(),
+        Command::Similar(args) => similar::run(args, &ctx),
     }
 }
 

@@ -104,9 +104,23 @@ fn init_at_a_terminal_asks_with_defaults_and_creates_the_poc() {
     term.answer("2026-11-23\r");
     term.expect("dana");
     term.answer("\r");
+    term.expect("Industry");
+    term.answer("Healthcare\r");
+    term.expect("ACV");
+    term.answer("lots\r");
+    term.expect("a whole number of dollars");
+    term.answer("\x15120000\r");
+    term.expect("Competitors");
+    term.answer("Vendor X, Vendor \"Y\"\r");
     let out = term.finish();
     assert!(out.status.success(), "{out:?}");
     let scope = env.read("acme/poc.yaml");
+    assert!(scope.contains("industry: \"Healthcare\""), "{scope}");
+    assert!(scope.contains("acv: 120000"), "{scope}");
+    assert!(
+        scope.contains("competitors: [\"Vendor X\", \"Vendor \\\"Y\\\"\"]"),
+        "{scope}"
+    );
     assert!(scope.contains("prospect: \"Acme Corp\""), "{scope}");
     assert!(scope.contains("name: \"Acme Corp POC\""), "{scope}");
     assert!(scope.contains("start: 2026-11-23"), "{scope}");
@@ -139,6 +153,12 @@ fn a_bad_answer_is_asked_again_and_nothing_is_written_until_all_are_given() {
     term.expect("is not a real date");
     term.answer("2026-12-01\r");
     term.expect("SE running it");
+    term.answer("\r");
+    term.expect("Industry");
+    term.answer("\r");
+    term.expect("ACV");
+    term.answer("\r");
+    term.expect("Competitors");
     term.answer("\r");
     let out = term.finish();
     assert!(out.status.success(), "{out:?}");

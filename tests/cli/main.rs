@@ -27,6 +27,7 @@ mod risks;
 mod schema;
 mod shell;
 mod signoffs;
+mod similar;
 mod status;
 mod templates;
 mod twelve_days;

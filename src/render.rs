@@ -16,6 +16,11 @@ const DOCUMENTS: &[(&str, &str)] = &[
     ("debrief.md", include_str!("../templates/debrief.md.j2")),
     ("evidence.md", include_str!("../templates/evidence.md.j2")),
     ("report.html", include_str!("../templates/report.html.j2")),
+    ("insights.md", include_str!("../templates/insights.md.j2")),
+    (
+        "insights.html",
+        include_str!("../templates/insights.html.j2"),
+    ),
     (
         "signoff-sheet.md",
         include_str!("../templates/signoff-sheet.md.j2"),
@@ -181,6 +186,11 @@ fn add_filters(env: &mut Environment<'static>) {
         text::plural(n, &noun)
     });
     env.add_filter("thousands", |n: u64| -> String { text::thousands(n) });
+    env.add_filter("percent", |share: f64| -> String { text::percent(share) });
+    env.add_filter("span", |hours: i64| -> String { text::span(hours) });
+    env.add_filter("truncate", |v: String, max: usize| -> String {
+        text::truncate(&v, max)
+    });
 }
 
 fn zone(state: &State) -> chrono_tz::Tz {

@@ -13,6 +13,7 @@ pub mod debrief;
 pub mod evidence;
 pub mod gap;
 pub mod init;
+pub mod insights;
 pub mod list;
 pub mod log;
 pub mod measure;
@@ -54,6 +55,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Measure(args) => measure::run(args, &ctx),
         Command::Gap(args) => gap::run(args, &ctx),
         Command::List(args) => list::run(args, &ctx),
+        Command::Insights(args) => insights::run(args, &ctx),
     }
 }
 

@@ -14,6 +14,7 @@ mod close;
 mod debrief;
 mod gaps;
 mod init;
+mod insights;
 mod log;
 mod metrics;
 mod notes_and_blockers;

@@ -11,12 +11,7 @@ use crate::text::{percent, plural, span, terminal_safe};
 pub fn run(args: InsightsArgs, ctx: &Context) -> anyhow::Result<u8> {
     let roots = super::list::roots(&args.roots, ctx)?;
     let since = (args.since.as_deref())
-        .map(|value| {
-            crate::clock::parse_now(value.trim()).ok_or_else(|| {
-                // The same message as every --since.
-                crate::clock::parse_flag("--since", value, chrono_tz::Tz::UTC).unwrap_err()
-            })
-        })
+        .map(|value| crate::clock::parse_flag_now("--since", value))
         .transpose()?;
     let options = Options {
         since,
@@ -229,7 +224,9 @@ fn table(r: &InsightsReport) -> String {
         out.push_str(&render::shown(t));
     }
     if !r.gaps.is_empty() {
-        out.push_str("\nProduct gaps by the ACV of their deals:\n");
+        out.push_str(
+            "\nProduct gaps by the ACV of their deals (won, lost, inconclusive: ACV and POCs):\n",
+        );
         let mut t = render::table(&[
             "gap",
             "severity",

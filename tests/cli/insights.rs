@@ -804,3 +804,44 @@ fn no_closed_poc_says_so_and_reading_changes_nothing() {
         .first_err_is("error: nowhere: no such folder");
     insights(&env, &["--by", "colour"]).code(2);
 }
+
+#[test]
+fn markup_and_escapes_in_user_text_stay_text() {
+    let mut env = TestEnv::new();
+    init(
+        &mut env,
+        "x",
+        "<script>alert(1)</script>",
+        "dana",
+        "2026-11-02",
+        "competitors: [\"<img src=x onerror=alert(1)>\"]\n",
+    );
+    at(&mut env, "2026-11-03T12:00:00Z", "x", &close("loss"));
+    debrief(
+        &mut env,
+        "2026-11-03T13:00:00Z",
+        "x",
+        "[\"<b>bold</b>\"]",
+        "[link](evil.example) \u{1b}[31mred",
+    );
+    env.at(NOW);
+    let html = insights(&env, &["--format", "html"]);
+    html.ok();
+    assert_self_contained(&html.stdout);
+    for raw in ["<script", "<img", "<b>"] {
+        assert!(!html.stdout.contains(raw), "{raw}: {}", html.stdout);
+    }
+    assert!(
+        html.stdout.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "{}",
+        html.stdout
+    );
+    let md = insights(&env, &["--format", "markdown"]);
+    md.ok();
+    for raw in ["<script", "<img", "<b>", "[link](", "\u{1b}"] {
+        assert!(!md.stdout.contains(raw), "{raw}: {}", md.stdout);
+    }
+    let table = insights(&env, &[]);
+    table.ok();
+    assert!(!table.stdout.contains('\u{1b}'), "{}", table.stdout);
+}

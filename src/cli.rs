@@ -306,7 +306,7 @@ pub enum Command {
     /// Examples:
     ///   poc insights
     ///   poc insights ~/pocs --by industry --since 2026-01-01
-    ///   poc insights --format html > insights.html
+    ///   poc insights --format html --out insights.html
     ///   poc insights --format json | jq '.groups[] | {value, win_rate: .outcomes.win_rate}'
     #[command(verbatim_doc_comment)]
     Insights(InsightsArgs),
@@ -333,6 +333,10 @@ pub struct InsightsArgs {
     /// Output format: html is one self-contained page with charts.
     #[arg(long, value_enum)]
     pub format: Option<InsightsFormat>,
+    /// Write the page (html) or the document (markdown) to FILE instead of
+    /// stdout; only over a file poc insights wrote.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

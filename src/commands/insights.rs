@@ -3,12 +3,58 @@
 use crate::cli::{InsightsArgs, InsightsFormat};
 use crate::context::Context;
 use crate::error::EXIT_OK;
+use crate::error::Error;
 use crate::insights::{InsightsReport, Options, Outcomes, Spread};
+use crate::output::{self, Destination, Document, Replaces};
 use crate::render;
 use crate::summary::Facet;
 use crate::text::{percent, plural, span, terminal_safe};
 
+/// The page `--format html --out FILE` writes: only over one it wrote.
+const PAGE: Document = Document {
+    file: "insights.html",
+    noun: "page",
+    replaces: Replaces::Own {
+        mark: br#"<meta name="generator" content="poc">"#,
+        kind: "a page poc wrote",
+    },
+};
+
+/// The document `--format markdown --out FILE` writes.
+const MARKDOWN: Document = Document {
+    file: "insights.md",
+    noun: "document",
+    replaces: Replaces::Own {
+        mark: MARKDOWN_MARK.as_bytes(),
+        kind: "a document poc insights wrote",
+    },
+};
+
+/// The first line of the markdown document (templates/insights.md.j2).
+const MARKDOWN_MARK: &str = "<!-- written by poc insights -->";
+
 pub fn run(args: InsightsArgs, ctx: &Context) -> anyhow::Result<u8> {
+    let format = args.format.unwrap_or(InsightsFormat::Table);
+    let document = match (format, &args.out) {
+        (_, None) => None,
+        (InsightsFormat::Html, Some(_)) => Some(PAGE),
+        (InsightsFormat::Markdown, Some(_)) => Some(MARKDOWN),
+        (_, Some(_)) => {
+            return Err(Error::usage(
+                "--out writes a page or a document: give --format html or --format markdown",
+            )
+            .into());
+        }
+    };
+    // Checked before the scan: a refused FILE costs no time.
+    let destination = match (document, args.out.clone()) {
+        (Some(document), Some(out)) => Some(output::destination(
+            Some(out),
+            std::path::Path::new("."),
+            document,
+        )?),
+        _ => None,
+    };
     let roots = super::list::roots(&args.roots, ctx)?;
     let since = (args.since.as_deref())
         .map(|value| crate::clock::parse_flag_now("--since", value))
@@ -21,24 +67,30 @@ pub fn run(args: InsightsArgs, ctx: &Context) -> anyhow::Result<u8> {
     let found = folders.len();
     let reads = crate::portfolio::summaries(folders, ctx.now, !args.no_cache);
     let report = InsightsReport::build(&reads, options, args.since.map(|s| s.trim().to_string()));
-    let format = args.format.unwrap_or(InsightsFormat::Table);
     if report.is_empty() && format != InsightsFormat::Json {
         say_empty(&report, found);
+    } else if let Some(Destination::File { path, exists }) = destination {
+        // A file that appears meanwhile is not replaced unchecked.
+        crate::fsutil::write_atomic(&path, text(&report, format)?.as_bytes(), exists)?;
+        crate::say!(
+            "Wrote {}: {}.",
+            output::written(&path),
+            plural(report.outcomes.pocs as i64, "closed POC")
+        );
     } else {
-        print(&report, format)?;
+        crate::out(&text(&report, format)?)?;
     }
     warn_left_out(&report);
     Ok(EXIT_OK)
 }
 
-fn print(report: &InsightsReport, format: InsightsFormat) -> anyhow::Result<()> {
-    let text = match format {
+fn text(report: &InsightsReport, format: InsightsFormat) -> anyhow::Result<String> {
+    Ok(match format {
         InsightsFormat::Json => render::json(report)?,
         InsightsFormat::Markdown => render::document("insights.md", report, "UTC")?,
         InsightsFormat::Html => render::document("insights.html", report, "UTC")?,
         InsightsFormat::Table => table(report),
-    };
-    crate::out(&text)
+    })
 }
 
 /// No closed POC counts: says what was found instead.

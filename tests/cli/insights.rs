@@ -845,3 +845,38 @@ fn markup_and_escapes_in_user_text_stay_text() {
     table.ok();
     assert!(!table.stdout.contains('\u{1b}'), "{}", table.stdout);
 }
+
+#[test]
+fn out_writes_the_page_or_the_document_and_only_over_its_own() {
+    let mut env = TestEnv::new();
+    init(&mut env, "x", "Xco", "dana", "2026-11-02", "");
+    at(&mut env, "2026-11-03T12:00:00Z", "x", &close("win"));
+    env.at(NOW);
+    let run = insights(&env, &["--format", "html", "--out", "insights.html"]);
+    run.ok().first_err_is("Wrote insights.html: 1 closed POC.");
+    assert_eq!(run.stdout, "");
+    let page = env.read("insights.html");
+    assert_self_contained(&page);
+    assert_eq!(page, insights(&env, &["--format", "html"]).stdout);
+    // Written over next time; the markdown likewise.
+    insights(&env, &["--format", "html", "--out", "insights.html"]).ok();
+    insights(&env, &["--format", "markdown", "--out", "lib.md"]).ok();
+    insights(&env, &["--format", "markdown", "--out", "lib.md"]).ok();
+    assert!(
+        env.read("lib.md")
+            .starts_with("<!-- written by poc insights -->\n# Debrief library\n")
+    );
+    // Never over the SE's files, a POC's own, nor for a table.
+    env.write("notes.html", "my notes\n");
+    unchanged(&env, || {
+        insights(&env, &["--format", "html", "--out", "notes.html"])
+            .code(1)
+            .first_err_is("error: --out notes.html: is there and is not a page poc wrote; refusing to replace it (nothing was changed). Name another file, or remove it first");
+        insights(&env, &["--format", "markdown", "--out", "x/poc.yaml"])
+            .code(1)
+            .first_err_is("error: --out x/poc.yaml: poc.yaml is a POC file, not a document; refusing to write it (nothing was changed)");
+        insights(&env, &["--out", "t.txt"]).code(2).first_err_is(
+            "error: --out writes a page or a document: give --format html or --format markdown",
+        );
+    });
+}

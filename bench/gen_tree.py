@@ -4,7 +4,8 @@
 about 40 checklist items over the five phases, 6 success criteria,
 stakeholders, deal details), journal.yaml (about 100 entries as `poc` writes
 them: one JSON object per line) and, for most closed POCs, a filled
-debrief.md whose `closed:` tag names the close's day. 80 % of the POCs are
+debrief.md whose `closed:` tag names the close's day, with tags (`tags:`) and a lessons
+section for `poc insights`; product gaps (`poc gap`) by feature. 80 % of the POCs are
 closed (wins, losses, inconclusive); the open ones started in the last weeks,
 some of them stale or late. Deterministic: the same seed gives the same tree.
 
@@ -70,6 +71,21 @@ CRITERION_TITLES = [
     ("Alerts reach the on-call engineer", "95 % of alerts paged within 60 s"),
     ("Dashboards rebuilt from the current tool", "12 of 12 key dashboards rebuilt"),
 ]
+
+# Product gaps (`poc gap`): which feature, how often by outcome (losses hit
+# dashboard migration more), so the ACV ranking has a pattern to show.
+GAP_FEATURES = ["SSO", "Alert routing", "Dashboard migration", "Data masking", "Multi-region"]
+GAP_TEXTS = {"SSO": "No SCIM provisioning for the customer IdP",
+             "Alert routing": "Webhook payload cannot be customised for the on-call tool",
+             "Dashboard migration": "No importer for the incumbent's dashboards",
+             "Data masking": "Masking rules cannot use the customer's regexes",
+             "Multi-region": "No cross-region replication"}
+GAP_WEIGHTS = {None: [3, 3, 2, 2, 1], "win": [3, 3, 1, 2, 1], "loss": [2, 2, 6, 1, 2],
+               "inconclusive": [2, 2, 2, 2, 2]}
+# The SE's own labels in a debrief's `tags:`, by outcome.
+TAGS = {"win": ["fast deployment", "strong champion", "security review", "sso"],
+        "loss": ["pricing", "dashboard migration", "champion left", "security review"],
+        "inconclusive": ["no decision", "reorg", "pricing"]}
 
 
 def stamp(t):
@@ -137,7 +153,7 @@ def journal(p, rng):
     step = (end - t) / ENTRIES
     people = [p["owner"], p["ae"]]
     lines = [{"at": stamp(t), "by": people[0], "kind": "init", "template": "standard@1"}]
-    phase, blockers, open_blockers = 0, 0, []
+    phase, blockers, gaps, open_blockers = 0, 0, 0, []
     last_phase = p["reach"]
     for n in range(1, ENTRIES - (1 if p["closed"] else 0)):
         t += step
@@ -162,6 +178,13 @@ def journal(p, rng):
                           "note": f"p95 was {2000 + n * 13} ms"})
         elif r < 0.62:
             lines.append({"at": stamp(t), "by": by, "kind": "undo", "id": rng.choice(items[phase])})
+        elif r < 0.635:
+            gaps += 1
+            feature = rng.choices(GAP_FEATURES, GAP_WEIGHTS[p["outcome"]])[0]
+            lines.append({"at": stamp(t), "by": by, "kind": "gap", "id": f"G{gaps}",
+                          "text": GAP_TEXTS[feature],
+                          "severity": rng.choice(["deal-breaker", "challenge", "challenge", "nice-to-have"]),
+                          "feature": feature})
         elif r < 0.84:
             lines.append({"at": stamp(t), "by": by, "kind": "note",
                           "text": f"Daily sync {n}: customer team happy with progress | next: load test"})
@@ -204,6 +227,7 @@ industry: {q(p['industry'])}
 deal_size_tier: {q(tier)}
 outcome: {p['outcome']}
 competitors: [{', '.join(q(c) for c in p['competitors'])}]
+tags: [{', '.join(q(t) for t in rng.sample(TAGS[p['outcome']], rng.randint(1, 3)))}]
 duration_days: {duration}
 closed: {day.isoformat()}
 ---

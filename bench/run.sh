@@ -2,7 +2,7 @@
 # The performance benchmark of issue 3: a release build of `poc` against
 # generated POCs of growing size and the bundled example, with taskwarrior's
 # `task list` over 200 tasks measured in the same run as the yardstick.
-# Opt-in, the portfolio benchmark of issue 13: `poc list` over generated trees
+# Opt-in, the portfolio benchmark of issue 13: `poc list` and `poc insights` over generated trees
 # of POC folders (bench/gen_tree.py), with `rg -c kind` reading the same tree
 # in the same hyperfine run as the yardstick.
 #
@@ -13,7 +13,7 @@
 #   bench/run.sh                # prints a markdown table of medians and peaks
 #   BENCH_DIR=/tmp/b bench/run.sh   # keep the generated POCs there
 #   SIZES="5000 20000 50000" ITEMS=1000 CRITERIA=200 bench/run.sh
-#   PORTFOLIO=1 bench/run.sh    # adds `poc list` over 1,000 and 10,000 POCs
+#   PORTFOLIO=1 bench/run.sh    # adds `poc list` and `poc insights` over 1,000 and 10,000 POCs
 #   PORTFOLIO=only bench/run.sh # only that part
 #   PORTFOLIO=1 POCS="1000 10000" PORTFOLIO_RUNS=10 bench/run.sh
 #
@@ -167,12 +167,12 @@ print('%.3f %.3f %.1f' % (s1, s2, tc/ta))")
 fi
 fi
 
-# --- Portfolio (opt-in): `poc list` over trees of POC folders. ------------
+# --- Portfolio (opt-in): `poc list` and `poc insights` over trees of POC folders.
 # rg reads every file of the same tree in the same hyperfine run: the floor
 # for anything that looks at every POC. Fewer runs than above, as each takes
 # up to seconds.
 if [ -n "$PORTFOLIO" ]; then
-    declare -A LIST
+    declare -A LIST INSIGHTS
     LARGEST_TREE=${POCS##* }
     for n in $POCS; do
         tree=$WORK/tree-$n
@@ -191,23 +191,31 @@ import subprocess, sys, time
 t = time.perf_counter()
 subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)
 print('%.2f' % ((time.perf_counter() - t) * 1000))" "$POC" list "$tree" --format json)
-        read -r LIST[$n] rg_ms fresh_ms <<<"$(RUNS=$PORTFOLIO_RUNS WARMUP=2 median_ms \
-            "'$POC' list '$tree' --format json" "rg -c kind '$tree'" \
-            "'$POC' list '$tree' --format json --no-cache")"
+        # Then every run reads the caches: the normal case, measured beside
+        # rg and beside a run that parses every POC.
+        read -r LIST[$n] INSIGHTS[$n] rg_ms fresh_ms <<<"$(RUNS=$PORTFOLIO_RUNS WARMUP=2 median_ms \
+            "'$POC' list '$tree' --format json" "'$POC' insights '$tree' --format json" \
+            "rg -c kind '$tree'" "'$POC' list '$tree' --format json --no-cache")"
         mb=$(peak_mb "$POC" list "$tree" --format json)
+        insights_mb=$(peak_mb "$POC" insights "$tree" --format json)
         fresh_mb=$(peak_mb "$POC" list "$tree" --format json --no-cache)
         rg_mb=$(peak_mb rg -c kind "$tree")
         row "\`rg -c kind ROOT\`, $label" "$rg_ms" "$rg_mb" "yardstick" "—"
         row "\`poc list ROOT --no-cache\` (every POC parsed), $label" "$fresh_ms" "$fresh_mb" "—" "—"
         row "\`poc list ROOT\`, first run (parses, writes each cache), $label" "$first_ms" "" "—" "—"
-        if [ "$n" = "$LARGEST_TREE" ]; then
-            target="≤ 1 s, ≤ 3 × \`rg\` ($(python3 -c "print('%.2f' % ($rg_ms * 3))") ms), < 256 MiB"
-            ok=$(verdict "${LIST[$n]} <= 1000 and ${LIST[$n]} <= 3 * $rg_ms and $mb < 256")
-        else
-            target="< 256 MiB"
-            ok=$(verdict "$mb < 256")
-        fi
-        row "\`poc list ROOT --format json\` (cached), $label" "${LIST[$n]}" "$mb" "$target" "$ok"
+        for cmd in list insights; do
+            declare -n T=${cmd^^}
+            [ "$cmd" = list ] && peak=$mb || peak=$insights_mb
+            if [ "$n" = "$LARGEST_TREE" ]; then
+                target="≤ 1 s, ≤ 3 × \`rg\` ($(python3 -c "print('%.2f' % ($rg_ms * 3))") ms), < 256 MiB"
+                ok=$(verdict "${T[$n]} <= 1000 and ${T[$n]} <= 3 * $rg_ms and $peak < 256")
+            else
+                target="< 256 MiB"
+                ok=$(verdict "$peak < 256")
+            fi
+            row "\`poc $cmd ROOT --format json\` (cached), $label" "${T[$n]}" "$peak" "$target" "$ok"
+            unset -n T
+        done
     done
     # Linear: the cost per POC from the smallest to the largest tree is no
     # more than 1.5 × that of the smallest tree alone (which also carries
@@ -215,10 +223,14 @@ print('%.2f' % ((time.perf_counter() - t) * 1000))" "$POC" list "$tree" --format
     read -r -a P <<<"$POCS"
     if [ "${#P[@]}" -ge 2 ]; then
         a=${P[0]} c=${P[-1]}
-        read -r s1 s2 ratio <<<"$(python3 -c "
-a,c=$a,$c; ta,tc=${LIST[$a]},${LIST[$c]}
+        for cmd in list insights; do
+            declare -n T=${cmd^^}
+            read -r s1 s2 ratio <<<"$(python3 -c "
+a,c=$a,$c; ta,tc=${T[$a]},${T[$c]}
 print('%.3f %.3f %.1f' % (ta/a*1000, (tc-ta)/(c-a)*1000, tc/ta))")"
-        ROWS+=("| \`poc list\` growth, $(thousands "$a") → $(thousands "$c") POCs | $s1 → $s2 ms per 1,000 POCs (×$ratio in all for ×$((c / a)) POCs) | | linear | $(verdict "$s2 <= 1.5 * $s1") |")
+            ROWS+=("| \`poc $cmd\` growth, $(thousands "$a") → $(thousands "$c") POCs | $s1 → $s2 ms per 1,000 POCs (×$ratio in all for ×$((c / a)) POCs) | | linear | $(verdict "$s2 <= 1.5 * $s1") |")
+            unset -n T
+        done
     fi
 fi
 

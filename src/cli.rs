@@ -393,6 +393,27 @@ pub enum Command {
     /// Example: poc schema > poc.schema.json
     #[command(verbatim_doc_comment)]
     Schema,
+    /// The debrief library: what the closed POCs under the given folders say together
+    ///
+    /// Over the closed POCs under ROOT (found as `poc list` finds them):
+    /// outcomes and the win rate (wins over wins and losses) per group,
+    /// each figure with the number of POCs behind it; days from start to
+    /// close against the plan (median and 90th percentile); the phases most
+    /// often late or forced; the success criteria most often failed; the
+    /// share of must-haves met in won against lost POCs; parked requests;
+    /// how long blockers stayed open; product gaps by the ACV of the deals
+    /// they appeared in; and each debrief's tags and lessons, latest first.
+    ///
+    /// POCs whose outcome is in conflict, and those that cannot be read,
+    /// are left out and counted on stderr (`poc list` shows why).
+    ///
+    /// Examples:
+    ///   poc insights
+    ///   poc insights ~/pocs --by industry --since 2026-01-01
+    ///   poc insights --format html --out insights.html
+    ///   poc insights --format json | jq '.groups[] | {value, win_rate: .outcomes.win_rate}'
+    #[command(verbatim_doc_comment)]
+    Insights(InsightsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -430,6 +451,52 @@ pub struct ManArgs {
     /// every command).
     #[arg(value_name = "COMMAND", add = ArgValueCandidates::new(complete::subcommands))]
     pub command: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InsightsArgs {
+    /// Folders to search (default: -C DIR, else the current folder).
+    #[arg(value_name = "ROOT")]
+    pub roots: Vec<PathBuf>,
+    /// Only POCs closed on or after DATE: YYYY-MM-DD (the start of that
+    /// day in each POC's time zone) or an RFC 3339 time.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// What the outcomes are grouped by (default: competitor). A POC with
+    /// two competitors counts in both groups; one without a value in
+    /// "not recorded".
+    #[arg(long, value_enum, value_name = "FACET")]
+    pub by: Option<FacetArg>,
+    /// Read every POC afresh: neither use nor write the summaries kept in
+    /// each POC's `.poc-cache/`.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Output format: html is one self-contained page with charts.
+    #[arg(long, value_enum)]
+    pub format: Option<InsightsFormat>,
+    /// Write the page (html) or the document (markdown) to FILE instead of
+    /// stdout; only over a file poc insights wrote.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FacetArg {
+    Industry,
+    /// The deal size tier, from the ACV.
+    Tier,
+    Competitor,
+    /// The scope template the POC started from.
+    Template,
+    Owner,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InsightsFormat {
+    Table,
+    Markdown,
+    Html,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -1116,6 +1183,18 @@ impl From<SortArg> for crate::portfolio::SortKey {
             SortArg::Blockers => Self::Blockers,
             SortArg::Activity => Self::Activity,
             SortArg::Debrief => Self::Debrief,
+        }
+    }
+}
+
+impl From<FacetArg> for crate::summary::Facet {
+    fn from(arg: FacetArg) -> Self {
+        match arg {
+            FacetArg::Industry => Self::Industry,
+            FacetArg::Tier => Self::Tier,
+            FacetArg::Competitor => Self::Competitor,
+            FacetArg::Template => Self::Template,
+            FacetArg::Owner => Self::Owner,
         }
     }
 }

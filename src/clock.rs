@@ -65,14 +65,18 @@ pub fn parse_now(value: &str) -> Option<Now> {
 /// A `--since`/`--until` value as an instant: a date is the start of that
 /// day in the POC's zone.
 pub fn parse_flag(flag: &str, value: &str, zone: Tz) -> Result<DateTime<Utc>, Error> {
-    parse_now(value.trim())
-        .map(|now| now.resolve(zone))
-        .ok_or_else(|| {
-            Error::usage(format!(
-                "{flag}: `{}` is not a YYYY-MM-DD date or an RFC 3339 timestamp (2026-11-23T14:05:00Z)",
-                crate::text::terminal_safe(value)
-            ))
-        })
+    parse_flag_now(flag, value).map(|now| now.resolve(zone))
+}
+
+/// A `--since` value read before the zone it is resolved in is known
+/// (`poc insights` resolves it in each POC's zone).
+pub fn parse_flag_now(flag: &str, value: &str) -> Result<Now, Error> {
+    parse_now(value.trim()).ok_or_else(|| {
+        Error::usage(format!(
+            "{flag}: `{}` is not a YYYY-MM-DD date or an RFC 3339 timestamp (2026-11-23T14:05:00Z)",
+            crate::text::terminal_safe(value)
+        ))
+    })
 }
 
 /// Whether poc records a time: years 1 to 9999, and no leap second (a

@@ -11,6 +11,7 @@ pub mod clock;
 pub mod debrief_doc;
 pub mod error;
 pub mod event;
+pub mod insights;
 pub mod journal;
 pub mod plan;
 pub mod plan_report;

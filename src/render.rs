@@ -28,6 +28,8 @@ const DOCUMENTS: &[(&str, &str, &str)] = &[
     document!("evidence.md"),
     document!("similar.md"),
     document!("report.html"),
+    document!("insights.md"),
+    document!("insights.html"),
     document!("signoff-sheet.md"),
     document!("signoff-sheet.html"),
 ];
@@ -268,6 +270,11 @@ fn add_filters(env: &mut Environment<'static>) {
         text::plural(n, &noun)
     });
     env.add_filter("thousands", |n: u64| -> String { text::thousands(n) });
+    env.add_filter("percent", |share: f64| -> String { text::percent(share) });
+    env.add_filter("span", |hours: i64| -> String { text::span(hours) });
+    env.add_filter("truncate", |v: String, max: usize| -> String {
+        text::truncate(&v, max)
+    });
 }
 
 fn zone(state: &State) -> chrono_tz::Tz {

@@ -135,6 +135,11 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// "67%": a share from 0 to 1, as a whole percentage.
+pub fn percent(share: f64) -> String {
+    format!("{:.0}%", share * 100.0)
+}
+
 /// "5 h", "1 day", "3 days" for a span given in hours.
 pub fn span(hours: i64) -> String {
     if hours < 1 {

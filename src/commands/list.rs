@@ -6,7 +6,7 @@ use anyhow::Context as _;
 
 use crate::cli::{ListArgs, TableFormat};
 use crate::context::Context;
-use crate::error::{EXIT_FAILURE, EXIT_OK};
+use crate::error::{EXIT_FAILURE, EXIT_OK, Error};
 use crate::portfolio::{self, Alarm, DEFAULT_STALE_DAYS, Filter, ListRow, SortKey};
 use crate::render;
 
@@ -27,25 +27,7 @@ const COLUMNS: [&str; 10] = [
 ];
 
 pub fn run(args: ListArgs, ctx: &Context) -> anyhow::Result<u8> {
-    let cwd = std::env::current_dir().context("cannot read the current folder")?;
-    let roots = match (args.roots.is_empty(), &ctx.dir) {
-        (false, _) => args.roots.clone(),
-        (true, Some(dir)) => vec![dir.clone()],
-        (true, None) => vec![PathBuf::from(".")],
-    };
-    for root in &roots {
-        if !root.is_dir() {
-            let what = match root.exists() {
-                true => "not a folder; name the folder to search",
-                false => "no such folder",
-            };
-            return Err(crate::error::Error::usage(format!(
-                "{}: {what}",
-                crate::text::terminal_safe(&root.display().to_string())
-            ))
-            .into());
-        }
-    }
+    let roots = roots(&args.roots, ctx)?;
     let stale_days = (args.stale.flatten())
         .or(ctx.config.stale_days())
         .map_or(DEFAULT_STALE_DAYS, i64::from);
@@ -56,23 +38,13 @@ pub fn run(args: ListArgs, ctx: &Context) -> anyhow::Result<u8> {
         closed: args.closed,
         stale: args.stale.map(|_| stale_days),
     };
-    let (found, unsearched) = portfolio::find(&roots);
-    for problem in &unsearched {
-        crate::warn!("not searched: {}", crate::text::terminal_safe(problem));
-    }
-    let folders = found
-        .iter()
-        .map(|dir| portfolio::shown(dir, &cwd))
-        .collect();
+    let folders = scan(&roots)?;
+    let found = folders.len();
     let mut rows: Vec<ListRow> = (portfolio::rows(folders, ctx.now, !args.no_cache).into_iter())
         .filter(|row| filter.keeps(row))
         .collect();
     portfolio::sort(&mut rows, args.sort.map_or(SortKey::default(), Into::into));
-    print(
-        &rows,
-        args.format.unwrap_or(TableFormat::Table),
-        found.len(),
-    )?;
+    print(&rows, args.format.unwrap_or(TableFormat::Table), found)?;
     let broken = rows.iter().filter(|r| r.error.is_some()).count();
     if broken > 0 {
         crate::warn!(
@@ -85,6 +57,43 @@ pub fn run(args: ListArgs, ctx: &Context) -> anyhow::Result<u8> {
         .iter()
         .any(|row| alarms.iter().any(|a| row.raises(*a, stale_days)));
     Ok(if raised { EXIT_FAILURE } else { EXIT_OK })
+}
+
+/// The folders to search: those given, else -C DIR, else the current
+/// folder; each must be a folder (`poc list` and `poc insights`).
+pub fn roots(given: &[PathBuf], ctx: &Context) -> Result<Vec<PathBuf>, Error> {
+    let roots = match (given.is_empty(), &ctx.dir) {
+        (false, _) => given.to_vec(),
+        (true, Some(dir)) => vec![dir.clone()],
+        (true, None) => vec![PathBuf::from(".")],
+    };
+    for root in &roots {
+        if !root.is_dir() {
+            let what = match root.exists() {
+                true => "not a folder; name the folder to search",
+                false => "no such folder",
+            };
+            return Err(Error::usage(format!(
+                "{}: {what}",
+                crate::text::terminal_safe(&root.display().to_string())
+            )));
+        }
+    }
+    Ok(roots)
+}
+
+/// Every POC folder under `roots`, as the user would write it from the
+/// current folder; a folder that could not be searched is a warning.
+pub fn scan(roots: &[PathBuf]) -> anyhow::Result<Vec<String>> {
+    let cwd = std::env::current_dir().context("cannot read the current folder")?;
+    let (found, unsearched) = portfolio::find(roots);
+    for problem in &unsearched {
+        crate::warn!("not searched: {}", crate::text::terminal_safe(problem));
+    }
+    Ok(found
+        .iter()
+        .map(|dir| portfolio::shown(dir, &cwd))
+        .collect())
 }
 
 /// Prints the rows; `found` is how many POCs there were before the filters.

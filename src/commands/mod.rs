@@ -16,6 +16,7 @@ pub mod evidence;
 pub mod gap;
 pub mod init;
 pub mod init_ask;
+pub mod insights;
 pub mod list;
 pub mod log;
 pub mod man;
@@ -65,6 +66,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Man(args) => man::run(args),
         Command::Schema => schema::run(),
         Command::Similar(args) => similar::run(args, &ctx),
+        Command::Insights(args) => insights::run(args, &ctx),
     }
 }
 

@@ -15,6 +15,7 @@ mod config;
 mod debrief;
 mod gaps;
 mod init;
+mod insights;
 mod log;
 mod metrics;
 mod notes_and_blockers;

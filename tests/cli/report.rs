@@ -12,7 +12,7 @@ use crate::common::*;
 
 /// What every report is: one page, nothing that runs, nothing fetched.
 #[track_caller]
-fn assert_self_contained(html: &str) {
+pub(crate) fn assert_self_contained(html: &str) {
     assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
     let lower = html.to_lowercase();
     for banned in [
@@ -53,7 +53,7 @@ fn assert_self_contained(html: &str) {
 
 /// The attributes of every `<TAG …>` in `html` (every tag, for ""), as
 /// written in the file or as Chromium serialises its DOM: double-quoted.
-fn tags(html: &str, tag: &str) -> Vec<BTreeMap<String, String>> {
+pub(crate) fn tags(html: &str, tag: &str) -> Vec<BTreeMap<String, String>> {
     let open = format!("<{tag}");
     let mut out = Vec::new();
     let mut rest = html;
@@ -442,11 +442,11 @@ fn target_dir() -> PathBuf {
 /// Runs headless Chromium on the page `file` with `args`, killed after a
 /// minute so that a hung browser fails the test; None (after a note) when
 /// Chromium is not installed, unless POC_TEST_REQUIRE_TOOLS says it must be.
-fn chromium(args: &[&str], file: &Path) -> Option<Run> {
+pub(crate) fn chromium(args: &[&str], file: &Path) -> Option<Run> {
     if !have(
         "chromium",
         runs("chromium"),
-        "the browser checks of poc report",
+        "the browser checks of the HTML pages",
     ) {
         return None;
     }

@@ -1,0 +1,360 @@
+//! `poc insights`: the debrief library over the closed POCs under the roots.
+
+use crate::cli::{InsightsArgs, InsightsFormat};
+use crate::context::Context;
+use crate::error::EXIT_OK;
+use crate::error::Error;
+use crate::insights::{InsightsReport, Options, Outcomes, Spread};
+use crate::output::{self, Destination, Document, Replaces};
+use crate::render;
+use crate::summary::Facet;
+use crate::text::{percent, plural, span, terminal_safe};
+
+/// The page `--format html --out FILE` writes: only over one it wrote.
+const PAGE: Document = Document {
+    file: "insights.html",
+    noun: "page",
+    replaces: Replaces::Own {
+        mark: br#"<meta name="generator" content="poc">"#,
+        kind: "a page poc wrote",
+    },
+};
+
+/// The document `--format markdown --out FILE` writes.
+const MARKDOWN: Document = Document {
+    file: "insights.md",
+    noun: "document",
+    replaces: Replaces::Own {
+        mark: MARKDOWN_MARK.as_bytes(),
+        kind: "a document poc insights wrote",
+    },
+};
+
+/// The first line of the markdown document (templates/insights.md.j2).
+const MARKDOWN_MARK: &str = "<!-- written by poc insights -->";
+
+pub fn run(args: InsightsArgs, ctx: &Context) -> anyhow::Result<u8> {
+    let format = args.format.unwrap_or(InsightsFormat::Table);
+    let document = match (format, &args.out) {
+        (_, None) => None,
+        (InsightsFormat::Html, Some(_)) => Some(PAGE),
+        (InsightsFormat::Markdown, Some(_)) => Some(MARKDOWN),
+        (_, Some(_)) => {
+            return Err(Error::usage(
+                "--out writes a page or a document: give --format html or --format markdown",
+            )
+            .into());
+        }
+    };
+    // Checked before the scan: a refused FILE costs no time.
+    let destination = match (document, args.out.clone()) {
+        (Some(document), Some(out)) => Some(output::destination(
+            Some(out),
+            std::path::Path::new("."),
+            document,
+        )?),
+        _ => None,
+    };
+    let roots = super::list::roots(&args.roots, ctx)?;
+    let since = (args.since.as_deref())
+        .map(|value| crate::clock::parse_flag_now("--since", value))
+        .transpose()?;
+    let options = Options {
+        since,
+        by: args.by.map_or(Facet::Competitor, Into::into),
+    };
+    let folders = super::list::scan(&roots)?;
+    let found = folders.len();
+    let reads = crate::portfolio::summaries(folders, ctx.now, !args.no_cache);
+    let report = InsightsReport::build(&reads, options, args.since.map(|s| s.trim().to_string()));
+    if report.is_empty() && format != InsightsFormat::Json {
+        say_empty(&report, found);
+    } else if let Some(Destination::File { path, exists }) = destination {
+        // A file that appears meanwhile is not replaced unchecked.
+        crate::fsutil::write_atomic(&path, text(&report, format)?.as_bytes(), exists)?;
+        crate::say!(
+            "Wrote {}: {}.",
+            output::written(&path),
+            plural(report.outcomes.pocs as i64, "closed POC")
+        );
+    } else {
+        crate::out(&text(&report, format)?)?;
+    }
+    warn_left_out(&report);
+    Ok(EXIT_OK)
+}
+
+fn text(report: &InsightsReport, format: InsightsFormat) -> anyhow::Result<String> {
+    Ok(match format {
+        InsightsFormat::Json => render::json(report)?,
+        InsightsFormat::Markdown => render::document("insights.md", report, "UTC")?,
+        InsightsFormat::Html => render::document("insights.html", report, "UTC")?,
+        InsightsFormat::Table => table(report),
+    })
+}
+
+/// No closed POC counts: says what was found instead.
+fn say_empty(report: &InsightsReport, found: usize) {
+    let left = &report.left_out;
+    let why = match (found, left.before_since) {
+        (0, _) => "no POC found (a POC is a folder holding poc.yaml)".to_string(),
+        (_, 0) => format!("{} found, {} open", plural(found as i64, "POC"), left.open),
+        (_, before) => format!(
+            "{} found; {} closed before --since",
+            plural(found as i64, "POC"),
+            before
+        ),
+    };
+    crate::say!("No closed POC to learn from: {why}.");
+}
+
+/// The POCs left out, on stderr: in conflict, or unreadable.
+fn warn_left_out(report: &InsightsReport) {
+    let left = &report.left_out;
+    if left.in_conflict > 0 {
+        crate::warn!(
+            "{} left out: two closes were merged and the outcome is in conflict (`poc list` shows which; reopen and close again to settle it)",
+            plural(left.in_conflict as i64, "POC")
+        );
+    }
+    if left.unreadable > 0 {
+        crate::warn!(
+            "{} could not be read and {} left out; `poc list` says why",
+            plural(left.unreadable as i64, "POC"),
+            if left.unreadable == 1 { "is" } else { "are" }
+        );
+    }
+}
+
+/// "7 won, 4 lost, 1 inconclusive · win rate 64% (7 of 11 decided)".
+fn outcomes_line(o: &Outcomes) -> String {
+    format!(
+        "{} won, {} lost, {} inconclusive · win rate {}",
+        o.win,
+        o.loss,
+        o.inconclusive,
+        win_rate(o)
+    )
+}
+
+fn win_rate(o: &Outcomes) -> String {
+    match o.win_rate {
+        Some(rate) => format!("{} ({} of {} decided)", percent(rate), o.win, o.decided()),
+        None => "— (none decided)".to_string(),
+    }
+}
+
+fn spread_text(s: Option<Spread>, show: impl Fn(i64) -> String) -> String {
+    s.map_or_else(
+        || "—".to_string(),
+        |s| format!("median {}, 90th percentile {}", show(s.median), show(s.p90)),
+    )
+}
+
+fn days(n: i64) -> String {
+    plural(n, "day")
+}
+
+/// The report as text for a terminal: a few tables and lines.
+fn table(r: &InsightsReport) -> String {
+    let mut out = String::new();
+    let line = |out: &mut String, text: &str| {
+        out.push_str(&terminal_safe(text));
+        out.push('\n');
+    };
+    let since = (r.since.as_deref())
+        .map(|s| format!(", closed since {s}"))
+        .unwrap_or_default();
+    line(
+        &mut out,
+        &format!(
+            "{}{since}: {}",
+            plural(r.outcomes.pocs as i64, "closed POC"),
+            outcomes_line(&r.outcomes)
+        ),
+    );
+    line(&mut out, "");
+    line(&mut out, &format!("By {}:", r.by.id()));
+    let mut groups = render::table(&[
+        r.by.id(),
+        "POCs",
+        "won",
+        "lost",
+        "inconclusive",
+        "win rate",
+        "days (planned)",
+    ]);
+    for g in &r.groups {
+        groups.add_row([
+            render::cell(&g.value),
+            render::cell(g.outcomes.pocs.to_string()),
+            render::cell(g.outcomes.win.to_string()),
+            render::cell(g.outcomes.loss.to_string()),
+            render::cell(g.outcomes.inconclusive.to_string()),
+            render::cell(g.outcomes.win_rate.map_or("—".to_string(), percent)),
+            render::cell(format!("{} ({})", g.actual_median, g.planned_median)),
+        ]);
+    }
+    out.push_str(&render::shown(groups));
+    let d = &r.duration;
+    line(&mut out, "");
+    line(
+        &mut out,
+        &format!(
+            "Duration, start to close: {}; planned {}; {} of {} ran over plan.",
+            spread_text(d.actual, days),
+            spread_text(d.planned, days),
+            d.over_plan,
+            d.pocs
+        ),
+    );
+    line(
+        &mut out,
+        &format!(
+            "Must-haves met: in won POCs {}; in lost POCs {}.",
+            share_text(&r.musts.won),
+            share_text(&r.musts.lost)
+        ),
+    );
+    line(
+        &mut out,
+        &format!(
+            "Parked requests: {} in {} ({:.1} per POC; {} parked any, at most {}).",
+            r.parked.total,
+            plural(r.parked.pocs as i64, "POC"),
+            r.parked.per_poc,
+            r.parked.pocs_with_any,
+            r.parked.most
+        ),
+    );
+    line(
+        &mut out,
+        &format!(
+            "Blockers: {} in {}, open for {}; {} never resolved.",
+            r.blockers.count,
+            plural(r.blockers.pocs_with_any as i64, "POC"),
+            spread_text(r.blockers.hours_open, span),
+            r.blockers.unresolved
+        ),
+    );
+    line(&mut out, "");
+    line(&mut out, "Phases, most often late or forced first:");
+    let mut phases = render::table(&[
+        "phase",
+        "reached",
+        "late",
+        "days late (median, p90)",
+        "forced",
+        "cut short",
+    ]);
+    for p in &r.phases {
+        phases.add_row([
+            render::cell(p.phase.id()),
+            render::cell(p.reached.to_string()),
+            render::cell(p.late.to_string()),
+            render::cell(
+                p.days_late
+                    .map_or("—".to_string(), |s| format!("{}, {}", s.median, s.p90)),
+            ),
+            render::cell(p.forced.to_string()),
+            render::cell(p.cut_short.to_string()),
+        ]);
+    }
+    out.push_str(&render::shown(phases));
+    if !r.failed_criteria.is_empty() {
+        out.push_str("\nCriteria most often failed:\n");
+        let mut t = render::table(&["criterion", "failed in", "of POCs", "won", "lost"]);
+        for c in &r.failed_criteria {
+            t.add_row([
+                render::cell(&c.title),
+                render::cell(c.failed.to_string()),
+                render::cell(c.pocs.to_string()),
+                render::cell(c.outcomes.win.to_string()),
+                render::cell(c.outcomes.loss.to_string()),
+            ]);
+        }
+        out.push_str(&render::shown(t));
+    }
+    if !r.gaps.is_empty() {
+        out.push_str(
+            "\nProduct gaps by the ACV of their deals (won, lost, inconclusive: ACV and POCs):\n",
+        );
+        let mut t = render::table(&[
+            "gap",
+            "severity",
+            "ACV",
+            "won",
+            "lost",
+            "inconclusive",
+            "POCs",
+        ]);
+        let acv = |a: &crate::insights::OutcomeAcv| format!("{} ({})", dollars(a.acv), a.pocs);
+        for g in &r.gaps {
+            t.add_row([
+                render::cell(&g.gap),
+                render::cell(g.severity.id()),
+                render::cell(dollars(g.acv)),
+                render::cell(acv(&g.won)),
+                render::cell(acv(&g.lost)),
+                render::cell(acv(&g.inconclusive)),
+                render::cell(g.pocs.to_string()),
+            ]);
+        }
+        out.push_str(&render::shown(t));
+    }
+    if !r.tags.is_empty() {
+        out.push_str("\nDebrief tags:\n");
+        let mut t = render::table(&["tag", "POCs", "won", "lost", "inconclusive"]);
+        for tag in &r.tags {
+            let o = &tag.outcomes;
+            t.add_row([
+                render::cell(&tag.tag),
+                render::cell(o.pocs.to_string()),
+                render::cell(o.win.to_string()),
+                render::cell(o.loss.to_string()),
+                render::cell(o.inconclusive.to_string()),
+            ]);
+        }
+        out.push_str(&render::shown(t));
+    }
+    if !r.lessons.is_empty() {
+        out.push_str("\nLessons, latest close first:\n");
+        for l in &r.lessons {
+            let mut head = format!(
+                "{} · {} · {} · {}",
+                l.closed,
+                l.folder,
+                l.prospect,
+                l.outcome.id()
+            );
+            if !l.tags.is_empty() {
+                head.push_str(&format!(" · tags: {}", l.tags.join(", ")));
+            }
+            out.push('\n');
+            out.push_str(&terminal_safe(&head));
+            out.push('\n');
+            for text in l.lessons.iter().flat_map(|t| t.lines()) {
+                out.push_str(&terminal_safe(&format!("  {text}")));
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+fn share_text(s: &crate::insights::Share) -> String {
+    match s.share {
+        Some(share) => format!(
+            "{} of {} ({}, {})",
+            s.met,
+            s.total,
+            percent(share),
+            plural(s.pocs as i64, "POC")
+        ),
+        None => format!("— ({})", plural(s.pocs as i64, "POC")),
+    }
+}
+
+fn dollars(n: u64) -> String {
+    format!("${}", crate::text::thousands(n))
+}

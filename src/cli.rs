@@ -337,6 +337,27 @@ pub enum Command {
     ///   poc list --fail-on late --fail-on overdue   # in cron or CI
     #[command(verbatim_doc_comment)]
     List(ListArgs),
+    /// The debrief library: what the closed POCs under the given folders say together
+    ///
+    /// Over the closed POCs under ROOT (found as `poc list` finds them):
+    /// outcomes and the win rate (wins over wins and losses) per group,
+    /// each figure with the number of POCs behind it; days from start to
+    /// close against the plan (median and 90th percentile); the phases most
+    /// often late or forced; the success criteria most often failed; the
+    /// share of must-haves met in won against lost POCs; parked requests;
+    /// how long blockers stayed open; product gaps by the ACV of the deals
+    /// they appeared in; and each debrief's tags and lessons, latest first.
+    ///
+    /// POCs whose outcome is in conflict, and those that cannot be read,
+    /// are left out and counted on stderr (`poc list` shows why).
+    ///
+    /// Examples:
+    ///   poc insights
+    ///   poc insights ~/pocs --by industry --since 2026-01-01
+    ///   poc insights --format html --out insights.html
+    ///   poc insights --format json | jq '.groups[] | {value, win_rate: .outcomes.win_rate}'
+    #[command(verbatim_doc_comment)]
+    Insights(InsightsArgs),
     /// Past POCs like this one: outcomes, what failed, lessons learned
     ///
     /// The pattern war story, at kickoff: the closed POCs under the team's
@@ -393,27 +414,6 @@ pub enum Command {
     /// Example: poc schema > poc.schema.json
     #[command(verbatim_doc_comment)]
     Schema,
-    /// The debrief library: what the closed POCs under the given folders say together
-    ///
-    /// Over the closed POCs under ROOT (found as `poc list` finds them):
-    /// outcomes and the win rate (wins over wins and losses) per group,
-    /// each figure with the number of POCs behind it; days from start to
-    /// close against the plan (median and 90th percentile); the phases most
-    /// often late or forced; the success criteria most often failed; the
-    /// share of must-haves met in won against lost POCs; parked requests;
-    /// how long blockers stayed open; product gaps by the ACV of the deals
-    /// they appeared in; and each debrief's tags and lessons, latest first.
-    ///
-    /// POCs whose outcome is in conflict, and those that cannot be read,
-    /// are left out and counted on stderr (`poc list` shows why).
-    ///
-    /// Examples:
-    ///   poc insights
-    ///   poc insights ~/pocs --by industry --since 2026-01-01
-    ///   poc insights --format html --out insights.html
-    ///   poc insights --format json | jq '.groups[] | {value, win_rate: .outcomes.win_rate}'
-    #[command(verbatim_doc_comment)]
-    Insights(InsightsArgs),
 }
 
 #[derive(Debug, Args)]

@@ -255,7 +255,7 @@ fn each_command_has_its_own_page() {
     assert!(run.stdout.contains("\\-\\-evidence"));
     assert!(run.stdout.contains("poc check SC1 \\-\\-evidence"));
     env.run(&["man", "chek"]).code(2).first_err_is(
-        "error: no command `chek`; did you mean `check`?; the commands are init, templates, config, validate, status, check, note, park, blocker, signoff, risk, measure, gap, log, update, report, calendar, checklist, advance, reopen, close, debrief, evidence, list, similar, completions, man, schema, help",
+        "error: no command `chek`; did you mean `check`?; the commands are init, templates, config, validate, status, check, note, park, blocker, signoff, risk, measure, gap, log, update, report, calendar, checklist, advance, reopen, close, debrief, evidence, list, insights, similar, completions, man, schema, help",
     );
 }
 

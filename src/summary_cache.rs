@@ -9,13 +9,17 @@
 //! were read, and the build of `poc` that made it. It is used only when all
 //! of them are unchanged; anything else (an edit, a `git pull`, a merge, a
 //! new build, a file restored with an old time, whose change time still
-//! moves) makes the POC be read afresh. A summary is written only when
-//! every file is older than [`SETTLE`]: a file written within the
-//! file system's timestamp granularity could change again without its
-//! times moving (git's "racily clean" problem). The cache is never needed:
-//! a missing, unreadable, corrupt or foreign cache is read past, and
-//! deleting `.poc-cache/` (or `--no-cache`) costs only time. The folder
-//! holds its own `.gitignore`, so it is never committed.
+//! moves on Unix) makes the POC be read afresh. A POC whose files are links
+//! is always read afresh: the link's times do not move when its target
+//! changes. A summary is kept only when every file is older than
+//! [`SETTLE`], by this machine's clock when it is written and by the cache
+//! file's own time when it is read: a file written within the file
+//! system's timestamp granularity could change again without its times
+//! moving (git's "racily clean" problem). The cache is never needed: a
+//! missing, unreadable, corrupt or foreign cache is read past, and deleting
+//! `.poc-cache/` (or `--no-cache`) costs only time. The folder holds its
+//! own `.gitignore`, so it is never committed, and another user's POC gets
+//! none.
 
 use std::io::Write as _;
 use std::path::Path;
@@ -62,26 +66,33 @@ struct CacheFile {
 /// The summary of the POC in `dir`: from its cache when that is still
 /// true, else read afresh (and cached, when `cache` allows).
 pub fn summary(dir: &Path, now: Now, cache: bool) -> anyhow::Result<Summary> {
-    let stamps = stamps(dir);
-    if cache && let Some(summary) = cached(dir, &stamps) {
+    let stamps = stamps(dir).filter(|_| cache);
+    if let Some(stamps) = &stamps
+        && let Some(summary) = cached(dir, stamps)
+    {
         return Ok(summary);
     }
     let summary = Summary::of(&Poc::open(dir, now)?);
-    if cache && settled(&stamps) {
+    if let Some(stamps) = stamps.filter(|s| settled(s)) {
         // Best effort: a read-only checkout is listed all the same.
         let _ = store(dir, stamps, &summary);
     }
     Ok(summary)
 }
 
-fn stamps(dir: &Path) -> Vec<Option<Stamp>> {
-    SOURCES.iter().map(|f| stamp(&dir.join(f))).collect()
+/// The stamps of the source files; none when one is a link, whose
+/// target's changes its own stamp would not show (such a POC is always
+/// read afresh).
+fn stamps(dir: &Path) -> Option<Vec<Option<Stamp>>> {
+    let links = (SOURCES.iter())
+        .any(|f| std::fs::symlink_metadata(dir.join(f)).is_ok_and(|m| m.file_type().is_symlink()));
+    (!links).then(|| SOURCES.iter().map(|f| stamp(&dir.join(f))).collect())
 }
 
 #[cfg(unix)]
 fn stamp(path: &Path) -> Option<Stamp> {
     use std::os::unix::fs::MetadataExt as _;
-    let meta = std::fs::symlink_metadata(path).ok()?;
+    let meta = std::fs::metadata(path).ok()?;
     let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
     Some(Stamp {
         len: meta.size(),
@@ -91,9 +102,12 @@ fn stamp(path: &Path) -> Option<Stamp> {
     })
 }
 
+/// Elsewhere the creation time stands in for the change time, and there is
+/// no inode: a file restored with an old modification time and the same
+/// size is not seen there.
 #[cfg(not(unix))]
 fn stamp(path: &Path) -> Option<Stamp> {
-    let meta = std::fs::symlink_metadata(path).ok()?;
+    let meta = std::fs::metadata(path).ok()?;
     let ns = |t: std::io::Result<SystemTime>| {
         t.ok()
             .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
@@ -113,7 +127,12 @@ fn settled(stamps: &[Option<Stamp>]) -> bool {
     let Ok(now) = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH) else {
         return false;
     };
-    let limit = now.as_nanos() as i128 - SETTLE.as_nanos() as i128;
+    older_than(stamps, now.as_nanos() as i128)
+}
+
+/// Whether every file's times are [`SETTLE`] before `ns`.
+fn older_than(stamps: &[Option<Stamp>], ns: i128) -> bool {
+    let limit = ns - SETTLE.as_nanos() as i128;
     (stamps.iter().flatten()).all(|s| s.modified_ns < limit && s.changed_ns < limit)
 }
 
@@ -135,23 +154,37 @@ fn cached(dir: &Path, stamps: &[Option<Stamp>]) -> Option<Summary> {
     }
     let path = dir.join(rel);
     let file = crate::fsutil::open_regular(&path).ok()?;
+    // Checked again against the cache's own time, which the same file
+    // system's clock gave: on a network share this machine's clock may be
+    // ahead of the server's, and a file then looked settled when it was not.
+    let written = stamp(&path)?.modified_ns;
     let bytes = crate::fsutil::read_capped(&file, &path, MAX_CACHE_BYTES).ok()?;
     let cache: CacheFile = serde_json::from_slice(&bytes).ok()?;
-    (cache.format == FORMAT && cache.build == build() && cache.files == stamps)
-        .then_some(cache.summary)
+    (cache.format == FORMAT
+        && cache.build == build()
+        && cache.files == stamps
+        && older_than(stamps, written))
+    .then_some(cache.summary)
 }
 
 /// Writes the cache: a new file renamed over the old, so a reader sees
 /// one or the other. Not synced to disk: after a crash the cache may be
 /// missing or empty, and is then rebuilt.
 fn store(dir: &Path, files: Vec<Option<Stamp>>, summary: &Summary) -> anyhow::Result<()> {
+    // Another user's POC: a cache only we could update would be theirs to
+    // delete.
+    #[cfg(unix)]
+    if crate::locate::foreign_owner(dir).is_some() {
+        anyhow::bail!("{} is another user's", dir.display());
+    }
     let folder = dir.join(CACHE_DIR);
     match std::fs::symlink_metadata(&folder) {
         Ok(meta) if meta.is_dir() => {}
         // A link or a file by that name is not ours to write through.
         Ok(_) => anyhow::bail!("{} is not a folder", folder.display()),
-        Err(_) => create(&folder)?,
+        Err(_) => std::fs::create_dir(&folder)?,
     }
+    ignore_in_git(&folder)?;
     let cache = CacheFile {
         format: FORMAT,
         build: build().to_string(),
@@ -166,12 +199,15 @@ fn store(dir: &Path, files: Vec<Option<Stamp>>, summary: &Summary) -> anyhow::Re
     Ok(())
 }
 
-/// Creates the cache folder with the `.gitignore` that keeps it out of git.
-fn create(folder: &Path) -> anyhow::Result<()> {
-    std::fs::create_dir(folder)?;
-    std::fs::write(
-        folder.join(".gitignore"),
-        "# Made by poc: a cache, rebuilt whenever needed.\n*\n",
-    )?;
+/// Writes the `.gitignore` that keeps the cache out of git, when it is
+/// missing (a run stopped between making the folder and writing it).
+fn ignore_in_git(folder: &Path) -> anyhow::Result<()> {
+    let path = folder.join(".gitignore");
+    if std::fs::symlink_metadata(&path).is_err() {
+        std::fs::write(
+            path,
+            "# Made by poc: a cache, rebuilt whenever needed.\n*\n",
+        )?;
+    }
     Ok(())
 }

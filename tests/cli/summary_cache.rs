@@ -155,3 +155,77 @@ fn a_corrupt_or_linked_cache_is_read_past_and_never_written_through() {
     let written: Vec<_> = std::fs::read_dir(elsewhere.path()).unwrap().collect();
     assert!(written.is_empty(), "wrote through the link: {written:?}");
 }
+
+/// Sets `rel`'s modification time back to what it was before `edit`.
+fn keeping_mtime(env: &TestEnv, rel: &str, edit: impl FnOnce()) {
+    let path = env.path().join(rel);
+    let before = std::fs::metadata(&path).unwrap().modified().unwrap();
+    edit();
+    let file = std::fs::File::options().write(true).open(&path).unwrap();
+    file.set_modified(before).unwrap();
+}
+
+#[test]
+fn a_same_size_edit_with_its_old_time_restored_is_still_seen() {
+    let env = settled_tree();
+    listed(&env, &[]);
+    keeping_mtime(&env, "open/poc.yaml", || {
+        env.edit("open/poc.yaml", "prospect: \"Opal\"", "prospect: \"Opel\"");
+    });
+    assert_eq!(field(&listed(&env, &[]), "open", "prospect"), "Opel");
+}
+
+#[test]
+fn a_summary_from_another_build_or_of_fresh_files_is_not_used() {
+    let env = settled_tree();
+    listed(&env, &[]);
+    let path = "open/.poc-cache/summary.json";
+    env.edit(
+        path,
+        "\"prospect\":\"Opal\"",
+        "\"prospect\":\"From the cache\"",
+    );
+    env.edit(path, "\"build\":\"", "\"build\":\"another-");
+    assert_eq!(field(&listed(&env, &[]), "open", "prospect"), "Opal");
+    // A POC made a moment ago is read, not cached: its files could still
+    // change within the same timestamp tick.
+    env.run(&[
+        "init",
+        "fresh",
+        "--prospect",
+        "Fresh",
+        "--start",
+        "2026-11-16",
+    ])
+    .ok();
+    listed(&env, &[]);
+    assert!(!env.path().join("fresh/.poc-cache").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_poc_whose_scope_is_a_link_is_always_read_afresh() {
+    let env = settled_tree();
+    std::fs::rename(
+        env.path().join("open/poc.yaml"),
+        env.path().join("shared.yaml"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("../shared.yaml", env.path().join("open/poc.yaml")).unwrap();
+    std::thread::sleep(Duration::from_millis(2100));
+    assert_eq!(field(&listed(&env, &[]), "open", "prospect"), "Opal");
+    env.edit("shared.yaml", "prospect: \"Opal\"", "prospect: \"Opel\"");
+    assert_eq!(field(&listed(&env, &[]), "open", "prospect"), "Opel");
+    assert!(!env.path().join("open/.poc-cache/summary.json").exists());
+}
+
+#[test]
+fn a_debrief_written_after_the_summary_is_seen() {
+    let env = settled_tree();
+    std::fs::remove_file(env.path().join("won/debrief.md")).unwrap();
+    std::thread::sleep(Duration::from_millis(2100));
+    assert_eq!(field(&listed(&env, &[]), "won", "debrief"), "overdue");
+    assert!(env.path().join("won/.poc-cache/summary.json").exists());
+    env.run(&["-C", "won", "debrief"]).ok();
+    assert_eq!(field(&listed(&env, &[]), "won", "debrief"), "written");
+}

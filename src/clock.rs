@@ -165,6 +165,12 @@ pub fn start_of_day(day: NaiveDate, zone: Tz) -> DateTime<Utc> {
 }
 
 /// The calendar day of `t` in `zone`.
+/// The POC day of `t` for a POC that starts on `start` in `zone`: day 1
+/// is `start`, counted in the POC's zone.
+pub fn poc_day(start: NaiveDate, zone: Tz, t: DateTime<Utc>) -> i64 {
+    (local_date(t, zone) - start).num_days() + 1
+}
+
 pub fn local_date(t: DateTime<Utc>, zone: Tz) -> NaiveDate {
     t.with_timezone(&zone).date_naive()
 }

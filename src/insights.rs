@@ -269,7 +269,7 @@ impl InsightsReport {
                 left_out.in_conflict += 1;
             } else if options
                 .since
-                .is_some_and(|t| close.at < t.resolve(summary.zone()))
+                .is_some_and(|t| close.at < t.resolve(summary.zone))
             {
                 left_out.before_since += 1;
             } else {
@@ -659,7 +659,7 @@ fn lessons(pocs: &[Counted], by: Facet) -> Vec<Lesson> {
                 folder: p.folder.to_string(),
                 prospect: p.summary.prospect.clone(),
                 outcome: p.close.outcome,
-                closed: crate::clock::local_date(p.close.at, p.summary.zone()),
+                closed: crate::clock::local_date(p.close.at, p.summary.zone),
                 group: p.summary.facet(by),
                 tags,
                 lessons: debrief.lessons.clone(),

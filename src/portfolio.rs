@@ -249,7 +249,7 @@ pub fn rows(folders: Vec<String>, now: Now, cache: bool) -> Vec<ListRow> {
 impl ListRow {
     /// The row of the POC `summary` tells of, at `now`.
     pub fn of(summary: &Summary, folder: String, now: Now) -> ListRow {
-        let now = now.resolve(summary.zone());
+        let now = now.resolve(summary.zone);
         let counts = summary.criteria_counts();
         let close = summary.close.as_ref();
         let last = summary.last_activity;
@@ -268,7 +268,7 @@ impl ListRow {
             total_days: Some(summary.total_days),
             days_late: Some(match close {
                 Some(_) => 0,
-                None => (summary.day_of(now) - i64::from(summary.phase_window[1])).max(0),
+                None => crate::report::days_late(summary.day_of(now), summary.phase_window[1]),
             }),
             criteria_met: Some(counts.met),
             criteria_total: Some(counts.total),

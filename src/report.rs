@@ -84,7 +84,7 @@ pub struct StatusReport {
     pub open_gaps: GapCounts,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct CriteriaSummary {
     pub total: usize,
     pub met: usize,
@@ -306,7 +306,7 @@ impl StatusReport {
             phase_window: [plan.days.0, plan.days.1],
             days_late: match closed {
                 Some(_) => 0,
-                None => (day - i64::from(plan.days.1)).max(0),
+                None => days_late(day, plan.days.1),
             },
             criteria_summary: CriteriaSummary::of(&criteria),
             open_blockers: blockers.iter().filter(|b| b.open).count(),
@@ -391,17 +391,32 @@ impl StatusReport {
 
 impl CriteriaSummary {
     fn of(criteria: &[CriterionRow]) -> CriteriaSummary {
-        let count = |s: Status| criteria.iter().filter(|c| c.status == s).count();
-        let musts = criteria.iter().filter(|c| c.priority == Priority::Must);
-        CriteriaSummary {
-            total: criteria.len(),
-            met: count(Status::Met),
-            failed: count(Status::Failed),
-            pending: count(Status::Pending),
-            must_total: musts.clone().count(),
-            must_met: musts.filter(|c| c.status == Status::Met).count(),
-        }
+        CriteriaSummary::count(criteria.iter().map(|c| (c.status, c.priority)))
     }
+
+    /// The counts of criteria standing as `(status, priority)`.
+    pub fn count(criteria: impl Iterator<Item = (Status, Priority)>) -> CriteriaSummary {
+        let mut counts = CriteriaSummary::default();
+        for (status, priority) in criteria {
+            counts.total += 1;
+            match status {
+                Status::Met => counts.met += 1,
+                Status::Failed => counts.failed += 1,
+                Status::Pending => counts.pending += 1,
+            }
+            if priority == Priority::Must {
+                counts.must_total += 1;
+                counts.must_met += usize::from(status == Status::Met);
+            }
+        }
+        counts
+    }
+}
+
+/// Whole days `day` is past a window whose last day is `last_day` (0 when
+/// within it).
+pub fn days_late(day: i64, last_day: u32) -> i64 {
+    (day - i64::from(last_day)).max(0)
 }
 
 impl DebriefDue {
@@ -428,10 +443,9 @@ fn phase_rows(scope: &Scope, state: &PocState, now: DateTime<Utc>) -> Vec<PhaseR
         .map(|plan| {
             let times = state.times[plan.phase.index()];
             let phase_state = PhaseState::of(plan.phase, state);
-            let end = i64::from(plan.days.1);
             let days_late = match (phase_state, times.left) {
-                (PhaseState::Current, _) => (day - end).max(0),
-                (_, Some(left)) => (scope.day_of(left) - end).max(0),
+                (PhaseState::Current, _) => days_late(day, plan.days.1),
+                (_, Some(left)) => days_late(scope.day_of(left), plan.days.1),
                 _ => 0,
             };
             let items: Vec<ItemRow> = (plan.checklist.iter())
@@ -536,8 +550,7 @@ fn blocker_rows(state: &PocState, now: DateTime<Utc>) -> Vec<BlockerRow> {
         .blockers
         .iter()
         .map(|b| {
-            let until = b.resolved.or(closed).unwrap_or(now);
-            let hours = (until - b.opened).num_hours().max(0);
+            let hours = crate::state::hours_open(b.opened, b.resolved, closed, now);
             BlockerRow {
                 blocker: b.clone(),
                 open: b.resolved.is_none(),

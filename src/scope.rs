@@ -280,7 +280,7 @@ impl Scope {
 
     /// The POC day of `t`: day 1 is `start`, counted in the POC's zone.
     pub fn day_of(&self, t: DateTime<Utc>) -> i64 {
-        (crate::clock::local_date(t, self.zone) - self.start).num_days() + 1
+        crate::clock::poc_day(self.start, self.zone, t)
     }
 
     /// The date of POC day `day` (day 1 is `start`); none past the dates

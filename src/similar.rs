@@ -329,7 +329,7 @@ impl PastPoc {
             matched,
             outcome: close.outcome,
             closed_at: close.at,
-            closed_on: crate::clock::local_date(close.at, past.zone()),
+            closed_on: crate::clock::local_date(close.at, past.zone),
             close_reason: close.reason.clone(),
             failed,
             gaps: past.gaps.clone(),

@@ -10,7 +10,7 @@ use crate::context::Poc;
 use crate::debrief_doc::DebriefDoc;
 use crate::journal::Outcome;
 use crate::plan::GapSeverity;
-use crate::report::PhaseState;
+use crate::report::{CriteriaSummary, PhaseState};
 use crate::scope::{Phase, Priority, Tier};
 use crate::state::Status;
 
@@ -27,8 +27,8 @@ pub struct Summary {
     pub competitors: Vec<String>,
     /// The bundled or team template `init` started from.
     pub template: Option<String>,
-    /// The POC's IANA zone: its days are counted there.
-    pub timezone: String,
+    /// The POC's zone: its days are counted there.
+    pub zone: chrono_tz::Tz,
     pub start: NaiveDate,
     pub total_days: u32,
     /// The phase it is in, or was closed in.
@@ -119,7 +119,7 @@ impl Summary {
             tier: scope.deal_size_tier(),
             competitors: scope.competitors.clone(),
             template: scope.template.clone(),
-            timezone: scope.timezone.clone(),
+            zone: scope.zone,
             start: scope.start,
             total_days: scope.total_days(),
             phase: state.phase,
@@ -173,13 +173,9 @@ impl Summary {
         }
     }
 
-    pub fn zone(&self) -> chrono_tz::Tz {
-        crate::clock::parse_zone(&self.timezone).unwrap_or(chrono_tz::Tz::UTC)
-    }
-
     /// The POC day of `t`: day 1 is the start, counted in the POC's zone.
     pub fn day_of(&self, t: DateTime<Utc>) -> i64 {
-        (crate::clock::local_date(t, self.zone()) - self.start).num_days() + 1
+        crate::clock::poc_day(self.start, self.zone, t)
     }
 
     pub fn outcome(&self) -> Option<Outcome> {
@@ -190,25 +186,18 @@ impl Summary {
         self.close.is_none()
     }
 
-    /// Criteria met, and of the musts, met.
-    pub fn criteria_counts(&self) -> CriteriaCounts {
-        let met = |c: &&CriterionFact| c.status == Status::Met;
-        let musts = || (self.criteria.iter()).filter(|c| c.priority == Priority::Must);
-        CriteriaCounts {
-            met: self.criteria.iter().filter(met).count(),
-            total: self.criteria.len(),
-            must_met: musts().filter(met).count(),
-            must_total: musts().count(),
-        }
+    /// Criteria met, failed and pending, and of the musts, met.
+    pub fn criteria_counts(&self) -> CriteriaSummary {
+        CriteriaSummary::count(self.criteria.iter().map(|c| (c.status, c.priority)))
     }
 
     /// Whole days the longest-open blocker still open has been open at
     /// `now` (a closed POC's blockers stopped counting at the close).
     pub fn oldest_blocker_days(&self, now: DateTime<Utc>) -> Option<i64> {
-        let until = self.close.as_ref().map_or(now, |c| c.at);
+        let closed = self.close.as_ref().map(|c| c.at);
         (self.blockers.iter())
             .filter(|b| b.resolved.is_none())
-            .map(|b| (until - b.opened).num_hours().max(0) / 24)
+            .map(|b| crate::state::hours_open(b.opened, None, closed, now) / 24)
             .max()
     }
 
@@ -218,15 +207,6 @@ impl Summary {
             .filter(|b| b.resolved.is_none())
             .count()
     }
-}
-
-/// Criteria met of total, and of the must-haves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CriteriaCounts {
-    pub met: usize,
-    pub total: usize,
-    pub must_met: usize,
-    pub must_total: usize,
 }
 
 /// What closed POCs are grouped by (`poc insights --by`) and matched on

@@ -38,7 +38,7 @@ use crate::summary::Summary;
 pub const CACHE_DIR: &str = ".poc-cache";
 const CACHE_FILE: &str = "summary.json";
 /// Bumped whenever [`Summary`] changes meaning without changing shape.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// How old every file must be before its summary is kept.
 const SETTLE: Duration = Duration::from_secs(2);
 /// The most of a cache file read: a summary is a few kilobytes.

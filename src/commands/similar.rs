@@ -61,7 +61,7 @@ pub fn run(args: SimilarArgs, ctx: &Context) -> anyhow::Result<u8> {
         // Nothing to show but the sentence saying so.
         crate::say!("{}", sentence(&report));
     } else if format == SimilarFormat::Markdown {
-        let mut doc = render::document("similar.md", &report, &this.timezone)?;
+        let mut doc = render::document("similar.md", &report, this.zone.name())?;
         if !doc.ends_with('\n') {
             doc.push('\n');
         }

@@ -33,13 +33,6 @@ pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
         .or(config.template.as_ref().map(|s| s.value.as_str()))
         .unwrap_or(DEFAULT_TEMPLATE)
         .to_string();
-    let args = match &args.prospect {
-        Some(_) => args,
-        // Only at a terminal (see `Cli::parse_from_args`).
-        None => ask(args, ctx, &config, &dir, &name)?,
-    };
-    let name = args.template.clone().unwrap_or(name);
-    let template = find_template(&config, &name)?;
     let zone = match (&args.timezone, &config.timezone) {
         (Some(name), _) => crate::clock::parse_zone(name).ok_or_else(|| {
             Error::usage(format!(
@@ -50,6 +43,13 @@ pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
         (None, Some(configured)) => configured.value,
         (None, None) => crate::clock::machine_zone(),
     };
+    let args = match &args.prospect {
+        Some(_) => args,
+        // Only at a terminal (see `Cli::parse_from_args`).
+        None => ask(args, ctx, &config, &dir, (&name, zone))?,
+    };
+    let name = args.template.clone().unwrap_or(name);
+    let template = find_template(&config, &name)?;
     let now = ctx.now.resolve(zone);
     let start = match &args.start {
         Some(s) => crate::clock::parse_date(s).map_err(|problem| {
@@ -132,34 +132,27 @@ fn write_schema(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `args` completed at the terminal; refuses first what no answer can fix
-/// (a folder that already holds a POC).
+/// `args` completed at the terminal, offering `template` and today in
+/// `zone`; refuses first what no answer can fix (a folder that already
+/// holds a POC).
 fn ask(
     args: InitArgs,
     ctx: &Context,
     config: &Config,
     dir: &Path,
-    template: &str,
+    (template, zone): (&str, chrono_tz::Tz),
 ) -> anyhow::Result<InitArgs> {
     ensure_free(dir)?;
-    let mut choices: Vec<init_ask::Choice> = Vec::new();
-    for t in catalog::all(&config.template_dirs()) {
-        // The nearest of each name, as init would use it.
-        if t.kind != catalog::Kind::Scope || choices.iter().any(|c| c.name == t.name) {
-            continue;
-        }
-        let description = match &t.body {
-            catalog::Body::Bundled(b) => b.description.to_string(),
-            _ => format!("the {} template", t.source.name()),
-        };
-        choices.push(init_ask::Choice {
-            name: t.name,
-            description,
-        });
-    }
-    let zone = crate::clock::machine_zone();
+    let templates = catalog::scope_names(&config.template_dirs());
     let today = crate::clock::local_date(ctx.now.resolve(zone), zone).to_string();
-    init_ask::ask(args, &choices, template, &Context::user_of(config), &today)
+    let owner = Context::user_of(config);
+    let defaults = init_ask::Defaults {
+        templates: &templates,
+        template,
+        owner: &owner,
+        today: &today,
+    };
+    init_ask::ask(args, &defaults)
 }
 
 /// A deal detail from a flag: trimmed, not empty, and one line (it is a

@@ -180,3 +180,66 @@ fn without_a_terminal_the_missing_prospect_is_the_usage_error_it_was() {
     );
     assert!(!env.path().join("acme").exists());
 }
+
+#[test]
+fn flags_given_are_not_asked_again_and_day_1_is_today_in_the_pocs_zone() {
+    let env = TestEnv::new();
+    let args = [
+        "init",
+        "acme",
+        "--name",
+        "Custom name",
+        "--owner",
+        "Bob",
+        "--template",
+        "kubernetes",
+        "--industry",
+        "Retail",
+        "--acv",
+        "5000",
+        "--competitor",
+        "Vendor X",
+        "--timezone",
+        "America/Los_Angeles",
+    ];
+    let mut cmd = env.command(env.path(), &args);
+    // 02:00 UTC on the 10th is still the 9th in Los Angeles.
+    cmd.env("POC_NOW", "2026-12-10T02:00:00Z").env("TZ", "UTC");
+    let mut term = Terminal::spawn(cmd);
+    term.expect("Prospect");
+    term.answer("Acme\r");
+    term.expect("Day 1 (YYYY-MM-DD) [2026-12-09]");
+    term.answer("\r");
+    let shown = String::from_utf8_lossy(&term.shown.lock().unwrap()).into_owned();
+    let out = term.finish();
+    assert!(out.status.success(), "{out:?}");
+    assert!(!shown.contains("POC name"), "{shown}");
+    let scope = env.read("acme/poc.yaml");
+    for line in [
+        "name: \"Custom name\"",
+        "owner: \"Bob\"",
+        "start: 2026-12-09",
+        "industry: \"Retail\"",
+        "acv: 5000",
+    ] {
+        assert!(scope.contains(line), "{line}:\n{scope}");
+    }
+    assert!(env.read("acme/journal.yaml").contains("kubernetes@"));
+}
+
+#[test]
+fn ctrl_c_at_a_question_cancels_and_writes_nothing() {
+    let env = TestEnv::new();
+    let mut cmd = env.command(env.path(), &["init", "acme"]);
+    cmd.env("POC_NOW", "2026-11-20T09:00:00Z");
+    let mut term = Terminal::spawn(cmd);
+    term.expect("Prospect");
+    term.answer("Acme\r");
+    term.expect("POC name");
+    term.answer("\r");
+    term.expect("Template");
+    term.answer("\x03");
+    let out = term.finish();
+    assert!(!out.status.success(), "{out:?}");
+    assert!(!env.path().join("acme").exists());
+}

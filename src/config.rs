@@ -337,6 +337,15 @@ impl FileConfig {
                 false => Ok(v),
             }
         };
+        // Who is acting is each person's own: a team file naming one person
+        // would record every teammate's entries as that person's.
+        if let (FileScope::Team, Some(user)) = (scope, &raw.user) {
+            return Err(Error::invalid(
+                at(&user.referenced),
+                "`user` belongs in each person's own config (or POC_USER), not the team's: the team's would sign everyone's entries with one name".to_string(),
+            )
+            .into());
+        }
         let user = raw.user.map(|v| text("user", v)).transpose()?;
         let template = raw.template.map(|v| text("template", v)).transpose()?;
         let timezone = match raw.timezone {

@@ -36,8 +36,16 @@ pub mod validate;
 
 /// Runs the parsed command; returns the exit code.
 pub fn dispatch(cli: Cli) -> anyhow::Result<u8> {
+    // What is printed from the definitions alone needs no POC, no clock and
+    // no config: a broken config must not stop the tools that help fix it.
+    let command = match cli.command {
+        Command::Completions(args) => return completions::run(args),
+        Command::Man(args) => return man::run(args),
+        Command::Schema => return schema::run(),
+        command => command,
+    };
     let ctx = Context::from_env(cli.dir)?;
-    match cli.command {
+    match command {
         Command::Init(args) => init::run(args, &ctx),
         Command::Templates(args) => templates::run(args, &ctx),
         Command::Config(args) => config::run(args, &ctx),
@@ -62,6 +70,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Measure(args) => measure::run(args, &ctx),
         Command::Gap(args) => gap::run(args, &ctx),
         Command::List(args) => list::run(args, &ctx),
+        // Run above, before the context.
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
         Command::Schema => schema::run(),

@@ -106,33 +106,35 @@ fn line_of(text: &str, prefix: &str) -> String {
 }
 
 #[test]
-fn user_comes_from_the_environment_then_team_then_user_config_then_login() {
+fn user_comes_from_the_environment_then_the_users_own_config_then_login() {
     let s = Setup::new();
     s.user_config("# mine\nuser: sam\n");
-    s.team_config("timezone: UTC\nuser: lee\n");
+    s.team_config("timezone: UTC\n");
     let env = [("POC_USER", "kim")];
     assert_eq!(s.shown("user", &env), ("kim".into(), "env POC_USER".into()));
     s.init("by-env", &[], &env);
     assert_eq!(s.first_by("by-env"), "kim");
 
-    let team = format!("team config {}:2", s.team_file());
-    assert_eq!(s.shown("user", &[]), ("lee".into(), team));
-    let yaml = s.init("by-team", &[], &[]);
-    assert_eq!(s.first_by("by-team"), "lee");
-    assert_eq!(line_of(&yaml, "owner:"), "owner: \"lee\"");
+    let user = format!("user config {}:2", s.user_file());
+    assert_eq!(s.shown("user", &[]), ("sam".into(), user));
+    let yaml = s.init("by-user", &[], &[]);
+    assert_eq!(s.first_by("by-user"), "sam");
+    assert_eq!(line_of(&yaml, "owner:"), "owner: \"sam\"");
     // Every command records the configured user.
-    s.run("by-team", &["note", "hello"], &[]).ok();
-    let journal = s.env.read("team/by-team/journal.yaml");
+    s.run("by-user", &["note", "hello"], &[]).ok();
+    let journal = s.env.read("team/by-user/journal.yaml");
     assert!(
-        journal.lines().last().unwrap().contains("\"by\":\"lee\""),
+        journal.lines().last().unwrap().contains("\"by\":\"sam\""),
         "{journal}"
     );
 
+    // A team file naming one person would sign everyone's entries.
+    s.team_config("timezone: UTC\nuser: lee\n");
+    s.run("by-user", &["note", "x"], &[]).code(1).first_err_is(&format!(
+        "error: {}:2:7: `user` belongs in each person's own config (or POC_USER), not the team's: the team's would sign everyone's entries with one name",
+        s.team_file()
+    ));
     s.team_config("timezone: UTC\n");
-    let user = format!("user config {}:2", s.user_file());
-    assert_eq!(s.shown("user", &[]), ("sam".into(), user));
-    s.init("by-user", &[], &[]);
-    assert_eq!(s.first_by("by-user"), "sam");
 
     std::fs::remove_file(s.env.path().join("xdg/poc/config.yaml")).unwrap();
     assert_eq!(
@@ -239,25 +241,30 @@ fn stale_days_sets_what_fail_on_stale_counts_unless_the_flag_says() {
 #[test]
 fn the_team_config_is_found_from_the_poc_upward_within_the_ceilings() {
     let s = Setup::new();
-    s.team_config("user: lee\n");
+    s.team_config("timezone: Asia/Tokyo\n");
     s.init("acme", &[], &[]);
     std::fs::create_dir_all(s.env.path().join("team/acme/sub")).unwrap();
     // From below the POC, and from outside it with -C.
-    s.run("acme/sub", &["config"], &[]).ok().stdout_has("lee");
+    s.run("acme/sub", &["config"], &[])
+        .ok()
+        .stdout_has("Asia/Tokyo");
     let mut cmd = s.env.command(s.env.path(), &["-C", "team/acme", "config"]);
     cmd.env_remove("POC_USER");
     let run = to_run(cmd.output().unwrap());
-    run.ok().stdout_has("lee");
+    run.ok().stdout_has("Asia/Tokyo");
     // Never in or above a ceiling.
     let ceiling = s.root.join("team/acme").display().to_string();
     let vars = [("POC_CEILING_DIRECTORIES", ceiling.as_str())];
     assert_eq!(
-        s.shown("user", &vars),
-        ("lee".into(), format!("team config {}:1", s.team_file())),
+        s.shown("timezone", &vars),
+        (
+            "Asia/Tokyo".into(),
+            format!("team config {}:1", s.team_file())
+        ),
         "the current folder (team) is always searched"
     );
     let run = s.run("acme/sub", &["config", "--show-origin"], &vars);
-    run.ok().stdout_has("login-name").stdout_lacks("lee");
+    run.ok().stdout_lacks("Asia/Tokyo");
 }
 
 #[test]
@@ -370,6 +377,12 @@ fn a_broken_or_unreadable_config_stops_every_command_and_changes_nothing() {
         assert_eq!(run.stdout, "");
     }
     assert!(before == s.env.snapshot(), "a file changed");
+    // What is printed from poc's own definitions needs no config.
+    for args in [&["schema"][..], &["man"], &["completions", "bash"]] {
+        let run = s.run("acme", args, &[]);
+        assert_eq!(run.code, 0, "{args:?}: {run:?}");
+        assert!(!run.stdout.is_empty(), "{args:?}");
+    }
     std::fs::remove_file(s.env.path().join("xdg/poc/config.yaml")).unwrap();
     std::fs::create_dir(s.env.path().join("xdg/poc/config.yaml")).unwrap();
     let run = s.run("acme", &["status"], &[]);
@@ -403,7 +416,7 @@ fn an_empty_or_comment_only_config_is_no_config_and_bad_variables_are_named() {
 fn a_template_that_is_gone_stops_only_init_and_config() {
     let s = Setup::new();
     s.init("acme", &[], &[]);
-    s.team_config("user: lee\ntemplate: acme-k8s\n");
+    s.team_config("stale_days: 3\ntemplate: acme-k8s\n");
     let expected = format!(
         "error: {}:2:11: unknown template `acme-k8s`; templates: kubernetes, standard",
         s.team_file()

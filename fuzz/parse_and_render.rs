@@ -72,8 +72,8 @@ pub fn parse_and_render(data: &[u8]) {
         let _ = poc::render::document("checklist.md", &report, &scope.timezone);
         let update = poc::update::UpdateReport::build(&scope, &journal, &state, now, None);
         let _ = poc::update::text(&update);
-        let _ = poc::update::markdown(&update);
-        let _ = poc::update::html(&update);
+        let _ = poc::update::markdown(&update).unwrap();
+        let _ = poc::update::html(&update).unwrap();
         poc::render::json(&update).expect("the update serialises");
     }
 }

@@ -756,8 +756,12 @@ pub struct UpdateArgs {
     /// Record in the journal that this update was sent, so the next one
     /// starts where it ends. An update with nothing new is recorded too:
     /// the customer was told so.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "context")]
     pub record: bool,
+    /// Print the JSON the markdown and HTML templates (update.md.j2,
+    /// update.html.j2) receive, instead of the update.
+    #[arg(long)]
+    pub context: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

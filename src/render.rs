@@ -28,6 +28,8 @@ const DOCUMENTS: &[(&str, &str, &str)] = &[
     document!("evidence.md"),
     document!("similar.md"),
     document!("report.html"),
+    document!("update.md"),
+    document!("update.html"),
     document!("insights.md"),
     document!("insights.html"),
     document!("signoff-sheet.md"),

@@ -883,7 +883,10 @@ fn next(scope: &Scope, state: &PocState, status: &StatusReport) -> Next {
 /// The update as plain-text blocks: headings, bullets with a lead (bold
 /// where the format has bold), their details and sub-bullets. Every string
 /// is plain text, escaped by each renderer for its format.
-struct Doc {
+/// The update as written: what every format shows, and what the markdown
+/// and HTML templates (`update.md.j2`, `update.html.j2`) receive as `doc`.
+#[derive(Serialize)]
+pub struct Doc {
     title: String,
     header: Vec<String>,
     /// The one line said instead of the period's sections when nothing
@@ -892,17 +895,25 @@ struct Doc {
     sections: Vec<Section>,
 }
 
+#[derive(Serialize)]
 struct Section {
     heading: String,
     bullets: Vec<Bullet>,
 }
 
-#[derive(Default)]
+/// One point: a bold lead, the rest, labelled details and sub-points.
+#[derive(Default, Serialize)]
 struct Bullet {
     lead: String,
     rest: String,
-    details: Vec<(&'static str, String)>,
+    details: Vec<Detail>,
     children: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Detail {
+    label: &'static str,
+    text: String,
 }
 
 impl Bullet {
@@ -916,14 +927,14 @@ impl Bullet {
 
     fn detail(mut self, label: &'static str, text: Option<String>) -> Bullet {
         if let Some(text) = text.filter(|t| !t.trim().is_empty()) {
-            self.details.push((label, text));
+            self.details.push(Detail { label, text });
         }
         self
     }
 }
 
 impl Doc {
-    fn of(r: &UpdateReport) -> Doc {
+    pub fn of(r: &UpdateReport) -> Doc {
         let zone = crate::clock::parse_zone(&r.timezone).unwrap_or(chrono_tz::Tz::UTC);
         let when = move |t: DateTime<Utc>| crate::clock::show(t, zone);
         let date = move |t: DateTime<Utc>| crate::clock::local_date(t, zone).to_string();
@@ -1248,7 +1259,7 @@ pub fn text(r: &UpdateReport) -> String {
                 .join(" ");
             out.push_str(&wrap(&format!("- {first}"), 2));
             out.push('\n');
-            for (label, text) in &b.details {
+            for Detail { label, text } in &b.details {
                 out.push_str(&wrap(&format!("  {label}: {text}"), 4));
                 out.push('\n');
             }
@@ -1261,136 +1272,33 @@ pub fn text(r: &UpdateReport) -> String {
     out
 }
 
-/// Markdown for Slack, Confluence and GitHub: headings, bullets and bold
-/// leads, user text neutralised (no tag, image or link comes alive).
-pub fn markdown(r: &UpdateReport) -> String {
-    use crate::text::markdown_inline as md;
-    let doc = Doc::of(r);
-    let mut out = format!("## {}\n\n", md(&doc.title));
-    for line in &doc.header {
-        out.push_str(&format!("- {}\n", md(line)));
-    }
-    if let Some(line) = &doc.nothing_new {
-        out.push_str(&format!("\n{}\n", md(line)));
-    }
-    for section in &doc.sections {
-        out.push_str(&format!("\n### {}\n\n", md(&section.heading)));
-        for b in &section.bullets {
-            let lead = md(&b.lead);
-            let mut line = if lead.is_empty() {
-                String::new()
-            } else {
-                format!("**{lead}**")
-            };
-            let rest = md(&b.rest);
-            if !rest.is_empty() {
-                if !line.is_empty() {
-                    line.push(' ');
-                }
-                line.push_str(&rest);
-            }
-            out.push_str(&format!("- {line}\n"));
-            for (label, text) in &b.details {
-                // Escaped as one line, so a text starting with `>` or `#`
-                // after its label is not taken for markup it is not.
-                out.push_str(&format!("  - {}\n", md(&format!("{label}: {text}"))));
-            }
-            for child in &b.children {
-                out.push_str(&format!("  - {}\n", md(child)));
-            }
-        }
-    }
-    out
+/// What the markdown and HTML templates receive: the update as written
+/// (`doc`), and the report it was written from (`update`).
+#[derive(Serialize)]
+pub struct UpdateDocument<'a> {
+    pub doc: Doc,
+    pub update: &'a UpdateReport,
 }
 
-/// The styles of the HTML fragment, inline on every element (mail clients
-/// drop `<style>` blocks and classes).
-mod css {
-    pub const FONT: &str =
-        "font-family:Arial,Helvetica,sans-serif;font-size:14px;line-height:20px;color:#1f2328;";
-    pub const TITLE: &str = "padding:0 0 8px 0;font-size:18px;line-height:24px;font-weight:bold;";
-    pub const HEADER: &str = "padding:0 0 4px 0;color:#57606a;";
-    pub const PARA: &str = "padding:12px 0 0 0;";
-    pub const HEADING: &str = "padding:16px 0 4px 0;font-size:15px;line-height:20px;font-weight:bold;border-bottom:1px solid #d0d7de;";
-    pub const LIST_CELL: &str = "padding:4px 0 0 0;";
-    pub const TABLE: &str = "border-collapse:collapse;";
-    pub const MARK: &str = "padding:2px 0;color:#57606a;";
-    pub const ITEM: &str = "padding:2px 0;";
-    pub const LEAD: &str = "font-weight:bold;";
-    pub const LABEL: &str = "color:#57606a;";
+impl<'a> UpdateDocument<'a> {
+    pub fn of(update: &'a UpdateReport) -> UpdateDocument<'a> {
+        UpdateDocument {
+            doc: Doc::of(update),
+            update,
+        }
+    }
 }
 
-/// The opening tag of a layout table, the Outlook way.
-fn html_table(width: &str, style: &str) -> String {
-    format!(
-        "<table role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\" border=\"0\" width=\"{width}\" style=\"{style}\">"
-    )
+/// Markdown for Slack, Confluence and GitHub, from `update.md.j2` (or the
+/// team's or user's own): headings, bullets and bold leads, user text
+/// neutralised (no tag, image or link comes alive).
+pub fn markdown(r: &UpdateReport) -> anyhow::Result<String> {
+    crate::render::document("update.md", &UpdateDocument::of(r), &r.timezone)
 }
 
-/// An email-safe HTML fragment: tables for layout, inline styles only, no
-/// script, no external resource, every user text escaped.
-pub fn html(r: &UpdateReport) -> String {
-    use crate::html::escape as h;
-    let doc = Doc::of(r);
-    let row =
-        |style: &str, content: &str| format!("<tr><td style=\"{style}\">{content}</td></tr>\n");
-    let mut out = html_table("100%", &format!("{}{}", css::TABLE, css::FONT));
-    out.push('\n');
-    out.push_str(&row(css::TITLE, &h(&doc.title)));
-    for line in &doc.header {
-        out.push_str(&row(css::HEADER, &h(line)));
-    }
-    if let Some(line) = &doc.nothing_new {
-        out.push_str(&row(css::PARA, &h(line)));
-    }
-    for section in &doc.sections {
-        out.push_str(&row(css::HEADING, &h(&section.heading)));
-        let mut list = html_table("100%", css::TABLE);
-        list.push('\n');
-        for b in &section.bullets {
-            list.push_str(&html_bullet(b, "&#8226;"));
-        }
-        list.push_str("</table>");
-        out.push_str(&row(css::LIST_CELL, &list));
-    }
-    out.push_str("</table>\n");
-    out
-}
-
-fn html_bullet(b: &Bullet, mark: &str) -> String {
-    use crate::html::escape as h;
-    let mut cell = String::new();
-    if !b.lead.is_empty() {
-        cell.push_str(&format!(
-            "<strong style=\"{}\">{}</strong>",
-            css::LEAD,
-            h(&b.lead)
-        ));
-    }
-    if !b.rest.is_empty() {
-        if !cell.is_empty() {
-            cell.push(' ');
-        }
-        cell.push_str(&h(&b.rest));
-    }
-    for (label, text) in &b.details {
-        cell.push_str(&format!(
-            "<br><span style=\"{}\">{}:</span> {}",
-            css::LABEL,
-            h(label),
-            h(text)
-        ));
-    }
-    if !b.children.is_empty() {
-        cell.push_str(&html_table("100%", css::TABLE));
-        for child in &b.children {
-            cell.push_str(&html_bullet(&Bullet::new("", child.as_str()), "&#8211;"));
-        }
-        cell.push_str("</table>");
-    }
-    format!(
-        "<tr><td width=\"18\" valign=\"top\" style=\"{}\">{mark}</td><td valign=\"top\" style=\"{}\">{cell}</td></tr>\n",
-        css::MARK,
-        css::ITEM
-    )
+/// An email-safe HTML fragment, from `update.html.j2` (or an override):
+/// tables for layout, inline styles only, no script, no external resource,
+/// every user text escaped.
+pub fn html(r: &UpdateReport) -> anyhow::Result<String> {
+    crate::render::document("update.html", &UpdateDocument::of(r), &r.timezone)
 }

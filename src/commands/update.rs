@@ -50,9 +50,13 @@ pub fn run(args: UpdateArgs, ctx: &Context) -> anyhow::Result<u8> {
     status.settled("an update")?;
     let report = UpdateReport::of(status, &poc.scope, &poc.journal, &poc.state, since);
     let text = match args.format.unwrap_or(UpdateFormat::Text) {
+        _ if args.context => {
+            let document = update::UpdateDocument::of(&report);
+            render::json(&render::template_context(&document, &report.timezone, ""))?
+        }
         UpdateFormat::Text => update::text(&report),
-        UpdateFormat::Markdown => update::markdown(&report),
-        UpdateFormat::Html => update::html(&report),
+        UpdateFormat::Markdown => update::markdown(&report)?,
+        UpdateFormat::Html => update::html(&report)?,
         UpdateFormat::Json => render::json(&report)?,
     };
     // Printed before it is recorded: an update that never reached its

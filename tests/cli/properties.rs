@@ -1450,7 +1450,7 @@ fn check_update(
             "raw control characters\n{}",
             text
         );
-        let html = update::html(&r);
+        let html = update::html(&r).unwrap();
         prop_assert!(!html.contains("<script"), "{}", html);
         let tags = html.matches('<').count();
         let known = [
@@ -1470,7 +1470,7 @@ fn check_update(
         .map(|t| html.matches(t).count())
         .sum::<usize>();
         prop_assert_eq!(tags, known, "user text opened a tag\n{}", html);
-        let _ = update::markdown(&r);
+        let _ = update::markdown(&r).unwrap();
         let json = poc::render::json(&r).unwrap();
         let back: Value = serde_json::from_str(&json).unwrap();
         prop_assert_eq!(

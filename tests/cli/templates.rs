@@ -342,7 +342,7 @@ fn export_writes_a_bundled_template_and_never_over_a_file() {
     );
     let run = unchanged(&s.env, || s.run("", &["templates", "--export", "standrd"]));
     run.code(2).first_err_is(
-        "error: no bundled template `standrd`; did you mean `standard`?; bundled: standard, kubernetes, status.md.j2, checklist.md.j2, debrief.md.j2, evidence.md.j2, similar.md.j2, report.html.j2, insights.md.j2, insights.html.j2, signoff-sheet.md.j2, signoff-sheet.html.j2",
+        "error: no bundled template `standrd`; did you mean `standard`?; bundled: standard, kubernetes, status.md.j2, checklist.md.j2, debrief.md.j2, evidence.md.j2, similar.md.j2, report.html.j2, update.md.j2, update.html.j2, insights.md.j2, insights.html.j2, signoff-sheet.md.j2, signoff-sheet.html.j2",
     );
 }
 

@@ -449,3 +449,30 @@ fn on_the_last_planned_day_the_timeline_says_so() {
         )
         .stdout_has("- Timeline: today is the last planned day, day 12 (2026-11-27)\n");
 }
+
+#[test]
+fn a_users_update_template_is_used_and_context_shows_what_it_gets() {
+    let env = example();
+    env.write(
+        ".home/.config/poc/templates/update.md.j2",
+        "# {{ doc.title }} for {{ update.prospect }}\n{% for s in doc.sections %}\n* {{ s.heading }}\n{% endfor %}\n",
+    );
+    let run = env.poc_run(&["update", "--format", "markdown"]);
+    run.ok()
+        .stdout_has("# Acme Corp observability POC: update for Acme Corp\n* ");
+    let context = env.poc_run(&["update", "--context"]);
+    let json = context.ok().json();
+    assert_eq!(json["doc"]["title"], "Acme Corp observability POC: update");
+    assert_eq!(json["update"]["prospect"], "Acme Corp");
+    let first = &json["doc"]["sections"][0];
+    let heading = first["heading"].as_str().unwrap();
+    assert!(
+        run.stdout.contains(&format!("* {heading}\n")),
+        "{}",
+        run.stdout
+    );
+    // The bundled HTML template is still the one used for HTML.
+    env.poc_run(&["update", "--format", "html"])
+        .ok()
+        .stdout_has("<table role=\"presentation\"");
+}

@@ -22,7 +22,7 @@ use crate::portfolio::Read;
 use crate::report::{JSON_SCHEMA_VERSION, PhaseState};
 use crate::scope::{Phase, Priority};
 use crate::state::Status;
-use crate::summary::{CloseFacts, Facet, Summary, facet_key};
+use crate::summary::{CloseFacts, Facet, GapKey, Summary, facet_key};
 
 /// What a group of POCs without a value of the facet is called.
 pub const NOT_RECORDED: &str = "not recorded";
@@ -358,20 +358,20 @@ fn spread(mut values: Vec<i64>) -> Option<Spread> {
 
 /// Items under a case-insensitive key, each keeping the spelling it was
 /// first seen with, in first-seen order.
-struct Keyed<T> {
-    index: HashMap<String, usize>,
+struct Keyed<T, K = String> {
+    index: HashMap<K, usize>,
     items: Vec<(String, T)>,
 }
 
-impl<T: Default> Keyed<T> {
-    fn new() -> Keyed<T> {
+impl<T: Default, K: Eq + std::hash::Hash> Keyed<T, K> {
+    fn new() -> Keyed<T, K> {
         Keyed {
             index: HashMap::new(),
             items: Vec::new(),
         }
     }
 
-    fn entry(&mut self, key: String, shown: &str) -> &mut T {
+    fn entry(&mut self, key: K, shown: &str) -> &mut T {
         let next = self.items.len();
         let at = *self.index.entry(key).or_insert(next);
         if at == next {
@@ -544,7 +544,6 @@ fn parked(pocs: &[Counted]) -> Parked {
 }
 
 fn blockers(pocs: &[Counted]) -> Blockers {
-    let hours = |opened: DateTime<Utc>, until: DateTime<Utc>| (until - opened).num_hours().max(0);
     let mut open_for = Vec::new();
     let mut out = Blockers::default();
     for p in pocs {
@@ -552,9 +551,8 @@ fn blockers(pocs: &[Counted]) -> Blockers {
         for b in &p.summary.blockers {
             out.count += 1;
             out.unresolved += usize::from(b.resolved.is_none_or(|r| r > p.close.at));
-            // An unresolved one counts until the close.
-            let until = b.resolved.map_or(p.close.at, |r| r.min(p.close.at));
-            open_for.push(hours(b.opened, until));
+            let at = p.close.at;
+            open_for.push(crate::state::hours_open(b.opened, b.resolved, Some(at), at));
         }
     }
     out.hours_open = spread(open_for);
@@ -571,20 +569,15 @@ fn gaps(pocs: &[Counted]) -> Vec<GapFigures> {
         inconclusive: OutcomeAcv,
         without_acv: usize,
     }
-    let mut keyed: Keyed<Acc> = Keyed::new();
+    let mut keyed: Keyed<Acc, GapKey> = Keyed::new();
     for p in pocs {
         let mut counted = std::collections::HashSet::new();
         for g in &p.summary.gaps {
-            let feature = (g.feature.as_deref())
-                .map(str::trim)
-                .filter(|f| !f.is_empty());
-            let (key, shown) = match feature {
-                Some(f) => (format!("feature:{}", facet_key(f)), f),
-                None => (format!("text:{}", facet_key(&g.text)), g.text.trim()),
-            };
+            let (key, shown) = g.key();
+            let by_feature = matches!(key, GapKey::Feature(_));
             let fresh = counted.insert(key.clone());
             let acc = keyed.entry(key, shown);
-            acc.by_feature = feature.is_some();
+            acc.by_feature = by_feature;
             acc.severity = Some(acc.severity.map_or(g.severity, |s| s.min(g.severity)));
             // A deal counts once however many times the gap was recorded.
             if !fresh {
@@ -596,7 +589,9 @@ fn gaps(pocs: &[Counted]) -> Vec<GapFigures> {
                 Outcome::Inconclusive => &mut acc.inconclusive,
             };
             side.pocs += 1;
-            side.acv += p.summary.acv.unwrap_or(0);
+            // Saturating: an ACV is any u64 a scope holds, and a sum of
+            // two near the top must not wrap (nor panic).
+            side.acv = side.acv.saturating_add(p.summary.acv.unwrap_or(0));
             acc.without_acv += usize::from(p.summary.acv.is_none());
         }
     }
@@ -605,7 +600,9 @@ fn gaps(pocs: &[Counted]) -> Vec<GapFigures> {
             gap,
             by_feature: acc.by_feature,
             severity: acc.severity.unwrap_or(GapSeverity::NiceToHave),
-            acv: acc.won.acv + acc.lost.acv + acc.inconclusive.acv,
+            acv: (acc.won.acv)
+                .saturating_add(acc.lost.acv)
+                .saturating_add(acc.inconclusive.acv),
             pocs: acc.won.pocs + acc.lost.pocs + acc.inconclusive.pocs,
             won: acc.won,
             lost: acc.lost,

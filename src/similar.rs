@@ -332,7 +332,7 @@ impl PastPoc {
             closed_on: crate::clock::local_date(close.at, past.zone),
             close_reason: close.reason.clone(),
             failed,
-            gaps: past.gaps.clone(),
+            gaps: crate::summary::distinct_gaps(&past.gaps),
             lessons: debrief.and_then(|d| d.lessons.clone()),
             tags: debrief.map(|d| d.tags.tags.clone()).unwrap_or_default(),
             debriefed: debrief.is_some(),

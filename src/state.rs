@@ -722,20 +722,23 @@ fn remark(entry: &Entry, text: &str) -> Remark {
     }
 }
 
-/// The debrief is due 48 hours after close.
 /// Whole hours a blocker raised at `opened` has been open at `now`: until
-/// it was resolved, or until the POC `closed` (nobody works it after).
+/// it was resolved, and at the most until the POC `closed` (nobody works
+/// it after; one resolved later, merged in, stopped counting there).
 pub fn hours_open(
     opened: DateTime<Utc>,
     resolved: Option<DateTime<Utc>>,
     closed: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> i64 {
-    (resolved.or(closed).unwrap_or(now) - opened)
-        .num_hours()
-        .max(0)
+    let until = match (resolved, closed) {
+        (Some(r), Some(c)) => r.min(c),
+        (r, c) => r.or(c).unwrap_or(now),
+    };
+    (until - opened).num_hours().max(0)
 }
 
+/// The debrief is due 48 hours after close.
 pub fn debrief_due(closure: &Closure) -> DateTime<Utc> {
     closure.at + chrono::Duration::hours(48)
 }

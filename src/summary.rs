@@ -75,6 +75,45 @@ pub struct GapFact {
     pub open: bool,
 }
 
+/// What makes two recorded gaps one: the feature when named, else the
+/// text, in any case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum GapKey {
+    Feature(String),
+    Text(String),
+}
+
+impl GapFact {
+    /// The gap's key, and the words to show it by (the feature, else the
+    /// text, as first written).
+    pub fn key(&self) -> (GapKey, &str) {
+        let feature = (self.feature.as_deref())
+            .map(str::trim)
+            .filter(|f| !f.is_empty());
+        match feature {
+            Some(f) => (GapKey::Feature(facet_key(f)), f),
+            None => (GapKey::Text(facet_key(&self.text)), self.text.trim()),
+        }
+    }
+}
+
+/// The gaps of a POC, each once: a gap recorded twice (again, or by two
+/// clones) is one, with its worst severity and open if either is.
+pub fn distinct_gaps(gaps: &[GapFact]) -> Vec<GapFact> {
+    let mut out: Vec<(GapKey, GapFact)> = Vec::new();
+    for g in gaps {
+        let (key, _) = g.key();
+        match out.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, seen)) => {
+                seen.severity = seen.severity.min(g.severity);
+                seen.open |= g.open;
+            }
+            None => out.push((key, g.clone())),
+        }
+    }
+    out.into_iter().map(|(_, g)| g).collect()
+}
+
 /// How a POC ended, and what its phases and debrief say about it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CloseFacts {
@@ -274,4 +313,47 @@ impl Summary {
 /// are one competitor.
 pub fn facet_key(value: &str) -> String {
     value.trim().to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gap(text: &str, feature: Option<&str>, severity: GapSeverity, open: bool) -> GapFact {
+        GapFact {
+            text: text.into(),
+            feature: feature.map(Into::into),
+            severity,
+            open,
+        }
+    }
+
+    #[test]
+    fn a_gap_recorded_twice_is_one_with_its_worst_severity() {
+        let gaps = [
+            gap("No SAML", Some("SSO"), GapSeverity::Challenge, false),
+            gap(
+                "SAML missing",
+                Some(" sso "),
+                GapSeverity::DealBreaker,
+                false,
+            ),
+            gap("Slow export", None, GapSeverity::NiceToHave, true),
+            gap("slow EXPORT ", None, GapSeverity::Challenge, false),
+        ];
+        let one = distinct_gaps(&gaps);
+        assert_eq!(one.len(), 2, "{one:?}");
+        assert_eq!(one[0].severity, GapSeverity::DealBreaker);
+        assert_eq!(one[0].key().1, "SSO");
+        assert_eq!(
+            (one[1].severity, one[1].open),
+            (GapSeverity::Challenge, true)
+        );
+    }
+
+    #[test]
+    fn facet_keys_ignore_case_and_spaces() {
+        assert_eq!(facet_key(" Vendor X "), facet_key("vendor x"));
+        assert_eq!(Tier::MidMarket.title(), "Mid-Market");
+    }
 }

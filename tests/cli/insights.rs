@@ -880,3 +880,48 @@ fn out_writes_the_page_or_the_document_and_only_over_its_own() {
         );
     });
 }
+
+#[test]
+fn the_largest_acvs_add_up_without_wrapping_and_lessons_keep_their_lines() {
+    let mut env = TestEnv::new();
+    let max = u64::MAX.to_string();
+    for (folder, outcome) in [("a", "win"), ("b", "loss")] {
+        init(
+            &mut env,
+            folder,
+            "Big",
+            "dana",
+            "2026-11-02",
+            &format!("acv: {max}\n"),
+        );
+        at(
+            &mut env,
+            "2026-11-03T10:00:00Z",
+            folder,
+            &[
+                "gap",
+                "No SAML",
+                "--severity",
+                "deal-breaker",
+                "--feature",
+                "SSO",
+            ],
+        );
+        at(&mut env, "2026-11-04T10:00:00Z", folder, &close(outcome));
+    }
+    debrief(
+        &mut env,
+        "2026-11-04T11:00:00Z",
+        "a",
+        "[sso]",
+        "Bring SSO in early.\n- Agree the load profile",
+    );
+    env.at(NOW);
+    let json = env.run(&["insights", "--format", "json"]).ok().json();
+    let gap = &json["gaps"][0];
+    assert_eq!(gap["acv"], json!(u64::MAX), "{gap}");
+    assert_eq!(gap["won"]["acv"], json!(u64::MAX));
+    let html = env.run(&["insights", "--format", "html"]);
+    html.ok()
+        .stdout_has("- Bring SSO in early.<br>- Agree the load profile");
+}

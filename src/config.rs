@@ -231,12 +231,44 @@ impl Config {
     }
 }
 
-/// The login name: the default user when nothing configures one.
+/// The login name: the default user when nothing configures one. From the
+/// environment, else (a container, cron, a stripped `env -i`) the
+/// account's own name, so entries are not signed "unknown" for no reason.
 pub fn login_name() -> String {
-    ["USER", "USERNAME"]
+    ["USER", "USERNAME", "LOGNAME"]
         .iter()
         .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+        .or_else(account_name)
         .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// The name of the account running `poc`, from the user database.
+#[cfg(unix)]
+fn account_name() -> Option<String> {
+    let mut buf = vec![0 as libc::c_char; 4096];
+    let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
+    let mut found: *mut libc::passwd = std::ptr::null_mut();
+    // SAFETY: getpwuid_r writes only into `pwd` and `buf`, both sized as
+    // passed, and sets `found` to `&pwd` or null; `pw_name` then points
+    // into `buf`, which outlives its use here.
+    let name = unsafe {
+        let uid = libc::geteuid();
+        if libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr(), buf.len(), &mut found) != 0
+            || found.is_null()
+            || pwd.pw_name.is_null()
+        {
+            return None;
+        }
+        std::ffi::CStr::from_ptr(pwd.pw_name)
+            .to_string_lossy()
+            .into_owned()
+    };
+    Some(name).filter(|n| !n.trim().is_empty())
+}
+
+#[cfg(not(unix))]
+fn account_name() -> Option<String> {
+    None
 }
 
 /// The user's config folder: `$XDG_CONFIG_HOME/poc` when that is set (to

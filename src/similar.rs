@@ -171,36 +171,50 @@ pub struct FailedCriterion {
 /// when that is the POC's own folder (a POC kept as its own repository
 /// sits beside the others), the POC's parent folder.
 pub fn team_root(dir: &Path) -> PathBuf {
+    repository_root(dir).unwrap_or_else(|| dir.parent().unwrap_or(dir).to_path_buf())
+}
+
+/// The team's repository above the POC in `dir`: the nearest folder above
+/// it holding `.git` or `.poc/`, within the bounds of the POC search; none
+/// when there is none (then only [`team_root`]'s parent folder is left,
+/// which may be a home folder: `poc init`'s hint does not search that).
+pub fn repository_root(dir: &Path) -> Option<PathBuf> {
     let ceilings = crate::locate::ceilings_from_env();
-    team_root_within(dir, &ceilings, crate::locate::device)
+    repository_within(dir, &ceilings, crate::locate::device)
 }
 
 /// [`team_root`], with the ceilings and the filesystem of each folder
 /// given (as [`crate::locate::search`] takes them).
+#[cfg(test)]
 fn team_root_within(
     dir: &Path,
     ceilings: &[PathBuf],
     device: impl Fn(&Path) -> Option<u64>,
 ) -> PathBuf {
-    let parent = || dir.parent().unwrap_or(dir).to_path_buf();
+    repository_within(dir, ceilings, device)
+        .unwrap_or_else(|| dir.parent().unwrap_or(dir).to_path_buf())
+}
+
+/// [`repository_root`], with the ceilings and the filesystem of each
+/// folder given (as [`crate::locate::search`] takes them).
+fn repository_within(
+    dir: &Path,
+    ceilings: &[PathBuf],
+    device: impl Fn(&Path) -> Option<u64>,
+) -> Option<PathBuf> {
     let mut at = dir;
     loop {
         if at.join(".git").symlink_metadata().is_ok() || at.join(".poc").is_dir() {
-            return if at == dir {
-                parent()
-            } else {
-                at.to_path_buf()
-            };
+            // The POC's own repository: it sits beside the others.
+            return (at != dir).then(|| at.to_path_buf());
         }
         if ceilings.iter().any(|c| c == at) {
-            return parent();
+            return None;
         }
-        let Some(up) = at.parent() else {
-            return parent();
-        };
+        let up = at.parent()?;
         let crosses = matches!((device(at), device(up)), (Some(a), Some(b)) if a != b);
         if ceilings.iter().any(|c| c == up) || crosses {
-            return parent();
+            return None;
         }
         at = up;
     }

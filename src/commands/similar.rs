@@ -160,7 +160,9 @@ pub fn init_hint(dir: &Path, ctx: &Context, dash_c: &str) -> Option<String> {
     if !similar::matchable(&this) {
         return None;
     }
-    let root = similar::team_root(&dir);
+    // Only in a team's repository: next to a POC made in a home folder,
+    // "the parent folder" is everything the user has.
+    let root = similar::repository_root(&dir)?;
     let report = similar::search(&Search {
         this: &this,
         dir: &dir,

@@ -448,3 +448,27 @@ fn a_template_that_is_gone_stops_only_init_and_config() {
     let yaml = s.init("d", &[], &[]);
     assert_eq!(line_of(&yaml, "template:"), "template: acme-k8s (team)");
 }
+
+#[cfg(unix)]
+#[test]
+fn without_user_variables_the_accounts_own_name_signs_entries() {
+    let env = crate::common::TestEnv::new();
+    let mut cmd = env.command(env.path(), &["init", "acme", "--prospect", "A"]);
+    for var in ["POC_USER", "USER", "USERNAME", "LOGNAME"] {
+        cmd.env_remove(var);
+    }
+    let run = to_run(cmd.output().unwrap());
+    run.ok();
+    let id = std::process::Command::new("id")
+        .arg("-un")
+        .output()
+        .unwrap();
+    let me = String::from_utf8(id.stdout).unwrap().trim().to_string();
+    assert!(!me.is_empty());
+    let scope = env.read("acme/poc.yaml");
+    assert!(scope.contains(&format!("owner: \"{me}\"")), "{scope}");
+    assert!(
+        env.read("acme/journal.yaml")
+            .contains(&format!("\"by\":\"{me}\""))
+    );
+}

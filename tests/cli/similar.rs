@@ -572,3 +572,40 @@ fn init_writes_deal_details_as_valid_yaml_whatever_they_hold() {
         .code(2);
     assert!(!env.path().join("bad").exists());
 }
+
+#[test]
+fn init_hints_only_inside_a_team_repository_but_similar_looks_beside_it() {
+    let mut env = TestEnv::new();
+    env.at("2026-10-01T09:00:00Z");
+    let init = |env: &TestEnv, folder: &str| {
+        env.run(&[
+            "init",
+            folder,
+            "--prospect",
+            "P",
+            "--competitor",
+            "Vendor X",
+        ])
+    };
+    init(&env, "old").ok();
+    env.at("2026-10-05T09:00:00Z");
+    env.run(&[
+        "-C",
+        "old",
+        "close",
+        "--outcome",
+        "loss",
+        "--force",
+        "--reason",
+        "t",
+    ])
+    .ok();
+    env.at("2026-11-01T09:00:00Z");
+    // No .git or .poc/ above: the folder beside it may be a whole home
+    // folder, which a kickoff must not wait to search.
+    let made = init(&env, "new");
+    assert!(!made.ok().stderr.contains("past POC"), "{made:?}");
+    env.run(&["-C", "new", "similar"])
+        .ok()
+        .stdout_has("1 past POC against Vendor X: 1 lost");
+}

@@ -41,7 +41,7 @@ pub fn ask(
         .map_err(cancelled)?;
     let name: String = Input::new()
         .with_prompt("POC name")
-        .default(format!("{} POC", prospect.trim()))
+        .default((args.name.clone()).unwrap_or_else(|| format!("{} POC", prospect.trim())))
         .validate_with(|v: &String| required(v))
         .interact_text()
         .map_err(cancelled)?;

@@ -160,3 +160,32 @@ fn without_a_terminal_the_missing_prospect_is_the_usage_error_it_was() {
     );
     assert!(!env.path().join("acme").exists());
 }
+
+/// A flag given with the questions is the default its question offers:
+/// `--name` as `--start` and `--owner` are, not replaced by the prospect's.
+#[test]
+fn a_flag_given_is_the_default_of_its_question() {
+    let env = TestEnv::new();
+    let mut cmd = env.command(
+        env.path(),
+        &["init", "acme", "--name", "Q4 pilot", "--owner", "lee"],
+    );
+    cmd.env("POC_NOW", "2026-11-20T09:00:00Z")
+        .env("POC_USER", "dana");
+    let mut term = Terminal::spawn(cmd);
+    term.expect("Prospect");
+    term.answer("Acme\r");
+    term.expect("Q4 pilot");
+    term.answer("\r");
+    term.expect("Template");
+    term.answer("\r");
+    term.expect("Day 1");
+    term.answer("2026-12-01\r");
+    term.expect("lee");
+    term.answer("\r");
+    let out = term.finish();
+    assert!(out.status.success(), "{out:?}");
+    let scope = env.read("acme/poc.yaml");
+    assert!(scope.contains("name: \"Q4 pilot\""), "{scope}");
+    assert!(scope.contains("owner: \"lee\""), "{scope}");
+}

@@ -475,3 +475,28 @@ fn an_error_inside_an_include_says_what_it_is() {
     let run = s.run("acme", &["checklist"]);
     run.code(1).stderr_has("undefined value");
 }
+
+/// `--export NAME DIR` where DIR is a file, or a link to nothing, says so
+/// in words and writes nothing (nor through the link).
+#[test]
+fn export_into_something_that_is_not_a_folder_says_what_it_is() {
+    let s = Setup::new();
+    s.env.write("team/notes.txt", "mine");
+    let run = unchanged(&s.env, || {
+        s.run("", &["templates", "--export", "standard", "notes.txt"])
+    });
+    run.code(1)
+        .first_err_is("error: notes.txt is a regular file, not a folder; nothing was written");
+    #[cfg(unix)]
+    {
+        let link = s.env.path().join("team/linked");
+        std::os::unix::fs::symlink(s.env.path().join("gone"), &link).unwrap();
+        let run = unchanged(&s.env, || {
+            s.run("", &["templates", "--export", "standard", "linked"])
+        });
+        run.code(1).first_err_is(
+            "error: linked is a link to nothing that exists, not a folder; nothing was written",
+        );
+        assert!(!s.env.path().join("gone").exists());
+    }
+}

@@ -46,6 +46,8 @@ pub fn ask(
         .interact_text()
         .map_err(cancelled)?;
     let current = templates.iter().position(|t| t.name == template);
+    #[cfg(unix)]
+    let _cursor = CursorOnInterrupt::install();
     let picked = Select::new()
         .with_prompt("Template")
         .items(
@@ -76,6 +78,37 @@ pub fn ask(
     args.start = Some(start.trim().to_string());
     args.owner = Some(owner.trim().to_string());
     Ok(args)
+}
+
+/// While a choice is shown (dialoguer hides the cursor for it, and on
+/// Ctrl-C the terminal library raises SIGINT), SIGINT shows the cursor
+/// again before it ends `poc`: else the shell is left without one.
+#[cfg(unix)]
+struct CursorOnInterrupt(libc::sighandler_t);
+
+#[cfg(unix)]
+impl CursorOnInterrupt {
+    fn install() -> CursorOnInterrupt {
+        extern "C" fn show_cursor_and_stop(signal: libc::c_int) {
+            const SHOW: &[u8] = b"\x1b[?25h\n";
+            // Only async-signal-safe calls: write, signal, raise.
+            unsafe {
+                libc::write(2, SHOW.as_ptr().cast(), SHOW.len());
+                libc::signal(signal, libc::SIG_DFL);
+                libc::raise(signal);
+            }
+        }
+        let handler = show_cursor_and_stop as extern "C" fn(libc::c_int);
+        let previous = unsafe { libc::signal(libc::SIGINT, handler as libc::sighandler_t) };
+        CursorOnInterrupt(previous)
+    }
+}
+
+#[cfg(unix)]
+impl Drop for CursorOnInterrupt {
+    fn drop(&mut self) {
+        unsafe { libc::signal(libc::SIGINT, self.0) };
+    }
 }
 
 fn required(value: &str) -> Result<(), &'static str> {

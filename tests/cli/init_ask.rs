@@ -189,3 +189,37 @@ fn a_flag_given_is_the_default_of_its_question() {
     assert!(scope.contains("name: \"Q4 pilot\""), "{scope}");
     assert!(scope.contains("owner: \"lee\""), "{scope}");
 }
+
+/// Ctrl-C while the templates are shown (the cursor hidden) stops init,
+/// writes nothing, and leaves the terminal with its cursor shown.
+#[test]
+fn ctrl_c_at_the_template_choice_writes_nothing_and_shows_the_cursor() {
+    let env = TestEnv::new();
+    let mut cmd = env.command(env.path(), &["init", "acme"]);
+    cmd.env("POC_NOW", "2026-11-20T09:00:00Z")
+        .env("POC_USER", "dana");
+    let mut term = Terminal::spawn(cmd);
+    term.expect("Prospect");
+    term.answer("Acme\r");
+    term.expect("POC name");
+    term.answer("\r");
+    term.expect("standard");
+    let shown = Arc::clone(&term.shown);
+    term.answer("\x03");
+    let out = term.finish();
+    assert!(!out.status.success(), "{out:?}");
+    assert!(!env.path().join("acme").exists());
+    // The reader thread may still hold the last bytes for a moment.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let text = String::from_utf8_lossy(&shown.lock().unwrap()).into_owned();
+        let hidden = text
+            .rfind("\x1b[?25l")
+            .expect("the choice hides the cursor");
+        if text[hidden..].contains("\x1b[?25h") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "cursor left hidden: {text:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

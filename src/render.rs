@@ -120,6 +120,7 @@ fn environment() -> &'static Environment<'static> {
         env.set_lstrip_blocks(true);
         env.set_keep_trailing_newline(true);
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        env.set_fuel(Some(MAX_STEPS));
         let dirs = OVERRIDES.get().cloned().unwrap_or_default();
         env.set_loader(move |name| load_template(&dirs, name));
         add_filters(&mut env);
@@ -127,6 +128,40 @@ fn environment() -> &'static Environment<'static> {
         env
     })
 }
+
+/// The most steps one render may take: the bundled templates need far
+/// fewer for the largest POC poc reads; a team's template from a
+/// repository someone else controls must not hang `poc`.
+const MAX_STEPS: u64 = 20_000_000;
+/// The most one render may write, for the same reason.
+const MAX_OUTPUT_BYTES: usize = 64 * 1024 * 1024;
+
+/// Renders `template` within [`MAX_STEPS`] and [`MAX_OUTPUT_BYTES`].
+fn render_bounded(
+    template: &minijinja::Template<'_, '_>,
+    context: Value,
+) -> Result<String, minijinja::Error> {
+    struct Capped(Vec<u8>);
+    impl std::io::Write for Capped {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.0.len() + buf.len() > MAX_OUTPUT_BYTES {
+                return Err(std::io::Error::other(TOO_LONG));
+            }
+            self.0.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut out = Capped(Vec::new());
+    template.render_captured_to(context, &mut out)?;
+    // minijinja writes only `str`s.
+    Ok(String::from_utf8_lossy(&out.0).into_owned())
+}
+
+/// What a render stopped by [`MAX_OUTPUT_BYTES`] says.
+const TOO_LONG: &str = "the template writes more than 64 MiB; is it looping without end?";
 
 /// The source of the template `name`: its override, else the bundled one.
 fn load_template(
@@ -149,21 +184,23 @@ fn load_template(
 
 /// A render error as the user can act on it: in a template file from
 /// disk, `FILE:LINE:COL: what` (the column from minijinja's span); in a
-/// bundled one, minijinja's own words.
-fn template_error(error: minijinja::Error, file: Option<&std::path::Path>) -> anyhow::Error {
+/// bundled one, minijinja's own words. `top` is the template rendered,
+/// for an error that names none (output over the limit).
+fn template_error(
+    error: minijinja::Error,
+    file: Option<&std::path::Path>,
+    top: &str,
+) -> anyhow::Error {
     let dirs = OVERRIDES.get().map(Vec::as_slice).unwrap_or_default();
     let file = file.map(std::path::Path::to_path_buf).or_else(|| {
-        let name = error.name()?;
+        let name = error.name().unwrap_or(top);
         crate::catalog::document_override(dirs, name)
     });
     let Some(file) = file else {
         return error.into();
     };
     let name = file.display().to_string();
-    let what = match error.detail() {
-        Some(detail) => format!("{}: {detail}", error.kind()),
-        None => error.kind().to_string(),
-    };
+    let what = what_went_wrong(&error);
     let Some(line) = error.line() else {
         return crate::error::Error::invalid(crate::error::Location::file(&name), what).into();
     };
@@ -174,6 +211,38 @@ fn template_error(error: minijinja::Error, file: Option<&std::path::Path>) -> an
     });
     let at = crate::error::Location::at(&name, line, column.unwrap_or(1));
     crate::error::Error::invalid(at, what).into()
+}
+
+/// The error in words: its own, and the first cause, which an include
+/// or a stopped render holds.
+fn what_went_wrong(error: &minijinja::Error) -> String {
+    use std::error::Error as _;
+    let mut what = match error.kind() {
+        minijinja::ErrorKind::OutOfFuel => {
+            return format!(
+                "the template runs too long (more than {MAX_STEPS} steps); is it looping without end?"
+            );
+        }
+        minijinja::ErrorKind::WriteFailure => return TOO_LONG.to_string(),
+        kind => match error.detail() {
+            Some(detail) => format!("{kind}: {detail}"),
+            None => kind.to_string(),
+        },
+    };
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        match inner.downcast_ref::<minijinja::Error>() {
+            Some(e) if e.kind() == minijinja::ErrorKind::BadInclude => {}
+            Some(e) => {
+                what.push_str(": ");
+                what.push_str(&what_went_wrong(e));
+                break;
+            }
+            None => {}
+        }
+        cause = inner.source();
+    }
+    what
 }
 
 /// Writes a value into a document. In an HTML template (`.html`, which
@@ -303,8 +372,9 @@ pub fn document_at<S: Serialize>(
     poc_dir: &str,
 ) -> anyhow::Result<String> {
     let context = template_context(context, timezone, poc_dir);
-    let template = (environment().get_template(name)).map_err(|e| template_error(e, None))?;
-    (template.render(Value::from_serialize(&context))).map_err(|e| template_error(e, None))
+    let template = (environment().get_template(name)).map_err(|e| template_error(e, None, name))?;
+    render_bounded(&template, Value::from_serialize(&context))
+        .map_err(|e| template_error(e, None, name))
 }
 
 /// What a document template receives: the report's fields, and the POC's
@@ -343,8 +413,11 @@ pub(crate) fn scope_file<S: Serialize>(
     context: &S,
 ) -> anyhow::Result<String> {
     let name = file.display().to_string();
-    (environment().render_named_str(&name, source, Value::from_serialize(context)))
-        .map_err(|e| template_error(e, Some(file)))
+    let env = environment();
+    let template = (env.template_from_named_str(&name, source))
+        .map_err(|e| template_error(e, Some(file), &name))?;
+    render_bounded(&template, Value::from_serialize(context))
+        .map_err(|e| template_error(e, Some(file), &name))
 }
 
 /// `text` as a double-quoted YAML scalar that reads back as exactly `text`,

@@ -137,8 +137,28 @@ fn export(name: &str, dir: &Path) -> anyhow::Result<u8> {
     if std::fs::symlink_metadata(&target).is_ok() {
         crate::fail!("{shown} already exists; refusing to overwrite it (nothing was changed)");
     }
+    if let Some(problem) = not_a_folder(dir) {
+        crate::fail!(
+            "{} {problem}; nothing was written",
+            crate::text::terminal_safe(&dir.display().to_string())
+        );
+    }
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     crate::fsutil::write_atomic(&target, source.as_bytes(), false)?;
     crate::say!("Wrote {shown}: edit it, and poc uses it where it is found (see `poc templates`).");
     Ok(EXIT_OK)
+}
+
+/// Why `dir`, which is there, cannot take the exported file, if it cannot
+/// (a file, a device, a link to nothing); none there is created.
+fn not_a_folder(dir: &Path) -> Option<String> {
+    std::fs::symlink_metadata(dir).ok()?;
+    match std::fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => None,
+        Ok(meta) => Some(format!(
+            "is {}, not a folder",
+            crate::fsutil::kind_name(&meta.file_type())
+        )),
+        Err(_) => Some("is a link to nothing that exists, not a folder".to_string()),
+    }
 }

@@ -397,3 +397,106 @@ fn a_broken_template_is_an_error_at_its_file_line_and_column() {
         scope.display()
     ));
 }
+
+/// A team template from a repository someone else controls must not hang
+/// or exhaust `poc`: a render that runs without end, or writes more than
+/// any document needs, stops with an error naming the template.
+#[test]
+fn a_template_that_never_ends_or_floods_is_stopped_with_an_error() {
+    let s = Setup::new();
+    s.init("acme").ok();
+    let status = s.root.join(TEAM).join("status.md.j2");
+    let cases = [
+        (
+            "# Status\n{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}\n",
+            "the template runs too long (more than 20000000 steps); is it looping without end?",
+        ),
+        (
+            "{% for i in range(10000) %}{{ 'x' * 100000 }}{% endfor %}\n",
+            "the template writes more than 64 MiB; is it looping without end?",
+        ),
+    ];
+    for (text, expected) in cases {
+        s.env.write(&format!("{TEAM}/status.md.j2"), text);
+        let started = std::time::Instant::now();
+        let run = unchanged(&s.env, || {
+            s.run("acme", &["status", "--format", "markdown"])
+        });
+        run.code(1);
+        assert!(
+            run.stderr
+                .starts_with(&format!("error: {}", status.display()))
+                && run.stderr.ends_with(&format!("{expected}\n"))
+                && run.stderr.lines().count() == 1,
+            "{}",
+            run.stderr
+        );
+        assert_eq!(run.stdout, "");
+        assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    }
+    // A scope template too: nothing is created.
+    s.env.write(
+        &format!("{TEAM}/loop.yaml.j2"),
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+    );
+    let run = unchanged(&s.env, || {
+        s.run("", &["init", "b", "--prospect", "B", "--template", "loop"])
+    });
+    run.code(1)
+        .stderr_has("loop.yaml.j2")
+        .stderr_has("the template runs too long");
+}
+
+/// A template that includes itself, or an include that fails, says why,
+/// not only that the include failed.
+#[test]
+fn an_error_inside_an_include_says_what_it_is() {
+    let s = Setup::new();
+    s.init("acme").ok();
+    let status = s.root.join(TEAM).join("status.md.j2");
+    s.env.write(
+        &format!("{TEAM}/status.md.j2"),
+        "{% include \"status.md\" %}\n",
+    );
+    let run = s.run("acme", &["status", "--format", "markdown"]);
+    run.code(1);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: {}:1:4: could not render include: error in \"status.md\": invalid operation: recursion limit exceeded\n",
+            status.display()
+        )
+    );
+    s.env
+        .write(&format!("{TEAM}/evidence.md.j2"), "{{ c.nope }}");
+    s.env.write(&format!("{TEAM}/status.md.j2"), STATUS);
+    s.run("acme", &["check", "SC1", "--evidence", "it runs"])
+        .ok();
+    let run = s.run("acme", &["checklist"]);
+    run.code(1).stderr_has("undefined value");
+}
+
+/// `--export NAME DIR` where DIR is a file, or a link to nothing, says so
+/// in words and writes nothing (nor through the link).
+#[test]
+fn export_into_something_that_is_not_a_folder_says_what_it_is() {
+    let s = Setup::new();
+    s.env.write("team/notes.txt", "mine");
+    let run = unchanged(&s.env, || {
+        s.run("", &["templates", "--export", "standard", "notes.txt"])
+    });
+    run.code(1)
+        .first_err_is("error: notes.txt is a regular file, not a folder; nothing was written");
+    #[cfg(unix)]
+    {
+        let link = s.env.path().join("team/linked");
+        std::os::unix::fs::symlink(s.env.path().join("gone"), &link).unwrap();
+        let run = unchanged(&s.env, || {
+            s.run("", &["templates", "--export", "standard", "linked"])
+        });
+        run.code(1).first_err_is(
+            "error: linked is a link to nothing that exists, not a folder; nothing was written",
+        );
+        assert!(!s.env.path().join("gone").exists());
+    }
+}

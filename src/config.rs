@@ -218,10 +218,11 @@ impl Config {
             return Ok(());
         }
         let problem = format!(
-            "unknown template `{}`{}; templates: {}",
+            "unknown template `{}`{}; templates: {} (to make it, `poc templates --export standard .poc/templates`, then rename the file {}.yaml.j2)",
             crate::text::terminal_safe(&setting.value),
             crate::error::did_you_mean(&setting.value, known.iter().map(String::as_str)),
-            known.join(", ")
+            known.join(", "),
+            crate::text::terminal_safe(&setting.value),
         );
         match (&setting.origin, &self.template_at) {
             (Origin::Env(var), _) => crate::fail!("{var}: {problem}"),
@@ -374,7 +375,7 @@ impl FileConfig {
         if let (FileScope::Team, Some(user)) = (scope, &raw.user) {
             return Err(Error::invalid(
                 at(&user.referenced),
-                "`user` belongs in each person's own config (or POC_USER), not the team's: the team's would sign everyone's entries with one name".to_string(),
+                "`user` belongs in each person's own config (~/.config/poc/config.yaml, or POC_USER), not the team's: the team's would sign everyone's entries with one name".to_string(),
             )
             .into());
         }

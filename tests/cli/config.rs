@@ -131,7 +131,7 @@ fn user_comes_from_the_environment_then_the_users_own_config_then_login() {
     // A team file naming one person would sign everyone's entries.
     s.team_config("timezone: UTC\nuser: lee\n");
     s.run("by-user", &["note", "x"], &[]).code(1).first_err_is(&format!(
-        "error: {}:2:7: `user` belongs in each person's own config (or POC_USER), not the team's: the team's would sign everyone's entries with one name",
+        "error: {}:2:7: `user` belongs in each person's own config (~/.config/poc/config.yaml, or POC_USER), not the team's: the team's would sign everyone's entries with one name",
         s.team_file()
     ));
     s.team_config("timezone: UTC\n");
@@ -336,7 +336,7 @@ fn a_bad_config_is_one_error_line_at_file_line_column() {
         ),
         (
             "template: standrd\n",
-            "1:11: unknown template `standrd`; did you mean `standard`?; templates: kubernetes, standard",
+            "1:11: unknown template `standrd`; did you mean `standard`?; templates: kubernetes, standard (to make it, `poc templates --export standard .poc/templates`, then rename the file standrd.yaml.j2)",
         ),
     ];
     for (text, expected) in cases {
@@ -408,7 +408,7 @@ fn an_empty_or_comment_only_config_is_no_config_and_bad_variables_are_named() {
     run.code(1).first_err_is("error: POC_TIMEZONE: `Nowhere` is not an IANA time zone name, such as Europe/Berlin, America/Los_Angeles or UTC");
     let run = s.run("", &["config"], &[("POC_TEMPLATE", "kubernets")]);
     run.code(1).first_err_is(
-        "error: POC_TEMPLATE: unknown template `kubernets`; did you mean `kubernetes`?; templates: kubernetes, standard",
+        "error: POC_TEMPLATE: unknown template `kubernets`; did you mean `kubernetes`?; templates: kubernetes, standard (to make it, `poc templates --export standard .poc/templates`, then rename the file kubernets.yaml.j2)",
     );
 }
 
@@ -418,7 +418,7 @@ fn a_template_that_is_gone_stops_only_init_and_config() {
     s.init("acme", &[], &[]);
     s.team_config("stale_days: 3\ntemplate: acme-k8s\n");
     let expected = format!(
-        "error: {}:2:11: unknown template `acme-k8s`; templates: kubernetes, standard",
+        "error: {}:2:11: unknown template `acme-k8s`; templates: kubernetes, standard (to make it, `poc templates --export standard .poc/templates`, then rename the file acme-k8s.yaml.j2)",
         s.team_file()
     );
     s.run("", &["config"], &[]).code(1).first_err_is(&expected);

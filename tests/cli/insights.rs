@@ -50,7 +50,7 @@ fn close(outcome: &str) -> [&str; 6] {
 fn debrief(env: &mut TestEnv, now: &str, folder: &str, tags: &str, lesson: &str) {
     at(env, now, folder, &["debrief"]);
     let file = format!("{folder}/debrief.md");
-    env.edit(&file, "\nclosed: ", &format!("\ntags: {tags}\nclosed: "));
+    env.edit(&file, "\ntags: []\n", &format!("\ntags: {tags}\n"));
     let prompt =
         "- What should be done differently in the next POC for a similar customer profile?\n";
     env.edit(&file, prompt, &format!("{prompt}- {lesson}\n"));

@@ -52,7 +52,7 @@ fn make(env: &mut TestEnv, past: &Past) {
         assert!(text.contains(prompt), "{text}");
         let text = text
             .replacen(prompt, &format!("{prompt}{lessons}\n"), 1)
-            .replacen("\nclosed:", &format!("\ntags: [{tags}]\nclosed:"), 1);
+            .replacen("\ntags: []\n", &format!("\ntags: [{tags}]\n"), 1);
         env.write(&path, text);
     }
 }

@@ -596,7 +596,9 @@ fn gaps(pocs: &[Counted]) -> Vec<GapFigures> {
                 Outcome::Inconclusive => &mut acc.inconclusive,
             };
             side.pocs += 1;
-            side.acv += p.summary.acv.unwrap_or(0);
+            // Saturating: an ACV typed as u64's largest (by mistake or not)
+            // must not overflow the sum of two deals.
+            side.acv = side.acv.saturating_add(p.summary.acv.unwrap_or(0));
             acc.without_acv += usize::from(p.summary.acv.is_none());
         }
     }
@@ -605,7 +607,9 @@ fn gaps(pocs: &[Counted]) -> Vec<GapFigures> {
             gap,
             by_feature: acc.by_feature,
             severity: acc.severity.unwrap_or(GapSeverity::NiceToHave),
-            acv: acc.won.acv + acc.lost.acv + acc.inconclusive.acv,
+            acv: (acc.won.acv)
+                .saturating_add(acc.lost.acv)
+                .saturating_add(acc.inconclusive.acv),
             pocs: acc.won.pocs + acc.lost.pocs + acc.inconclusive.pocs,
             won: acc.won,
             lost: acc.lost,

@@ -880,3 +880,32 @@ fn out_writes_the_page_or_the_document_and_only_over_its_own() {
         );
     });
 }
+
+#[test]
+fn the_largest_acv_twice_does_not_overflow_the_gap_ranking() {
+    let mut env = TestEnv::new();
+    let deal = "acv: 18446744073709551615\ncompetitors: [Vendor X]\n";
+    for folder in ["a", "b"] {
+        init(&mut env, folder, "Big", "dana", "2026-11-02", deal);
+        let gap = [
+            "gap",
+            "No SSO",
+            "--severity",
+            "challenge",
+            "--feature",
+            "sso",
+        ];
+        at(&mut env, "2026-11-03T10:00:00Z", folder, &gap);
+        at(&mut env, "2026-11-03T12:00:00Z", folder, &close("loss"));
+    }
+    env.at(NOW);
+    let run = insights(&env, &["--format", "json"]);
+    run.ok();
+    // Two deals of u64's largest ACV: the sum stops there, no panic.
+    let gap = &run.json()["gaps"][0];
+    assert_eq!(gap["acv"], json!(u64::MAX), "{gap}");
+    assert_eq!(gap["lost"], json!({"pocs": 2, "acv": u64::MAX}), "{gap}");
+    for format in ["table", "markdown", "html"] {
+        insights(&env, &["--format", format]).ok();
+    }
+}

@@ -67,9 +67,17 @@ impl DebriefDoc {
         let (front, body) = split_front_matter(text);
         let (tags, tags_error) = match front {
             None => (DebriefTags::default(), None),
+            // Emptied by the SE: no tags, and nothing wrong ("the file is
+            // empty" would name the whole debrief).
+            Some(front) if only_comments(front) => (DebriefTags::default(), None),
             Some(front) => match DebriefTags::parse(front) {
                 Ok(tags) => (tags, None),
-                Err(e) => (DebriefTags::default(), Some(e.to_string())),
+                // The first line: the snippet under it is for a terminal.
+                Err(e) => {
+                    let error = e.to_string();
+                    let first = error.lines().next().unwrap_or_default();
+                    (DebriefTags::default(), Some(first.to_string()))
+                }
             },
         };
         DebriefDoc {
@@ -117,6 +125,10 @@ fn as_text(value: &serde_json::Value) -> Option<String> {
         serde_json::Value::Bool(b) => Some(b.to_string()),
         _ => None,
     }
+}
+
+fn only_comments(yaml: &str) -> bool {
+    (yaml.lines()).all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
 }
 
 /// The front matter (between a first line `---` and the next `---`) and

@@ -909,3 +909,54 @@ fn the_largest_acv_twice_does_not_overflow_the_gap_ranking() {
         insights(&env, &["--format", format]).ok();
     }
 }
+
+#[test]
+fn a_debrief_whose_front_matter_is_broken_is_named_and_the_rest_counts() {
+    let mut env = TestEnv::new();
+    for folder in ["bomb", "broken", "emptied", "fine"] {
+        init(&mut env, folder, folder, "dana", "2026-11-02", "");
+        at(&mut env, "2026-11-03T12:00:00Z", folder, &close("loss"));
+        debrief(&mut env, "2026-11-03T13:00:00Z", folder, "[t]", "kept");
+    }
+    let lessons = "## 4. Lessons\n\nkept\n";
+    // An alias bomb, unclosed brackets, an emptied front matter.
+    let mut bomb = String::from("---\na: &a [x,x,x,x,x,x,x,x,x]\n");
+    for (i, c) in ('b'..='j').enumerate() {
+        let p = (b'a' + i as u8) as char;
+        bomb.push_str(&format!(
+            "{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"
+        ));
+    }
+    env.write("bomb/debrief.md", format!("{bomb}tags: *j\n---\n{lessons}"));
+    env.write(
+        "broken/debrief.md",
+        format!("---\ntags: [x\n---\n{lessons}"),
+    );
+    env.write("emptied/debrief.md", format!("---\n# none\n---\n{lessons}"));
+    env.at(NOW);
+    let run = insights(&env, &["--format", "json"]);
+    run.ok();
+    let warnings: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(warnings.len(), 2, "{}", run.stderr);
+    assert!(
+        warnings[0].starts_with("warning: bomb/debrief.md:"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        warnings[1].starts_with("warning: broken/debrief.md:2:7: unclosed bracket"),
+        "{}",
+        run.stderr
+    );
+    for w in &warnings {
+        assert!(w.ends_with("; its tags are left out"), "{w}");
+    }
+    let report = run.json();
+    assert_eq!(report["unread_tags"].as_array().unwrap().len(), 2);
+    // Every lesson is still there, and only the fine debrief's tag counts.
+    assert_eq!(report["lessons"].as_array().unwrap().len(), 4, "{report}");
+    assert_eq!(
+        report["tags"],
+        json!([{"tag": "t", "outcomes": {"pocs": 1, "win": 0, "loss": 1, "inconclusive": 0, "win_rate": 0.0}}])
+    );
+}

@@ -137,6 +137,12 @@ pub enum Alarm {
 /// are not searched. Folders that could not be searched (no permission)
 /// are the second list, as messages.
 pub fn find(roots: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
+    find_within(roots, None)
+}
+
+/// [`find`], at most `max_depth` folders below each root when given (1:
+/// the root's own subfolders).
+pub fn find_within(roots: &[PathBuf], max_depth: Option<usize>) -> (Vec<PathBuf>, Vec<String>) {
     let mut found = Vec::new();
     let mut unsearched = Vec::new();
     // A POC once, however many roots reach it (`poc list . acme`).
@@ -150,6 +156,7 @@ pub fn find(roots: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
             // A POC in a dot-folder is still a POC; ignore files decide.
             .hidden(false)
             .sort_by_file_name(|a, b| a.cmp(b))
+            .max_depth(max_depth)
             .filter_entry(searched)
             .build();
         for entry in walker {

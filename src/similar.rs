@@ -40,6 +40,8 @@ pub struct Search<'a> {
     /// Its folder, left out of the matches.
     pub dir: &'a Path,
     pub root: &'a Path,
+    /// How deep under `root` POCs are looked for; none: the whole tree.
+    pub max_depth: Option<usize>,
     /// What folders are shown relative to (the current folder).
     pub cwd: &'a Path,
     pub now: Now,
@@ -164,13 +166,30 @@ pub struct FailedCriterion {
     pub met_later: bool,
 }
 
+/// Where the team's past POCs are looked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamRoot {
+    pub path: PathBuf,
+    /// No repository holds the POC and `path` is its parent folder: only
+    /// the folders beside the POC are looked at, never the whole tree below
+    /// (which may be `/tmp`, a home folder or `/`).
+    pub beside_only: bool,
+}
+
+impl TeamRoot {
+    /// How deep under the root POCs are looked for.
+    pub fn max_depth(&self) -> Option<usize> {
+        self.beside_only.then_some(1)
+    }
+}
+
 /// The team's folder of POCs, for the POC in `dir` (absolute): the nearest
 /// folder from it upward holding `.git` or `.poc/`, within the bounds of
 /// the POC search (never in or above a folder of
 /// `POC_CEILING_DIRECTORIES`, never onto another filesystem); else, or
 /// when that is the POC's own folder (a POC kept as its own repository
-/// sits beside the others), the POC's parent folder.
-pub fn team_root(dir: &Path) -> PathBuf {
+/// sits beside the others), the POC's parent folder, beside it only.
+pub fn team_root(dir: &Path) -> TeamRoot {
     let ceilings = crate::locate::ceilings_from_env();
     team_root_within(dir, &ceilings, crate::locate::device)
 }
@@ -181,15 +200,21 @@ fn team_root_within(
     dir: &Path,
     ceilings: &[PathBuf],
     device: impl Fn(&Path) -> Option<u64>,
-) -> PathBuf {
-    let parent = || dir.parent().unwrap_or(dir).to_path_buf();
+) -> TeamRoot {
+    let parent = || TeamRoot {
+        path: dir.parent().unwrap_or(dir).to_path_buf(),
+        beside_only: true,
+    };
     let mut at = dir;
     loop {
         if at.join(".git").symlink_metadata().is_ok() || at.join(".poc").is_dir() {
             return if at == dir {
                 parent()
             } else {
-                at.to_path_buf()
+                TeamRoot {
+                    path: at.to_path_buf(),
+                    beside_only: false,
+                }
             };
         }
         if ceilings.iter().any(|c| c == at) {
@@ -215,7 +240,7 @@ pub fn search(search: &Search) -> SimilarReport {
         return report;
     }
     let this_dir = canonical(search.dir);
-    let (found, _) = portfolio::find(&[search.root.to_path_buf()]);
+    let (found, _) = portfolio::find_within(&[search.root.to_path_buf()], search.max_depth);
     let others: Vec<String> = (found.iter())
         .filter(|dir| canonical(dir) != this_dir)
         .map(|dir| dir.display().to_string())
@@ -482,25 +507,42 @@ mod tests {
         let poc = top.join("team/pocs/acme");
         std::fs::create_dir_all(&poc).unwrap();
         let same = |_: &Path| Some(1);
+        let beside = |path: PathBuf| TeamRoot {
+            path,
+            beside_only: true,
+        };
+        let repo = |path: PathBuf| TeamRoot {
+            path,
+            beside_only: false,
+        };
         // No repository above: the POC's parent folder.
-        assert_eq!(team_root_within(&poc, &[], same), top.join("team/pocs"));
+        assert_eq!(
+            team_root_within(&poc, &[], same),
+            beside(top.join("team/pocs"))
+        );
         std::fs::create_dir(top.join("team/.poc")).unwrap();
-        assert_eq!(team_root_within(&poc, &[], same), top.join("team"));
+        assert_eq!(team_root_within(&poc, &[], same), repo(top.join("team")));
         std::fs::write(top.join(".git"), "gitdir: elsewhere\n").unwrap();
-        assert_eq!(team_root_within(&poc, &[], same), top.join("team"));
+        assert_eq!(team_root_within(&poc, &[], same), repo(top.join("team")));
         std::fs::remove_dir(top.join("team/.poc")).unwrap();
-        assert_eq!(team_root_within(&poc, &[], same), top);
+        assert_eq!(team_root_within(&poc, &[], same), repo(top.clone()));
         // Never at or above a ceiling, nor onto another filesystem.
         let ceiling = [top.join("team")];
         assert_eq!(
             team_root_within(&poc, &ceiling, same),
-            top.join("team/pocs")
+            beside(top.join("team/pocs"))
         );
         let split = |d: &Path| Some(u64::from(d.starts_with(top.join("team"))));
-        assert_eq!(team_root_within(&poc, &[], split), top.join("team/pocs"));
+        assert_eq!(
+            team_root_within(&poc, &[], split),
+            beside(top.join("team/pocs"))
+        );
         // A POC that is its own repository sits beside the others.
         std::fs::create_dir(poc.join(".git")).unwrap();
-        assert_eq!(team_root_within(&poc, &[], same), top.join("team/pocs"));
+        assert_eq!(
+            team_root_within(&poc, &[], same),
+            beside(top.join("team/pocs"))
+        );
     }
 
     #[test]

@@ -572,3 +572,37 @@ fn init_writes_deal_details_as_valid_yaml_whatever_they_hold() {
         .code(2);
     assert!(!env.path().join("bad").exists());
 }
+
+#[test]
+fn without_a_repository_only_the_pocs_beside_it_are_read() {
+    // No `.git` nor `.poc/` above: the parent folder may be /tmp, a home
+    // folder or /, whose whole tree is not the team's. The POCs beside
+    // this one count; one a folder deeper is neither read nor cached.
+    let mut env = TestEnv::new();
+    for folder in ["pocs/beside", "pocs/deeper/down"] {
+        make(
+            &mut env,
+            &Past {
+                folder,
+                deal: VENDOR_X,
+                failed: &[],
+                outcome: "win",
+                closed: "2026-08-10T12:00:00Z",
+                debrief: None,
+            },
+        );
+    }
+    env.at(NOW);
+    let mut init = NEW.to_vec();
+    init[1] = "pocs/new";
+    env.run(&init)
+        .ok()
+        .stderr_has("1 past POC against Vendor X: 1 won; see `poc -C pocs/new similar`");
+    let run = similar(&env, "pocs/new", &["--format", "json"]);
+    run.ok();
+    assert_eq!(folders(&run.json()), ["pocs/beside"]);
+    assert!(!env.path().join("pocs/deeper/down/.poc-cache").exists());
+    // Named with --root, the whole tree under it is searched.
+    let run = similar(&env, "pocs/new", &["--format", "json", "--root", "pocs"]);
+    assert_eq!(folders(&run.json()), ["pocs/beside", "pocs/deeper/down"]);
+}

@@ -339,9 +339,15 @@ impl ListRow {
         self.closed == Some(false)
     }
 
-    /// Whether an open POC has had no journal entry for `days` days.
+    /// Whether an open POC has had no journal entry for `days` days; one
+    /// with none at all (a poc.yaml copied in by hand), since its day 1.
     pub fn is_stale(&self, days: i64) -> bool {
-        self.is_open() && self.idle_days.is_some_and(|idle| idle >= days)
+        let since_start = self.day.filter(|d| *d >= 1).map(|d| d - 1);
+        self.is_open()
+            && self
+                .idle_days
+                .or(since_start)
+                .is_some_and(|idle| idle >= days)
     }
 
     /// Whether the row raises `alarm` (`stale_days` for [`Alarm::Stale`]).

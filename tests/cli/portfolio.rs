@@ -566,3 +566,54 @@ fn a_slow_scan_shows_progress_on_a_terminal_and_nothing_in_a_pipe() {
     assert!(shown.contains("reading POCs"), "{shown:?}");
     assert!(shown.contains("/300"), "{shown:?}");
 }
+
+#[test]
+fn a_poc_with_no_journal_entry_is_stale_from_its_day_one() {
+    // A poc.yaml copied in by hand: no journal, or an empty one. Nothing
+    // recorded since its start on 2026-11-16 (day 25 on 2026-12-10).
+    let mut env = TestEnv::new();
+    init(
+        &mut env,
+        "2026-11-14",
+        "copied",
+        "Copy",
+        "dana",
+        "2026-11-16",
+    );
+    init(
+        &mut env,
+        "2026-11-14",
+        "emptied",
+        "Empty",
+        "dana",
+        "2026-11-16",
+    );
+    init(
+        &mut env,
+        "2026-11-14",
+        "later",
+        "Later",
+        "dana",
+        "2026-12-20",
+    );
+    std::fs::remove_file(env.path().join("copied/journal.yaml")).unwrap();
+    env.write("emptied/journal.yaml", "");
+    env.write("later/journal.yaml", "");
+    env.at(NOW);
+    let run = list(&env, &["--format", "json"]);
+    assert_eq!(rows(&run)["copied"]["last_activity"], Value::Null);
+    assert_eq!(
+        folders(&list(&env, &["--stale", "24", "--format", "json"])),
+        ["copied", "emptied"]
+    );
+    assert_eq!(
+        folders(&list(&env, &["--stale", "25", "--format", "json"])),
+        Vec::<String>::new()
+    );
+    list(&env, &["--fail-on", "stale"]).code(1);
+    // One not started yet is not stale.
+    assert_eq!(
+        folders(&list(&env, &["--stale", "0", "--format", "json"])),
+        ["copied", "emptied"]
+    );
+}

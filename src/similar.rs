@@ -186,11 +186,15 @@ impl TeamRoot {
 /// The team's folder of POCs, for the POC in `dir` (absolute): the nearest
 /// folder from it upward holding `.git` or `.poc/`, within the bounds of
 /// the POC search (never in or above a folder of
-/// `POC_CEILING_DIRECTORIES`, never onto another filesystem); else, or
+/// `POC_CEILING_DIRECTORIES` nor the home folder, never onto another
+/// filesystem); else, or
 /// when that is the POC's own folder (a POC kept as its own repository
 /// sits beside the others), the POC's parent folder, beside it only.
 pub fn team_root(dir: &Path) -> TeamRoot {
-    let ceilings = crate::locate::ceilings_from_env();
+    let mut ceilings = crate::locate::ceilings_from_env();
+    // A `.git` in the home folder is a dotfiles repository, not the
+    // team's: the whole home folder is not searched for it.
+    ceilings.extend(std::env::var_os("HOME").map(|home| canonical(Path::new(&home))));
     team_root_within(dir, &ceilings, crate::locate::device)
 }
 

@@ -606,3 +606,32 @@ fn without_a_repository_only_the_pocs_beside_it_are_read() {
     let run = similar(&env, "pocs/new", &["--format", "json", "--root", "pocs"]);
     assert_eq!(folders(&run.json()), ["pocs/beside", "pocs/deeper/down"]);
 }
+
+#[test]
+fn a_repository_in_the_home_folder_is_not_the_teams() {
+    // `~/.git` (dotfiles): the POCs beside ~/new count, not everything
+    // under the home folder.
+    let mut env = TestEnv::new();
+    std::fs::create_dir_all(env.path().join(".home/.git")).unwrap();
+    for folder in [".home/beside", ".home/work/deep"] {
+        make(
+            &mut env,
+            &Past {
+                folder,
+                deal: VENDOR_X,
+                failed: &[],
+                outcome: "loss",
+                closed: "2026-08-10T12:00:00Z",
+                debrief: None,
+            },
+        );
+    }
+    env.at(NOW);
+    let mut init = NEW.to_vec();
+    init[1] = ".home/new";
+    env.run(&init).ok();
+    let run = similar(&env, ".home/new", &["--format", "json"]);
+    run.ok();
+    assert_eq!(folders(&run.json()), [".home/beside"]);
+    assert!(!env.path().join(".home/work/deep/.poc-cache").exists());
+}

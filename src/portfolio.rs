@@ -204,20 +204,30 @@ fn searched(entry: &ignore::DirEntry) -> bool {
             .is_some_and(crate::locate::holds_scope))
 }
 
+/// A POC folder found: where it is, and how it is shown.
+#[derive(Debug, Clone)]
+pub struct Folder {
+    /// Read from here: a name that is not UTF-8 is kept as it is.
+    pub path: PathBuf,
+    /// As [`shown`] makes it.
+    pub shown: String,
+}
+
 /// The summaries of the POCs in `folders`, in their order, read on every
 /// core (a team's repository holds thousands), each from its cache when
 /// `cache` allows and it is still true.
-pub fn summaries(folders: Vec<String>, now: Now, cache: bool) -> Vec<Read> {
+pub fn summaries(folders: Vec<Folder>, now: Now, cache: bool) -> Vec<Read> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = folders.len().div_ceil(threads).max(1);
     let progress = crate::progress::Progress::bar(folders.len(), "reading POCs");
     let progress = &progress;
-    let read = move |folder: &String| {
-        let summary = crate::summary_cache::summary(Path::new(folder), now, cache);
+    let read = move |folder: &Folder| {
+        let summary = crate::summary_cache::summary(&folder.path, now, cache);
         progress.step();
         Read {
             summary,
-            folder: folder.clone(),
+            folder: folder.shown.clone(),
+            path: folder.path.clone(),
         }
     };
     std::thread::scope(|scope| {
@@ -240,11 +250,12 @@ pub fn summaries(folders: Vec<String>, now: Now, cache: bool) -> Vec<Read> {
 /// would), and its summary or why it could not be read.
 pub struct Read {
     pub folder: String,
+    pub path: PathBuf,
     pub summary: anyhow::Result<Summary>,
 }
 
 /// The rows of `folders`, in their order.
-pub fn rows(folders: Vec<String>, now: Now, cache: bool) -> Vec<ListRow> {
+pub fn rows(folders: Vec<Folder>, now: Now, cache: bool) -> Vec<ListRow> {
     (summaries(folders, now, cache).into_iter())
         .map(|read| match read.summary {
             Ok(summary) => ListRow::of(&summary, read.folder, now),

@@ -245,9 +245,12 @@ pub fn search(search: &Search) -> SimilarReport {
     }
     let this_dir = canonical(search.dir);
     let (found, _) = portfolio::find_within(&[search.root.to_path_buf()], search.max_depth);
-    let others: Vec<String> = (found.iter())
+    let others: Vec<portfolio::Folder> = (found.into_iter())
         .filter(|dir| canonical(dir) != this_dir)
-        .map(|dir| dir.display().to_string())
+        .map(|path| portfolio::Folder {
+            shown: path.display().to_string(),
+            path,
+        })
         .collect();
     let reads = portfolio::summaries(others, search.now, search.cache);
     let mut matches = Vec::new();
@@ -256,7 +259,7 @@ pub fn search(search: &Search) -> SimilarReport {
             report.unreadable += 1;
             continue;
         };
-        let folder = relative(Path::new(&read.folder), search.cwd);
+        let folder = relative(&read.path, search.cwd);
         let Some(found) = PastPoc::of(search.this, &past, folder) else {
             continue;
         };

@@ -617,3 +617,20 @@ fn a_poc_with_no_journal_entry_is_stale_from_its_day_one() {
         ["copied", "emptied"]
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_folder_whose_name_is_not_utf8_is_read_as_it_is() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let mut env = TestEnv::new();
+    init(&mut env, "2026-11-14", "ok", "Okco", "dana", "2026-11-16");
+    let odd = env.path().join(std::ffi::OsStr::from_bytes(b"odd\xff"));
+    std::fs::rename(env.path().join("ok"), &odd).unwrap();
+    env.at(NOW);
+    let run = list(&env, &["--format", "json"]);
+    // Shown with a replacement character, read from its real name.
+    let rows = rows(run.ok());
+    let row = &rows["odd\u{fffd}"];
+    assert_eq!(row["prospect"], "Okco", "{row}");
+    assert_eq!(row["error"], Value::Null, "{row}");
+}

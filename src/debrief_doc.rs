@@ -154,10 +154,21 @@ fn split_front_matter(text: &str) -> (Option<&str>, &str) {
 /// The text under the first `## … Lessons` heading, up to the next
 /// heading of the same level, without the prompts `poc debrief` wrote.
 fn lessons(body: &str) -> Option<String> {
-    let mut lines = body.lines().skip_while(|l| !is_lessons_heading(l));
+    // A line in a fenced code block (a command, a `# comment`) is never a
+    // heading.
+    let mut fenced = false;
+    let lines = body.lines().map(|line| {
+        let fence = ["```", "~~~"]
+            .iter()
+            .any(|f| line.trim_start().starts_with(f));
+        fenced ^= fence;
+        (line, fenced || fence)
+    });
+    let mut lines = lines.skip_while(|(l, code)| *code || !is_lessons_heading(l));
     lines.next()?;
     let kept: Vec<&str> = lines
-        .take_while(|l| !l.starts_with("## ") && !l.starts_with("# "))
+        .take_while(|(l, code)| *code || (!l.starts_with("## ") && !l.starts_with("# ")))
+        .map(|(l, _)| l)
         .filter(|l| !is_prompt(l))
         .collect();
     let text = kept.join("\n");
@@ -195,6 +206,15 @@ mod tests {
             Some("- Bring the SSO team in on day 1.")
         );
         assert_eq!(doc.tags_error, None);
+    }
+
+    #[test]
+    fn headings_in_code_blocks_are_code() {
+        let text = "```\n## Lessons\nnot these\n```\n## 4. Lessons\n- Run:\n```sh\n# as root\npoc list\n```\nmore\n## Notes\nno\n";
+        assert_eq!(
+            DebriefDoc::parse(text).lessons.as_deref(),
+            Some("- Run:\n```sh\n# as root\npoc list\n```\nmore")
+        );
     }
 
     #[test]

@@ -242,8 +242,8 @@ impl Facet {
 }
 
 impl Summary {
-    /// The POC's values of `facet`, as written (several competitors; none
-    /// when not recorded). The scope decides; a debrief's tag fills in what
+    /// The POC's values of `facet`, as first written (several competitors,
+    /// each once in any case; none when not recorded). The scope decides; a debrief's tag fills in what
     /// the scope left out (the SE may tag a debrief after the fact).
     pub fn facet(&self, facet: Facet) -> Vec<String> {
         let tags = (self.close.as_ref())
@@ -263,9 +263,12 @@ impl Summary {
             Facet::Template => one(self.template.clone()),
             Facet::Owner => one(self.owner.clone()),
         };
+        // One value once, however it is spelled ("Vendor X", "vendor x "):
+        // a POC is never counted twice in one group.
+        let mut seen = std::collections::HashSet::new();
         (values.into_iter())
             .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
+            .filter(|v| !v.is_empty() && seen.insert(facet_key(v)))
             .collect()
     }
 }

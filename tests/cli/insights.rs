@@ -960,3 +960,22 @@ fn a_debrief_whose_front_matter_is_broken_is_named_and_the_rest_counts() {
         json!([{"tag": "t", "outcomes": {"pocs": 1, "win": 0, "loss": 1, "inconclusive": 0, "win_rate": 0.0}}])
     );
 }
+
+#[test]
+fn a_competitor_written_twice_in_one_poc_counts_it_once() {
+    let mut env = TestEnv::new();
+    let deal = "competitors: [\"VENDOR x\", \"vendor X \", \"  \", Vendor Y]\n";
+    init(&mut env, "x", "Xco", "dana", "2026-11-02", deal);
+    at(&mut env, "2026-11-03T12:00:00Z", "x", &close("loss"));
+    env.at(NOW);
+    let run = insights(&env, &["--format", "json"]);
+    run.ok();
+    // [value, pocs, win, loss, inconclusive, win rate]
+    assert_eq!(
+        groups(&run.json()),
+        [
+            json!(["VENDOR x", 1, 0, 1, 0, 0.0]),
+            json!(["Vendor Y", 1, 0, 1, 0, 0.0])
+        ]
+    );
+}

@@ -273,8 +273,12 @@ impl Summary {
     }
 }
 
-/// The key two facet values are compared by: "Vendor X" and "vendor x "
-/// are one competitor.
+/// The key two facet values are compared by: "Vendor X", "vendor x " and
+/// "Vendor\u{a0} X" (a no-break space, two spaces) are one competitor.
 pub fn facet_key(value: &str) -> String {
-    value.trim().to_lowercase()
+    value
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }

@@ -962,9 +962,9 @@ fn a_debrief_whose_front_matter_is_broken_is_named_and_the_rest_counts() {
 }
 
 #[test]
-fn a_competitor_written_twice_in_one_poc_counts_it_once() {
+fn a_competitor_written_twice_in_one_poc_counts_it_once_whatever_its_spaces() {
     let mut env = TestEnv::new();
-    let deal = "competitors: [\"VENDOR x\", \"vendor X \", \"  \", Vendor Y]\n";
+    let deal = "competitors: [\"VENDOR x\", \"vendor X \", \"Vendor\u{a0} x\", \"  \", Vendor Y]\n";
     init(&mut env, "x", "Xco", "dana", "2026-11-02", deal);
     at(&mut env, "2026-11-03T12:00:00Z", "x", &close("loss"));
     env.at(NOW);

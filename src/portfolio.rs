@@ -419,9 +419,10 @@ impl Filter {
         if row.error.is_some() {
             return true;
         }
-        let owner_ok = (self.owner.as_deref()).is_none_or(|o| {
-            (row.owner.as_deref()).is_some_and(|r| r.trim().eq_ignore_ascii_case(o.trim()))
-        });
+        // Any case, any spacing: "Zoë Ng" is "ZOË  NG".
+        let key = crate::summary::facet_key;
+        let owner_ok = (self.owner.as_deref())
+            .is_none_or(|o| (row.owner.as_deref()).is_some_and(|r| key(r) == key(o)));
         let phase_ok = self
             .phase
             .is_none_or(|p| row.is_open() && row.phase == Some(p));

@@ -634,3 +634,13 @@ fn a_folder_whose_name_is_not_utf8_is_read_as_it_is() {
     assert_eq!(row["prospect"], "Okco", "{row}");
     assert_eq!(row["error"], Value::Null, "{row}");
 }
+
+#[test]
+fn owner_matches_in_any_case_beyond_ascii() {
+    let mut env = TestEnv::new();
+    init(&mut env, "2026-11-14", "z", "Zco", "Zoë Ng", "2026-11-16");
+    init(&mut env, "2026-11-14", "o", "Oco", "Other", "2026-11-16");
+    env.at(NOW);
+    let run = list(&env, &["--owner", "ZOË  NG", "--format", "json"]);
+    assert_eq!(folders(&run), ["z"]);
+}

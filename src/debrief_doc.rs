@@ -65,7 +65,16 @@ impl DebriefDoc {
     pub fn parse(text: &str) -> DebriefDoc {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let (front, body) = split_front_matter(text);
+        let opened = text.starts_with("---\n") || text.starts_with("---\r\n");
         let (tags, tags_error) = match front {
+            // Its tags would be lost without a word (or it is past the
+            // first MiB read).
+            None if opened => (
+                DebriefTags::default(),
+                Some(format!(
+                    "{DEBRIEF_FILE}:1:1: the front matter opened here is never closed by a `---` line"
+                )),
+            ),
             None => (DebriefTags::default(), None),
             // Emptied by the SE: no tags, and nothing wrong ("the file is
             // empty" would name the whole debrief).
@@ -206,6 +215,17 @@ mod tests {
             Some("- Bring the SSO team in on day 1.")
         );
         assert_eq!(doc.tags_error, None);
+    }
+
+    #[test]
+    fn front_matter_never_closed_is_named() {
+        let doc = DebriefDoc::parse("---\ntags: [a]\n## Lessons\nstill read\n");
+        assert_eq!(
+            doc.tags_error.as_deref(),
+            Some("debrief.md:1:1: the front matter opened here is never closed by a `---` line")
+        );
+        assert_eq!(doc.lessons.as_deref(), Some("still read"));
+        assert_eq!(DebriefDoc::parse("# Debrief\n").tags_error, None);
     }
 
     #[test]

@@ -913,7 +913,7 @@ fn the_largest_acv_twice_does_not_overflow_the_gap_ranking() {
 #[test]
 fn a_debrief_whose_front_matter_is_broken_is_named_and_the_rest_counts() {
     let mut env = TestEnv::new();
-    for folder in ["bomb", "broken", "emptied", "fine"] {
+    for folder in ["bomb", "broken", "emptied", "fine", "huge"] {
         init(&mut env, folder, folder, "dana", "2026-11-02", "");
         at(&mut env, "2026-11-03T12:00:00Z", folder, &close("loss"));
         debrief(&mut env, "2026-11-03T13:00:00Z", folder, "[t]", "kept");
@@ -933,11 +933,14 @@ fn a_debrief_whose_front_matter_is_broken_is_named_and_the_rest_counts() {
         format!("---\ntags: [x\n---\n{lessons}"),
     );
     env.write("emptied/debrief.md", format!("---\n# none\n---\n{lessons}"));
+    // Closed past the first MiB, which is all that is read.
+    let padding = "# padding\n".repeat(110_000);
+    env.write("huge/debrief.md", format!("---\n{padding}---\n{lessons}"));
     env.at(NOW);
     let run = insights(&env, &["--format", "json"]);
     run.ok();
     let warnings: Vec<&str> = run.stderr.lines().collect();
-    assert_eq!(warnings.len(), 2, "{}", run.stderr);
+    assert_eq!(warnings.len(), 3, "{}", run.stderr);
     assert!(
         warnings[0].starts_with("warning: bomb/debrief.md:"),
         "{}",
@@ -948,12 +951,17 @@ fn a_debrief_whose_front_matter_is_broken_is_named_and_the_rest_counts() {
         "{}",
         run.stderr
     );
+    assert_eq!(
+        warnings[2],
+        "warning: huge/debrief.md:1:1: the front matter opened here is never closed by a `---` line; its tags are left out"
+    );
     for w in &warnings {
         assert!(w.ends_with("; its tags are left out"), "{w}");
     }
     let report = run.json();
-    assert_eq!(report["unread_tags"].as_array().unwrap().len(), 2);
-    // Every lesson is still there, and only the fine debrief's tag counts.
+    assert_eq!(report["unread_tags"].as_array().unwrap().len(), 3);
+    // Every lesson but the huge one's is still there, and only the fine
+    // debrief's tag counts.
     assert_eq!(report["lessons"].as_array().unwrap().len(), 4, "{report}");
     assert_eq!(
         report["tags"],

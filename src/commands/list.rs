@@ -47,8 +47,12 @@ pub fn run(args: ListArgs, ctx: &Context) -> anyhow::Result<u8> {
     print(&rows, args.format.unwrap_or(TableFormat::Table), found)?;
     let broken = rows.iter().filter(|r| r.error.is_some()).count();
     if broken > 0 {
+        let (rows, says, it) = match broken {
+            1 => ("its row", "says", "it"),
+            _ => ("their rows", "say", "each"),
+        };
         crate::warn!(
-            "{} could not be read; its row says why (`poc validate` in it says more)",
+            "{} could not be read; {rows} {says} why (`poc validate` in {it} says more)",
             crate::text::plural(broken as i64, "POC")
         );
     }

@@ -166,8 +166,9 @@ const ALL: [&str; 7] = [
 fn every_poc_is_a_row_with_its_values_and_nothing_else_is() {
     let env = tree();
     let run = list(&env, &["--format", "json"]);
-    run.ok()
-        .stderr_has("warning: 2 POCs could not be read; its row says why");
+    run.ok().stderr_has(
+        "warning: 2 POCs could not be read; their rows say why (`poc validate` in each says more)",
+    );
     let rows = rows(&run);
     assert_eq!(rows.keys().collect::<Vec<_>>(), ALL, "{}", run.stdout);
     for row in rows.values() {

@@ -65,11 +65,28 @@ impl DebriefDoc {
     pub fn parse(text: &str) -> DebriefDoc {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let (front, body) = split_front_matter(text);
+        let opened = text.starts_with("---\n") || text.starts_with("---\r\n");
         let (tags, tags_error) = match front {
+            // Its tags would be lost without a word (or it is past the
+            // first MiB read).
+            None if opened => (
+                DebriefTags::default(),
+                Some(format!(
+                    "{DEBRIEF_FILE}:1:1: the front matter opened here is never closed by a `---` line"
+                )),
+            ),
             None => (DebriefTags::default(), None),
+            // Emptied by the SE: no tags, and nothing wrong ("the file is
+            // empty" would name the whole debrief).
+            Some(front) if only_comments(front) => (DebriefTags::default(), None),
             Some(front) => match DebriefTags::parse(front) {
                 Ok(tags) => (tags, None),
-                Err(e) => (DebriefTags::default(), Some(e.to_string())),
+                // The first line: the snippet under it is for a terminal.
+                Err(e) => {
+                    let error = e.to_string();
+                    let first = error.lines().next().unwrap_or_default();
+                    (DebriefTags::default(), Some(first.to_string()))
+                }
             },
         };
         DebriefDoc {
@@ -119,6 +136,10 @@ fn as_text(value: &serde_json::Value) -> Option<String> {
     }
 }
 
+fn only_comments(yaml: &str) -> bool {
+    (yaml.lines()).all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+}
+
 /// The front matter (between a first line `---` and the next `---`) and
 /// the rest; no front matter when the file does not open with `---` or it
 /// is never closed.
@@ -142,10 +163,21 @@ fn split_front_matter(text: &str) -> (Option<&str>, &str) {
 /// The text under the first `## … Lessons` heading, up to the next
 /// heading of the same level, without the prompts `poc debrief` wrote.
 fn lessons(body: &str) -> Option<String> {
-    let mut lines = body.lines().skip_while(|l| !is_lessons_heading(l));
+    // A line in a fenced code block (a command, a `# comment`) is never a
+    // heading.
+    let mut fenced = false;
+    let lines = body.lines().map(|line| {
+        let fence = ["```", "~~~"]
+            .iter()
+            .any(|f| line.trim_start().starts_with(f));
+        fenced ^= fence;
+        (line, fenced || fence)
+    });
+    let mut lines = lines.skip_while(|(l, code)| *code || !is_lessons_heading(l));
     lines.next()?;
     let kept: Vec<&str> = lines
-        .take_while(|l| !l.starts_with("## ") && !l.starts_with("# "))
+        .take_while(|(l, code)| *code || (!l.starts_with("## ") && !l.starts_with("# ")))
+        .map(|(l, _)| l)
         .filter(|l| !is_prompt(l))
         .collect();
     let text = kept.join("\n");
@@ -183,6 +215,26 @@ mod tests {
             Some("- Bring the SSO team in on day 1.")
         );
         assert_eq!(doc.tags_error, None);
+    }
+
+    #[test]
+    fn front_matter_never_closed_is_named() {
+        let doc = DebriefDoc::parse("---\ntags: [a]\n## Lessons\nstill read\n");
+        assert_eq!(
+            doc.tags_error.as_deref(),
+            Some("debrief.md:1:1: the front matter opened here is never closed by a `---` line")
+        );
+        assert_eq!(doc.lessons.as_deref(), Some("still read"));
+        assert_eq!(DebriefDoc::parse("# Debrief\n").tags_error, None);
+    }
+
+    #[test]
+    fn headings_in_code_blocks_are_code() {
+        let text = "```\n## Lessons\nnot these\n```\n## 4. Lessons\n- Run:\n```sh\n# as root\npoc list\n```\nmore\n## Notes\nno\n";
+        assert_eq!(
+            DebriefDoc::parse(text).lessons.as_deref(),
+            Some("- Run:\n```sh\n# as root\npoc list\n```\nmore")
+        );
     }
 
     #[test]

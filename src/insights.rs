@@ -68,6 +68,18 @@ pub struct InsightsReport {
     pub lessons: Vec<Lesson>,
     /// The POCs found but not counted, and why.
     pub left_out: LeftOut,
+    /// Debriefs counted whose front matter could not be read: their tags
+    /// are left out.
+    pub unread_tags: Vec<UnreadTags>,
+}
+
+/// A debrief.md whose front matter is not YAML (or too big, or an alias
+/// bomb): where, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnreadTags {
+    pub folder: String,
+    /// `debrief.md:3:7: …`, as the parser said it.
+    pub error: String,
 }
 
 /// How many POCs ended each way.
@@ -299,6 +311,7 @@ impl InsightsReport {
             gaps: gaps(pocs),
             tags: tags(pocs),
             lessons: lessons(pocs, options.by),
+            unread_tags: unread_tags(pocs),
             left_out,
         }
     }
@@ -639,6 +652,18 @@ fn tags(pocs: &[Counted]) -> Vec<TagFigures> {
             .then_with(|| a.tag.to_lowercase().cmp(&b.tag.to_lowercase()))
     });
     out
+}
+
+fn unread_tags(pocs: &[Counted]) -> Vec<UnreadTags> {
+    (pocs.iter())
+        .filter_map(|p| {
+            let error = p.close.debrief.as_ref()?.tags_error.clone()?;
+            Some(UnreadTags {
+                folder: p.folder.to_string(),
+                error,
+            })
+        })
+        .collect()
 }
 
 fn lessons(pocs: &[Counted], by: Facet) -> Vec<Lesson> {

@@ -137,6 +137,12 @@ pub enum Alarm {
 /// are not searched. Folders that could not be searched (no permission)
 /// are the second list, as messages.
 pub fn find(roots: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
+    find_within(roots, None)
+}
+
+/// [`find`], at most `max_depth` folders below each root when given (1:
+/// the root's own subfolders).
+pub fn find_within(roots: &[PathBuf], max_depth: Option<usize>) -> (Vec<PathBuf>, Vec<String>) {
     let mut found = Vec::new();
     let mut unsearched = Vec::new();
     // A POC once, however many roots reach it (`poc list . acme`).
@@ -150,6 +156,7 @@ pub fn find(roots: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
             // A POC in a dot-folder is still a POC; ignore files decide.
             .hidden(false)
             .sort_by_file_name(|a, b| a.cmp(b))
+            .max_depth(max_depth)
             .filter_entry(searched)
             .build();
         for entry in walker {
@@ -197,20 +204,30 @@ fn searched(entry: &ignore::DirEntry) -> bool {
             .is_some_and(crate::locate::holds_scope))
 }
 
+/// A POC folder found: where it is, and how it is shown.
+#[derive(Debug, Clone)]
+pub struct Folder {
+    /// Read from here: a name that is not UTF-8 is kept as it is.
+    pub path: PathBuf,
+    /// As [`shown`] makes it.
+    pub shown: String,
+}
+
 /// The summaries of the POCs in `folders`, in their order, read on every
 /// core (a team's repository holds thousands), each from its cache when
 /// `cache` allows and it is still true.
-pub fn summaries(folders: Vec<String>, now: Now, cache: bool) -> Vec<Read> {
+pub fn summaries(folders: Vec<Folder>, now: Now, cache: bool) -> Vec<Read> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = folders.len().div_ceil(threads).max(1);
     let progress = crate::progress::Progress::bar(folders.len(), "reading POCs");
     let progress = &progress;
-    let read = move |folder: &String| {
-        let summary = crate::summary_cache::summary(Path::new(folder), now, cache);
+    let read = move |folder: &Folder| {
+        let summary = crate::summary_cache::summary(&folder.path, now, cache);
         progress.step();
         Read {
             summary,
-            folder: folder.clone(),
+            folder: folder.shown.clone(),
+            path: folder.path.clone(),
         }
     };
     std::thread::scope(|scope| {
@@ -233,11 +250,12 @@ pub fn summaries(folders: Vec<String>, now: Now, cache: bool) -> Vec<Read> {
 /// would), and its summary or why it could not be read.
 pub struct Read {
     pub folder: String,
+    pub path: PathBuf,
     pub summary: anyhow::Result<Summary>,
 }
 
 /// The rows of `folders`, in their order.
-pub fn rows(folders: Vec<String>, now: Now, cache: bool) -> Vec<ListRow> {
+pub fn rows(folders: Vec<Folder>, now: Now, cache: bool) -> Vec<ListRow> {
     (summaries(folders, now, cache).into_iter())
         .map(|read| match read.summary {
             Ok(summary) => ListRow::of(&summary, read.folder, now),
@@ -332,9 +350,15 @@ impl ListRow {
         self.closed == Some(false)
     }
 
-    /// Whether an open POC has had no journal entry for `days` days.
+    /// Whether an open POC has had no journal entry for `days` days; one
+    /// with none at all (a poc.yaml copied in by hand), since its day 1.
     pub fn is_stale(&self, days: i64) -> bool {
-        self.is_open() && self.idle_days.is_some_and(|idle| idle >= days)
+        let since_start = self.day.filter(|d| *d >= 1).map(|d| d - 1);
+        self.is_open()
+            && self
+                .idle_days
+                .or(since_start)
+                .is_some_and(|idle| idle >= days)
     }
 
     /// Whether the row raises `alarm` (`stale_days` for [`Alarm::Stale`]).
@@ -395,9 +419,10 @@ impl Filter {
         if row.error.is_some() {
             return true;
         }
-        let owner_ok = (self.owner.as_deref()).is_none_or(|o| {
-            (row.owner.as_deref()).is_some_and(|r| r.trim().eq_ignore_ascii_case(o.trim()))
-        });
+        // Any case, any spacing: "Zoë Ng" is "ZOË  NG".
+        let key = crate::summary::facet_key;
+        let owner_ok = (self.owner.as_deref())
+            .is_none_or(|o| (row.owner.as_deref()).is_some_and(|r| key(r) == key(o)));
         let phase_ok = self
             .phase
             .is_none_or(|p| row.is_open() && row.phase == Some(p));

@@ -40,6 +40,8 @@ pub struct Search<'a> {
     /// Its folder, left out of the matches.
     pub dir: &'a Path,
     pub root: &'a Path,
+    /// How deep under `root` POCs are looked for; none: the whole tree.
+    pub max_depth: Option<usize>,
     /// What folders are shown relative to (the current folder).
     pub cwd: &'a Path,
     pub now: Now,
@@ -164,57 +166,70 @@ pub struct FailedCriterion {
     pub met_later: bool,
 }
 
+/// Where the team's past POCs are looked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamRoot {
+    pub path: PathBuf,
+    /// No repository holds the POC and `path` is its parent folder: only
+    /// the folders beside the POC are looked at, never the whole tree below
+    /// (which may be `/tmp`, a home folder or `/`).
+    pub beside_only: bool,
+}
+
+impl TeamRoot {
+    /// How deep under the root POCs are looked for.
+    pub fn max_depth(&self) -> Option<usize> {
+        self.beside_only.then_some(1)
+    }
+}
+
 /// The team's folder of POCs, for the POC in `dir` (absolute): the nearest
 /// folder from it upward holding `.git` or `.poc/`, within the bounds of
 /// the POC search (never in or above a folder of
-/// `POC_CEILING_DIRECTORIES`, never onto another filesystem); else, or
+/// `POC_CEILING_DIRECTORIES` nor the home folder, never onto another
+/// filesystem); else, or
 /// when that is the POC's own folder (a POC kept as its own repository
-/// sits beside the others), the POC's parent folder.
-pub fn team_root(dir: &Path) -> PathBuf {
-    repository_root(dir).unwrap_or_else(|| dir.parent().unwrap_or(dir).to_path_buf())
-}
-
-/// The team's repository above the POC in `dir`: the nearest folder above
-/// it holding `.git` or `.poc/`, within the bounds of the POC search; none
-/// when there is none (then only [`team_root`]'s parent folder is left,
-/// which may be a home folder: `poc init`'s hint does not search that).
-pub fn repository_root(dir: &Path) -> Option<PathBuf> {
-    let ceilings = crate::locate::ceilings_from_env();
-    repository_within(dir, &ceilings, crate::locate::device)
+/// sits beside the others), the POC's parent folder, beside it only.
+pub fn team_root(dir: &Path) -> TeamRoot {
+    let mut ceilings = crate::locate::ceilings_from_env();
+    // A `.git` in the home folder is a dotfiles repository, not the
+    // team's: the whole home folder is not searched for it.
+    ceilings.extend(std::env::var_os("HOME").map(|home| canonical(Path::new(&home))));
+    team_root_within(dir, &ceilings, crate::locate::device)
 }
 
 /// [`team_root`], with the ceilings and the filesystem of each folder
 /// given (as [`crate::locate::search`] takes them).
-#[cfg(test)]
 fn team_root_within(
     dir: &Path,
     ceilings: &[PathBuf],
     device: impl Fn(&Path) -> Option<u64>,
-) -> PathBuf {
-    repository_within(dir, ceilings, device)
-        .unwrap_or_else(|| dir.parent().unwrap_or(dir).to_path_buf())
-}
-
-/// [`repository_root`], with the ceilings and the filesystem of each
-/// folder given (as [`crate::locate::search`] takes them).
-fn repository_within(
-    dir: &Path,
-    ceilings: &[PathBuf],
-    device: impl Fn(&Path) -> Option<u64>,
-) -> Option<PathBuf> {
+) -> TeamRoot {
+    let parent = || TeamRoot {
+        path: dir.parent().unwrap_or(dir).to_path_buf(),
+        beside_only: true,
+    };
     let mut at = dir;
     loop {
         if at.join(".git").symlink_metadata().is_ok() || at.join(".poc").is_dir() {
-            // The POC's own repository: it sits beside the others.
-            return (at != dir).then(|| at.to_path_buf());
+            return if at == dir {
+                parent()
+            } else {
+                TeamRoot {
+                    path: at.to_path_buf(),
+                    beside_only: false,
+                }
+            };
         }
         if ceilings.iter().any(|c| c == at) {
-            return None;
+            return parent();
         }
-        let up = at.parent()?;
+        let Some(up) = at.parent() else {
+            return parent();
+        };
         let crosses = matches!((device(at), device(up)), (Some(a), Some(b)) if a != b);
         if ceilings.iter().any(|c| c == up) || crosses {
-            return None;
+            return parent();
         }
         at = up;
     }
@@ -229,10 +244,13 @@ pub fn search(search: &Search) -> SimilarReport {
         return report;
     }
     let this_dir = canonical(search.dir);
-    let (found, _) = portfolio::find(&[search.root.to_path_buf()]);
-    let others: Vec<String> = (found.iter())
+    let (found, _) = portfolio::find_within(&[search.root.to_path_buf()], search.max_depth);
+    let others: Vec<portfolio::Folder> = (found.into_iter())
         .filter(|dir| canonical(dir) != this_dir)
-        .map(|dir| dir.display().to_string())
+        .map(|path| portfolio::Folder {
+            shown: path.display().to_string(),
+            path,
+        })
         .collect();
     let reads = portfolio::summaries(others, search.now, search.cache);
     let mut matches = Vec::new();
@@ -241,7 +259,7 @@ pub fn search(search: &Search) -> SimilarReport {
             report.unreadable += 1;
             continue;
         };
-        let folder = relative(Path::new(&read.folder), search.cwd);
+        let folder = relative(&read.path, search.cwd);
         let Some(found) = PastPoc::of(search.this, &past, folder) else {
             continue;
         };
@@ -346,7 +364,7 @@ impl PastPoc {
             closed_on: crate::clock::local_date(close.at, past.zone),
             close_reason: close.reason.clone(),
             failed,
-            gaps: crate::summary::distinct_gaps(&past.gaps),
+            gaps: past.gaps.clone(),
             lessons: debrief.and_then(|d| d.lessons.clone()),
             tags: debrief.map(|d| d.tags.tags.clone()).unwrap_or_default(),
             debriefed: debrief.is_some(),
@@ -496,25 +514,42 @@ mod tests {
         let poc = top.join("team/pocs/acme");
         std::fs::create_dir_all(&poc).unwrap();
         let same = |_: &Path| Some(1);
+        let beside = |path: PathBuf| TeamRoot {
+            path,
+            beside_only: true,
+        };
+        let repo = |path: PathBuf| TeamRoot {
+            path,
+            beside_only: false,
+        };
         // No repository above: the POC's parent folder.
-        assert_eq!(team_root_within(&poc, &[], same), top.join("team/pocs"));
+        assert_eq!(
+            team_root_within(&poc, &[], same),
+            beside(top.join("team/pocs"))
+        );
         std::fs::create_dir(top.join("team/.poc")).unwrap();
-        assert_eq!(team_root_within(&poc, &[], same), top.join("team"));
+        assert_eq!(team_root_within(&poc, &[], same), repo(top.join("team")));
         std::fs::write(top.join(".git"), "gitdir: elsewhere\n").unwrap();
-        assert_eq!(team_root_within(&poc, &[], same), top.join("team"));
+        assert_eq!(team_root_within(&poc, &[], same), repo(top.join("team")));
         std::fs::remove_dir(top.join("team/.poc")).unwrap();
-        assert_eq!(team_root_within(&poc, &[], same), top);
+        assert_eq!(team_root_within(&poc, &[], same), repo(top.clone()));
         // Never at or above a ceiling, nor onto another filesystem.
         let ceiling = [top.join("team")];
         assert_eq!(
             team_root_within(&poc, &ceiling, same),
-            top.join("team/pocs")
+            beside(top.join("team/pocs"))
         );
         let split = |d: &Path| Some(u64::from(d.starts_with(top.join("team"))));
-        assert_eq!(team_root_within(&poc, &[], split), top.join("team/pocs"));
+        assert_eq!(
+            team_root_within(&poc, &[], split),
+            beside(top.join("team/pocs"))
+        );
         // A POC that is its own repository sits beside the others.
         std::fs::create_dir(poc.join(".git")).unwrap();
-        assert_eq!(team_root_within(&poc, &[], same), top.join("team/pocs"));
+        assert_eq!(
+            team_root_within(&poc, &[], same),
+            beside(top.join("team/pocs"))
+        );
     }
 
     #[test]

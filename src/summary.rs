@@ -281,8 +281,8 @@ impl Facet {
 }
 
 impl Summary {
-    /// The POC's values of `facet`, as written (several competitors; none
-    /// when not recorded). The scope decides; a debrief's tag fills in what
+    /// The POC's values of `facet`, as first written (several competitors,
+    /// each once in any case; none when not recorded). The scope decides; a debrief's tag fills in what
     /// the scope left out (the SE may tag a debrief after the fact).
     pub fn facet(&self, facet: Facet) -> Vec<String> {
         let tags = (self.close.as_ref())
@@ -302,17 +302,24 @@ impl Summary {
             Facet::Template => one(self.template.clone()),
             Facet::Owner => one(self.owner.clone()),
         };
+        // One value once, however it is spelled ("Vendor X", "vendor x "):
+        // a POC is never counted twice in one group.
+        let mut seen = std::collections::HashSet::new();
         (values.into_iter())
             .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
+            .filter(|v| !v.is_empty() && seen.insert(facet_key(v)))
             .collect()
     }
 }
 
-/// The key two facet values are compared by: "Vendor X" and "vendor x "
-/// are one competitor.
+/// The key two facet values are compared by: "Vendor X", "vendor x " and
+/// "Vendor\u{a0} X" (a no-break space, two spaces) are one competitor.
 pub fn facet_key(value: &str) -> String {
-    value.trim().to_lowercase()
+    value
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 #[cfg(test)]

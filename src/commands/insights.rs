@@ -108,8 +108,27 @@ fn say_empty(report: &InsightsReport, found: usize) {
     crate::say!("No closed POC to learn from: {why}.");
 }
 
-/// The POCs left out, on stderr: in conflict, or unreadable.
+/// How many debriefs with unreadable tags are named one by one.
+const UNREAD_TAGS_NAMED: usize = 10;
+
+/// The POCs left out, on stderr: in conflict, or unreadable; and the
+/// debriefs whose tags could not be read.
 fn warn_left_out(report: &InsightsReport) {
+    for unread in report.unread_tags.iter().take(UNREAD_TAGS_NAMED) {
+        crate::warn!(
+            "{}/{}; its tags are left out",
+            terminal_safe(&unread.folder),
+            terminal_safe(&unread.error)
+        );
+    }
+    if let Some(more) = (report.unread_tags.len()).checked_sub(UNREAD_TAGS_NAMED)
+        && more > 0
+    {
+        crate::warn!(
+            "and {} whose front matter could not be read",
+            plural(more as i64, "more debrief")
+        );
+    }
     let left = &report.left_out;
     if left.in_conflict > 0 {
         crate::warn!(

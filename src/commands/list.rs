@@ -47,8 +47,12 @@ pub fn run(args: ListArgs, ctx: &Context) -> anyhow::Result<u8> {
     print(&rows, args.format.unwrap_or(TableFormat::Table), found)?;
     let broken = rows.iter().filter(|r| r.error.is_some()).count();
     if broken > 0 {
+        let (rows, says, it) = match broken {
+            1 => ("its row", "says", "it"),
+            _ => ("their rows", "say", "each"),
+        };
         crate::warn!(
-            "{} could not be read; its row says why (`poc validate` in it says more)",
+            "{} could not be read; {rows} {says} why (`poc validate` in {it} says more)",
             crate::text::plural(broken as i64, "POC")
         );
     }
@@ -84,15 +88,24 @@ pub fn roots(given: &[PathBuf], ctx: &Context) -> Result<Vec<PathBuf>, Error> {
 
 /// Every POC folder under `roots`, as the user would write it from the
 /// current folder; a folder that could not be searched is a warning.
-pub fn scan(roots: &[PathBuf]) -> anyhow::Result<Vec<String>> {
+pub fn scan(roots: &[PathBuf]) -> anyhow::Result<Vec<portfolio::Folder>> {
     let cwd = std::env::current_dir().context("cannot read the current folder")?;
     let (found, unsearched) = portfolio::find(roots);
     for problem in &unsearched {
         crate::warn!("not searched: {}", crate::text::terminal_safe(problem));
     }
     Ok(found
-        .iter()
-        .map(|dir| portfolio::shown(dir, &cwd))
+        .into_iter()
+        .map(|path| {
+            let shown = portfolio::shown(&path, &cwd);
+            // Read as shown, so errors name files as the user writes them;
+            // a name that is not UTF-8, from where it really is.
+            let path = match path.to_str() {
+                Some(_) => PathBuf::from(&shown),
+                None => path,
+            };
+            portfolio::Folder { path, shown }
+        })
         .collect())
 }
 

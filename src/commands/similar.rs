@@ -21,7 +21,10 @@ pub fn run(args: SimilarArgs, ctx: &Context) -> anyhow::Result<u8> {
     let cwd = std::env::current_dir().context("cannot read the current folder")?;
     let dir = cwd.join(&poc.dir);
     let root = match &args.root {
-        Some(root) if root.is_dir() => root.clone(),
+        Some(root) if root.is_dir() => similar::TeamRoot {
+            path: root.clone(),
+            beside_only: false,
+        },
         Some(root) => {
             return Err(Error::usage(format!(
                 "--root {}: {}",
@@ -40,7 +43,8 @@ pub fn run(args: SimilarArgs, ctx: &Context) -> anyhow::Result<u8> {
     let report = similar::search(&Search {
         this: &this,
         dir: &dir,
-        root: &root,
+        root: &root.path,
+        max_depth: root.max_depth(),
         cwd: &cwd,
         now: ctx.now,
         cache: !args.no_cache,
@@ -160,13 +164,12 @@ pub fn init_hint(dir: &Path, ctx: &Context, dash_c: &str) -> Option<String> {
     if !similar::matchable(&this) {
         return None;
     }
-    // Only in a team's repository: next to a POC made in a home folder,
-    // "the parent folder" is everything the user has.
-    let root = similar::repository_root(&dir)?;
+    let root = similar::team_root(&dir);
     let report = similar::search(&Search {
         this: &this,
         dir: &dir,
-        root: &root,
+        root: &root.path,
+        max_depth: root.max_depth(),
         cwd: &cwd,
         now: ctx.now,
         cache: true,

@@ -925,3 +925,110 @@ fn the_largest_acvs_add_up_without_wrapping_and_lessons_keep_their_lines() {
     html.ok()
         .stdout_has("- Bring SSO in early.<br>- Agree the load profile");
 }
+
+#[test]
+fn the_largest_acv_twice_does_not_overflow_the_gap_ranking() {
+    let mut env = TestEnv::new();
+    let deal = "acv: 18446744073709551615\ncompetitors: [Vendor X]\n";
+    for folder in ["a", "b"] {
+        init(&mut env, folder, "Big", "dana", "2026-11-02", deal);
+        let gap = [
+            "gap",
+            "No SSO",
+            "--severity",
+            "challenge",
+            "--feature",
+            "sso",
+        ];
+        at(&mut env, "2026-11-03T10:00:00Z", folder, &gap);
+        at(&mut env, "2026-11-03T12:00:00Z", folder, &close("loss"));
+    }
+    env.at(NOW);
+    let run = insights(&env, &["--format", "json"]);
+    run.ok();
+    // Two deals of u64's largest ACV: the sum stops there, no panic.
+    let gap = &run.json()["gaps"][0];
+    assert_eq!(gap["acv"], json!(u64::MAX), "{gap}");
+    assert_eq!(gap["lost"], json!({"pocs": 2, "acv": u64::MAX}), "{gap}");
+    for format in ["table", "markdown", "html"] {
+        insights(&env, &["--format", format]).ok();
+    }
+}
+
+#[test]
+fn a_debrief_whose_front_matter_is_broken_is_named_and_the_rest_counts() {
+    let mut env = TestEnv::new();
+    for folder in ["bomb", "broken", "emptied", "fine", "huge"] {
+        init(&mut env, folder, folder, "dana", "2026-11-02", "");
+        at(&mut env, "2026-11-03T12:00:00Z", folder, &close("loss"));
+        debrief(&mut env, "2026-11-03T13:00:00Z", folder, "[t]", "kept");
+    }
+    let lessons = "## 4. Lessons\n\nkept\n";
+    // An alias bomb, unclosed brackets, an emptied front matter.
+    let mut bomb = String::from("---\na: &a [x,x,x,x,x,x,x,x,x]\n");
+    for (i, c) in ('b'..='j').enumerate() {
+        let p = (b'a' + i as u8) as char;
+        bomb.push_str(&format!(
+            "{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"
+        ));
+    }
+    env.write("bomb/debrief.md", format!("{bomb}tags: *j\n---\n{lessons}"));
+    env.write(
+        "broken/debrief.md",
+        format!("---\ntags: [x\n---\n{lessons}"),
+    );
+    env.write("emptied/debrief.md", format!("---\n# none\n---\n{lessons}"));
+    // Closed past the first MiB, which is all that is read.
+    let padding = "# padding\n".repeat(110_000);
+    env.write("huge/debrief.md", format!("---\n{padding}---\n{lessons}"));
+    env.at(NOW);
+    let run = insights(&env, &["--format", "json"]);
+    run.ok();
+    let warnings: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(warnings.len(), 3, "{}", run.stderr);
+    assert!(
+        warnings[0].starts_with("warning: bomb/debrief.md:"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        warnings[1].starts_with("warning: broken/debrief.md:2:7: unclosed bracket"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        warnings[2],
+        "warning: huge/debrief.md:1:1: the front matter opened here is never closed by a `---` line; its tags are left out"
+    );
+    for w in &warnings {
+        assert!(w.ends_with("; its tags are left out"), "{w}");
+    }
+    let report = run.json();
+    assert_eq!(report["unread_tags"].as_array().unwrap().len(), 3);
+    // Every lesson but the huge one's is still there, and only the fine
+    // debrief's tag counts.
+    assert_eq!(report["lessons"].as_array().unwrap().len(), 4, "{report}");
+    assert_eq!(
+        report["tags"],
+        json!([{"tag": "t", "outcomes": {"pocs": 1, "win": 0, "loss": 1, "inconclusive": 0, "win_rate": 0.0}}])
+    );
+}
+
+#[test]
+fn a_competitor_written_twice_in_one_poc_counts_it_once_whatever_its_spaces() {
+    let mut env = TestEnv::new();
+    let deal = "competitors: [\"VENDOR x\", \"vendor X \", \"Vendor\u{a0} x\", \"  \", Vendor Y]\n";
+    init(&mut env, "x", "Xco", "dana", "2026-11-02", deal);
+    at(&mut env, "2026-11-03T12:00:00Z", "x", &close("loss"));
+    env.at(NOW);
+    let run = insights(&env, &["--format", "json"]);
+    run.ok();
+    // [value, pocs, win, loss, inconclusive, win rate]
+    assert_eq!(
+        groups(&run.json()),
+        [
+            json!(["VENDOR x", 1, 0, 1, 0, 0.0]),
+            json!(["Vendor Y", 1, 0, 1, 0, 0.0])
+        ]
+    );
+}

@@ -166,8 +166,9 @@ const ALL: [&str; 7] = [
 fn every_poc_is_a_row_with_its_values_and_nothing_else_is() {
     let env = tree();
     let run = list(&env, &["--format", "json"]);
-    run.ok()
-        .stderr_has("warning: 2 POCs could not be read; its row says why");
+    run.ok().stderr_has(
+        "warning: 2 POCs could not be read; their rows say why (`poc validate` in each says more)",
+    );
     let rows = rows(&run);
     assert_eq!(rows.keys().collect::<Vec<_>>(), ALL, "{}", run.stdout);
     for row in rows.values() {
@@ -565,4 +566,82 @@ fn a_slow_scan_shows_progress_on_a_terminal_and_nothing_in_a_pipe() {
     let shown = String::from_utf8_lossy(&shown);
     assert!(shown.contains("reading POCs"), "{shown:?}");
     assert!(shown.contains("/300"), "{shown:?}");
+}
+
+#[test]
+fn a_poc_with_no_journal_entry_is_stale_from_its_day_one() {
+    // A poc.yaml copied in by hand: no journal, or an empty one. Nothing
+    // recorded since its start on 2026-11-16 (day 25 on 2026-12-10).
+    let mut env = TestEnv::new();
+    init(
+        &mut env,
+        "2026-11-14",
+        "copied",
+        "Copy",
+        "dana",
+        "2026-11-16",
+    );
+    init(
+        &mut env,
+        "2026-11-14",
+        "emptied",
+        "Empty",
+        "dana",
+        "2026-11-16",
+    );
+    init(
+        &mut env,
+        "2026-11-14",
+        "later",
+        "Later",
+        "dana",
+        "2026-12-20",
+    );
+    std::fs::remove_file(env.path().join("copied/journal.yaml")).unwrap();
+    env.write("emptied/journal.yaml", "");
+    env.write("later/journal.yaml", "");
+    env.at(NOW);
+    let run = list(&env, &["--format", "json"]);
+    assert_eq!(rows(&run)["copied"]["last_activity"], Value::Null);
+    assert_eq!(
+        folders(&list(&env, &["--stale", "24", "--format", "json"])),
+        ["copied", "emptied"]
+    );
+    assert_eq!(
+        folders(&list(&env, &["--stale", "25", "--format", "json"])),
+        Vec::<String>::new()
+    );
+    list(&env, &["--fail-on", "stale"]).code(1);
+    // One not started yet is not stale.
+    assert_eq!(
+        folders(&list(&env, &["--stale", "0", "--format", "json"])),
+        ["copied", "emptied"]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_folder_whose_name_is_not_utf8_is_read_as_it_is() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let mut env = TestEnv::new();
+    init(&mut env, "2026-11-14", "ok", "Okco", "dana", "2026-11-16");
+    let odd = env.path().join(std::ffi::OsStr::from_bytes(b"odd\xff"));
+    std::fs::rename(env.path().join("ok"), &odd).unwrap();
+    env.at(NOW);
+    let run = list(&env, &["--format", "json"]);
+    // Shown with a replacement character, read from its real name.
+    let rows = rows(run.ok());
+    let row = &rows["odd\u{fffd}"];
+    assert_eq!(row["prospect"], "Okco", "{row}");
+    assert_eq!(row["error"], Value::Null, "{row}");
+}
+
+#[test]
+fn owner_matches_in_any_case_beyond_ascii() {
+    let mut env = TestEnv::new();
+    init(&mut env, "2026-11-14", "z", "Zco", "Zoë Ng", "2026-11-16");
+    init(&mut env, "2026-11-14", "o", "Oco", "Other", "2026-11-16");
+    env.at(NOW);
+    let run = list(&env, &["--owner", "ZOË  NG", "--format", "json"]);
+    assert_eq!(folders(&run), ["z"]);
 }

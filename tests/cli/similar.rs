@@ -574,38 +574,64 @@ fn init_writes_deal_details_as_valid_yaml_whatever_they_hold() {
 }
 
 #[test]
-fn init_hints_only_inside_a_team_repository_but_similar_looks_beside_it() {
+fn without_a_repository_only_the_pocs_beside_it_are_read() {
+    // No `.git` nor `.poc/` above: the parent folder may be /tmp, a home
+    // folder or /, whose whole tree is not the team's. The POCs beside
+    // this one count; one a folder deeper is neither read nor cached.
     let mut env = TestEnv::new();
-    env.at("2026-10-01T09:00:00Z");
-    let init = |env: &TestEnv, folder: &str| {
-        env.run(&[
-            "init",
-            folder,
-            "--prospect",
-            "P",
-            "--competitor",
-            "Vendor X",
-        ])
-    };
-    init(&env, "old").ok();
-    env.at("2026-10-05T09:00:00Z");
-    env.run(&[
-        "-C",
-        "old",
-        "close",
-        "--outcome",
-        "loss",
-        "--force",
-        "--reason",
-        "t",
-    ])
-    .ok();
-    env.at("2026-11-01T09:00:00Z");
-    // No .git or .poc/ above: the folder beside it may be a whole home
-    // folder, which a kickoff must not wait to search.
-    let made = init(&env, "new");
-    assert!(!made.ok().stderr.contains("past POC"), "{made:?}");
-    env.run(&["-C", "new", "similar"])
+    for folder in ["pocs/beside", "pocs/deeper/down"] {
+        make(
+            &mut env,
+            &Past {
+                folder,
+                deal: VENDOR_X,
+                failed: &[],
+                outcome: "win",
+                closed: "2026-08-10T12:00:00Z",
+                debrief: None,
+            },
+        );
+    }
+    env.at(NOW);
+    let mut init = NEW.to_vec();
+    init[1] = "pocs/new";
+    env.run(&init)
         .ok()
-        .stdout_has("1 past POC against Vendor X: 1 lost");
+        .stderr_has("1 past POC against Vendor X: 1 won; see `poc -C pocs/new similar`");
+    let run = similar(&env, "pocs/new", &["--format", "json"]);
+    run.ok();
+    assert_eq!(folders(&run.json()), ["pocs/beside"]);
+    assert!(!env.path().join("pocs/deeper/down/.poc-cache").exists());
+    // Named with --root, the whole tree under it is searched.
+    let run = similar(&env, "pocs/new", &["--format", "json", "--root", "pocs"]);
+    assert_eq!(folders(&run.json()), ["pocs/beside", "pocs/deeper/down"]);
+}
+
+#[test]
+fn a_repository_in_the_home_folder_is_not_the_teams() {
+    // `~/.git` (dotfiles): the POCs beside ~/new count, not everything
+    // under the home folder.
+    let mut env = TestEnv::new();
+    std::fs::create_dir_all(env.path().join(".home/.git")).unwrap();
+    for folder in [".home/beside", ".home/work/deep"] {
+        make(
+            &mut env,
+            &Past {
+                folder,
+                deal: VENDOR_X,
+                failed: &[],
+                outcome: "loss",
+                closed: "2026-08-10T12:00:00Z",
+                debrief: None,
+            },
+        );
+    }
+    env.at(NOW);
+    let mut init = NEW.to_vec();
+    init[1] = ".home/new";
+    env.run(&init).ok();
+    let run = similar(&env, ".home/new", &["--format", "json"]);
+    run.ok();
+    assert_eq!(folders(&run.json()), [".home/beside"]);
+    assert!(!env.path().join(".home/work/deep/.poc-cache").exists());
 }

@@ -22,7 +22,7 @@ use crate::portfolio::Read;
 use crate::report::{JSON_SCHEMA_VERSION, PhaseState};
 use crate::scope::{Phase, Priority};
 use crate::state::Status;
-use crate::summary::{CloseFacts, Facet, GapKey, Summary, facet_key};
+use crate::summary::{CloseFacts, Facet, GapKey, Summary, fold_key};
 
 /// What a group of POCs without a value of the facet is called.
 pub const NOT_RECORDED: &str = "not recorded";
@@ -414,7 +414,7 @@ fn groups(pocs: &[Counted], by: Facet) -> Vec<Group> {
             add(&mut unrecorded);
         }
         for value in &values {
-            add(keyed.entry(facet_key(value), value));
+            add(keyed.entry(fold_key(value), value));
         }
     }
     let group = |value: String, recorded: bool, mut acc: Acc| Group {
@@ -502,10 +502,10 @@ fn failed_criteria(pocs: &[Counted]) -> Vec<FailedCriterion> {
         // A POC counts once per title, whatever its criteria's IDs.
         let mut seen: HashMap<String, bool> = HashMap::new();
         for c in &p.summary.criteria {
-            *seen.entry(facet_key(&c.title)).or_default() |= c.ever_failed;
+            *seen.entry(fold_key(&c.title)).or_default() |= c.ever_failed;
         }
         for c in &p.summary.criteria {
-            let key = facet_key(&c.title);
+            let key = fold_key(&c.title);
             let Some(failed) = seen.remove(&key) else {
                 continue;
             };
@@ -639,8 +639,8 @@ fn tags(pocs: &[Counted]) -> Vec<TagFigures> {
         };
         let mut seen = std::collections::HashSet::new();
         for tag in debrief.tags.tags.iter().map(|t| t.trim()) {
-            if !tag.is_empty() && seen.insert(facet_key(tag)) {
-                keyed.entry(facet_key(tag), tag).add(p.close.outcome);
+            if !tag.is_empty() && seen.insert(fold_key(tag)) {
+                keyed.entry(fold_key(tag), tag).add(p.close.outcome);
             }
         }
     }

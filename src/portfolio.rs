@@ -420,7 +420,7 @@ impl Filter {
             return true;
         }
         // Any case, any spacing: "Zoë Ng" is "ZOË  NG".
-        let key = crate::summary::facet_key;
+        let key = crate::summary::fold_key;
         let owner_ok = (self.owner.as_deref())
             .is_none_or(|o| (row.owner.as_deref()).is_some_and(|r| key(r) == key(o)));
         let phase_ok = self

@@ -91,7 +91,10 @@ impl fmt::Display for Phase {
 }
 
 /// How much a success criterion matters to the decision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+// Ordered as written: must before should before nice.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Priority {
     /// Decides a win.

@@ -14,7 +14,7 @@ use crate::journal::Outcome;
 use crate::portfolio;
 use crate::report::JSON_SCHEMA_VERSION;
 use crate::scope::Priority;
-use crate::summary::{Facet, GapFact, Summary, facet_key};
+use crate::summary::{Facet, GapFact, Summary, fold_key};
 
 /// How many past POCs are shown unless `--limit` says otherwise.
 pub const DEFAULT_LIMIT: usize = 10;
@@ -351,7 +351,7 @@ impl PastPoc {
             })
             .collect();
         // Stable: in scope order within a priority.
-        failed.sort_by_key(|c| rank(c.priority));
+        failed.sort_by_key(|c| c.priority);
         let debrief = close.debrief.as_ref();
         Some(PastPoc {
             folder,
@@ -374,26 +374,18 @@ impl PastPoc {
 
 /// This POC's values of `facet` that `past` shares, as this POC writes them.
 fn shared(this: &Summary, past: &Summary, facet: Facet) -> Vec<Match> {
-    let theirs: Vec<String> = past.facet(facet).iter().map(|v| facet_key(v)).collect();
+    let theirs: Vec<String> = past.facet(facet).iter().map(|v| fold_key(v)).collect();
     let mut seen = Vec::new();
     (this.facet(facet).into_iter())
-        .filter(|v| theirs.contains(&facet_key(v)))
+        .filter(|v| theirs.contains(&fold_key(v)))
         .filter(|v| {
             // "Vendor X" and "vendor x" in one scope match once.
-            let fresh = !seen.contains(&facet_key(v));
-            seen.push(facet_key(v));
+            let fresh = !seen.contains(&fold_key(v));
+            seen.push(fold_key(v));
             fresh
         })
         .map(|value| Match { facet, value })
         .collect()
-}
-
-fn rank(priority: Priority) -> u8 {
-    match priority {
-        Priority::Must => 0,
-        Priority::Should => 1,
-        Priority::Nice => 2,
-    }
 }
 
 /// "3 past POCs against Vendor X: 2 won, 1 lost", naming the values that

@@ -91,8 +91,8 @@ impl GapFact {
             .map(str::trim)
             .filter(|f| !f.is_empty());
         match feature {
-            Some(f) => (GapKey::Feature(facet_key(f)), f),
-            None => (GapKey::Text(facet_key(&self.text)), self.text.trim()),
+            Some(f) => (GapKey::Feature(fold_key(f)), f),
+            None => (GapKey::Text(fold_key(&self.text)), self.text.trim()),
         }
     }
 }
@@ -261,14 +261,6 @@ pub enum Facet {
 }
 
 impl Facet {
-    pub const ALL: [Facet; 5] = [
-        Facet::Industry,
-        Facet::Tier,
-        Facet::Competitor,
-        Facet::Template,
-        Facet::Owner,
-    ];
-
     pub fn id(self) -> &'static str {
         match self {
             Facet::Industry => "industry",
@@ -307,14 +299,15 @@ impl Summary {
         let mut seen = std::collections::HashSet::new();
         (values.into_iter())
             .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty() && seen.insert(facet_key(v)))
+            .filter(|v| !v.is_empty() && seen.insert(fold_key(v)))
             .collect()
     }
 }
 
-/// The key two facet values are compared by: "Vendor X", "vendor x " and
+/// The key two texts the library matches are compared by (facet values,
+/// tags, criterion titles, gaps): "Vendor X", "vendor x " and
 /// "Vendor\u{a0} X" (a no-break space, two spaces) are one competitor.
-pub fn facet_key(value: &str) -> String {
+pub fn fold_key(value: &str) -> String {
     value
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -359,8 +352,8 @@ mod tests {
     }
 
     #[test]
-    fn facet_keys_ignore_case_and_spaces() {
-        assert_eq!(facet_key(" Vendor X "), facet_key("vendor x"));
+    fn fold_keys_ignore_case_and_spaces() {
+        assert_eq!(fold_key(" Vendor X "), fold_key("vendor x"));
         assert_eq!(Tier::MidMarket.title(), "Mid-Market");
     }
 }

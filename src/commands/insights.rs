@@ -96,15 +96,28 @@ fn text(report: &InsightsReport, format: InsightsFormat) -> anyhow::Result<Strin
 /// No closed POC counts: says what was found instead.
 fn say_empty(report: &InsightsReport, found: usize) {
     let left = &report.left_out;
-    let why = match (found, left.before_since) {
-        (0, _) => "no POC found (a POC is a folder holding poc.yaml)".to_string(),
-        (_, 0) => format!("{} found, {} open", plural(found as i64, "POC"), left.open),
-        (_, before) => format!(
-            "{} found; {} closed before --since",
-            plural(found as i64, "POC"),
-            before
-        ),
-    };
+    if found == 0 {
+        crate::say!(
+            "No closed POC to learn from: no POC found (a POC is a folder holding poc.yaml)."
+        );
+        return;
+    }
+    // Every POC found is in one of these: they add up to what was found.
+    let parts: Vec<String> = [
+        (left.open, "open"),
+        (left.before_since, "closed before --since"),
+        (left.in_conflict, "with an outcome in conflict"),
+        (left.unreadable, "unreadable"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect();
+    let why = format!(
+        "{} found: {}",
+        plural(found as i64, "POC"),
+        parts.join(", ")
+    );
     crate::say!("No closed POC to learn from: {why}.");
 }
 
@@ -282,7 +295,14 @@ fn table(r: &InsightsReport) -> String {
     out.push_str(&render::shown(phases));
     if !r.failed_criteria.is_empty() {
         out.push_str("\nCriteria most often failed:\n");
-        let mut t = render::table(&["criterion", "failed in", "of POCs", "won", "lost"]);
+        let mut t = render::table(&[
+            "criterion",
+            "failed in",
+            "of POCs",
+            "won",
+            "lost",
+            "inconclusive",
+        ]);
         for c in &r.failed_criteria {
             t.add_row([
                 render::cell(&c.title),
@@ -290,6 +310,7 @@ fn table(r: &InsightsReport) -> String {
                 render::cell(c.pocs.to_string()),
                 render::cell(c.outcomes.win.to_string()),
                 render::cell(c.outcomes.loss.to_string()),
+                render::cell(c.outcomes.inconclusive.to_string()),
             ]);
         }
         out.push_str(&render::shown(t));

@@ -590,7 +590,7 @@ fn since_leaves_out_the_earlier_closes() {
     assert_eq!(outcomes(&r["outcomes"]), json!([2, 0, 1, 1, 0.0]));
     let run = insights(tree(), &["--since", "2027-01-01"]);
     run.ok()
-        .first_err_is("No closed POC to learn from: 9 POCs found; 6 closed before --since.");
+        .first_err_is("No closed POC to learn from: 9 POCs found: 1 open, 6 closed before --since, 1 with an outcome in conflict, 1 unreadable.");
     assert_eq!(run.stdout, "");
     insights(tree(), &["--since", "11/01/2026"])
         .code(2)
@@ -792,7 +792,7 @@ fn no_closed_poc_says_so_and_reading_changes_nothing() {
     env.at(NOW);
     let run = unchanged(&env, || insights(&env, &["--no-cache"]));
     run.ok()
-        .first_err_is("No closed POC to learn from: 1 POC found, 1 open.");
+        .first_err_is("No closed POC to learn from: 1 POC found: 1 open.");
     assert_eq!(run.stdout, "");
     // JSON still prints the (empty) library, for tools.
     let run = insights(&env, &["--format", "json", "--no-cache"]);

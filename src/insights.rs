@@ -22,7 +22,7 @@ use crate::portfolio::Read;
 use crate::report::{JSON_SCHEMA_VERSION, PhaseState};
 use crate::scope::{Phase, Priority};
 use crate::state::Status;
-use crate::summary::{CloseFacts, Facet, GapKey, Summary, fold_key};
+use crate::summary::{CloseFacts, Facet, GapKey, Outcomes, Summary, fold_key};
 
 /// What a group of POCs without a value of the facet is called.
 pub const NOT_RECORDED: &str = "not recorded";
@@ -80,17 +80,6 @@ pub struct UnreadTags {
     pub folder: String,
     /// `debrief.md:3:7: …`, as the parser said it.
     pub error: String,
-}
-
-/// How many POCs ended each way.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Outcomes {
-    pub pocs: usize,
-    pub win: usize,
-    pub loss: usize,
-    pub inconclusive: usize,
-    /// `win / (win + loss)`; none when no POC was won or lost.
-    pub win_rate: Option<f64>,
 }
 
 /// The POCs of one value of the facet.
@@ -319,31 +308,6 @@ impl InsightsReport {
     /// Whether no closed POC counts.
     pub fn is_empty(&self) -> bool {
         self.outcomes.pocs == 0
-    }
-}
-
-impl Outcomes {
-    pub fn of(outcomes: impl IntoIterator<Item = Outcome>) -> Outcomes {
-        let mut out = Outcomes::default();
-        for outcome in outcomes {
-            out.add(outcome);
-        }
-        out
-    }
-
-    fn add(&mut self, outcome: Outcome) {
-        self.pocs += 1;
-        match outcome {
-            Outcome::Win => self.win += 1,
-            Outcome::Loss => self.loss += 1,
-            Outcome::Inconclusive => self.inconclusive += 1,
-        }
-        self.win_rate = ratio(self.win, self.win + self.loss);
-    }
-
-    /// POCs won or lost: what the win rate is over.
-    pub fn decided(&self) -> usize {
-        self.win + self.loss
     }
 }
 

@@ -14,7 +14,7 @@ use crate::journal::Outcome;
 use crate::portfolio;
 use crate::report::JSON_SCHEMA_VERSION;
 use crate::scope::Priority;
-use crate::summary::{Facet, GapFact, Summary, fold_key};
+use crate::summary::{Facet, GapFact, Outcomes, Summary, fold_key};
 
 /// How many past POCs are shown unless `--limit` says otherwise.
 pub const DEFAULT_LIMIT: usize = 10;
@@ -67,8 +67,8 @@ pub struct SimilarReport {
     pub hint: Option<String>,
     /// Every past POC that matched, before `limit`.
     pub total: usize,
-    #[serde(flatten)]
-    pub outcomes: Tally,
+    /// How they ended.
+    pub outcomes: Outcomes,
     /// The most similar first, at most `limit` of them.
     pub matches: Vec<PastPoc>,
     /// POC folders under the root that could not be read.
@@ -76,39 +76,6 @@ pub struct SimilarReport {
     /// Past POCs that matched but were left out: two clones closed them
     /// differently, so their outcome is not settled.
     pub in_conflict: usize,
-}
-
-/// How the past POCs that matched ended.
-#[derive(Debug, Clone, Copy, Default, Serialize)]
-pub struct Tally {
-    pub won: usize,
-    pub lost: usize,
-    pub inconclusive: usize,
-}
-
-impl Tally {
-    fn of(matches: &[PastPoc]) -> Tally {
-        let count = |o: Outcome| matches.iter().filter(|m| m.outcome == o).count();
-        Tally {
-            won: count(Outcome::Win),
-            lost: count(Outcome::Loss),
-            inconclusive: count(Outcome::Inconclusive),
-        }
-    }
-
-    /// "2 won, 1 lost, 1 inconclusive", leaving out what is none.
-    fn phrase(self) -> String {
-        let parts: Vec<String> = [
-            (self.won, "won"),
-            (self.lost, "lost"),
-            (self.inconclusive, "inconclusive"),
-        ]
-        .into_iter()
-        .filter(|(n, _)| *n > 0)
-        .map(|(n, word)| format!("{n} {word}"))
-        .collect();
-        parts.join(", ")
-    }
 }
 
 /// This POC's values of what is matched on.
@@ -139,7 +106,7 @@ pub struct PastPoc {
     pub closed_on: NaiveDate,
     pub close_reason: Option<String>,
     /// The criteria that failed at some point, musts first.
-    pub failed: Vec<FailedCriterion>,
+    pub failed: Vec<PastFailure>,
     pub gaps: Vec<GapFact>,
     /// The debrief's lessons section, as the SE wrote it.
     pub lessons: Option<String>,
@@ -158,7 +125,7 @@ pub struct Match {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct FailedCriterion {
+pub struct PastFailure {
     pub id: String,
     pub title: String,
     pub priority: Priority,
@@ -275,7 +242,7 @@ pub fn search(search: &Search) -> SimilarReport {
             .then_with(|| a.folder.cmp(&b.folder))
     });
     report.total = matches.len();
-    report.outcomes = Tally::of(&matches);
+    report.outcomes = Outcomes::of(matches.iter().map(|m| m.outcome));
     report.headline = headline(search.this, &matches, &report.root);
     matches.truncate(search.limit);
     report.matches = matches;
@@ -322,7 +289,7 @@ impl SimilarReport {
             headline: String::new(),
             hint: hint(this),
             total: 0,
-            outcomes: Tally::default(),
+            outcomes: Outcomes::default(),
             matches: Vec::new(),
             unreadable: 0,
             in_conflict: 0,
@@ -341,9 +308,9 @@ impl PastPoc {
         if matched.is_empty() {
             return None;
         }
-        let mut failed: Vec<FailedCriterion> = (past.criteria.iter())
+        let mut failed: Vec<PastFailure> = (past.criteria.iter())
             .filter(|c| c.ever_failed)
-            .map(|c| FailedCriterion {
+            .map(|c| PastFailure {
                 id: c.id.clone(),
                 title: c.title.clone(),
                 priority: c.priority,
@@ -415,7 +382,7 @@ fn headline(this: &Summary, matches: &[PastPoc], root: &str) -> String {
         "{} {}: {}",
         crate::text::plural(matches.len() as i64, "past POC"),
         describe(&matched),
-        Tally::of(matches).phrase()
+        Outcomes::of(matches.iter().map(|m| m.outcome)).phrase()
     )
 }
 

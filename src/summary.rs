@@ -248,6 +248,58 @@ impl Summary {
     }
 }
 
+/// How many POCs ended each way: what insights counts per group and
+/// similar per match.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Outcomes {
+    pub pocs: usize,
+    pub win: usize,
+    pub loss: usize,
+    pub inconclusive: usize,
+    /// `win / (win + loss)`; none when no POC was won or lost.
+    pub win_rate: Option<f64>,
+}
+
+impl Outcomes {
+    pub fn of(outcomes: impl IntoIterator<Item = Outcome>) -> Outcomes {
+        let mut out = Outcomes::default();
+        for outcome in outcomes {
+            out.add(outcome);
+        }
+        out
+    }
+
+    pub fn add(&mut self, outcome: Outcome) {
+        self.pocs += 1;
+        match outcome {
+            Outcome::Win => self.win += 1,
+            Outcome::Loss => self.loss += 1,
+            Outcome::Inconclusive => self.inconclusive += 1,
+        }
+        let decided = self.decided();
+        self.win_rate = (decided > 0).then(|| self.win as f64 / decided as f64);
+    }
+
+    /// POCs won or lost: what the win rate is over.
+    pub fn decided(&self) -> usize {
+        self.win + self.loss
+    }
+
+    /// "2 won, 1 lost, 1 inconclusive", leaving out what is none.
+    pub fn phrase(&self) -> String {
+        let parts: Vec<String> = [
+            (self.win, "won"),
+            (self.loss, "lost"),
+            (self.inconclusive, "inconclusive"),
+        ]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, word)| format!("{n} {word}"))
+        .collect();
+        parts.join(", ")
+    }
+}
+
 /// What closed POCs are grouped by (`poc insights --by`) and matched on
 /// (`poc similar`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

@@ -4,10 +4,11 @@ use crate::cli::{InsightsArgs, InsightsFormat};
 use crate::context::Context;
 use crate::error::EXIT_OK;
 use crate::error::Error;
-use crate::insights::{InsightsReport, Options, Outcomes, Spread};
+use crate::insights::{InsightsReport, Options, Spread};
 use crate::output::{self, Destination, Document, Replaces};
 use crate::render;
 use crate::summary::Facet;
+use crate::summary::Outcomes;
 use crate::text::{percent, plural, span, terminal_safe};
 
 /// The page `--format html --out FILE` writes: only over one it wrote.

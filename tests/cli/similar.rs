@@ -268,9 +268,9 @@ fn init_names_the_past_pocs_and_similar_tells_their_stories_in_order() {
     assert_eq!(
         (
             &report["total"],
-            &report["won"],
-            &report["lost"],
-            &report["inconclusive"]
+            &report["outcomes"]["win"],
+            &report["outcomes"]["loss"],
+            &report["outcomes"]["inconclusive"]
         ),
         (&7.into(), &4.into(), &2.into(), &1.into())
     );

@@ -56,7 +56,7 @@ pub fn run(args: InsightsArgs, ctx: &Context) -> anyhow::Result<u8> {
         )?),
         _ => None,
     };
-    let roots = super::list::roots(&args.roots, ctx)?;
+    let roots = super::roots(&args.roots, ctx)?;
     let since = (args.since.as_deref())
         .map(|value| crate::clock::parse_flag_now("--since", value))
         .transpose()?;
@@ -64,7 +64,7 @@ pub fn run(args: InsightsArgs, ctx: &Context) -> anyhow::Result<u8> {
         since,
         by: args.by.map_or(Facet::Competitor, Into::into),
     };
-    let folders = super::list::scan(&roots)?;
+    let folders = super::scan(&roots)?;
     let found = folders.len();
     let reads = crate::portfolio::summaries(folders, ctx.now, !args.no_cache);
     let report = InsightsReport::build(&reads, options, args.since.map(|s| s.trim().to_string()));

@@ -1,12 +1,8 @@
 //! `poc list`: every POC under the roots, one row each (the portfolio).
 
-use std::path::PathBuf;
-
-use anyhow::Context as _;
-
 use crate::cli::{ListArgs, TableFormat};
 use crate::context::Context;
-use crate::error::{EXIT_FAILURE, EXIT_OK, Error};
+use crate::error::{EXIT_FAILURE, EXIT_OK};
 use crate::portfolio::{self, Alarm, DEFAULT_STALE_DAYS, Filter, ListRow, SortKey};
 use crate::render;
 
@@ -27,7 +23,7 @@ const COLUMNS: [&str; 10] = [
 ];
 
 pub fn run(args: ListArgs, ctx: &Context) -> anyhow::Result<u8> {
-    let roots = roots(&args.roots, ctx)?;
+    let roots = super::roots(&args.roots, ctx)?;
     let stale_days = (args.stale.flatten())
         .or(ctx.config.stale_days())
         .map_or(DEFAULT_STALE_DAYS, i64::from);
@@ -38,7 +34,7 @@ pub fn run(args: ListArgs, ctx: &Context) -> anyhow::Result<u8> {
         closed: args.closed,
         stale: args.stale.map(|_| stale_days),
     };
-    let folders = scan(&roots)?;
+    let folders = super::scan(&roots)?;
     let found = folders.len();
     let mut rows: Vec<ListRow> = (portfolio::rows(folders, ctx.now, !args.no_cache).into_iter())
         .filter(|row| filter.keeps(row))
@@ -61,52 +57,6 @@ pub fn run(args: ListArgs, ctx: &Context) -> anyhow::Result<u8> {
         .iter()
         .any(|row| alarms.iter().any(|a| row.raises(*a, stale_days)));
     Ok(if raised { EXIT_FAILURE } else { EXIT_OK })
-}
-
-/// The folders to search: those given, else -C DIR, else the current
-/// folder; each must be a folder (`poc list` and `poc insights`).
-pub fn roots(given: &[PathBuf], ctx: &Context) -> Result<Vec<PathBuf>, Error> {
-    let roots = match (given.is_empty(), &ctx.dir) {
-        (false, _) => given.to_vec(),
-        (true, Some(dir)) => vec![dir.clone()],
-        (true, None) => vec![PathBuf::from(".")],
-    };
-    for root in &roots {
-        if !root.is_dir() {
-            let what = match root.exists() {
-                true => "not a folder; name the folder to search",
-                false => "no such folder",
-            };
-            return Err(Error::usage(format!(
-                "{}: {what}",
-                crate::text::terminal_safe(&root.display().to_string())
-            )));
-        }
-    }
-    Ok(roots)
-}
-
-/// Every POC folder under `roots`, as the user would write it from the
-/// current folder; a folder that could not be searched is a warning.
-pub fn scan(roots: &[PathBuf]) -> anyhow::Result<Vec<portfolio::Folder>> {
-    let cwd = std::env::current_dir().context("cannot read the current folder")?;
-    let (found, unsearched) = portfolio::find(roots);
-    for problem in &unsearched {
-        crate::warn!("not searched: {}", crate::text::terminal_safe(problem));
-    }
-    Ok(found
-        .into_iter()
-        .map(|path| {
-            let shown = portfolio::shown(&path, &cwd);
-            // Read as shown, so errors name files as the user writes them;
-            // a name that is not UTF-8, from where it really is.
-            let path = match path.to_str() {
-                Some(_) => PathBuf::from(&shown),
-                None => path,
-            };
-            portfolio::Folder { path, shown }
-        })
-        .collect())
 }
 
 /// Prints the rows; `found` is how many POCs there were before the filters.

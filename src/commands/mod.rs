@@ -1,7 +1,12 @@
 //! One file per subcommand; `dispatch` is the one place that matches on them.
 
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+
 use crate::cli::{Cli, Command};
 use crate::context::{Context, Poc};
+use crate::error::Error;
 
 pub mod advance;
 pub mod blocker;
@@ -79,6 +84,54 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<u8> {
     }
 }
 
+// --- Shared by the commands that read many POCs (list, insights). ---
+
+/// The folders to search: those given, else -C DIR, else the current
+/// folder; each must be a folder (`poc list` and `poc insights`).
+pub fn roots(given: &[PathBuf], ctx: &Context) -> Result<Vec<PathBuf>, Error> {
+    let roots = match (given.is_empty(), &ctx.dir) {
+        (false, _) => given.to_vec(),
+        (true, Some(dir)) => vec![dir.clone()],
+        (true, None) => vec![PathBuf::from(".")],
+    };
+    for root in &roots {
+        if !root.is_dir() {
+            let what = match root.exists() {
+                true => "not a folder; name the folder to search",
+                false => "no such folder",
+            };
+            return Err(Error::usage(format!(
+                "{}: {what}",
+                crate::text::terminal_safe(&root.display().to_string())
+            )));
+        }
+    }
+    Ok(roots)
+}
+
+/// Every POC folder under `roots`, as the user would write it from the
+/// current folder; a folder that could not be searched is a warning.
+pub fn scan(roots: &[PathBuf]) -> anyhow::Result<Vec<crate::portfolio::Folder>> {
+    let cwd = std::env::current_dir().context("cannot read the current folder")?;
+    let (found, unsearched) = crate::portfolio::find(roots);
+    for problem in &unsearched {
+        crate::warn!("not searched: {}", crate::text::terminal_safe(problem));
+    }
+    Ok(found
+        .into_iter()
+        .map(|path| {
+            let shown = crate::portfolio::shown(&path, &cwd);
+            // Read as shown, so errors name files as the user writes them;
+            // a name that is not UTF-8, from where it really is.
+            let path = match path.to_str() {
+                Some(_) => PathBuf::from(&shown),
+                None => path,
+            };
+            crate::portfolio::Folder { path, shown }
+        })
+        .collect())
+}
+
 /// Ends a command's use of its POC without freeing it entry by entry: the
 /// process exits right after, and freeing a 50,000-entry journal was a
 /// tenth of what `status` cost (bench/run.sh). Only a command does this,
@@ -116,12 +169,10 @@ pub fn optional_text(text: Option<String>) -> Option<String> {
 }
 
 /// Rejects empty or whitespace-only text for a journal entry.
-pub fn non_empty(text: &str, what: &str) -> Result<String, crate::error::Error> {
+pub fn non_empty(text: &str, what: &str) -> Result<String, Error> {
     let t = text.trim();
     if t.is_empty() {
-        return Err(crate::error::Error::usage(format!(
-            "{what} must not be empty"
-        )));
+        return Err(Error::usage(format!("{what} must not be empty")));
     }
     Ok(t.to_string())
 }

@@ -189,195 +189,231 @@ fn days(n: i64) -> String {
 }
 
 /// The report as text for a terminal: a few tables and lines.
+/// The library for the terminal: a headline, tables and a few lines, one
+/// part after another.
 fn table(r: &InsightsReport) -> String {
-    let mut out = String::new();
-    let line = |out: &mut String, text: &str| {
-        out.push_str(&terminal_safe(text));
-        out.push('\n');
-    };
+    [
+        headline(r),
+        groups(r),
+        figures(r),
+        phases(r),
+        failed_criteria(r),
+        gaps(r),
+        tags(r),
+        lessons(r),
+    ]
+    .concat()
+}
+
+/// One line of text, made safe for the terminal.
+fn line(text: &str) -> String {
+    format!("{}\n", terminal_safe(text))
+}
+
+/// A titled table, or nothing when it would have no row.
+fn titled(title: &str, header: &[&str], rows: Vec<Vec<String>>) -> String {
+    if rows.is_empty() {
+        return String::new();
+    }
+    let mut t = render::table(header);
+    for row in rows {
+        t.add_row(row.into_iter().map(render::cell));
+    }
+    format!("\n{}{}", line(title), render::shown(t))
+}
+
+fn headline(r: &InsightsReport) -> String {
     let since = (r.since.as_deref())
         .map(|s| format!(", closed since {s}"))
         .unwrap_or_default();
-    line(
-        &mut out,
-        &format!(
-            "{}{since}: {}",
-            plural(r.outcomes.pocs as i64, "closed POC"),
-            outcomes_line(&r.outcomes)
-        ),
-    );
-    line(&mut out, "");
-    line(&mut out, &format!("By {}:", r.by.id()));
-    let mut groups = render::table(&[
-        r.by.id(),
+    line(&format!(
+        "{}{since}: {}",
+        plural(r.outcomes.pocs as i64, "closed POC"),
+        outcomes_line(&r.outcomes)
+    ))
+}
+
+fn groups(r: &InsightsReport) -> String {
+    let by = r.by.id();
+    let header = [
+        by,
         "POCs",
         "won",
         "lost",
         "inconclusive",
         "win rate",
         "days (planned)",
-    ]);
-    for g in &r.groups {
-        groups.add_row([
-            render::cell(&g.value),
-            render::cell(g.outcomes.pocs.to_string()),
-            render::cell(g.outcomes.win.to_string()),
-            render::cell(g.outcomes.loss.to_string()),
-            render::cell(g.outcomes.inconclusive.to_string()),
-            render::cell(g.outcomes.win_rate.map_or("—".to_string(), percent)),
-            render::cell(format!("{} ({})", g.actual_median, g.planned_median)),
-        ]);
-    }
-    out.push_str(&render::shown(groups));
+    ];
+    let rows = (r.groups.iter())
+        .map(|g| {
+            let o = &g.outcomes;
+            vec![
+                g.value.clone(),
+                o.pocs.to_string(),
+                o.win.to_string(),
+                o.loss.to_string(),
+                o.inconclusive.to_string(),
+                o.win_rate.map_or("—".to_string(), percent),
+                format!("{} ({})", g.actual_median, g.planned_median),
+            ]
+        })
+        .collect();
+    // Every closed POC is in a group, if only "not recorded".
+    titled(&format!("By {by}:"), &header, rows)
+}
+
+/// Durations, must-haves, parked requests and blockers: one line each.
+fn figures(r: &InsightsReport) -> String {
     let d = &r.duration;
-    line(&mut out, "");
-    line(
-        &mut out,
-        &format!(
+    [
+        String::from("\n"),
+        line(&format!(
             "Duration, start to close: {}; planned {}; {} of {} ran over plan.",
             spread_text(d.actual, days),
             spread_text(d.planned, days),
             d.over_plan,
             d.pocs
-        ),
-    );
-    line(
-        &mut out,
-        &format!(
+        )),
+        line(&format!(
             "Must-haves met: in won POCs {}; in lost POCs {}.",
             share_text(&r.musts.won),
             share_text(&r.musts.lost)
-        ),
-    );
-    line(
-        &mut out,
-        &format!(
+        )),
+        line(&format!(
             "Parked requests: {} in {} ({:.1} per POC; {} parked any, at most {}).",
             r.parked.total,
             plural(r.parked.pocs as i64, "POC"),
             r.parked.per_poc,
             r.parked.pocs_with_any,
             r.parked.most
-        ),
-    );
-    line(
-        &mut out,
-        &format!(
+        )),
+        line(&format!(
             "Blockers: {} in {}, open for {}; {} never resolved.",
             r.blockers.count,
             plural(r.blockers.pocs_with_any as i64, "POC"),
             spread_text(r.blockers.hours_open, span),
             r.blockers.unresolved
-        ),
-    );
-    line(&mut out, "");
-    line(&mut out, "Phases, most often late or forced first:");
-    let mut phases = render::table(&[
+        )),
+    ]
+    .concat()
+}
+
+fn phases(r: &InsightsReport) -> String {
+    let header = [
         "phase",
         "reached",
         "late",
         "days late (median, p90)",
         "forced",
         "cut short",
-    ]);
-    for p in &r.phases {
-        phases.add_row([
-            render::cell(p.phase.id()),
-            render::cell(p.reached.to_string()),
-            render::cell(p.late.to_string()),
-            render::cell(
-                p.days_late
-                    .map_or("—".to_string(), |s| format!("{}, {}", s.median, s.p90)),
-            ),
-            render::cell(p.forced.to_string()),
-            render::cell(p.cut_short.to_string()),
-        ]);
-    }
-    out.push_str(&render::shown(phases));
-    if !r.failed_criteria.is_empty() {
-        out.push_str("\nCriteria most often failed:\n");
-        let mut t = render::table(&[
-            "criterion",
-            "failed in",
-            "of POCs",
-            "won",
-            "lost",
-            "inconclusive",
-        ]);
-        for c in &r.failed_criteria {
-            t.add_row([
-                render::cell(&c.title),
-                render::cell(c.failed.to_string()),
-                render::cell(c.pocs.to_string()),
-                render::cell(c.outcomes.win.to_string()),
-                render::cell(c.outcomes.loss.to_string()),
-                render::cell(c.outcomes.inconclusive.to_string()),
-            ]);
-        }
-        out.push_str(&render::shown(t));
-    }
-    if !r.gaps.is_empty() {
-        out.push_str(
-            "\nProduct gaps by the ACV of their deals (won, lost, inconclusive: ACV and POCs):\n",
-        );
-        let mut t = render::table(&[
-            "gap",
-            "severity",
-            "ACV",
-            "won",
-            "lost",
-            "inconclusive",
-            "POCs",
-        ]);
-        let acv = |a: &crate::insights::OutcomeAcv| format!("{} ({})", dollars(a.acv), a.pocs);
-        for g in &r.gaps {
-            t.add_row([
-                render::cell(&g.gap),
-                render::cell(g.severity.id()),
-                render::cell(dollars(g.acv)),
-                render::cell(acv(&g.won)),
-                render::cell(acv(&g.lost)),
-                render::cell(acv(&g.inconclusive)),
-                render::cell(g.pocs.to_string()),
-            ]);
-        }
-        out.push_str(&render::shown(t));
-    }
-    if !r.tags.is_empty() {
-        out.push_str("\nDebrief tags:\n");
-        let mut t = render::table(&["tag", "POCs", "won", "lost", "inconclusive"]);
-        for tag in &r.tags {
+    ];
+    let rows = (r.phases.iter())
+        .map(|p| {
+            let late =
+                (p.days_late).map_or("—".to_string(), |s| format!("{}, {}", s.median, s.p90));
+            vec![
+                p.phase.id().to_string(),
+                p.reached.to_string(),
+                p.late.to_string(),
+                late,
+                p.forced.to_string(),
+                p.cut_short.to_string(),
+            ]
+        })
+        .collect();
+    titled("Phases, most often late or forced first:", &header, rows)
+}
+
+fn failed_criteria(r: &InsightsReport) -> String {
+    let header = [
+        "criterion",
+        "failed in",
+        "of POCs",
+        "won",
+        "lost",
+        "inconclusive",
+    ];
+    let rows = (r.failed_criteria.iter())
+        .map(|c| {
+            let o = &c.outcomes;
+            vec![
+                c.title.clone(),
+                c.failed.to_string(),
+                c.pocs.to_string(),
+                o.win.to_string(),
+                o.loss.to_string(),
+                o.inconclusive.to_string(),
+            ]
+        })
+        .collect();
+    titled("Criteria most often failed:", &header, rows)
+}
+
+fn gaps(r: &InsightsReport) -> String {
+    let header = [
+        "gap",
+        "severity",
+        "ACV",
+        "won",
+        "lost",
+        "inconclusive",
+        "POCs",
+    ];
+    let acv = |a: &crate::insights::OutcomeAcv| format!("{} ({})", dollars(a.acv), a.pocs);
+    let rows = (r.gaps.iter())
+        .map(|g| {
+            vec![
+                g.gap.clone(),
+                g.severity.id().to_string(),
+                dollars(g.acv),
+                acv(&g.won),
+                acv(&g.lost),
+                acv(&g.inconclusive),
+                g.pocs.to_string(),
+            ]
+        })
+        .collect();
+    let title = "Product gaps by the ACV of their deals (won, lost, inconclusive: ACV and POCs):";
+    titled(title, &header, rows)
+}
+
+fn tags(r: &InsightsReport) -> String {
+    let header = ["tag", "POCs", "won", "lost", "inconclusive"];
+    let rows = (r.tags.iter())
+        .map(|tag| {
             let o = &tag.outcomes;
-            t.add_row([
-                render::cell(&tag.tag),
-                render::cell(o.pocs.to_string()),
-                render::cell(o.win.to_string()),
-                render::cell(o.loss.to_string()),
-                render::cell(o.inconclusive.to_string()),
-            ]);
-        }
-        out.push_str(&render::shown(t));
+            vec![
+                tag.tag.clone(),
+                o.pocs.to_string(),
+                o.win.to_string(),
+                o.loss.to_string(),
+                o.inconclusive.to_string(),
+            ]
+        })
+        .collect();
+    titled("Debrief tags:", &header, rows)
+}
+
+fn lessons(r: &InsightsReport) -> String {
+    if r.lessons.is_empty() {
+        return String::new();
     }
-    if !r.lessons.is_empty() {
-        out.push_str("\nLessons, latest close first:\n");
-        for l in &r.lessons {
-            let mut head = format!(
-                "{} · {} · {} · {}",
-                l.closed,
-                l.folder,
-                l.prospect,
-                l.outcome.id()
-            );
-            if !l.tags.is_empty() {
-                head.push_str(&format!(" · tags: {}", l.tags.join(", ")));
-            }
-            out.push('\n');
-            out.push_str(&terminal_safe(&head));
-            out.push('\n');
-            for text in l.lessons.iter().flat_map(|t| t.lines()) {
-                out.push_str(&terminal_safe(&format!("  {text}")));
-                out.push('\n');
-            }
+    let mut out = String::from("\nLessons, latest close first:\n");
+    for l in &r.lessons {
+        let mut head = format!(
+            "{} · {} · {} · {}",
+            l.closed,
+            l.folder,
+            l.prospect,
+            l.outcome.id()
+        );
+        if !l.tags.is_empty() {
+            head.push_str(&format!(" · tags: {}", l.tags.join(", ")));
+        }
+        out.push('\n');
+        out.push_str(&line(&head));
+        for text in l.lessons.iter().flat_map(|t| t.lines()) {
+            out.push_str(&line(&format!("  {text}")));
         }
     }
     out

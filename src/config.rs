@@ -354,106 +354,100 @@ fn read_file(path: &Path, scope: FileScope) -> anyhow::Result<Option<FileConfig>
 
 impl FileConfig {
     fn check(raw: RawConfig, scope: FileScope, path: &Path, name: &str) -> anyhow::Result<Self> {
-        let at =
-            |s: &serde_saphyr::Location| Location::at(name, s.line() as usize, s.column() as usize);
-        let origin = |s: &serde_saphyr::Location| Origin::File {
-            scope,
-            path: path.to_path_buf(),
-            line: s.line() as usize,
-        };
-        let text = |field: &str, v: Spanned<String>| -> Result<Spanned<String>, Error> {
-            match v.value.trim().is_empty() {
-                true => Err(Error::invalid(
-                    at(&v.referenced),
-                    format!("`{field}` is empty; remove the line or give a value"),
-                )),
-                false => Ok(v),
-            }
-        };
+        let file = Place { scope, path, name };
         // Who is acting is each person's own: a team file naming one person
         // would record every teammate's entries as that person's.
         if let (FileScope::Team, Some(user)) = (scope, &raw.user) {
             return Err(Error::invalid(
-                at(&user.referenced),
+                file.at(&user.referenced),
                 "`user` belongs in each person's own config (~/.config/poc/config.yaml, or POC_USER), not the team's: the team's would sign everyone's entries with one name".to_string(),
             )
             .into());
         }
-        let user = raw.user.map(|v| text("user", v)).transpose()?;
-        let template = raw.template.map(|v| text("template", v)).transpose()?;
-        let timezone = match raw.timezone {
-            Some(v) => Some(match crate::clock::parse_zone(&v.value) {
-                Some(zone) => Setting {
-                    value: zone,
-                    origin: origin(&v.referenced),
-                },
-                None => {
-                    return Err(Error::invalid(
-                        at(&v.referenced),
-                        format!("`timezone`: {}", zone_problem(&v.value)),
-                    )
-                    .into());
-                }
-            }),
-            None => None,
-        };
-        let stale_days = match raw.stale_days {
-            Some(v) => Some(match u32::try_from(v.value) {
-                Ok(days) => Setting {
-                    value: days,
-                    origin: origin(&v.referenced),
-                },
-                Err(_) => {
-                    return Err(Error::invalid(
-                        at(&v.referenced),
-                        format!(
-                            "`stale_days` is {}; expected a whole number of days, 0 or more",
-                            v.value
-                        ),
-                    )
-                    .into());
-                }
-            }),
-            None => None,
-        };
-        let templates = match raw.templates {
-            Some(v) => {
-                let v = text("templates", v)?;
-                let base = path.parent().unwrap_or(Path::new("."));
-                let dir = base.join(v.value.trim());
-                if let Some(problem) = folder_problem(&dir) {
-                    return Err(Error::invalid(
-                        at(&v.referenced),
-                        format!("`templates`: {} {problem}", dir.display()),
-                    )
-                    .into());
-                }
-                Some(Setting {
-                    value: dir,
-                    origin: origin(&v.referenced),
-                })
-            }
+        let base = path.parent().unwrap_or(Path::new("."));
+        let template = match raw.template {
+            Some(v) => Some((
+                file.at(&v.referenced),
+                file.setting(v, |t| text("template", t))?,
+            )),
             None => None,
         };
         Ok(FileConfig {
-            user: user.map(|v| Setting {
-                value: v.value.trim().to_string(),
-                origin: origin(&v.referenced),
-            }),
-            template: template.map(|v| {
-                let loc = at(&v.referenced);
-                (
-                    Setting {
-                        value: v.value.trim().to_string(),
-                        origin: origin(&v.referenced),
-                    },
-                    loc,
-                )
-            }),
-            timezone,
-            stale_days,
-            templates,
+            user: raw
+                .user
+                .map(|v| file.setting(v, |t| text("user", t)))
+                .transpose()?,
+            template: template.map(|(at, setting)| (setting, at)),
+            timezone: (raw.timezone).map(|v| file.setting(v, zone)).transpose()?,
+            stale_days: (raw.stale_days)
+                .map(|v| file.setting(v, days))
+                .transpose()?,
+            templates: (raw.templates)
+                .map(|v| file.setting(v, |t| templates_folder(base, t)))
+                .transpose()?,
         })
+    }
+}
+
+/// The config file a setting is read from, for its origin and its errors.
+struct Place<'a> {
+    scope: FileScope,
+    path: &'a Path,
+    name: &'a str,
+}
+
+impl Place<'_> {
+    fn at(&self, s: &serde_saphyr::Location) -> Location {
+        Location::at(self.name, s.line() as usize, s.column() as usize)
+    }
+
+    /// The setting `v` holds, checked by `parse`, or an error at its place
+    /// saying what `parse` found wrong.
+    fn setting<V, T>(
+        &self,
+        v: Spanned<V>,
+        parse: impl FnOnce(V) -> Result<T, String>,
+    ) -> Result<Setting<T>, Error> {
+        match parse(v.value) {
+            Ok(value) => Ok(Setting {
+                value,
+                origin: Origin::File {
+                    scope: self.scope,
+                    path: self.path.to_path_buf(),
+                    line: v.referenced.line() as usize,
+                },
+            }),
+            Err(problem) => Err(Error::invalid(self.at(&v.referenced), problem)),
+        }
+    }
+}
+
+/// A text setting: trimmed, and not empty.
+fn text(field: &str, value: String) -> Result<String, String> {
+    match value.trim() {
+        "" => Err(format!(
+            "`{field}` is empty; remove the line or give a value"
+        )),
+        text => Ok(text.to_string()),
+    }
+}
+
+fn zone(name: String) -> Result<chrono_tz::Tz, String> {
+    crate::clock::parse_zone(&name).ok_or_else(|| format!("`timezone`: {}", zone_problem(&name)))
+}
+
+fn days(n: i64) -> Result<u32, String> {
+    u32::try_from(n)
+        .map_err(|_| format!("`stale_days` is {n}; expected a whole number of days, 0 or more"))
+}
+
+/// The templates folder a setting names, relative to the config file's
+/// folder `base`.
+fn templates_folder(base: &Path, value: String) -> Result<PathBuf, String> {
+    let dir = base.join(text("templates", value)?);
+    match folder_problem(&dir) {
+        Some(problem) => Err(format!("`templates`: {} {problem}", dir.display())),
+        None => Ok(dir),
     }
 }
 

@@ -29,28 +29,64 @@ pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
     if args.template.is_none() {
         config.check_template()?;
     }
-    let name = (args.template.as_deref())
+    let default_template = (args.template.as_deref())
         .or(config.template.as_ref().map(|s| s.value.as_str()))
         .unwrap_or(DEFAULT_TEMPLATE)
         .to_string();
-    let zone = match (&args.timezone, &config.timezone) {
+    let zone = zone_of(&args, &config)?;
+    let args = match &args.prospect {
+        Some(_) => args,
+        // Only at a terminal (see `Cli::parse_from_args`).
+        None => ask(args, ctx, &config, &dir, (&default_template, zone))?,
+    };
+    let template = find_template(
+        &config,
+        args.template.as_deref().unwrap_or(&default_template),
+    )?;
+    let now = ctx.now.resolve(zone);
+    let user = Context::user_of(&config);
+    let (fields, start) = scope_fields(&args, &template, zone, now, &user)?;
+    ensure_free(&dir)?;
+    let text = crate::schema::with_modeline(&template.render_scope(&fields)?);
+    let mut entry = ctx.entry_in(
+        zone,
+        now,
+        Event::Init {
+            template: template.id(),
+        },
+    );
+    entry.by = user.as_str().into();
+    create(&dir, &text, entry)?;
+    announce(&dir, &template.id(), start, zone);
+    if let Some(line) = super::similar::init_hint(&dir, ctx, &dash_c(&dir)) {
+        crate::say!("\n{line}");
+    }
+    Ok(EXIT_OK)
+}
+
+/// The new POC's zone: `--timezone`, else the configured one, else this
+/// machine's.
+fn zone_of(args: &InitArgs, config: &Config) -> Result<chrono_tz::Tz, Error> {
+    match (&args.timezone, &config.timezone) {
         (Some(name), _) => crate::clock::parse_zone(name).ok_or_else(|| {
             Error::usage(format!(
                 "--timezone: `{}` is not an IANA time zone name, such as Europe/Berlin, America/Los_Angeles or UTC",
                 crate::text::terminal_safe(name)
             ))
-        })?,
-        (None, Some(configured)) => configured.value,
-        (None, None) => crate::clock::machine_zone(),
-    };
-    let args = match &args.prospect {
-        Some(_) => args,
-        // Only at a terminal (see `Cli::parse_from_args`).
-        None => ask(args, ctx, &config, &dir, (&name, zone))?,
-    };
-    let name = args.template.clone().unwrap_or(name);
-    let template = find_template(&config, &name)?;
-    let now = ctx.now.resolve(zone);
+        }),
+        (None, Some(configured)) => Ok(configured.value),
+        (None, None) => Ok(crate::clock::machine_zone()),
+    }
+}
+
+/// What the template writes into poc.yaml, each flag checked, and day 1.
+fn scope_fields(
+    args: &InitArgs,
+    template: &Template,
+    zone: chrono_tz::Tz,
+    now: chrono::DateTime<chrono::Utc>,
+    user: &str,
+) -> Result<(ScopeFields, chrono::NaiveDate), Error> {
     let start = match &args.start {
         Some(s) => crate::clock::parse_date(s).map_err(|problem| {
             Error::usage(format!(
@@ -64,10 +100,9 @@ pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
         Some(n) => super::non_empty(n, "--name")?,
         None => format!("{prospect} POC"),
     };
-    let user = Context::user_of(&config);
     let owner = match &args.owner {
         Some(o) => super::non_empty(o, "--owner")?,
-        None => user.clone(),
+        None => user.to_string(),
     };
     let industry = (args.industry.as_deref())
         .map(|i| one_line(i, "--industry"))
@@ -75,9 +110,7 @@ pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
     let competitors = (args.competitor.iter())
         .map(|c| one_line(c, "--competitor"))
         .collect::<Result<Vec<_>, _>>()?;
-    ensure_free(&dir)?;
-
-    let text = template.render_scope(&ScopeFields {
+    let fields = ScopeFields {
         template_id: template.id(),
         name,
         prospect,
@@ -87,30 +120,25 @@ pub fn run(args: InitArgs, ctx: &Context) -> anyhow::Result<u8> {
         industry,
         acv: args.acv,
         competitors,
-    })?;
-    let text = crate::schema::with_modeline(&text);
-    let gitattributes = gitattributes_text(&dir)?;
-
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    write_schema(&dir)?;
-    fsutil::write_atomic(&dir.join(SCOPE_FILE), text.as_bytes(), false)?;
-    let (mut journal, _) = LockedJournal::open(&dir)?;
-    let init = Event::Init {
-        template: template.id(),
     };
-    let mut entry = ctx.entry_in(zone, now, init);
-    entry.by = user.as_str().into();
-    journal.append(&[entry])?;
+    Ok((fields, start))
+}
+
+/// Writes the POC: its schema, `poc.yaml` (`scope`), the journal with its
+/// `init` entry, and the `.gitattributes` line, each file crash-safe.
+fn create(dir: &Path, scope: &str, init: crate::journal::Entry) -> anyhow::Result<()> {
+    let gitattributes = gitattributes_text(dir)?;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    write_schema(dir)?;
+    fsutil::write_atomic(&dir.join(SCOPE_FILE), scope.as_bytes(), false)?;
+    // Dropped at the end: the hint after reads the new POC back, and
+    // must find the journal's lock free.
+    let (mut journal, _) = LockedJournal::open(dir)?;
+    journal.append(&[init])?;
     if let Some(text) = gitattributes {
         fsutil::write_atomic(&dir.join(GITATTRIBUTES), text.as_bytes(), true)?;
     }
-    announce(&dir, &template.id(), start, zone);
-    // The hint reads the new POC back: the journal's lock must be free.
-    drop(journal);
-    if let Some(line) = super::similar::init_hint(&dir, ctx, &dash_c(&dir)) {
-        crate::say!("\n{line}");
-    }
-    Ok(EXIT_OK)
+    Ok(())
 }
 
 /// Writes `poc.schema.json`, which the modeline on top of `poc.yaml` points

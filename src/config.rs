@@ -69,16 +69,21 @@ pub enum FileScope {
     User,
 }
 
+impl FileScope {
+    pub fn name(self) -> &'static str {
+        match self {
+            FileScope::Team => "team",
+            FileScope::User => "user",
+        }
+    }
+}
+
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Origin::Env(var) => write!(f, "env {var}"),
             Origin::File { scope, path, line } => {
-                let which = match scope {
-                    FileScope::Team => "team config",
-                    FileScope::User => "user config",
-                };
-                write!(f, "{which} {}:{line}", home_relative(path))
+                write!(f, "{} config {}:{line}", scope.name(), home_relative(path))
             }
             Origin::Default => f.write_str("default"),
         }
@@ -306,7 +311,7 @@ fn team_dir(start: &Path) -> anyhow::Result<Option<PathBuf>> {
     }
     let from = from.canonicalize().unwrap_or(from);
     let ceilings = locate::ceilings_from_env();
-    let from = locate::search(&from, &ceilings, locate::device).unwrap_or(from);
+    // From `from` itself: the walk up passes through its POC anyway.
     let holds_team = |dir: &Path| dir.join(TEAM_DIR).is_dir();
     let Ok(found) = locate::search_for(&from, &ceilings, locate::device, holds_team) else {
         return Ok(None);
@@ -338,10 +343,7 @@ fn read_file(path: &Path, scope: FileScope) -> anyhow::Result<Option<FileConfig>
             "not valid UTF-8 text",
         )
     })?;
-    let blank = text
-        .lines()
-        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
-    let raw: RawConfig = match blank {
+    let raw: RawConfig = match crate::yaml::is_blank(&text) {
         true => RawConfig::default(),
         // One line, as every config error: the key and value are short.
         false => crate::yaml::parse(&text, &name).map_err(|e| match e {

@@ -548,18 +548,13 @@ fn gaps(pocs: &[Counted]) -> Vec<GapFigures> {
     }
     let mut keyed: Keyed<Acc, GapKey> = Keyed::new();
     for p in pocs {
-        let mut counted = std::collections::HashSet::new();
+        // Each gap is in a summary once (summary::distinct_gaps).
         for g in &p.summary.gaps {
             let (key, shown) = g.key();
             let by_feature = matches!(key, GapKey::Feature(_));
-            let fresh = counted.insert(key.clone());
             let acc = keyed.entry(key, shown);
             acc.by_feature = by_feature;
             acc.severity = Some(acc.severity.map_or(g.severity, |s| s.min(g.severity)));
-            // A deal counts once however many times the gap was recorded.
-            if !fresh {
-                continue;
-            }
             let side = match p.close.outcome {
                 Outcome::Win => &mut acc.won,
                 Outcome::Loss => &mut acc.lost,
@@ -602,9 +597,11 @@ fn tags(pocs: &[Counted]) -> Vec<TagFigures> {
             continue;
         };
         let mut seen = std::collections::HashSet::new();
-        for tag in debrief.tags.tags.iter().map(|t| t.trim()) {
-            if !tag.is_empty() && seen.insert(fold_key(tag)) {
-                keyed.entry(fold_key(tag), tag).add(p.close.outcome);
+        // Trimmed and never empty (debrief_doc reads them so).
+        for tag in &debrief.tags.tags {
+            let key = fold_key(tag);
+            if seen.insert(key.clone()) {
+                keyed.entry(key, tag).add(p.close.outcome);
             }
         }
     }
@@ -634,10 +631,7 @@ fn lessons(pocs: &[Counted], by: Facet) -> Vec<Lesson> {
     let mut out: Vec<(DateTime<Utc>, Lesson)> = (pocs.iter())
         .filter_map(|p| {
             let debrief = p.close.debrief.as_ref()?;
-            let tags: Vec<String> = (debrief.tags.tags.iter())
-                .map(|t| t.trim().to_string())
-                .filter(|t| !t.is_empty())
-                .collect();
+            let tags = debrief.tags.tags.clone();
             if debrief.lessons.is_none() && tags.is_empty() {
                 return None;
             }

@@ -317,6 +317,11 @@ impl Scope {
         &self.phases[phase.index()]
     }
 
+    /// The value metric `id`.
+    pub fn metric(&self, id: &str) -> Option<&Metric> {
+        self.metrics.iter().find(|m| m.id == id)
+    }
+
     /// The last planned day of the POC.
     pub fn total_days(&self) -> u32 {
         self.phases.iter().map(|p| p.days.1).max().unwrap_or(1)

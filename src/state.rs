@@ -759,7 +759,7 @@ pub fn measure_marks(scope: &Scope, event: &Event) -> Vec<(Arc<Mark>, Status)> {
         target,
         better,
     } = &**measure;
-    let Some(m) = scope.metrics.iter().find(|m| m.id == *id) else {
+    let Some(m) = scope.metric(id) else {
         return Vec::new();
     };
     // Judged by the target it was measured against, not one edited since.

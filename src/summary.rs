@@ -180,14 +180,18 @@ impl Summary {
                 })
                 .collect(),
             parked: state.parked.len(),
-            gaps: (report.gaps.iter())
-                .map(|g| GapFact {
-                    text: g.gap.text.clone(),
-                    feature: g.gap.feature.clone(),
-                    severity: g.gap.severity,
-                    open: g.open,
-                })
-                .collect(),
+            // Each gap once: recorded twice (again, or by two clones), it is
+            // one gap of this deal.
+            gaps: distinct_gaps(
+                &(report.gaps.iter())
+                    .map(|g| GapFact {
+                        text: g.gap.text.clone(),
+                        feature: g.gap.feature.clone(),
+                        severity: g.gap.severity,
+                        open: g.open,
+                    })
+                    .collect::<Vec<_>>(),
+            ),
             conflicts: state.conflicts.len(),
             close: report
                 .closed_at
@@ -219,10 +223,6 @@ impl Summary {
 
     pub fn outcome(&self) -> Option<Outcome> {
         self.close.as_ref().map(|c| c.outcome)
-    }
-
-    pub fn is_open(&self) -> bool {
-        self.close.is_none()
     }
 
     /// Criteria met, failed and pending, and of the musts, met.

@@ -38,7 +38,7 @@ use crate::summary::Summary;
 pub const CACHE_DIR: &str = ".poc-cache";
 const CACHE_FILE: &str = "summary.json";
 /// Bumped whenever [`Summary`] changes meaning without changing shape.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 /// How old every file must be before its summary is kept.
 const SETTLE: Duration = Duration::from_secs(2);
 /// The most of a cache file read: a summary is a few kilobytes.
@@ -84,41 +84,47 @@ pub fn summary(dir: &Path, now: Now, cache: bool) -> anyhow::Result<Summary> {
 /// target's changes its own stamp would not show (such a POC is always
 /// read afresh).
 fn stamps(dir: &Path) -> Option<Vec<Option<Stamp>>> {
-    let links = (SOURCES.iter())
-        .any(|f| std::fs::symlink_metadata(dir.join(f)).is_ok_and(|m| m.file_type().is_symlink()));
-    (!links).then(|| SOURCES.iter().map(|f| stamp(&dir.join(f))).collect())
+    let mut stamps = Vec::with_capacity(SOURCES.len());
+    for file in SOURCES {
+        match std::fs::symlink_metadata(dir.join(file)) {
+            Ok(meta) if meta.file_type().is_symlink() => return None,
+            Ok(meta) => stamps.push(Some(Stamp::of(&meta))),
+            Err(_) => stamps.push(None),
+        }
+    }
+    Some(stamps)
 }
 
-#[cfg(unix)]
-fn stamp(path: &Path) -> Option<Stamp> {
-    use std::os::unix::fs::MetadataExt as _;
-    let meta = std::fs::metadata(path).ok()?;
-    let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
-    Some(Stamp {
-        len: meta.size(),
-        modified_ns: ns(meta.mtime(), meta.mtime_nsec()),
-        changed_ns: ns(meta.ctime(), meta.ctime_nsec()),
-        inode: meta.ino(),
-    })
-}
+impl Stamp {
+    #[cfg(unix)]
+    fn of(meta: &std::fs::Metadata) -> Stamp {
+        use std::os::unix::fs::MetadataExt as _;
+        let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
+        Stamp {
+            len: meta.size(),
+            modified_ns: ns(meta.mtime(), meta.mtime_nsec()),
+            changed_ns: ns(meta.ctime(), meta.ctime_nsec()),
+            inode: meta.ino(),
+        }
+    }
 
-/// Elsewhere the creation time stands in for the change time, and there is
-/// no inode: a file restored with an old modification time and the same
-/// size is not seen there.
-#[cfg(not(unix))]
-fn stamp(path: &Path) -> Option<Stamp> {
-    let meta = std::fs::metadata(path).ok()?;
-    let ns = |t: std::io::Result<SystemTime>| {
-        t.ok()
-            .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos() as i128)
-    };
-    Some(Stamp {
-        len: meta.len(),
-        modified_ns: ns(meta.modified()),
-        changed_ns: ns(meta.created()),
-        inode: 0,
-    })
+    /// Elsewhere the creation time stands in for the change time, and there
+    /// is no inode: a file restored with an old modification time and the
+    /// same size is not seen there.
+    #[cfg(not(unix))]
+    fn of(meta: &std::fs::Metadata) -> Stamp {
+        let ns = |t: std::io::Result<SystemTime>| {
+            t.ok()
+                .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos() as i128)
+        };
+        Stamp {
+            len: meta.len(),
+            modified_ns: ns(meta.modified()),
+            changed_ns: ns(meta.created()),
+            inode: 0,
+        }
+    }
 }
 
 /// Whether every file is older than [`SETTLE`] by the system clock (not
@@ -141,7 +147,10 @@ fn older_than(stamps: &[Option<Stamp>], ns: i128) -> bool {
 fn build() -> &'static str {
     static BUILD: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     BUILD.get_or_init(|| {
-        let exe = std::env::current_exe().ok().and_then(|p| stamp(&p));
+        // Followed: the binary a link (on macOS, often) names.
+        let exe = (std::env::current_exe().ok())
+            .and_then(|p| std::fs::metadata(p).ok())
+            .map(|m| Stamp::of(&m));
         let exe = exe.map_or(0, |s| s.len as i128 ^ s.modified_ns);
         format!("{}+{exe:x}", env!("CARGO_PKG_VERSION"))
     })
@@ -157,7 +166,7 @@ fn cached(dir: &Path, stamps: &[Option<Stamp>]) -> Option<Summary> {
     // Checked again against the cache's own time, which the same file
     // system's clock gave: on a network share this machine's clock may be
     // ahead of the server's, and a file then looked settled when it was not.
-    let written = stamp(&path)?.modified_ns;
+    let written = Stamp::of(&file.metadata().ok()?).modified_ns;
     let bytes = crate::fsutil::read_capped(&file, &path, MAX_CACHE_BYTES).ok()?;
     let cache: CacheFile = serde_json::from_slice(&bytes).ok()?;
     (cache.format == FORMAT

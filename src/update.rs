@@ -557,7 +557,7 @@ fn measured(scope: &Scope, period: &[&Line]) -> Vec<MetricUpdate> {
             run,
             ..
         } = &**measure;
-        let Some(m) = scope.metrics.iter().find(|m| m.id == *id) else {
+        let Some(m) = scope.metric(id) else {
             continue;
         };
         let i = match rows.iter().position(|r| r.id == *id) {

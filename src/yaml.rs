@@ -59,6 +59,13 @@ pub fn parse_line<T: DeserializeOwned>(text: &str, file: &str, number: usize) ->
     parse_with(text, file, number - 1, line_options())
 }
 
+/// Whether `text` holds no YAML at all: only blank lines and comments
+/// (after a byte-order mark).
+pub fn is_blank(text: &str) -> bool {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    (body.lines()).all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+}
+
 fn parse_with<T: DeserializeOwned>(
     text: &str,
     file: &str,
@@ -66,10 +73,7 @@ fn parse_with<T: DeserializeOwned>(
     options: serde_saphyr::Options,
 ) -> Result<T, Error> {
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if body
-        .lines()
-        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
-    {
+    if is_blank(body) {
         let what = if body.trim().is_empty() {
             "the file is empty"
         } else {

@@ -368,9 +368,7 @@ fn not_measured(poc: &Poc, ids: &[String], args: &CheckArgs) -> Result<(), Error
         let Some(Target::Criterion(c)) = poc.scope.find(id) else {
             continue;
         };
-        let Some(m) =
-            (c.metric.as_deref()).and_then(|m| poc.scope.metrics.iter().find(|x| x.id == m))
-        else {
+        let Some(m) = (c.metric.as_deref()).and_then(|m| poc.scope.metric(m)) else {
             continue;
         };
         let latest = match poc.state.tracking.latest(&m.id) {

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::cli::{ConfigArgs, ListFormat};
-use crate::config::{Config, DEFAULT_TEMPLATE, FileScope, Origin, Setting, login_name};
+use crate::config::{Config, DEFAULT_TEMPLATE, Origin, Setting, login_name};
 use crate::context::Context;
 use crate::error::EXIT_OK;
 use crate::render;
@@ -129,10 +129,7 @@ fn row(key: &'static str, value: Option<serde_json::Value>, origin: Origin) -> R
     let (source, variable, file, line) = match &origin {
         Origin::Env(var) => ("env", Some(*var), None, None),
         Origin::File { scope, path, line } => (
-            match scope {
-                FileScope::Team => "team",
-                FileScope::User => "user",
-            },
+            scope.name(),
             None,
             Some(path.display().to_string()),
             Some(*line),

@@ -75,7 +75,7 @@ fn typed_value(text: &str) -> Result<f64, Error> {
 
 /// The metric `id` names, or an error listing the metrics there are.
 fn find<'s>(scope: &'s Scope, id: &str) -> Result<&'s Metric, Error> {
-    if let Some(m) = scope.metrics.iter().find(|m| m.id == id) {
+    if let Some(m) = scope.metric(id) {
         return Ok(m);
     }
     let ids: Vec<&str> = scope.metrics.iter().map(|m| m.id.as_str()).collect();

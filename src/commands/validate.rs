@@ -228,7 +228,7 @@ fn metric_warnings(scope: &Scope, journal: &Journal, file: &str, out: &mut Vec<D
         let crate::event::MeasureEvent {
             id, target, better, ..
         } = &**measure;
-        let Some(m) = scope.metrics.iter().find(|m| m.id == *id) else {
+        let Some(m) = scope.metric(id) else {
             continue;
         };
         if m.target_changed(*target, *better) {

@@ -635,3 +635,54 @@ fn a_repository_in_the_home_folder_is_not_the_teams() {
     assert_eq!(folders(&run.json()), [".home/beside"]);
     assert!(!env.path().join(".home/work/deep/.poc-cache").exists());
 }
+
+#[test]
+fn a_gap_recorded_twice_in_a_past_poc_is_listed_once_at_its_worst() {
+    let mut env = TestEnv::new();
+    env.at("2026-08-01T09:00:00Z");
+    env.run(&[
+        "init",
+        "pocs/old",
+        "--prospect",
+        "Old",
+        "--competitor",
+        "Vendor X",
+    ])
+    .ok();
+    // The same gap twice, as two clones merged would record it.
+    env.at("2026-08-05T09:00:00Z");
+    for (text, severity) in [("No SAML", "challenge"), ("SAML missing", "deal-breaker")] {
+        let gap = [
+            "-C",
+            "pocs/old",
+            "gap",
+            text,
+            "--severity",
+            severity,
+            "--feature",
+            "SSO",
+        ];
+        env.run(&gap).ok();
+    }
+    env.at("2026-08-10T12:00:00Z");
+    env.run(&[
+        "-C",
+        "pocs/old",
+        "close",
+        "--outcome",
+        "loss",
+        "--force",
+        "--reason",
+        "t",
+    ])
+    .ok();
+    env.at(NOW);
+    let mut init = NEW.to_vec();
+    init[1] = "pocs/new";
+    env.run(&init).ok();
+    let run = similar(&env, "pocs/new", &["--format", "json"]);
+    let gaps = &run.ok().json()["matches"][0]["gaps"];
+    let gaps = gaps.as_array().unwrap();
+    assert_eq!(gaps.len(), 1, "{gaps:?}");
+    assert_eq!(gaps[0]["severity"], "deal-breaker");
+}
